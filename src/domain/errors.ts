@@ -1,0 +1,33 @@
+/** A mistake the user can fix: a bad flag, file, key, URL or an unreachable database. Exit code 2, no stack. */
+export class UserError extends Error {
+  override name = 'UserError'
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The page no longer has the layout the parser knows: the site changed. Never retried. */
+export class LayoutError extends Error {
+  override name = 'LayoutError'
+  constructor(
+    message: string,
+    readonly pageUrl: string,
+  ) {
+    super(`${message} (${pageUrl})`)
+  }
+}
+
+/** The site refused us or failed: a status, a timeout, a body we will not take. */
+export class FetchError extends Error {
+  override name = 'FetchError'
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status?: number,
+  ) {
+    super(`${message} (${url})`)
+  }
+}
