@@ -1,0 +1,101 @@
+// One Kysely<Database> over either backend; connection failures become one-line UserErrors
+// that never show the password.
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import { UserError } from '../src/domain/errors'
+import type { Database } from './schema'
+
+export type DatabaseTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }
+
+const INT8_OID = 20
+
+/** Opens the database and checks it answers. Migrations are the caller's (see migrateToLatest). */
+export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
+  const db = target.kind === 'pglite' ? await openPglite(target.dataDir) : openPostgres(target.url)
+  try {
+    await sql`select 1`.execute(db)
+  } catch (error) {
+    await db.destroy().catch(() => undefined)
+    throw connectionError(target, error)
+  }
+  return db
+}
+
+export async function closeDatabase(db: Kysely<Database>): Promise<void> {
+  await db.destroy()
+}
+
+/**
+ * Wraps an open PGlite. The dialect hands its single session to one kysely connection at a
+ * time (queued), so concurrent transactions are serialized, never interleaved: inside a
+ * transaction, query through `trx`, never through `db`, or it waits forever.
+ */
+export function wrapPglite(client: PGlite): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PGliteDialect(client) })
+}
+
+async function openPglite(dataDir: string): Promise<Kysely<Database>> {
+  const target = { kind: 'pglite', dataDir } as const
+  try {
+    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
+    // int8 (count(*)) as number, as on pg below; PGlite already does, say it anyway.
+    const client = await PGlite.create(dataDir, { parsers: { [INT8_OID]: Number } })
+    return wrapPglite(client)
+  } catch (error) {
+    throw connectionError(target, error)
+  }
+}
+
+function openPostgres(url: string): Kysely<Database> {
+  const target = { kind: 'postgres', url } as const
+  try {
+    const pool = new pg.Pool({
+      connectionString: url,
+      connectionTimeoutMillis: 10_000,
+      // pg returns int8 as string by default; we only use it for counts, which fit a number.
+      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,
+    })
+    // An idle client dropped by the server must not crash the process; the next query reports it.
+    pool.on('error', () => undefined)
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  } catch (error) {
+    throw connectionError(target, error)
+  }
+}
+
+function connectionError(target: DatabaseTarget, error: unknown): UserError {
+  const reason = firstLine(error instanceof Error ? error.message || error.name : String(error))
+  if (target.kind === 'pglite') {
+    return new UserError(`cannot open the database in ${target.dataDir}: ${reason}`, 'check that the data directory is writable and not used by another process')
+  }
+  return new UserError(`cannot connect to ${maskUrl(target.url)}: ${scrubPassword(reason, target.url)}`, 'check the database URL and that the server is running')
+}
+
+/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
+export function maskUrl(url: string): string {
+  // Up to the LAST '@': an unencoded '@' in the password must not leak its tail.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@')
+}
+
+function scrubPassword(text: string, url: string): string {
+  const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:(.*)@/i.exec(url)?.[1]
+  if (password === undefined || password === '') return text
+  let scrubbed = text
+  for (const form of new Set([password, safeDecode(password)])) scrubbed = scrubbed.split(form).join('***')
+  return scrubbed
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n', 1)[0]?.trim() ?? ''
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto'
+import { promisify } from 'node:util'
+import { brotliCompress, brotliDecompress, constants } from 'node:zlib'
+import type { Kysely } from 'kysely'
+import type { Database } from './schema'
+
+const compress = promisify(brotliCompress)
+const decompress = promisify(brotliDecompress)
+
+// Quality 5 rather than brotli's default 11: close in size on HTML, many times faster per page.
+const BROTLI_QUALITY = 5
+
+export function sha256Hex(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex')
+}
+
+/** Stores a body once per content hash (compressed only when new); returns the hash. */
+export async function storePageBody(db: Kysely<Database>, body: Buffer): Promise<string> {
+  const sha256 = sha256Hex(body)
+  const known = await db.selectFrom('page_body').select('sha256').where('sha256', '=', sha256).executeTakeFirst()
+  if (known !== undefined) return sha256
+  const compressed = await compress(body, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  })
+  // A concurrent writer may have stored the same body meanwhile: same content, keep theirs.
+  await db
+    .insertInto('page_body')
+    .values({ sha256, size: body.length, compression: 'br', body: compressed })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .execute()
+  return sha256
+}
+
+/** The uncompressed body, or null when no body has that hash. */
+export async function readPageBody(db: Kysely<Database>, sha256: string): Promise<Buffer | null> {
+  const row = await db.selectFrom('page_body').select(['body', 'compression']).where('sha256', '=', sha256).executeTakeFirst()
+  if (row === undefined) return null
+  return decompress(row.body)
+}
+
+export interface PageFetchRecord {
+  runId: number
+  listingId: number
+  pageNumber: number
+  /** The page's canonical URL. */
+  url: string
+  /** The URL actually requested. */
+  fetchedUrl: string
+  status: number | null
+  contentType: string | null
+  bytes: number | null
+  durationMs: number
+  attempts: number
+  bodySha256: string | null
+  error: string | null
+  fetchedAt: Date
+}
+
+export async function recordPageFetch(db: Kysely<Database>, fetch: PageFetchRecord): Promise<number> {
+  const row = await db
+    .insertInto('page_fetch')
+    .values({
+      run_id: fetch.runId,
+      listing_id: fetch.listingId,
+      page_number: fetch.pageNumber,
+      url: fetch.url,
+      fetched_url: fetch.fetchedUrl,
+      status: fetch.status,
+      content_type: fetch.contentType,
+      bytes: fetch.bytes,
+      duration_ms: Math.round(fetch.durationMs),
+      attempts: fetch.attempts,
+      body_sha256: fetch.bodySha256,
+      error: fetch.error,
+      fetched_at: fetch.fetchedAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}

@@ -1,0 +1,142 @@
+// Table types for kysely. Column types are what BOTH backends return (see db/connection.ts):
+// integer ids as number, timestamptz as Date, text[] as string[], bytea as Uint8Array
+// (pg hands back a Buffer, PGlite a plain Uint8Array), dates as 'YYYY-MM-DD' text.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+export type RunStatus = 'running' | 'complete' | 'partial' | 'failed'
+
+/** A timestamp set by the database when omitted. */
+type CreatedAt = ColumnType<Date, Date | undefined, Date>
+
+export interface CrawlRunTable {
+  id: Generated<number>
+  started_at: Date
+  finished_at: Date | null
+  status: RunStatus
+  pages_fetched: Generated<number>
+  entries_seen: Generated<number>
+  versions_created: Generated<number>
+  error: string | null
+  /** Set by the diff job once it has recorded this run's changes. */
+  diffed_at: Date | null
+}
+
+export interface ListingTable {
+  id: Generated<number>
+  /** The configuration's name for the listing. */
+  source_id: string
+  profile: string
+  url: string
+  created_at: CreatedAt
+}
+
+export interface ListingCrawlTable {
+  run_id: number
+  listing_id: number
+  status: RunStatus
+  pages: Generated<number>
+  entries: Generated<number>
+  reason: string | null
+  started_at: Date
+  finished_at: Date | null
+}
+
+export interface PageBodyTable {
+  /** Hex sha256 of the uncompressed body. */
+  sha256: string
+  /** Uncompressed size in bytes. */
+  size: number
+  compression: 'br'
+  body: Uint8Array
+  created_at: CreatedAt
+}
+
+export interface PageFetchTable {
+  id: Generated<number>
+  run_id: number
+  listing_id: number
+  page_number: number
+  /** Canonical URL of the page (the site's own). */
+  url: string
+  /** URL actually requested (differs when fetching from the offline replica). */
+  fetched_url: string
+  status: number | null
+  content_type: string | null
+  bytes: number | null
+  duration_ms: number
+  attempts: number
+  body_sha256: string | null
+  error: string | null
+  fetched_at: Date
+}
+
+export interface EntryTable {
+  id: Generated<number>
+  /** WSPO id or canonical URL. */
+  entry_key: string
+  first_seen_run: number
+  last_seen_run: number
+  /** Set and cleared by the diff job only. */
+  removed_at: Date | null
+}
+
+export interface EntryVersionTable {
+  id: Generated<number>
+  entry_id: number
+  url: string
+  title: string | null
+  type: string | null
+  /** 'YYYY-MM-DD' */
+  date: string | null
+  /** 'YYYY-MM-DD' */
+  end_date: string | null
+  themes: string[]
+  summary: string | null
+  summary_truncated: boolean
+  document_type: string | null
+  /** The version holds for runs valid_from_run <= r < valid_to_run. */
+  valid_from_run: number
+  valid_to_run: number | null
+  valid_from: Date
+  valid_to: Date | null
+}
+
+export interface SightingTable {
+  id: Generated<number>
+  run_id: number
+  listing_id: number
+  entry_id: number
+  page_fetch_id: number
+  page_number: number
+  /** 1-based position in the listing across its pages. */
+  position: number
+}
+
+export interface Database {
+  crawl_run: CrawlRunTable
+  listing: ListingTable
+  listing_crawl: ListingCrawlTable
+  page_body: PageBodyTable
+  page_fetch: PageFetchTable
+  entry: EntryTable
+  entry_version: EntryVersionTable
+  sighting: SightingTable
+}
+
+export type CrawlRun = Selectable<CrawlRunTable>
+export type NewCrawlRun = Insertable<CrawlRunTable>
+export type CrawlRunUpdate = Updateable<CrawlRunTable>
+export type Listing = Selectable<ListingTable>
+export type NewListing = Insertable<ListingTable>
+export type ListingCrawl = Selectable<ListingCrawlTable>
+export type NewListingCrawl = Insertable<ListingCrawlTable>
+export type PageBody = Selectable<PageBodyTable>
+export type NewPageBody = Insertable<PageBodyTable>
+export type PageFetch = Selectable<PageFetchTable>
+export type NewPageFetch = Insertable<PageFetchTable>
+export type Entry = Selectable<EntryTable>
+export type NewEntry = Insertable<EntryTable>
+export type EntryVersion = Selectable<EntryVersionTable>
+export type NewEntryVersion = Insertable<EntryVersionTable>
+export type Sighting = Selectable<SightingTable>
+export type NewSighting = Insertable<SightingTable>

@@ -1,0 +1,31 @@
+// Small builders shared by the database tests.
+import type { Kysely } from 'kysely'
+import { upsertListing } from '../../db/listings'
+import { createRun } from '../../db/runs'
+import type { Database } from '../../db/schema'
+import type { ParsedEntry } from '../../src/domain/entry'
+
+export const T0 = new Date('2026-11-26T12:00:00.000Z')
+
+export async function seedRunAndListing(db: Kysely<Database>, sourceId = 'social-innovation'): Promise<{ runId: number; listingId: number }> {
+  const runId = await createRun(db, T0)
+  const listingId = await upsertListing(db, { sourceId, profile: 'eurocities-legacy', url: `http://www.eurocities.eu/eurocities/issues/${sourceId}-issue` })
+  return { runId, listingId }
+}
+
+export function parsedEntry(n: number, overrides: Partial<ParsedEntry> = {}): ParsedEntry {
+  const key = `WSPO-${String(n).padStart(6, '0')}`
+  return {
+    key,
+    url: `http://www.eurocities.eu/eurocities/documents/Entry-${n}-${key}`,
+    title: `Entry ${n}`,
+    type: 'news',
+    date: '2019-10-23',
+    endDate: null,
+    themes: ['culture', 'economy'],
+    summary: `Summary of entry ${n}, long enough to be cut somewhere.`,
+    summaryTruncated: false,
+    documentType: null,
+    ...overrides,
+  }
+}

@@ -1,0 +1,85 @@
+// Fresh, migrated, isolated databases for tests, on every backend available here.
+import { randomBytes } from 'node:crypto'
+import { PGlite } from '@electric-sql/pglite'
+import type { Kysely } from 'kysely'
+import pg from 'pg'
+import { afterEach, beforeEach } from 'vitest'
+import { closeDatabase, openDatabase, wrapPglite } from '../../db/connection'
+import { migrateToLatest } from '../../db/migrate'
+import type { Database } from '../../db/schema'
+
+export type BackendName = 'pglite' | 'postgres'
+
+export interface TestDatabase {
+  db: Kysely<Database>
+  close(): Promise<void>
+}
+
+export const backends: BackendName[] = ['pglite', ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])]
+
+export async function openTestDatabase(backend: BackendName): Promise<TestDatabase> {
+  return backend === 'pglite' ? openPgliteClone() : openPostgresDatabase(requireServerUrl())
+}
+
+/** A fresh database per test: returns a getter valid inside the test. */
+export function useTestDatabase(backend: BackendName): () => Kysely<Database> {
+  let current: TestDatabase | undefined
+  beforeEach(async () => {
+    current = await openTestDatabase(backend)
+  })
+  afterEach(async () => {
+    await current?.close()
+    current = undefined
+  })
+  return () => {
+    if (current === undefined) throw new Error('useTestDatabase: no database outside a test')
+    return current.db
+  }
+}
+
+// Starting PGlite costs seconds; cloning a migrated template costs a fraction of that.
+let template: Promise<PGlite> | undefined
+
+async function openPgliteClone(): Promise<TestDatabase> {
+  template ??= (async () => {
+    const client = await PGlite.create()
+    const db = wrapPglite(client)
+    await migrateToLatest(db)
+    return client
+  })()
+  const clone = (await (await template).clone()) as PGlite
+  const db = wrapPglite(clone)
+  return { db, close: () => closeDatabase(db) }
+}
+
+function requireServerUrl(): string {
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) throw new Error('TEST_DATABASE_URL is not set')
+  return url
+}
+
+async function openPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = `eurowatch_test_${randomBytes(6).toString('hex')}`
+  await admin(serverUrl, `create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const db = await openDatabase({ kind: 'postgres', url: url.toString() })
+  await migrateToLatest(db)
+  return {
+    db,
+    close: async () => {
+      await closeDatabase(db)
+      await admin(serverUrl, `drop database if exists ${name} with (force)`)
+    },
+  }
+}
+
+async function admin(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
