@@ -1,11 +1,30 @@
 import type { SiteProfile } from '../src/domain/entry'
+import { UserError } from '../src/domain/errors'
+import { eurocities } from './eurocities'
 import { eurocitiesLegacy } from './eurocities-legacy'
+import { createSelectorsProfile, type SelectorsConfig } from './selectors'
 
-/** Every site profile, listed by hand. */
-export const profiles: readonly SiteProfile[] = [eurocitiesLegacy]
+/** Every profile that needs no configuration, listed by hand. */
+export const profiles: readonly SiteProfile[] = [eurocitiesLegacy, eurocities]
 
-export const profileIds: readonly string[] = profiles.map((profile) => profile.id)
+/** The profile built from a source's `selectors` configuration rather than listed above. */
+export const SELECTORS_PROFILE_ID = 'selectors'
+
+/** Every profile id a source may name. */
+export const profileIds: readonly string[] = [...profiles.map((profile) => profile.id), SELECTORS_PROFILE_ID]
 
 export function findProfile(id: string): SiteProfile | undefined {
   return profiles.find((profile) => profile.id === id)
+}
+
+/** The profile a source names; `selectors` is built from that source's validated selectors configuration. */
+export function resolveProfile(id: string, selectors?: SelectorsConfig): SiteProfile {
+  if (id === SELECTORS_PROFILE_ID) {
+    if (selectors === undefined) throw new UserError('profile "selectors" needs a selectors configuration', 'add the entry, title, ... selectors to the source')
+    return createSelectorsProfile(selectors)
+  }
+  if (selectors !== undefined) throw new UserError(`profile "${id}" takes no selectors configuration`, 'use profile: selectors, or remove the selectors')
+  const profile = findProfile(id)
+  if (profile === undefined) throw new UserError(`unknown profile "${id}"`, `known profiles: ${profileIds.join(', ')}`)
+  return profile
 }
