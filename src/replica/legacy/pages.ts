@@ -1,0 +1,77 @@
+// The legacy site's other pages: entry details, "not found", robots.txt, a redesigned
+// listing (layout-drift fault) and two non-HTML resources.
+import type { LegacyEntry } from './model'
+import { displayDate, escapeHtml } from './model'
+import { renderFrame } from './layout'
+import { entryHref, themesHtml } from './render'
+
+export function renderDetailPage(e: LegacyEntry): string {
+  const date = e.endDate === null ? `publication date: ${displayDate(e.date)}` : `start date: ${displayDate(e.date)} - end date: ${displayDate(e.endDate)}`
+  return renderFrame({
+    titleHtml: e.titleHtml ?? '',
+    bodyClass: 'detail',
+    selected: null,
+    content: [
+      ...(e.themes.length > 0 ? [`  ${themesHtml(e.themes)}`] : []),
+      `  <h1 class="detailtitle">${e.titleHtml ?? ''}</h1>`,
+      `  <div class="detailinfo"><span class="newstype">${escapeHtml(e.type)}</span> &middot; <span class="newsdate">${date}</span></div>`,
+      ...(e.summaryHtml === null ? [] : [`  <div class="detailtext"><p>${e.summaryHtml}</p></div>`]),
+      '  <p><a href="/eurocities/documents/report.pdf">download the document (PDF)</a></p>',
+    ],
+    rightcol: [],
+  })
+}
+
+export function renderNotFound(path: string): string {
+  return renderFrame({
+    titleHtml: 'page not found',
+    bodyClass: 'error',
+    selected: null,
+    content: ['  <h1>page not found</h1>', `  <p>There is no page at ${escapeHtml(path)}.</p>`],
+    rightcol: [],
+  })
+}
+
+/** The same entries as a redesign would print them: nothing a legacy parser recognises. */
+export function renderDriftPage(title: string, entries: LegacyEntry[]): string {
+  const cards = entries.map((e) =>
+    [
+      '  <article class="teaser">',
+      `   <h3 class="teaser__title"><a href="${entryHref(e)}">${e.titleHtml ?? ''}</a></h3>`,
+      `   <p class="teaser__meta">${escapeHtml(e.type)} | ${displayDate(e.date)}</p>`,
+      ...(e.summaryHtml === null ? [] : [`   <p class="teaser__text">${e.summaryHtml}</p>`]),
+      '  </article>',
+    ].join('\n'),
+  )
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    `<head><meta charset="utf-8"><title>${escapeHtml(title)} | EUROCITIES</title></head>`,
+    '<body>',
+    '<section id="main">',
+    ...cards,
+    '</section>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n')
+}
+
+export const ROBOTS_TXT = ['User-agent: *', 'Disallow: /eurocities/search', 'Allow: /', ''].join('\n')
+
+/** A 1x1 transparent GIF. */
+export const LOGO_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64')
+
+/** A minimal one-page PDF: enough for a crawler to see a non-HTML body. */
+export const REPORT_PDF = Buffer.from(
+  [
+    '%PDF-1.4',
+    '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+    '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+    '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj',
+    'trailer << /Root 1 0 R >>',
+    '%%EOF',
+    '',
+  ].join('\n'),
+  'latin1',
+)

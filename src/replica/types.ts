@@ -1,0 +1,95 @@
+// Public types of the offline replica. Shared by every site generation it serves.
+
+/** Which requests a fault hits: a substring of the raw path; by default every listing page. */
+interface FaultTarget {
+  match?: string
+  /** How many matching requests it affects; unlimited by default. */
+  times?: number
+}
+
+export type Fault = FaultTarget &
+  (
+    | { kind: 'status'; status: number }
+    | { kind: 'rate-limit'; retryAfterSeconds: number }
+    | { kind: 'slow'; delayMs: number }
+    | { kind: 'truncate' }
+    | { kind: 'layout-drift' }
+    | { kind: 'oversize'; bytes: number }
+  )
+
+export type FaultKind = Fault['kind']
+
+/** The faults a replica is started with (also replaceable with `setFaults`). */
+export interface FaultPlan {
+  faults: Fault[]
+}
+
+export interface ReplicaOptions {
+  host?: string
+  port?: number
+  step?: number
+  faults?: Fault[]
+  /** Pages of the big `/eurocities/allcontent&sector=archive` listing (10 entries each). */
+  archivePages?: number
+}
+
+/** One request as the replica served it. */
+export interface ReplicaRequest {
+  method: string
+  /** The raw request path, parameters and all, exactly as received. */
+  path: string
+  status: number
+  /** Body bytes actually sent (a truncated body counts what went out). */
+  bytes: number
+  /** Epoch milliseconds when the request arrived. */
+  at: number
+}
+
+export interface Replica {
+  origin: string
+  readonly step: number
+  setStep(step: number): void
+  setFaults(faults: Fault[]): void
+  requests(): ReplicaRequest[]
+  resetRequests(): void
+  close(): Promise<void>
+}
+
+export type ChangeKind = 'publish' | 'edit-summary' | 'retag' | 'retitle' | 'remove' | 'cosmetic'
+
+export interface TimelineChange {
+  kind: ChangeKind
+  /** The entry's key as the parser reports it: `WSPO-XXXXXX`. */
+  key: string
+  /** Page-1 paths of the listings where the change shows. */
+  listings: string[]
+}
+
+export interface TimelineStep {
+  step: number
+  description: string
+  changes: TimelineChange[]
+}
+
+/** What a site generation answers for one path at one step; the server adds faults and HTTP caching. */
+export interface SiteResponse {
+  status: number
+  contentType: string
+  body: Buffer
+  headers?: Record<string, string>
+  lastModified?: Date
+  /** Set on listing pages: the default target of faults. */
+  listing?: {
+    /** The same entries in a redesigned markup (layout-drift fault). */
+    drift(): string
+    /** Where a truncated body is cut: after the first few entries. */
+    truncateAt: number
+  }
+}
+
+/** One site generation served by the replica (legacy now, the WordPress site later). */
+export interface ReplicaSite {
+  /** Steps are 0..lastStep. */
+  lastStep: number
+  resolve(path: string, step: number): SiteResponse
+}
