@@ -19,6 +19,7 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
   let faults = new FaultBook(options.faults)
   let log: ReplicaRequest[] = []
   const waits = new Set<() => void>()
+  let closing: Promise<void> | undefined
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -103,12 +104,14 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
       log = []
     },
     close() {
-      return new Promise((resolve, reject) => {
+      // Idempotent: tests and the CLI may both close on the way out.
+      closing ??= new Promise((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()))
         // Keep-alive sockets would hold close() open; slow responses would hold timers.
         for (const done of [...waits]) done()
         server.closeAllConnections()
       })
+      return closing
     },
   }
 }
