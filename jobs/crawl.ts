@@ -1,0 +1,148 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { SiteProfile } from '../src/domain/entry'
+import type { Database, RunStatus } from '../db/schema'
+import { createRun, finishRun } from '../db/runs'
+import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings'
+import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../crawlers/http-crawler'
+import { storeListingPage } from './store-page'
+
+export interface JobDeps {
+  db: Kysely<Database>
+  now: () => Date
+  log: Logger
+}
+
+export interface CrawlSource {
+  name: string
+  profile: SiteProfile
+  url: string
+  maxPages: number
+}
+
+export interface ListingCrawlSummary {
+  source: string
+  url: string
+  status: Exclude<RunStatus, 'running'>
+  pages: number
+  entries: number
+  newEntries: number
+  versionsCreated: number
+  reason: string | null
+}
+
+export interface CrawlSummary {
+  runId: number
+  status: Exclude<RunStatus, 'running'>
+  listings: ListingCrawlSummary[]
+  pagesFetched: number
+  entriesSeen: number
+  newEntries: number
+  versionsCreated: number
+  durationMs: number
+}
+
+interface StoredCounts {
+  pagesFetched: number
+  newEntries: number
+  versionsCreated: number
+}
+
+/** One crawl run: every page of every source fetched, stored raw, parsed and stored as entries, versions and sightings. */
+export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlSettings): Promise<CrawlSummary> {
+  const { db, now, log } = deps
+  const startedAt = now()
+  const runId = await createRun(db, startedAt)
+  const targets: ListingTarget[] = []
+  for (const source of sources) {
+    const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
+    await startListingCrawl(db, runId, listingId, startedAt)
+    targets.push({ listingId, sourceName: source.name, url: source.url, profile: source.profile, maxPages: source.maxPages })
+  }
+  log.info({ runId, listings: targets.length }, 'crawl started')
+
+  const counts = new Map<number, StoredCounts>(targets.map((target) => [target.listingId, { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }]))
+  const sink = {
+    async storePage(page: FetchedListingPage) {
+      const stored = await storeListingPage(deps, {
+        runId,
+        listingId: page.target.listingId,
+        pageNumber: page.pageNumber,
+        canonicalUrl: page.canonicalUrl,
+        fetchedUrl: page.fetchedUrl,
+        status: page.status,
+        contentType: page.contentType,
+        body: page.body,
+        durationMs: page.durationMs,
+        attempts: page.attempts,
+        error: page.outcome.kind === 'failed' ? page.outcome.reason : null,
+        entries: page.outcome.kind === 'parsed' ? page.outcome.page.entries : null,
+        firstPosition: page.firstPosition,
+      })
+      const listing = counts.get(page.target.listingId)
+      if (listing) {
+        listing.pagesFetched += 1
+        listing.newEntries += stored.newEntries
+        listing.versionsCreated += stored.versionsCreated
+      }
+    },
+  }
+
+  try {
+    const outcomes = await crawlListings(targets, sink, settings, log)
+    const listings: ListingCrawlSummary[] = []
+    for (const outcome of outcomes) {
+      await finishListingCrawl(db, runId, outcome.target.listingId, outcome, now())
+      const stored = counts.get(outcome.target.listingId) ?? { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }
+      listings.push({
+        source: outcome.target.sourceName,
+        url: outcome.target.url,
+        status: outcome.status,
+        pages: outcome.pages,
+        entries: outcome.entries,
+        newEntries: stored.newEntries,
+        versionsCreated: stored.versionsCreated,
+        reason: outcome.reason,
+      })
+    }
+    const summary = summarize(runId, listings, [...counts.values()], now().getTime() - startedAt.getTime())
+    await finishRun(
+      db,
+      runId,
+      {
+        status: summary.status,
+        pagesFetched: summary.pagesFetched,
+        entriesSeen: summary.entriesSeen,
+        versionsCreated: summary.versionsCreated,
+        error: listings.flatMap((listing) => (listing.reason ? [`${listing.source}: ${listing.reason}`] : [])).join('; ') || null,
+      },
+      now(),
+    )
+    log.info({ runId, status: summary.status, pages: summary.pagesFetched, entries: summary.entriesSeen }, 'crawl finished')
+    return summary
+  } catch (error) {
+    await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: String(error) }, now())
+    throw error
+  }
+}
+
+function summarize(runId: number, listings: ListingCrawlSummary[], stored: StoredCounts[], durationMs: number): CrawlSummary {
+  const sum = <T>(items: T[], pick: (item: T) => number) => items.reduce((total, item) => total + pick(item), 0)
+  return {
+    runId,
+    status: runStatus(listings.map((listing) => listing.status)),
+    listings,
+    pagesFetched: sum(stored, (s) => s.pagesFetched),
+    entriesSeen: sum(listings, (l) => l.entries),
+    newEntries: sum(listings, (l) => l.newEntries),
+    versionsCreated: sum(listings, (l) => l.versionsCreated),
+    durationMs,
+  }
+}
+
+/** A run is complete only when every listing is; failed only when nothing at all was crawled. */
+export function runStatus(statuses: Exclude<RunStatus, 'running'>[]): Exclude<RunStatus, 'running'> {
+  if (statuses.every((status) => status === 'complete')) return 'complete'
+  if (statuses.every((status) => status === 'failed')) return 'failed'
+  return 'partial'
+}

@@ -1,0 +1,13 @@
+import { Command } from 'commander'
+import { action } from '../action'
+import { openCliContext } from '../context'
+
+export const migrateCommand = new Command('migrate')
+  .description('create or upgrade the database schema (every storing verb also does this first)')
+  .action(
+    action(async (_raw: unknown, command: Command) => {
+      const context = await openCliContext(command)
+      await context.close()
+      process.stdout.write('database schema is up to date\n')
+    }),
+  )

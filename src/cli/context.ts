@@ -1,0 +1,61 @@
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import type { Kysely } from 'kysely'
+import { loadConfig, type LoadedConfig } from '../config/load'
+import { readEnvironment, type Environment } from '../config/environment'
+import { createLogger, type Logger } from '../logging'
+import { openDatabase, closeDatabase, type DatabaseTarget } from '../../db/connection'
+import { migrateToLatest } from '../../db/migrate'
+import type { Database } from '../../db/schema'
+
+interface GlobalOptions {
+  config?: string
+  logLevel?: string
+}
+
+export interface CliContext {
+  loaded: LoadedConfig
+  env: Environment
+  log: Logger
+  db: Kysely<Database>
+  close(): Promise<void>
+}
+
+export function loadCliConfig(command: Command): LoadedConfig {
+  return loadConfig(globalsOf(command).config)
+}
+
+export function environment(): Environment {
+  return readEnvironment(process.env)
+}
+
+export function cliLogger(command: Command, env: Environment): Logger {
+  const level = globalsOf(command).logLevel ?? env.EUROWATCH_LOG_LEVEL ?? 'warn'
+  return createLogger(level as Parameters<typeof createLogger>[0])
+}
+
+/** Where the data lives: PostgreSQL when DATABASE_URL is set, else PGlite in the configured data directory. */
+export function databaseTarget(loaded: LoadedConfig, env: Environment): DatabaseTarget {
+  return env.DATABASE_URL
+    ? { kind: 'postgres', url: env.DATABASE_URL }
+    : { kind: 'pglite', dataDir: resolve(loaded.baseDir, loaded.config.database.dataDir) }
+}
+
+/** Configuration, logger and a migrated database: what every storing verb needs. */
+export async function openCliContext(command: Command): Promise<CliContext> {
+  const env = environment()
+  const loaded = loadCliConfig(command)
+  const log = cliLogger(command, env)
+  const db = await openDatabase(databaseTarget(loaded, env))
+  try {
+    await migrateToLatest(db)
+  } catch (error) {
+    await closeDatabase(db)
+    throw error
+  }
+  return { loaded, env, log, db, close: () => closeDatabase(db) }
+}
+
+function globalsOf(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>()
+}

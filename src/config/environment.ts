@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { UserError } from '../domain/errors'
+
+const EnvironmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  EUROWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  CI: z.string().optional(),
+})
+
+/** The environment variables eurowatch reads; secrets (DATABASE_URL) live here, never in the configuration file. */
+export type Environment = z.infer<typeof EnvironmentSchema>
+
+export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
+  const parsed = EnvironmentSchema.safeParse(env)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  // never echo the value: it may hold a password
+  throw new UserError(`environment variable ${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`)
+}

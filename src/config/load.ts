@@ -1,0 +1,80 @@
+import { readFileSync, existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { LineCounter, parseDocument, isNode } from 'yaml'
+import type { z } from 'zod'
+import { UserError } from '../domain/errors'
+import { ConfigSchema, type Config } from './schema'
+import { defaultSources } from './defaults'
+import { profileIds } from '../../parsers/index'
+
+export interface LoadedConfig {
+  config: Config
+  /** The file it came from, null for the built-in defaults. */
+  file: string | null
+  /** Relative paths in the configuration (the PGlite data directory) resolve against this. */
+  baseDir: string
+}
+
+export const DEFAULT_CONFIG_FILE = 'eurowatch.yaml'
+
+/** Reads and validates the configuration; every mistake is one line naming the file, key and line. */
+export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()): LoadedConfig {
+  const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE)
+  if (!existsSync(file)) {
+    if (explicitFile) throw new UserError(`configuration file ${file} not found`)
+    return { config: validate({ sources: defaultSources }, '(built-in defaults)'), file: null, baseDir: cwd }
+  }
+  const text = readText(file)
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  const syntaxError = doc.errors[0]
+  if (syntaxError) {
+    const { line } = lineCounter.linePos(syntaxError.pos[0])
+    throw new UserError(`${file}:${line}: invalid YAML: ${syntaxError.message.split('\n')[0]}`)
+  }
+  const raw: unknown = doc.toJS() ?? {}
+  return {
+    config: validate(raw, file, (path) => {
+      const node = doc.getIn(path, true)
+      return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined
+    }),
+    file,
+    baseDir: dirname(file),
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UserError(`cannot read configuration file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+}
+
+function validate(raw: unknown, origin: string, lineOf: (path: PropertyKey[]) => number | undefined = () => undefined): Config {
+  const parsed = ConfigSchema.safeParse(raw)
+  if (!parsed.success) throw new UserError(describeIssue(parsed.error.issues[0], origin, lineOf))
+  parsed.data.sources.forEach((source, index) => {
+    if (!profileIds.includes(source.profile)) {
+      const line = lineOf(['sources', index, 'profile'])
+      throw new UserError(
+        `${origin}${line ? `:${line}` : ''}: sources[${index}].profile: unknown profile "${source.profile}"`,
+        `known profiles: ${profileIds.join(', ')}`,
+      )
+    }
+  })
+  return parsed.data
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined, origin: string, lineOf: (path: PropertyKey[]) => number | undefined): string {
+  if (!issue) return `${origin}: invalid configuration`
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path
+  const line = lineOf(path)
+  const key = path.length ? formatPath(path) : '(top level)'
+  const message = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message
+  return `${origin}${line ? `:${line}` : ''}: ${key}: ${message}`
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('')
+}

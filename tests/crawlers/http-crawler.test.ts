@@ -1,0 +1,181 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pino } from 'pino'
+import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../../crawlers/http-crawler'
+import { OriginMap } from '../../crawlers/origin-map'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
+import { startReplica, type Replica } from '../../src/replica/index'
+import { readSharedJson } from '../support/shared'
+
+const LEGACY = 'http://www.eurocities.eu'
+const SOCIAL = `${LEGACY}/eurocities/issues/social-innovation-issue`
+const silent = pino({ level: 'silent' })
+
+let replica: Replica
+
+beforeAll(async () => {
+  replica = await startReplica({ port: 0 })
+})
+afterAll(async () => {
+  await replica.close()
+})
+
+function settings(overrides: Partial<CrawlSettings> = {}): CrawlSettings {
+  return {
+    userAgent: 'eurowatch-test/1 (+https://example.org/eurowatch)',
+    respectRobotsTxt: true,
+    perHostDelaySeconds: 0,
+    maxConcurrency: 4,
+    maxRetries: 3,
+    retryBaseDelaySeconds: 0.02,
+    maxRetryAfterSeconds: 5,
+    timeoutSeconds: 5,
+    maxResponseBytes: 2_000_000,
+    origins: new OriginMap(['www.eurocities.eu'], replica.origin),
+    ...overrides,
+  }
+}
+
+function target(url = SOCIAL, listingId = 1, maxPages = 50): ListingTarget {
+  return { listingId, sourceName: `listing-${listingId}`, url, profile: eurocitiesLegacy, maxPages }
+}
+
+async function crawl(targets: ListingTarget[], overrides: Partial<CrawlSettings> = {}) {
+  const pages: FetchedListingPage[] = []
+  const outcomes = await crawlListings(targets, { storePage: async (page) => void pages.push(page) }, settings(overrides), silent)
+  pages.sort((a, b) => a.target.listingId - b.target.listingId || a.pageNumber - b.pageNumber)
+  return { pages, outcomes }
+}
+
+function entriesOf(pages: FetchedListingPage[]) {
+  return pages.flatMap((page) => (page.outcome.kind === 'parsed' ? page.outcome.page.entries : []))
+}
+
+describe('crawlListings over the replica', () => {
+  it('follows a listing to its last page with canonical URLs and continuous positions', async () => {
+    replica.setFaults([])
+    const { pages, outcomes } = await crawl([target()])
+    expect(outcomes[0]).toMatchObject({ status: 'complete', pages: 3, reason: null })
+    expect(pages.map((page) => page.canonicalUrl)).toEqual([
+      SOCIAL,
+      `${SOCIAL}&newsstart=11&newscount=10&contentURL=social-innovation-issue`,
+      `${SOCIAL}&newsstart=21&newscount=10&contentURL=social-innovation-issue`,
+    ])
+    expect(pages[1]?.fetchedUrl).toBe(`${replica.origin}/eurocities/issues/social-innovation-issue&newsstart=11&newscount=10&contentURL=social-innovation-issue`)
+    const expected = readSharedJson<{ entries: { key: string; url: string }[] }>('fixtures/legacy/social-innovation-issue.expected.json')
+    const entries = entriesOf(pages)
+    expect(entries.slice(0, 10).map((entry) => entry.url)).toEqual(expected.entries.map((entry) => entry.url))
+    expect(outcomes[0]?.entries).toBe(entries.length)
+    expect(pages.map((page) => page.firstPosition)).toEqual([1, 11, 21])
+    expect(pages.every((page) => page.status === 200 && page.body && page.attempts === 1)).toBe(true)
+  })
+
+  it('crawls the same listing twice in one process', async () => {
+    const first = await crawl([target()])
+    const second = await crawl([target()])
+    expect(entriesOf(second.pages).map((entry) => entry.key)).toEqual(entriesOf(first.pages).map((entry) => entry.key))
+  })
+
+  it('gives two sources with the same URL a fetch each', async () => {
+    const { outcomes } = await crawl([target(SOCIAL, 1), target(SOCIAL, 2)])
+    expect(outcomes.map((outcome) => outcome.pages)).toEqual([3, 3])
+  })
+
+  it('retries 5xx responses with backoff and records the attempts', async () => {
+    replica.setFaults([{ kind: 'status', status: 500, times: 2, match: 'social-innovation-issue' }])
+    const { pages, outcomes } = await crawl([target()])
+    replica.setFaults([])
+    expect(outcomes[0]?.status).toBe('complete')
+    expect(pages[0]?.attempts).toBe(3)
+  })
+
+  it('waits for Retry-After on 429', async () => {
+    replica.setFaults([{ kind: 'rate-limit', retryAfterSeconds: 1, times: 1, match: 'social-innovation-issue' }])
+    const started = Date.now()
+    const { outcomes } = await crawl([target()])
+    replica.setFaults([])
+    expect(outcomes[0]?.status).toBe('complete')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950)
+  })
+
+  it('reports a page that keeps failing as a failed listing, with the reason', async () => {
+    replica.setFaults([{ kind: 'status', status: 503, match: 'social-innovation-issue' }])
+    const { pages, outcomes } = await crawl([target()], { maxRetries: 1 })
+    replica.setFaults([])
+    expect(outcomes[0]).toMatchObject({ status: 'failed', pages: 0 })
+    expect(outcomes[0]?.reason).toContain('503')
+    expect(pages).toHaveLength(1)
+    expect(pages[0]?.outcome).toMatchObject({ kind: 'failed' })
+  })
+
+  it('keeps the body of a page whose layout changed and marks the listing partial, not empty', async () => {
+    replica.setFaults([{ kind: 'layout-drift', match: 'newsstart=11' }])
+    const { pages, outcomes } = await crawl([target()])
+    replica.setFaults([])
+    expect(outcomes[0]?.status).toBe('partial')
+    expect(outcomes[0]?.reason).toMatch(/page 2: layout: no entries/)
+    expect(pages[1]?.outcome.kind).toBe('failed')
+    expect(pages[1]?.body?.length).toBeGreaterThan(0)
+    expect(pages[1]?.attempts).toBe(1)
+  })
+
+  it('fails a truncated body after retrying it', async () => {
+    replica.setFaults([{ kind: 'truncate', match: 'social-innovation-issue' }])
+    const { outcomes } = await crawl([target()], { maxRetries: 1 })
+    replica.setFaults([])
+    expect(outcomes[0]?.status).toBe('failed')
+  })
+
+  it('rejects a response above the size cap', async () => {
+    replica.setFaults([{ kind: 'oversize', bytes: 3_000_000, match: 'social-innovation-issue' }])
+    const { outcomes } = await crawl([target()])
+    replica.setFaults([])
+    expect(outcomes[0]?.status).toBe('failed')
+    expect(outcomes[0]?.reason).toContain('exceeds the limit of 2000000')
+  })
+
+  it('rejects a non-HTML response with a clear reason', async () => {
+    const { outcomes } = await crawl([target(`${LEGACY}/eurocities/img/logo.gif`)])
+    expect(outcomes[0]?.status).toBe('failed')
+    expect(outcomes[0]?.reason).toContain('not an HTML page (Content-Type image/gif)')
+  })
+
+  it('does not fetch what robots.txt disallows', async () => {
+    replica.resetRequests()
+    const { outcomes } = await crawl([target(`${LEGACY}/eurocities/search&query=x`)])
+    expect(outcomes[0]?.status).toBe('failed')
+    expect(outcomes[0]?.reason).toContain('disallowed by robots.txt')
+    expect(replica.requests().some((request) => request.path.startsWith('/eurocities/search'))).toBe(false)
+  })
+
+  it('stops at the page limit and does not call the listing complete', async () => {
+    const { outcomes } = await crawl([target(SOCIAL, 1, 2)])
+    expect(outcomes[0]).toMatchObject({ status: 'partial', pages: 2 })
+    expect(outcomes[0]?.reason).toContain('page limit (2 pages)')
+  })
+})
+
+describe('crawlListings politeness', () => {
+  it('sends its own User-Agent and asks for robots.txt first', async () => {
+    const seen: { path: string; agent: string | undefined }[] = []
+    const page = (next: string) =>
+      `<div id="content"><div class="newslist"><div class="newsitem"><h2 class="newstitle"><a href="/eurocities/news/A-WSPO-AAAAAA">A</a></h2></div></div>${next}</div>`
+    const server = createServer((request, response) => {
+      seen.push({ path: request.url ?? '', agent: request.headers['user-agent'] })
+      if (request.url === '/robots.txt') return void response.end('User-agent: *\nAllow: /\n')
+      response.setHeader('content-type', 'text/html; charset=utf-8')
+      response.end(page(request.url === '/list' ? '<div class="pager"><a class="next" href="/list&newsstart=11">next</a></div>' : ''))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const { outcomes } = await crawl([target(`${origin}/list`)], { origins: new OriginMap(), perHostDelaySeconds: 0.3 })
+      expect(outcomes[0]).toMatchObject({ status: 'complete', pages: 2 })
+    } finally {
+      server.close()
+    }
+    expect(seen.map((request) => request.path)).toEqual(['/robots.txt', '/list', '/list&newsstart=11'])
+    expect(seen.slice(1).every((request) => request.agent === 'eurowatch-test/1 (+https://example.org/eurowatch)')).toBe(true)
+  })
+})
