@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { afterAll, describe, expect, it } from 'vitest'
+import { closeDatabase, maskUrl, openDatabase } from '../../db/connection'
+import { migrateToLatest } from '../../db/migrate'
+import { UserError } from '../../src/domain/errors'
+
+const scratch = mkdtempSync(join(tmpdir(), 'eurowatch-connection-'))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+async function openError(target: Parameters<typeof openDatabase>[0]): Promise<UserError> {
+  const error = await openDatabase(target).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(UserError)
+  return error as UserError
+}
+
+describe('openDatabase', () => {
+  it('creates, migrates and reopens a PGlite data directory', async () => {
+    const dataDir = join(scratch, 'nested', 'data')
+    const db = await openDatabase({ kind: 'pglite', dataDir })
+    await migrateToLatest(db)
+    await db.insertInto('crawl_run').values({ started_at: new Date(), status: 'running', finished_at: null, error: null, diffed_at: null }).execute()
+    await closeDatabase(db)
+    const again = await openDatabase({ kind: 'pglite', dataDir })
+    expect(await migrateToLatest(again)).toEqual([])
+    expect(await again.selectFrom('crawl_run').select('status').execute()).toEqual([{ status: 'running' }])
+    await closeDatabase(again)
+  })
+
+  it('turns an unreachable server into a UserError without the password', async () => {
+    const error = await openError({ kind: 'postgres', url: 'postgres://u:secret@127.0.0.1:1/x' })
+    expect(error.message).toContain('postgres://u:***@127.0.0.1:1/x')
+    expect(error.message).not.toContain('secret')
+    expect(error.hint ?? '').not.toContain('secret')
+    expect(error.message).not.toContain('\n')
+  })
+
+  it('never shows the password of a malformed URL', async () => {
+    for (const url of ['postgres://u:se@cret@127.0.0.1:1/x', 'postgres://u:secret@127.0.0.1:notaport/x', 'postgres://u:secret@:1/x']) {
+      const error = await openError({ kind: 'postgres', url })
+      expect(error.message).not.toMatch(/secret|cret/)
+    }
+  })
+
+  it.runIf(process.env.TEST_DATABASE_URL)('turns a wrong password into a UserError without it', async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL ?? '')
+    url.password = 'wrong-secret'
+    const error = await openError({ kind: 'postgres', url: url.toString() })
+    expect(error.message).not.toContain('wrong-secret')
+  })
+
+  it('turns an unwritable data directory into a UserError', async () => {
+    const file = join(scratch, 'a-file')
+    writeFileSync(file, '')
+    const error = await openError({ kind: 'pglite', dataDir: join(file, 'data') })
+    expect(error.message).toContain(join(file, 'data'))
+  })
+
+  it('masks the password of a URL', () => {
+    expect(maskUrl('postgres://user:p%40ss@host:5432/db?sslmode=require')).toBe('postgres://user:***@host:5432/db?sslmode=require')
+    expect(maskUrl('postgres://host/db')).toBe('postgres://host/db')
+  })
+})
+
+describe('PGlite transactions', () => {
+  it('serializes concurrent transactions instead of interleaving them', async () => {
+    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' })
+    await sql`create table counter (n integer not null)`.execute(db)
+    await sql`insert into counter values (0)`.execute(db)
+    const log: string[] = []
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        db.transaction().execute(async (trx) => {
+          log.push(`begin ${i}`)
+          const { rows } = await sql<{ n: number }>`select n from counter`.execute(trx)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          await sql`update counter set n = ${(rows[0]?.n ?? 0) + 1}`.execute(trx)
+          log.push(`end ${i}`)
+        }),
+      ),
+    )
+    const { rows } = await sql<{ n: number }>`select n from counter`.execute(db)
+    expect(rows[0]?.n).toBe(5)
+    expect(log).toEqual(Array.from({ length: 5 }, (_, i) => [`begin ${i}`, `end ${i}`]).flat())
+    await closeDatabase(db)
+  })
+})
