@@ -1,0 +1,49 @@
+import type { VersionField } from './versioning'
+
+export type ChangeKind = 'new' | 'changed' | 'removed' | 'reappeared' | 'moved'
+
+/** One field's before and after; themes also as the sets added and removed. */
+export interface FieldChange {
+  field: VersionField
+  before: string | string[] | boolean | null
+  after: string | string[] | boolean | null
+  /** Themes only. */
+  added?: string[]
+  removed?: string[]
+}
+
+/** What a report shows of an entry: its version after the change (before it, for a removal). */
+export interface EntrySnapshot {
+  key: string
+  url: string
+  title: string | null
+  type: string | null
+  date: string | null
+  endDate: string | null
+  themes: string[]
+  summary: string | null
+  documentType: string | null
+}
+
+export interface ChangeEvent {
+  id: number
+  runId: number
+  kind: ChangeKind
+  /** The listing the change was seen on (for a removal: the one it vanished from); null if none applies. */
+  listing: { source: string; url: string } | null
+  entry: EntrySnapshot
+  /** Per-field differences, for changed and moved; empty otherwise. */
+  changes: FieldChange[]
+  detectedAt: Date
+}
+
+/** A listing whose pages failed the parser health check in a run: its entries are neither removed nor changed. */
+export interface HealthEvent {
+  id: number
+  runId: number
+  listing: { source: string; url: string }
+  pageUrl: string | null
+  problem: 'fetch-failed' | 'layout' | 'no-entries' | 'few-entries' | 'missing-field' | 'incomplete'
+  message: string
+  detectedAt: Date
+}
