@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
 import * as createSchema from './migrations/2026_11_26_1200_create_schema'
+import * as createChangeEvent from './migrations/2026_11_26_1300_create_change_event'
 
 // Listed by hand: the files are .ts run through tsx, so kysely's directory scanning is not used.
 const migrations: Record<string, Migration> = {
   '2026_11_26_1200_create_schema': createSchema,
+  '2026_11_26_1300_create_change_event': createChangeEvent,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -1,7 +1,8 @@
 // Table types for kysely. Column types are what BOTH backends return (see db/connection.ts):
 // integer ids as number, timestamptz as Date, text[] as string[], bytea as Uint8Array
 // (pg hands back a Buffer, PGlite a plain Uint8Array), dates as 'YYYY-MM-DD' text.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
+import type { ChangeKind, FieldChange, HealthEvent } from '../src/domain/change'
 
 export type RunStatus = 'running' | 'complete' | 'partial' | 'failed'
 
@@ -78,6 +79,8 @@ export interface EntryTable {
   last_seen_run: number
   /** Set and cleared by the diff job only. */
   removed_at: Date | null
+  /** The run whose diff reported the removal; set and cleared with removed_at. */
+  removed_run: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface EntryVersionTable {
@@ -112,6 +115,34 @@ export interface SightingTable {
   position: number
 }
 
+export interface ChangeEventTable {
+  id: Generated<number>
+  run_id: number
+  entry_id: number
+  kind: ChangeKind
+  /** The version after the change; for a removal, the last open version. */
+  version_id: number
+  /** The version before the change, for changed and moved. */
+  previous_version_id: number | null
+  /** Where the entry was seen; for a removal, where it vanished from. */
+  listing_id: number | null
+  /** Both backends parse jsonb into objects; write it as a JSON string (pg would turn an array into a Postgres array). */
+  changes: JSONColumnType<FieldChange[], string | undefined, string>
+  created_at: CreatedAt
+}
+
+export type HealthProblem = HealthEvent['problem']
+
+export interface HealthEventTable {
+  id: Generated<number>
+  run_id: number
+  listing_id: number
+  page_fetch_id: number | null
+  problem: HealthProblem
+  message: string
+  created_at: CreatedAt
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -121,6 +152,8 @@ export interface Database {
   entry: EntryTable
   entry_version: EntryVersionTable
   sighting: SightingTable
+  change_event: ChangeEventTable
+  health_event: HealthEventTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>
@@ -140,3 +173,7 @@ export type EntryVersion = Selectable<EntryVersionTable>
 export type NewEntryVersion = Insertable<EntryVersionTable>
 export type Sighting = Selectable<SightingTable>
 export type NewSighting = Insertable<SightingTable>
+export type ChangeEventRow = Selectable<ChangeEventTable>
+export type NewChangeEventRow = Insertable<ChangeEventTable>
+export type HealthEventRow = Selectable<HealthEventTable>
+export type NewHealthEventRow = Insertable<HealthEventTable>
