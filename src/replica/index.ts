@@ -1,17 +1,29 @@
-// Public API of the offline replica: a loopback HTTP server serving the EUROCITIES legacy
-// site from a deterministic dataset, at a chosen step of its timeline, with injectable faults.
-import type { Replica, ReplicaOptions } from './types'
+// Public API of the offline replica: a loopback HTTP server serving, from deterministic
+// datasets at a chosen step of their timelines and with injectable faults, the EUROCITIES
+// legacy site, the current (WordPress) site and a made-up third network. Their paths do not overlap.
+import type { Replica, ReplicaOptions, ReplicaSite } from './types'
 import { startServer } from './server'
 import { createLegacySite } from './legacy/site'
 import { LEGACY_LISTINGS } from './legacy/listings'
+import { createCurrentSite, CURRENT_PREFIXES } from './current/site'
+import { CURRENT_LISTINGS } from './current/listings'
+import { createNetworkSite, NETWORK_PREFIX } from './network/site'
+import { NETWORK_NEWS } from './network/data'
 
-export type { ChangeKind, Fault, FaultKind, FaultPlan, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types'
+export type { ChangeKind, Fault, FaultKind, FaultPlan, PageDropOff, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types'
 export { legacyTimeline } from './legacy/timeline'
+export { currentTimeline } from './current/timeline'
+export { networkTimeline, NETWORK_HOST } from './network/data'
+export { urbanNetSelectors } from './network/selectors'
+export { FILL_DELAY_MS } from './current/script'
+export { TOPIC_SCRIPT_PATH, topicFragmentPath } from './current/pages'
 
 export function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
   const archivePages = options.archivePages ?? 5
   if (!Number.isInteger(archivePages) || archivePages < 1) throw new RangeError(`archivePages must be a whole number >= 1, got ${archivePages}`)
-  return startServer(createLegacySite(archivePages), {
+  const current = createCurrentSite()
+  const network = createNetworkSite()
+  return startServer(routeByPrefix(createLegacySite(archivePages), [[CURRENT_PREFIXES, current], [[NETWORK_PREFIX], network]]), {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     step: options.step ?? 0,
@@ -19,7 +31,29 @@ export function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
   })
 }
 
+/** One origin for every generation: a path goes to the first site claiming its prefix, else to the legacy site. */
+function routeByPrefix(fallback: ReplicaSite, sites: [string[], ReplicaSite][]): ReplicaSite {
+  const lastStep = Math.min(fallback.lastStep, ...sites.map(([, site]) => site.lastStep))
+  return {
+    lastStep,
+    resolve(path, step, query) {
+      const site = sites.find(([prefixes]) => prefixes.some((p) => path.startsWith(p)))?.[1] ?? fallback
+      return site.resolve(path, step, query)
+    },
+  }
+}
+
 /** Page-1 paths of every legacy listing the replica serves (the archive last). */
 export function legacyListingPaths(): string[] {
   return LEGACY_LISTINGS.map((l) => l.path)
+}
+
+/** Page-1 paths of the current site's listings: /latest/, the five categories, the five topics (script-filled). */
+export function currentListingPaths(): string[] {
+  return CURRENT_LISTINGS.map((l) => l.path)
+}
+
+/** Page-1 paths of the made-up network's listings. */
+export function networkListingPaths(): string[] {
+  return [NETWORK_NEWS]
 }

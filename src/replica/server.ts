@@ -40,7 +40,9 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return record(405, 0)
     }
-    const page = site.resolve(rawPath.split('?')[0] ?? rawPath, step)
+    const cut = rawPath.indexOf('?')
+    const query = new URLSearchParams(cut < 0 ? '' : rawPath.slice(cut + 1))
+    const page = site.resolve(cut < 0 ? rawPath : rawPath.slice(0, cut), step, query)
     const { delayMs, action } = faults.take(rawPath, page.listing !== undefined)
     if (delayMs > 0) await wait(delayMs)
     if (res.destroyed || !server.listening) return record(0, 0)

@@ -59,16 +59,26 @@ export type ChangeKind = 'publish' | 'edit-summary' | 'retag' | 'retitle' | 'rem
 
 export interface TimelineChange {
   kind: ChangeKind
-  /** The entry's key as the parser reports it: `WSPO-XXXXXX`. */
+  /** The entry's key as the parser reports it: `WSPO-XXXXXX` (legacy), the canonical detail URL (current site, network). */
   key: string
   /** Page-1 paths of the listings where the change shows. */
   listings: string[]
+}
+
+/** An entry that left page 1 of a listing while staying in it (pushed down by newer entries). */
+export interface PageDropOff {
+  /** The entry's key (canonical URL). */
+  key: string
+  /** Page-1 path of the listing (a topic page). */
+  listing: string
 }
 
 export interface TimelineStep {
   step: number
   description: string
   changes: TimelineChange[]
+  /** Current site only: entries that dropped off page 1 of a topic at this step (not a change: they keep the theme). */
+  droppedOffPage1?: PageDropOff[]
 }
 
 /** What a site generation answers for one path at one step; the server adds faults and HTTP caching. */
@@ -87,9 +97,10 @@ export interface SiteResponse {
   }
 }
 
-/** One site generation served by the replica (legacy now, the WordPress site later). */
+/** One site generation served by the replica (legacy, the WordPress site, the third network). */
 export interface ReplicaSite {
   /** Steps are 0..lastStep. */
   lastStep: number
-  resolve(path: string, step: number): SiteResponse
+  /** `path` without the query string; `query` parsed from it (the current site reads `_focus_area` and `page`). */
+  resolve(path: string, step: number, query: URLSearchParams): SiteResponse
 }
