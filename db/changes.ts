@@ -1,0 +1,152 @@
+// The diff's set-based queries: each is ONE statement for every entry of a run, whatever their number.
+import { sql, type Kysely } from 'kysely'
+import type { ChangeKind, FieldChange } from '../src/domain/change'
+import type { VersionFields } from '../src/domain/versioning'
+import type { Database } from './schema'
+
+type Db = Kysely<Database>
+
+/** An inserted event: its id and entry. */
+export interface InsertedEvent {
+  id: number
+  entryId: number
+  kind: ChangeKind
+}
+
+// The version open at the END of run R (R may be an old run diffed late).
+const openAtEnd = (v: string, runId: number) =>
+  sql`${sql.ref(`${v}.valid_from_run`)} <= ${runId} and (${sql.ref(`${v}.valid_to_run`)} is null or ${sql.ref(`${v}.valid_to_run`)} > ${runId})`
+
+// One listing the entry was sighted on in run R (the lowest id, then its first position): for the report.
+const listingSeenIn = (runId: number, entryId: string) =>
+  sql`(select s.listing_id from sighting s where s.run_id = ${runId} and s.entry_id = ${sql.ref(entryId)} order by s.listing_id, s.position limit 1)`
+
+/** `new`: every entry first seen in run R. */
+export async function insertNewEvents(db: Db, runId: number, at: Date): Promise<InsertedEvent[]> {
+  const result = await sql<InsertedEvent>`
+    insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at)
+    select ${runId}, e.id, 'new', v.id, ${listingSeenIn(runId, 'e.id')}, ${at}
+    from entry e join entry_version v on v.entry_id = e.id and ${openAtEnd('v', runId)}
+    where e.first_seen_run = ${runId}
+    on conflict (run_id, entry_id, kind) do nothing
+    returning id, entry_id as "entryId", kind`.execute(db)
+  return result.rows
+}
+
+/** The stored version before run R and the one after it, for every entry that got a new version in R. */
+export interface VersionPair {
+  entryId: number
+  beforeId: number
+  afterId: number
+  before: VersionFields
+  after: VersionFields
+  listingId: number | null
+}
+
+interface VersionJson {
+  url: string
+  title: string | null
+  type: string | null
+  date: string | null
+  end_date: string | null
+  themes: string[]
+  summary: string | null
+  summary_truncated: boolean
+  document_type: string | null
+}
+
+export async function findVersionPairs(db: Db, runId: number): Promise<VersionPair[]> {
+  // Several versions may open inside R (two listings showing it differently): compare the one
+  // open at its start (opened before R, closed in R) with the one open at its end.
+  const result = await sql<{ entryId: number; beforeId: number; afterId: number; before: VersionJson; after: VersionJson; listingId: number | null }>`
+    select a.entry_id as "entryId", b.id as "beforeId", a.id as "afterId", to_jsonb(b) as before, to_jsonb(a) as after,
+      ${listingSeenIn(runId, 'a.entry_id')} as "listingId"
+    from entry_version a
+    join entry_version b on b.entry_id = a.entry_id and b.valid_to_run = ${runId} and b.valid_from_run < ${runId}
+    where a.valid_from_run = ${runId} and (a.valid_to_run is null or a.valid_to_run > ${runId})`.execute(db)
+  return result.rows.map((row) => ({ ...row, before: fieldsOfJson(row.before), after: fieldsOfJson(row.after) }))
+}
+
+function fieldsOfJson(v: VersionJson): VersionFields {
+  return {
+    url: v.url, title: v.title, type: v.type, date: v.date, endDate: v.end_date, themes: v.themes,
+    summary: v.summary, summaryTruncated: v.summary_truncated, documentType: v.document_type,
+  }
+}
+
+export interface ChangeToInsert {
+  entryId: number
+  kind: 'changed' | 'moved'
+  versionId: number
+  previousVersionId: number
+  listingId: number | null
+  changes: FieldChange[]
+}
+
+/** `changed` / `moved`, decided in JS: all rows in one statement (one JSON parameter, so no bind-parameter limit). */
+export async function insertChangeEvents(db: Db, runId: number, rows: readonly ChangeToInsert[], at: Date): Promise<InsertedEvent[]> {
+  if (rows.length === 0) return []
+  const json = JSON.stringify(rows)
+  const result = await sql<InsertedEvent>`
+    insert into change_event (run_id, entry_id, kind, version_id, previous_version_id, listing_id, changes, created_at)
+    select ${runId}, x."entryId", x.kind, x."versionId", x."previousVersionId", x."listingId", x.changes, ${at}
+    from jsonb_to_recordset(${json}::jsonb)
+      as x("entryId" integer, kind text, "versionId" integer, "previousVersionId" integer, "listingId" integer, changes jsonb)
+    on conflict (run_id, entry_id, kind) do nothing
+    returning id, entry_id as "entryId", kind`.execute(db)
+  return result.rows
+}
+
+/**
+ * `removed`: E, not removed, last sighted in run S < R, and for EVERY listing L it was sighted on
+ * in S: L's crawl in R is complete, and L had at least `removeAfter` complete crawls in (S, R].
+ * Partial and failed crawls never count. Marks the entries removed in the same statement.
+ */
+export async function insertRemovedEvents(db: Db, runId: number, removeAfter: number, at: Date): Promise<InsertedEvent[]> {
+  const result = await sql<InsertedEvent>`
+    with seen_last as (
+      select distinct e.id as entry_id, e.last_seen_run as last_run, s.listing_id
+      from entry e join sighting s on s.entry_id = e.id and s.run_id = e.last_seen_run
+      where e.removed_at is null and e.last_seen_run < ${runId}
+    ), gone as (
+      select entry_id, min(listing_id) as listing_id
+      from seen_last sl
+      group by entry_id
+      having bool_and(
+        exists (select 1 from listing_crawl lc where lc.run_id = ${runId} and lc.listing_id = sl.listing_id and lc.status = 'complete')
+        and (select count(*) from listing_crawl lc
+             where lc.listing_id = sl.listing_id and lc.run_id > sl.last_run and lc.run_id <= ${runId} and lc.status = 'complete') >= ${removeAfter}
+      )
+    ), inserted as (
+      insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at)
+      select ${runId}, g.entry_id, 'removed', v.id, g.listing_id, ${at}
+      from gone g join entry_version v on v.entry_id = g.entry_id and v.valid_to_run is null
+      on conflict (run_id, entry_id, kind) do nothing
+      returning id, entry_id, kind
+    )
+    update entry set removed_at = ${at}, removed_run = ${runId}
+    from inserted where entry.id = inserted.entry_id
+    returning inserted.id, inserted.entry_id as "entryId", inserted.kind`.execute(db)
+  return result.rows
+}
+
+/** `reappeared`: a removed entry sighted in run R. Clears its removal in the same statement. */
+export async function insertReappearedEvents(db: Db, runId: number, at: Date): Promise<InsertedEvent[]> {
+  const result = await sql<InsertedEvent>`
+    with back as (
+      select e.id as entry_id, ${listingSeenIn(runId, 'e.id')} as listing_id
+      from entry e
+      where e.removed_at is not null and coalesce(e.removed_run, 0) < ${runId}
+    ), inserted as (
+      insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at)
+      select ${runId}, b.entry_id, 'reappeared', v.id, b.listing_id, ${at}
+      from back b join entry_version v on v.entry_id = b.entry_id and ${openAtEnd('v', runId)}
+      where b.listing_id is not null
+      on conflict (run_id, entry_id, kind) do nothing
+      returning id, entry_id, kind
+    )
+    update entry set removed_at = null, removed_run = null
+    from inserted where entry.id = inserted.entry_id
+    returning inserted.id, inserted.entry_id as "entryId", inserted.kind`.execute(db)
+  return result.rows
+}

@@ -1,0 +1,55 @@
+// Parser health events: written during the crawl, read by the diff summary and the reports.
+import type { Kysely } from 'kysely'
+import type { HealthEvent } from '../src/domain/change'
+import type { Database, HealthProblem } from './schema'
+
+export interface HealthEventToRecord {
+  runId: number
+  listingId: number
+  /** null for a problem of the whole listing (e.g. it stopped early). */
+  pageFetchId: number | null
+  problem: HealthProblem
+  message: string
+  at: Date
+}
+
+/** Records health events; one already recorded (same run, listing, page, problem) is left as is. Returns how many were new. */
+export async function insertHealthEvents(db: Kysely<Database>, events: readonly HealthEventToRecord[]): Promise<number> {
+  if (events.length === 0) return 0
+  const rows = await db
+    .insertInto('health_event')
+    .values(
+      events.map((e) => ({
+        run_id: e.runId,
+        listing_id: e.listingId,
+        page_fetch_id: e.pageFetchId,
+        problem: e.problem,
+        message: e.message,
+        created_at: e.at,
+      })),
+    )
+    .onConflict((oc) => oc.constraint('health_event_key').doNothing())
+    .returning('id')
+    .execute()
+  return rows.length
+}
+
+export async function healthEventsOfRun(db: Kysely<Database>, runId: number): Promise<HealthEvent[]> {
+  const rows = await db
+    .selectFrom('health_event as h')
+    .innerJoin('listing as l', 'l.id', 'h.listing_id')
+    .leftJoin('page_fetch as p', 'p.id', 'h.page_fetch_id')
+    .select(['h.id', 'h.run_id', 'h.problem', 'h.message', 'h.created_at', 'l.source_id', 'l.url as listing_url', 'p.url as page_url'])
+    .where('h.run_id', '=', runId)
+    .orderBy('h.id')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    runId: row.run_id,
+    listing: { source: row.source_id, url: row.listing_url },
+    pageUrl: row.page_url,
+    problem: row.problem,
+    message: row.message,
+    detectedAt: row.created_at,
+  }))
+}

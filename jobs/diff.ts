@@ -1,0 +1,105 @@
+// The diff job: compares what run R saw with the stored versions and records change events.
+// Each kind is one set-based statement for all entries; only changed/moved are decided in JS
+// (by the same rule that created the versions), then inserted in one statement.
+import type { Kysely } from 'kysely'
+import {
+  findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents,
+  type ChangeToInsert, type InsertedEvent, type VersionPair,
+} from '../db/changes'
+import { loadRunEvents } from '../db/change-events'
+import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs'
+import { healthEventsOfRun } from '../db/health-events'
+import type { Database } from '../db/schema'
+import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../src/domain/change'
+import { UserError } from '../src/domain/errors'
+import { decideVersion, normalizeVersionFields, type VersionField, type VersionFields } from '../src/domain/versioning'
+import type { JobDeps } from './crawl'
+
+export interface DiffOptions {
+  /** Complete crawls of a listing the entry must be absent from before it is reported removed. */
+  removeAfter: number
+}
+
+export const defaultDiffOptions: DiffOptions = { removeAfter: 2 }
+
+export type KindCounts = Record<ChangeKind, number>
+
+export interface DiffSummary {
+  runId: number
+  /** Every event of the run, this call's and earlier ones'. */
+  counts: KindCounts
+  /** Events recorded by this call only: all zero when the run had been diffed already. */
+  inserted: KindCounts
+  events: ChangeEvent[]
+  health: HealthEvent[]
+}
+
+/** Diffs one finished run in one transaction; a repeated call records nothing new. */
+export async function diffRun(deps: JobDeps, runId: number, options: DiffOptions = defaultDiffOptions): Promise<DiffSummary> {
+  const at = deps.now()
+  const summary = await deps.db.transaction().execute(async (trx) => {
+    // Through trx only: with PGlite, touching deps.db here would wait for this very transaction.
+    const run = await lockRunForDiff(trx, runId)
+    if (run === undefined) throw new UserError(`no crawl run ${runId}`, 'see the run ids printed by `eurowatch crawl`')
+    if (run.status === 'running') throw new UserError(`run ${runId} is still running`, 'diff it once its crawl has finished')
+    const inserted = await recordEvents(trx, runId, options, at)
+    await markRunDiffed(trx, runId, at)
+    const events = await loadRunEvents(trx, runId)
+    const health = await healthEventsOfRun(trx, runId)
+    return { runId, counts: countKinds(events), inserted: countKinds(inserted), events, health }
+  })
+  deps.log.info({ runId, ...summary.inserted }, 'diff recorded')
+  return summary
+}
+
+/** Diffs every finished run that has not been diffed, oldest first (completes a run killed before its diff). */
+export async function diffPending(deps: JobDeps, options: DiffOptions = defaultDiffOptions): Promise<DiffSummary[]> {
+  const summaries: DiffSummary[] = []
+  for (const runId of await pendingDiffRuns(deps.db)) summaries.push(await diffRun(deps, runId, options))
+  return summaries
+}
+
+async function recordEvents(trx: Kysely<Database>, runId: number, options: DiffOptions, at: Date): Promise<InsertedEvent[]> {
+  const reappeared = await insertReappearedEvents(trx, runId, at)
+  const removed = await insertRemovedEvents(trx, runId, options.removeAfter, at)
+  const added = await insertNewEvents(trx, runId, at)
+  const changes = (await findVersionPairs(trx, runId)).flatMap((pair) => changeOf(pair) ?? [])
+  const changed = await insertChangeEvents(trx, runId, changes, at)
+  return [...reappeared, ...removed, ...added, ...changed]
+}
+
+function changeOf(pair: VersionPair): ChangeToInsert | null {
+  const change = classifyChange(pair.before, pair.after)
+  if (change === null) return null
+  return { entryId: pair.entryId, versionId: pair.afterId, previousVersionId: pair.beforeId, listingId: pair.listingId, ...change }
+}
+
+/**
+ * What the step from one stored version to the next means for a reader: null when it is no
+ * change (cosmetics, a cut summary, a completed one), 'moved' when the URL changed (one event,
+ * with every field change), 'changed' otherwise.
+ */
+export function classifyChange(before: VersionFields, after: VersionFields): { kind: 'changed' | 'moved'; changes: FieldChange[] } | null {
+  const decision = decideVersion(before, after)
+  if (decision.kind !== 'changed') return null
+  const old = normalizeVersionFields(before)
+  const changes = decision.changed.map((field) => fieldChange(field, old, decision.next))
+  return { kind: decision.changed.includes('url') ? 'moved' : 'changed', changes }
+}
+
+function fieldChange(field: VersionField, before: VersionFields, after: VersionFields): FieldChange {
+  if (field !== 'themes') return { field, before: before[field], after: after[field] }
+  return {
+    field,
+    before: before.themes,
+    after: after.themes,
+    added: after.themes.filter((theme) => !before.themes.includes(theme)),
+    removed: before.themes.filter((theme) => !after.themes.includes(theme)),
+  }
+}
+
+export function countKinds(events: readonly { kind: ChangeKind }[]): KindCounts {
+  const counts: KindCounts = { new: 0, changed: 0, removed: 0, reappeared: 0, moved: 0 }
+  for (const event of events) counts[event.kind] += 1
+  return counts
+}
