@@ -21,7 +21,7 @@ const KIND_STYLE: Record<ChangeKind, { heading: string; mark: string; style: Sty
 }
 
 export function renderText(report: ChangeReport, options: TextOptions): string {
-  const paint = (style: Style, text: string): string => (options.color ? styleText(style, text, { validateStream: false }) : text)
+  const paint = painter(options.color)
   const lines: string[] = [paint('bold', `eurowatch report: ${describeScope(report.scope)}`)]
   for (const run of report.runs) lines.push(`  ${runLine(run)}`)
   if (report.runs.length === 0) lines.push('  no runs in scope')
@@ -44,7 +44,11 @@ export function renderText(report: ChangeReport, options: TextOptions): string {
   return `${lines.join('\n')}\n`
 }
 
-type Paint = (style: Style, text: string) => string
+export type Paint = (style: Style, text: string) => string
+
+export function painter(color: boolean): Paint {
+  return (style, text) => (color ? styleText(style, text, { validateStream: false }) : text)
+}
 
 function runLine(run: ReportRun): string {
   const finished = run.finishedAt === null ? 'not finished' : `finished ${formatTime(run.finishedAt)}`
@@ -80,7 +84,8 @@ function eventLines(event: ChangeEvent, paint: Paint, color: boolean): string[] 
   return lines
 }
 
-function changeText(change: FieldChange, paint: Paint, color: boolean): string {
+/** One field's change on one line: before → after, themes as +added −removed, the summary as a word diff. */
+export function changeText(change: FieldChange, paint: Paint, color: boolean): string {
   if (change.field === 'themes') {
     const { added, removed } = themeDelta(change)
     const parts = [...added.map((t) => paint('green', `+${clean(t)}`)), ...removed.map((t) => paint('red', `−${clean(t)}`))]

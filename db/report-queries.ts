@@ -1,0 +1,117 @@
+// What reports and history read: change and health events by runs or by date, runs, and one
+// entry's versions with when each was seen. Read-only; one statement per question.
+import type { Kysely } from 'kysely'
+import type { ChangeEvent, HealthEvent } from '../src/domain/change'
+import type { Database, RunStatus } from './schema'
+
+type Db = Kysely<Database>
+
+/** Runs are picked by id, or as every run started at or after a time. */
+export type RunFilter = { runIds: readonly number[] } | { since: Date }
+
+export interface RunInfo {
+  id: number
+  status: RunStatus
+  startedAt: Date
+  finishedAt: Date | null
+  /** null until the diff job has recorded the run's changes. */
+  diffedAt: Date | null
+}
+
+export async function latestRunId(db: Db): Promise<number | null> {
+  const row = await db.selectFrom('crawl_run').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row?.id ?? null
+}
+
+/** The runs found among `ids`, oldest first; missing ids are simply absent. */
+export async function runsByIds(db: Db, ids: readonly number[]): Promise<RunInfo[]> {
+  if (ids.length === 0) return []
+  return selectRuns(db).where('id', 'in', [...ids]).execute()
+}
+
+export async function runsSince(db: Db, since: Date): Promise<RunInfo[]> {
+  return selectRuns(db).where('started_at', '>=', since).execute()
+}
+
+function selectRuns(db: Db) {
+  return db
+    .selectFrom('crawl_run')
+    .select(['id', 'status', 'started_at as startedAt', 'finished_at as finishedAt', 'diffed_at as diffedAt'])
+    .orderBy('id')
+}
+
+/** Change events of runs started at or after `since` (a run diffed late still counts by its start). */
+export async function eventsSince(db: Db, since: Date): Promise<ChangeEvent[]> {
+  return loadEvents(db, { since })
+}
+
+export async function eventsOfRuns(db: Db, runIds: readonly number[]): Promise<ChangeEvent[]> {
+  return runIds.length === 0 ? [] : loadEvents(db, { runIds })
+}
+
+export async function healthSince(db: Db, since: Date): Promise<HealthEvent[]> {
+  return loadHealth(db, { since })
+}
+
+export async function healthOfRuns(db: Db, runIds: readonly number[]): Promise<HealthEvent[]> {
+  return runIds.length === 0 ? [] : loadHealth(db, { runIds })
+}
+
+/** In run order, then in the order the diff recorded them. */
+async function loadEvents(db: Db, filter: RunFilter): Promise<ChangeEvent[]> {
+  const rows = await db
+    .selectFrom('change_event as ce')
+    .innerJoin('crawl_run as r', 'r.id', 'ce.run_id')
+    .innerJoin('entry as e', 'e.id', 'ce.entry_id')
+    .innerJoin('entry_version as v', 'v.id', 'ce.version_id')
+    .leftJoin('listing as l', 'l.id', 'ce.listing_id')
+    .select([
+      'ce.id', 'ce.run_id', 'ce.kind', 'ce.changes', 'ce.created_at', 'e.entry_key', 'v.url', 'v.title', 'v.type', 'v.date',
+      'v.end_date', 'v.themes', 'v.summary', 'v.document_type', 'l.source_id', 'l.url as listing_url',
+    ])
+    .where((eb) => ('since' in filter ? eb('r.started_at', '>=', filter.since) : eb('ce.run_id', 'in', [...filter.runIds])))
+    .orderBy('ce.run_id')
+    .orderBy('ce.id')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    runId: row.run_id,
+    kind: row.kind,
+    listing: row.source_id === null || row.listing_url === null ? null : { source: row.source_id, url: row.listing_url },
+    entry: {
+      key: row.entry_key,
+      url: row.url,
+      title: row.title,
+      type: row.type,
+      date: row.date,
+      endDate: row.end_date,
+      themes: row.themes,
+      summary: row.summary,
+      documentType: row.document_type,
+    },
+    changes: row.changes,
+    detectedAt: row.created_at,
+  }))
+}
+
+async function loadHealth(db: Db, filter: RunFilter): Promise<HealthEvent[]> {
+  const rows = await db
+    .selectFrom('health_event as h')
+    .innerJoin('crawl_run as r', 'r.id', 'h.run_id')
+    .innerJoin('listing as l', 'l.id', 'h.listing_id')
+    .leftJoin('page_fetch as p', 'p.id', 'h.page_fetch_id')
+    .select(['h.id', 'h.run_id', 'h.problem', 'h.message', 'h.created_at', 'l.source_id', 'l.url as listing_url', 'p.url as page_url'])
+    .where((eb) => ('since' in filter ? eb('r.started_at', '>=', filter.since) : eb('h.run_id', 'in', [...filter.runIds])))
+    .orderBy('h.run_id')
+    .orderBy('h.id')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    runId: row.run_id,
+    listing: { source: row.source_id, url: row.listing_url },
+    pageUrl: row.page_url,
+    problem: row.problem,
+    message: row.message,
+    detectedAt: row.created_at,
+  }))
+}

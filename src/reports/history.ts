@@ -1,0 +1,97 @@
+// An entry's history as text and JSON: every version, when it was first and last seen, and
+// what changed from the version before. Pure.
+import type { EntryHistory, HistoryVersion, Seen } from '../../db/entry-history'
+import type { FieldChange } from '../domain/change'
+import { dateRange, fieldLabel, formatTime, textOf } from './fields'
+import { changeText, clean, painter } from './text'
+import { compareVersions } from './version-diff'
+import { wordDiff, type WordSegment } from './word-diff'
+
+export function renderHistoryText(history: EntryHistory, options: { color: boolean }): string {
+  const paint = painter(options.color)
+  const count = history.versions.length
+  const status = history.removedAt === null ? 'listed' : `removed ${formatTime(history.removedAt)}`
+  const lines = [
+    paint('bold', `entry ${clean(history.key)}`),
+    `  ${count} version${count === 1 ? '' : 's'}; seen from run ${history.firstSeenRun} to run ${history.lastSeenRun}; ${status}`,
+  ]
+  history.versions.forEach((version, index) => {
+    const previous = index === 0 ? undefined : history.versions[index - 1]
+    lines.push('', paint('bold', `version ${index + 1}: ${validity(version)}`), `  ${seenLine(version)}`)
+    if (previous === undefined) lines.push(...snapshotLines(version))
+    else {
+      const changes = compareVersions(previous.fields, version.fields)
+      if (changes.length === 0) lines.push('  no visible change')
+      for (const change of changes) lines.push(`  ${fieldLabel(change.field)}: ${changeText(change, paint, options.color)}`)
+    }
+  })
+  return `${lines.join('\n')}\n`
+}
+
+function validity(version: HistoryVersion): string {
+  const from = `from run ${version.validFromRun} (${formatTime(version.validFrom)})`
+  if (version.validToRun === null) return `${from}, current`
+  return `${from} until run ${version.validToRun} (${version.validTo === null ? '?' : formatTime(version.validTo)})`
+}
+
+function seenLine(version: HistoryVersion): string {
+  const at = (seen: Seen | null): string => (seen === null ? 'never' : `run ${seen.runId} (${formatTime(seen.at)})`)
+  return `first seen ${at(version.firstSeen)}, last seen ${at(version.lastSeen)}`
+}
+
+function snapshotLines(version: HistoryVersion): string[] {
+  const f = version.fields
+  const facts = [f.type ?? '(no type)', dateRange(f) ?? '(no date)', f.themes.length === 0 ? '(no themes)' : f.themes.join(', ')]
+  if (f.documentType !== null) facts.push(f.documentType)
+  const lines = [`  ${f.title === null ? '(no title)' : clean(f.title)}`, `  ${clean(facts.join(' | '))}`, `  ${clean(f.url)}`]
+  if (f.summary !== null) lines.push(`  ${clean(f.summary)}${f.summaryTruncated ? ' (cut by the listing)' : ''}`)
+  return lines
+}
+
+export interface HistoryJson {
+  version: 1
+  key: string
+  firstSeenRun: number
+  lastSeenRun: number
+  removedAt: string | null
+  versions: {
+    validFromRun: number
+    validToRun: number | null
+    validFrom: string
+    validTo: string | null
+    firstSeen: { runId: number; at: string } | null
+    lastSeen: { runId: number; at: string } | null
+    fields: HistoryVersion['fields']
+    /** Against the version before; empty for the first. The summary carries its word diff. */
+    changes: (FieldChange & { words?: WordSegment[] })[]
+  }[]
+}
+
+export function toHistoryJson(history: EntryHistory): HistoryJson {
+  const seen = (s: Seen | null) => (s === null ? null : { runId: s.runId, at: s.at.toISOString() })
+  return {
+    version: 1,
+    key: history.key,
+    firstSeenRun: history.firstSeenRun,
+    lastSeenRun: history.lastSeenRun,
+    removedAt: history.removedAt?.toISOString() ?? null,
+    versions: history.versions.map((v, index) => {
+      const previous = history.versions[index - 1]
+      const changes = previous === undefined ? [] : compareVersions(previous.fields, v.fields)
+      return {
+        validFromRun: v.validFromRun,
+        validToRun: v.validToRun,
+        validFrom: v.validFrom.toISOString(),
+        validTo: v.validTo?.toISOString() ?? null,
+        firstSeen: seen(v.firstSeen),
+        lastSeen: seen(v.lastSeen),
+        fields: { ...v.fields, themes: [...v.fields.themes] },
+        changes: changes.map((c) => (c.field === 'summary' ? { ...c, words: wordDiff(textOf(c.before), textOf(c.after)) } : c)),
+      }
+    }),
+  }
+}
+
+export function renderHistoryJson(history: EntryHistory): string {
+  return `${JSON.stringify(toHistoryJson(history), null, 2)}\n`
+}
