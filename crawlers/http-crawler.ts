@@ -1,8 +1,10 @@
 import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
+import PQueue from 'p-queue'
 import type { Logger } from 'pino'
 import type { ListingPage, SiteProfile } from '../src/domain/entry'
 import { LayoutError } from '../src/domain/errors'
 import type { OriginMap } from './origin-map'
+import { FetchHttpClient } from './fetch-http-client'
 import { retryDelayMs } from './retry-delay'
 
 /** One configured listing to crawl from its first page. */
@@ -73,6 +75,9 @@ interface ListingProgress {
   problems: string[]
 }
 
+// pages fetched but not yet stored; past this the crawl waits for the database
+const STORAGE_BACKLOG = 32
+
 // crawlee logs its own INFO lines; ours are structured and go through pino
 crawleeLog.setLevel(LogLevel.OFF)
 
@@ -103,12 +108,22 @@ export async function crawlListings(
     userData: { ...page, startedAt: 0 } satisfies PageRequest,
   })
 
+  // Pages are stored behind the crawl, in order of arrival, so the next fetch does not wait for the database.
+  const storage = new PQueue({ concurrency: 1 })
+  let storageError: unknown = null
+  const store = async (page: FetchedListingPage) => {
+    if (storage.size >= STORAGE_BACKLOG) await storage.onSizeLessThan(STORAGE_BACKLOG)
+    storage.add(() => sink.storePage(page)).catch((error: unknown) => {
+      storageError ??= error
+    })
+  }
+
   const recordFailure = async (context: HttpCrawlingContext<PageRequest>, reason: string) => {
     const request = context.request.userData
     const target = targetOf(request)
     progressOf(request).problems.push(`page ${request.pageNumber}: ${reason}`)
     log.warn({ source: target.sourceName, url: request.canonicalUrl, page: request.pageNumber, reason }, 'listing page failed')
-    await sink.storePage({
+    await store({
       target,
       pageNumber: request.pageNumber,
       canonicalUrl: request.canonicalUrl,
@@ -125,6 +140,7 @@ export async function crawlListings(
 
   const crawler = new HttpCrawler<HttpCrawlingContext<PageRequest>>(
     {
+      httpClient: new FetchHttpClient(settings.maxResponseBytes),
       useSessionPool: false,
       persistCookiesPerSession: false,
       maxConcurrency: settings.maxConcurrency,
@@ -140,10 +156,7 @@ export async function crawlListings(
       preNavigationHooks: [
         (context, gotOptions) => {
           context.request.userData.startedAt = performance.now()
-          gotOptions.headers = { ...gotOptions.headers, 'user-agent': settings.userAgent }
-          // got-scraping would otherwise pose as a browser; we say who we are
-          gotOptions.headerGeneratorOptions = undefined
-          gotOptions.useHeaderGenerator = false
+          gotOptions.headers = { ...gotOptions.headers, 'user-agent': settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' }
         },
       ],
       postNavigationHooks: [
@@ -177,7 +190,7 @@ export async function crawlListings(
         if ('error' in parsed) {
           listing.problems.push(`page ${request.pageNumber}: ${parsed.error}`)
           log.warn({ source: target.sourceName, url: request.canonicalUrl, page: request.pageNumber, reason: parsed.error }, 'listing page unusable')
-          await sink.storePage({ ...base, outcome: { kind: 'failed', reason: parsed.error } })
+          await store({ ...base, outcome: { kind: 'failed', reason: parsed.error } })
           return
         }
         const { page } = parsed
@@ -194,9 +207,11 @@ export async function crawlListings(
               firstPosition: request.firstPosition + page.entries.length,
             }),
           ])
+          // start the next page now rather than at the pool's next half-second tick
+          crawler.autoscaledPool?.notify()
         }
         log.debug({ source: target.sourceName, page: request.pageNumber, entries: page.entries.length }, 'listing page parsed')
-        await sink.storePage({ ...base, outcome: { kind: 'parsed', page } })
+        await store({ ...base, outcome: { kind: 'parsed', page } })
       },
       errorHandler: async (context, error) => {
         const request = context.request.userData
@@ -220,6 +235,8 @@ export async function crawlListings(
 
   await crawler.run(targets.map((target) => toRequest({ listingId: target.listingId, pageNumber: 1, canonicalUrl: target.url, firstPosition: 1 })))
   await crawler.teardown()
+  await storage.onIdle()
+  if (storageError) throw storageError
 
   return targets.map((target) => outcomeOf(target, progress.get(target.listingId)))
 }

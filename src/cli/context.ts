@@ -18,6 +18,7 @@ export interface CliContext {
   env: Environment
   log: Logger
   db: Kysely<Database>
+  target: DatabaseTarget
   close(): Promise<void>
 }
 
@@ -46,14 +47,15 @@ export async function openCliContext(command: Command): Promise<CliContext> {
   const env = environment()
   const loaded = loadCliConfig(command)
   const log = cliLogger(command, env)
-  const db = await openDatabase(databaseTarget(loaded, env))
+  const target = databaseTarget(loaded, env)
+  const db = await openDatabase(target)
   try {
     await migrateToLatest(db)
   } catch (error) {
     await closeDatabase(db)
     throw error
   }
-  return { loaded, env, log, db, close: () => closeDatabase(db) }
+  return { loaded, env, log, db, target, close: () => closeDatabase(db) }
 }
 
 function globalsOf(command: Command): GlobalOptions {

@@ -6,6 +6,7 @@ import { legacyHosts } from '../../config/defaults'
 import type { Config } from '../../config/schema'
 import { OriginMap } from '../../../crawlers/origin-map'
 import type { CrawlSettings } from '../../../crawlers/http-crawler'
+import { runExclusively } from '../../../jobs/exclusive'
 import { crawlJob, type CrawlSource, type CrawlSummary } from '../../../jobs/crawl'
 import { startReplica, legacyTimeline } from '../../replica/index'
 import { action } from '../action'
@@ -37,7 +38,8 @@ export const crawlCommand = new Command('crawl')
         const { config } = context.loaded
         const sources = selectSources(config, options.source, options.maxPages)
         const settings = crawlSettings(config, replica ? new OriginMap(legacyHosts, replica.origin) : new OriginMap())
-        const summary = await crawlJob({ db: context.db, now: () => new Date(), log: context.log }, sources, settings)
+        const deps = { db: context.db, now: () => new Date(), log: context.log }
+        const summary = await runExclusively(deps, context.target, () => crawlJob(deps, sources, settings))
         process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
         return exitCodeOf(summary)
       } finally {

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { load } from 'cheerio'
+import pg from 'pg'
+import { randomBytes } from 'node:crypto'
+import { eurocitiesLegacy } from '../parsers/eurocities-legacy'
+import type { Replica } from '../src/replica/index'
+import { ARCHIVE_PATH, ARCHIVE_URL } from './archive'
+
+const run = promisify(execFile)
+
+export interface CrawlFigures {
+  backend: string
+  firstMs: number
+  secondMs: number
+  pages: number
+  entries: number
+  secondPages: number
+  /** Requests the replica served over both runs (pages and robots.txt). */
+  requests: number
+  pagesPerSecond: number
+  ratioToBare: number
+  maxRssMb: number
+}
+
+/** The floor: fetch a page, parse it, follow its next link; no storage, no politeness, no retries. */
+export async function bareLoop(replica: Replica): Promise<{ ms: number; pages: number; entries: number }> {
+  const started = performance.now()
+  let url: string | null = ARCHIVE_URL
+  let pages = 0
+  let entries = 0
+  while (url) {
+    const response = await fetch(replica.origin + new URL(url).pathname)
+    const page = eurocitiesLegacy.parseListing(await response.text(), url)
+    pages += 1
+    entries += page.entries.length
+    url = page.nextPage
+  }
+  return { ms: performance.now() - started, pages, entries }
+}
+
+/** cheerio.load alone over the same pages: what parsing costs before our parser reads a field. */
+export function parseFigures(pages: { html: string; url: string }[]): { entriesPerSecond: number; ratioToLoad: number } {
+  const time = (work: () => void) => {
+    const started = performance.now()
+    for (let round = 0; round < 3; round += 1) work()
+    return performance.now() - started
+  }
+  let entries = 0
+  const parseMs = time(() => {
+    for (const page of pages) entries += eurocitiesLegacy.parseListing(page.html, page.url).entries.length
+  })
+  const loadMs = time(() => {
+    for (const page of pages) load(page.html)
+  })
+  return { entriesPerSecond: entries / (parseMs / 1000), ratioToLoad: parseMs / loadMs }
+}
+
+export async function fetchArchivePages(replica: Replica, count: number): Promise<{ html: string; url: string }[]> {
+  const pages = []
+  for (let index = 0; index < count; index += 1) {
+    const suffix = index === 0 ? '' : `&newsstart=${1 + index * 10}&newscount=10&contentURL=allcontent`
+    const response = await fetch(`${replica.origin}${ARCHIVE_PATH}${suffix}`)
+    pages.push({ html: await response.text(), url: `${ARCHIVE_URL}${suffix}` })
+  }
+  return pages
+}
+
+/** A first crawl and a second one of the unchanged replica, in a child process, into a fresh database. */
+export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgres', bare: { ms: number; pages: number }, serverUrl?: string): Promise<CrawlFigures> {
+  const database = backend === 'postgres' && serverUrl ? await createDatabase(serverUrl) : null
+  try {
+    replica.resetRequests()
+    const { stdout } = await run('npx', ['tsx', 'bench/crawl-child.ts', replica.origin, backend, '2'], {
+      env: { ...process.env, ...(database ? { DATABASE_URL: database.url } : {}) },
+      maxBuffer: 10_000_000,
+    })
+    const child = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { runs: { ms: number; pages: number; entries: number }[]; maxRssMb: number }
+    const [first, second] = child.runs
+    if (!first || !second) throw new Error(`benchmark child printed no runs: ${stdout}`)
+    return {
+      backend,
+      firstMs: first.ms,
+      secondMs: second.ms,
+      pages: first.pages,
+      entries: first.entries,
+      secondPages: second.pages,
+      requests: replica.requests().length,
+      pagesPerSecond: first.pages / (first.ms / 1000),
+      ratioToBare: first.pages / (first.ms / 1000) / (bare.pages / (bare.ms / 1000)),
+      maxRssMb: child.maxRssMb,
+    }
+  } finally {
+    await database?.drop()
+  }
+}
+
+async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `eurowatch_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl })
+      await client.connect()
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    },
+  }
+}
