@@ -3,9 +3,12 @@ import { LayoutError, UserError } from '../domain/errors'
 import { takeExitCode } from './action'
 import { ExitCode } from './exit-codes'
 import { crawlCommand } from './commands/crawl'
+import { diffCommand } from './commands/diff'
+import { historyCommand } from './commands/history'
 import { migrateCommand } from './commands/migrate'
 import { parseCommand } from './commands/parse'
 import { replicaCommand } from './commands/replica'
+import { reportCommand } from './commands/report'
 import { sourcesCommand } from './commands/sources'
 
 const program = new Command('eurowatch')
@@ -18,6 +21,9 @@ const program = new Command('eurowatch')
     ]),
   )
   .addCommand(crawlCommand)
+  .addCommand(diffCommand)
+  .addCommand(reportCommand)
+  .addCommand(historyCommand)
   .addCommand(parseCommand)
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)
