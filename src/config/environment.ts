@@ -8,6 +8,8 @@ const EnvironmentSchema = z.object({
     .optional(),
   EUROWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   CI: z.string().optional(),
+  /** Any non-empty value turns terminal colour off (https://no-color.org). */
+  NO_COLOR: z.string().optional(),
 })
 
 /** The environment variables eurowatch reads; secrets (DATABASE_URL) live here, never in the configuration file. */

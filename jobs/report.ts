@@ -1,0 +1,36 @@
+// Loads what a report shows (events, health, runs) and builds the report model: shared by
+// `eurowatch report` and anything that prints a report after a run.
+import type { Kysely } from 'kysely'
+import { eventsOfRuns, eventsSince, healthOfRuns, healthSince, runsByIds, runsSince, type RunInfo } from '../db/report-queries'
+import type { Database } from '../db/schema'
+import { buildReport, type ChangeReport } from '../src/reports/model'
+
+export type ReportRequest = { runIds: number[] } | { since: Date; sinceText: string }
+
+export interface LoadedReport {
+  report: ChangeReport
+  /** The runs in scope, with whether the diff has recorded their changes yet. */
+  runs: RunInfo[]
+  /** Asked-for run ids that do not exist. */
+  missingRunIds: number[]
+}
+
+export async function loadReport(deps: { db: Kysely<Database>; now: () => Date }, request: ReportRequest): Promise<LoadedReport> {
+  const { db } = deps
+  if ('since' in request) {
+    const [runs, events, health] = await Promise.all([runsSince(db, request.since), eventsSince(db, request.since), healthSince(db, request.since)])
+    return { report: buildReport(events, health, runs.map(reportRun), { since: request.sinceText }, deps.now()), runs, missingRunIds: [] }
+  }
+  const ids = [...new Set(request.runIds)].sort((a, b) => a - b)
+  const [runs, events, health] = await Promise.all([runsByIds(db, ids), eventsOfRuns(db, ids), healthOfRuns(db, ids)])
+  const found = new Set(runs.map((r) => r.id))
+  return {
+    report: buildReport(events, health, runs.map(reportRun), { runIds: ids }, deps.now()),
+    runs,
+    missingRunIds: ids.filter((id) => !found.has(id)),
+  }
+}
+
+function reportRun(run: RunInfo) {
+  return { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt }
+}

@@ -1,0 +1,64 @@
+import { Command, Option } from 'commander'
+import { DateTime } from 'luxon'
+import { z } from 'zod'
+import { latestRunId } from '../../../db/report-queries'
+import { loadReport, type ReportRequest } from '../../../jobs/report'
+import { UserError } from '../../domain/errors'
+import { renderJson } from '../../reports/json'
+import { renderMarkdown } from '../../reports/markdown'
+import { renderText } from '../../reports/text'
+import { action } from '../action'
+import { useColor } from '../color'
+import { openCliContext } from '../context'
+import { parseOptions } from '../options'
+
+/** Dates are the site's (Europe/Brussels) unless the datetime carries its own offset. */
+const SITE_ZONE = 'Europe/Brussels'
+
+const Since = z.string().transform((text, ctx) => {
+  const parsed = /^\d{4}-\d{2}-\d{2}([T ].+)?$/.test(text) ? DateTime.fromISO(text.replace(' ', 'T'), { zone: SITE_ZONE }) : null
+  if (parsed?.isValid) return { since: parsed.toJSDate(), sinceText: text }
+  ctx.addIssue({ code: 'custom', message: `not a date: "${text}" (expected YYYY-MM-DD or an ISO datetime such as 2026-11-01T08:00Z)` })
+  return z.NEVER
+})
+
+const Options = z.object({
+  run: z.array(z.coerce.number({ error: 'must be a run id (a positive whole number)' }).int('must be a whole number').positive('must be positive')).optional(),
+  since: Since.optional(),
+  format: z.enum(['text', 'markdown', 'json']).default('text'),
+  color: z.boolean().optional(),
+})
+
+export const reportCommand = new Command('report')
+  .description('print the recorded changes of runs (default: the latest run), grouped by listing and kind')
+  .option('--run <id...>', 'the runs to report (default: the latest run)')
+  .option('--since <date>', `every run started at or after a date (YYYY-MM-DD, midnight ${SITE_ZONE}) or an ISO datetime`)
+  .addOption(new Option('--format <format>', 'output format; JSON is documented in docs/report-json.md').choices(['text', 'markdown', 'json']).default('text'))
+  .option('--color', 'colour the text output (default: only on a terminal, unless NO_COLOR is set)')
+  .option('--no-color', 'never colour the text output')
+  .action(
+    action(async (raw: unknown, command: Command) => {
+      const options = parseOptions(Options, raw)
+      if (options.run !== undefined && options.since !== undefined) throw new UserError('--run and --since: give one or the other')
+      const context = await openCliContext(command)
+      try {
+        const request = options.since ?? { runIds: options.run ?? (await defaultRun(context.db)) }
+        const { report, runs, missingRunIds } = await loadReport({ db: context.db, now: () => new Date() }, request satisfies ReportRequest)
+        if (missingRunIds.length > 0) throw new UserError(`--run: no run with id ${missingRunIds.join(', ')}`)
+        for (const run of runs.filter((r) => r.diffedAt === null)) {
+          process.stderr.write(`eurowatch: run ${run.id} has not been diffed yet: its changes are missing (run \`eurowatch diff --run ${run.id}\`)\n`)
+        }
+        const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
+        const output = options.format === 'json' ? renderJson(report) : options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color })
+        process.stdout.write(output)
+      } finally {
+        await context.close()
+      }
+    }),
+  )
+
+async function defaultRun(db: Parameters<typeof latestRunId>[0]): Promise<number[]> {
+  const latest = await latestRunId(db)
+  if (latest === null) throw new UserError('no runs recorded yet', 'run `eurowatch crawl` (or `eurowatch run`) first')
+  return [latest]
+}
