@@ -15,9 +15,16 @@ import { parseOptions } from '../options'
 /** Dates are the site's (Europe/Brussels) unless the datetime carries its own offset. */
 const SITE_ZONE = 'Europe/Brussels'
 
+/** `YYYY-MM-DD` (midnight in the site's zone) or an ISO datetime; null when it is neither. */
+export function parseSince(text: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}([T ].+)?$/.test(text)) return null
+  const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone: SITE_ZONE })
+  return parsed.isValid ? parsed.toJSDate() : null
+}
+
 const Since = z.string().transform((text, ctx) => {
-  const parsed = /^\d{4}-\d{2}-\d{2}([T ].+)?$/.test(text) ? DateTime.fromISO(text.replace(' ', 'T'), { zone: SITE_ZONE }) : null
-  if (parsed?.isValid) return { since: parsed.toJSDate(), sinceText: text }
+  const since = parseSince(text)
+  if (since !== null) return { since, sinceText: text }
   ctx.addIssue({ code: 'custom', message: `not a date: "${text}" (expected YYYY-MM-DD or an ISO datetime such as 2026-11-01T08:00Z)` })
   return z.NEVER
 })
