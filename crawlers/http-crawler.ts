@@ -1,10 +1,10 @@
 import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
-import PQueue from 'p-queue'
 import type { Logger } from 'pino'
 import type { ListingPage, SiteProfile } from '../src/domain/entry'
 import { LayoutError } from '../src/domain/errors'
 import type { OriginMap } from './origin-map'
 import { FetchHttpClient } from './fetch-http-client'
+import { PageBatcher } from './page-batcher'
 import { retryDelayMs } from './retry-delay'
 
 /** One configured listing to crawl from its first page. */
@@ -34,7 +34,8 @@ export interface FetchedListingPage {
 }
 
 export interface PageSink {
-  storePage(page: FetchedListingPage): Promise<void>
+  /** Called with the pages fetched meanwhile, one call at a time, in order of arrival. */
+  storePages(pages: FetchedListingPage[]): Promise<void>
 }
 
 export interface CrawlSettings {
@@ -75,9 +76,6 @@ interface ListingProgress {
   problems: string[]
 }
 
-// pages fetched but not yet stored; past this the crawl waits for the database
-const STORAGE_BACKLOG = 32
-
 // crawlee logs its own INFO lines; ours are structured and go through pino
 crawleeLog.setLevel(LogLevel.OFF)
 
@@ -108,15 +106,9 @@ export async function crawlListings(
     userData: { ...page, startedAt: 0 } satisfies PageRequest,
   })
 
-  // Pages are stored behind the crawl, in order of arrival, so the next fetch does not wait for the database.
-  const storage = new PQueue({ concurrency: 1 })
-  let storageError: unknown = null
-  const store = async (page: FetchedListingPage) => {
-    if (storage.size >= STORAGE_BACKLOG) await storage.onSizeLessThan(STORAGE_BACKLOG)
-    storage.add(() => sink.storePage(page)).catch((error: unknown) => {
-      storageError ??= error
-    })
-  }
+  // Pages are stored behind the crawl, in batches, so the next fetch does not wait for the database.
+  const storage = new PageBatcher((pages: FetchedListingPage[]) => sink.storePages(pages))
+  const store = (page: FetchedListingPage) => storage.add(page)
 
   const recordFailure = async (context: HttpCrawlingContext<PageRequest>, reason: string) => {
     const request = context.request.userData
@@ -235,8 +227,7 @@ export async function crawlListings(
 
   await crawler.run(targets.map((target) => toRequest({ listingId: target.listingId, pageNumber: 1, canonicalUrl: target.url, firstPosition: 1 })))
   await crawler.teardown()
-  await storage.onIdle()
-  if (storageError) throw storageError
+  await storage.finish()
 
   return targets.map((target) => outcomeOf(target, progress.get(target.listingId)))
 }

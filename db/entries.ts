@@ -48,6 +48,8 @@ export async function closeVersions(db: Kysely<Database>, versionIds: readonly n
 export interface VersionToOpen {
   entryId: number
   fields: VersionFields
+  /** Superseded within the same run (seen differently on a later page): stored already closed. */
+  closed: boolean
 }
 
 export async function openVersions(db: Kysely<Database>, versions: readonly VersionToOpen[], runId: number, at: Date): Promise<void> {
@@ -55,7 +57,7 @@ export async function openVersions(db: Kysely<Database>, versions: readonly Vers
   await db
     .insertInto('entry_version')
     .values(
-      versions.map(({ entryId, fields }) => ({
+      versions.map(({ entryId, fields, closed }) => ({
         entry_id: entryId,
         url: fields.url,
         title: fields.title,
@@ -67,9 +69,9 @@ export async function openVersions(db: Kysely<Database>, versions: readonly Vers
         summary_truncated: fields.summaryTruncated,
         document_type: fields.documentType,
         valid_from_run: runId,
-        valid_to_run: null,
+        valid_to_run: closed ? runId : null,
         valid_from: at,
-        valid_to: null,
+        valid_to: closed ? at : null,
       })),
     )
     .execute()
@@ -90,31 +92,31 @@ export function versionFieldsOf(row: EntryVersion): VersionFields {
 }
 
 export interface SightingToRecord {
+  runId: number
+  listingId: number
+  pageFetchId: number
+  pageNumber: number
   entryId: number
   position: number
 }
 
-/** Records sightings of one fetched page; a slot already recorded in this run is left as is. Returns how many were new. */
-export async function recordSightings(
-  db: Kysely<Database>,
-  page: { runId: number; listingId: number; pageFetchId: number; pageNumber: number },
-  sightings: readonly SightingToRecord[],
-): Promise<number> {
-  if (sightings.length === 0) return 0
+/** Records sightings (one statement for any number of pages); a slot already recorded in this run is left as is. Returns the page fetch of each new one. */
+export async function recordSightings(db: Kysely<Database>, sightings: readonly SightingToRecord[]): Promise<number[]> {
+  if (sightings.length === 0) return []
   const rows = await db
     .insertInto('sighting')
     .values(
       sightings.map((s) => ({
-        run_id: page.runId,
-        listing_id: page.listingId,
+        run_id: s.runId,
+        listing_id: s.listingId,
         entry_id: s.entryId,
-        page_fetch_id: page.pageFetchId,
-        page_number: page.pageNumber,
+        page_fetch_id: s.pageFetchId,
+        page_number: s.pageNumber,
         position: s.position,
       })),
     )
     .onConflict((oc) => oc.columns(['run_id', 'listing_id', 'page_number', 'position']).doNothing())
-    .returning('id')
+    .returning('page_fetch_id')
     .execute()
-  return rows.length
+  return rows.map((row) => row.page_fetch_id)
 }

@@ -16,23 +16,39 @@ export function sha256Hex(body: Uint8Array): string {
 
 /** Stores a body once per content hash (compressed only when new); returns the hash. */
 export async function storePageBody(db: Kysely<Database>, body: Buffer): Promise<string> {
-  const sha256 = sha256Hex(body)
-  const known = await db.selectFrom('page_body').select('sha256').where('sha256', '=', sha256).executeTakeFirst()
-  if (known !== undefined) return sha256
-  const compressed = await compress(body, {
+  const [sha256] = await storePageBodies(db, [body])
+  if (sha256 === undefined) throw new Error('storePageBodies returned no hash')
+  return sha256
+}
+
+/** Stores each distinct body once (two statements for the lot); returns the hashes in order. */
+export async function storePageBodies(db: Kysely<Database>, bodies: readonly Buffer[]): Promise<string[]> {
+  const hashes = bodies.map((body) => sha256Hex(body))
+  if (hashes.length === 0) return hashes
+  const known = new Set((await db.selectFrom('page_body').select('sha256').where('sha256', 'in', [...new Set(hashes)]).execute()).map((row) => row.sha256))
+  const fresh = new Map<string, Buffer>()
+  bodies.forEach((body, index) => {
+    const sha256 = hashes[index]
+    if (sha256 !== undefined && !known.has(sha256)) fresh.set(sha256, body)
+  })
+  if (fresh.size > 0) {
+    const rows = await Promise.all(
+      [...fresh].map(async ([sha256, body]) => ({ sha256, size: body.length, compression: 'br' as const, body: await compressBody(body) })),
+    )
+    // A concurrent writer may have stored the same body meanwhile: same content, keep theirs.
+    await db.insertInto('page_body').values(rows).onConflict((oc) => oc.column('sha256').doNothing()).execute()
+  }
+  return hashes
+}
+
+function compressBody(body: Buffer): Promise<Buffer> {
+  return compress(body, {
     params: {
       [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
     },
   })
-  // A concurrent writer may have stored the same body meanwhile: same content, keep theirs.
-  await db
-    .insertInto('page_body')
-    .values({ sha256, size: body.length, compression: 'br', body: compressed })
-    .onConflict((oc) => oc.column('sha256').doNothing())
-    .execute()
-  return sha256
 }
 
 /** The uncompressed body, or null when no body has that hash. */
@@ -61,24 +77,35 @@ export interface PageFetchRecord {
 }
 
 export async function recordPageFetch(db: Kysely<Database>, fetch: PageFetchRecord): Promise<number> {
-  const row = await db
+  const [id] = await recordPageFetches(db, [fetch])
+  if (id === undefined) throw new Error('recordPageFetches returned no id')
+  return id
+}
+
+/** One statement for many fetches; ids come back in the order given. */
+export async function recordPageFetches(db: Kysely<Database>, fetches: readonly PageFetchRecord[]): Promise<number[]> {
+  if (fetches.length === 0) return []
+  const rows = await db
     .insertInto('page_fetch')
-    .values({
-      run_id: fetch.runId,
-      listing_id: fetch.listingId,
-      page_number: fetch.pageNumber,
-      url: fetch.url,
-      fetched_url: fetch.fetchedUrl,
-      status: fetch.status,
-      content_type: fetch.contentType,
-      bytes: fetch.bytes,
-      duration_ms: Math.round(fetch.durationMs),
-      attempts: fetch.attempts,
-      body_sha256: fetch.bodySha256,
-      error: fetch.error,
-      fetched_at: fetch.fetchedAt,
-    })
+    .values(
+      fetches.map((fetch) => ({
+        run_id: fetch.runId,
+        listing_id: fetch.listingId,
+        page_number: fetch.pageNumber,
+        url: fetch.url,
+        fetched_url: fetch.fetchedUrl,
+        status: fetch.status,
+        content_type: fetch.contentType,
+        bytes: fetch.bytes,
+        duration_ms: Math.round(fetch.durationMs),
+        attempts: fetch.attempts,
+        body_sha256: fetch.bodySha256,
+        error: fetch.error,
+        fetched_at: fetch.fetchedAt,
+      })),
+    )
     .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+    .execute()
+  // serial ids are drawn in VALUES order, so sorting them restores the input order
+  return rows.map((row) => row.id).sort((a, b) => a - b)
 }

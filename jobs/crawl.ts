@@ -5,7 +5,7 @@ import type { Database, RunStatus } from '../db/schema'
 import { createRun, finishRun } from '../db/runs'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings'
 import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../crawlers/http-crawler'
-import { storeListingPage } from './store-page'
+import { storeListingPages, type ListingPageInput } from './store-page'
 
 export interface JobDeps {
   db: Kysely<Database>
@@ -63,28 +63,16 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
 
   const counts = new Map<number, StoredCounts>(targets.map((target) => [target.listingId, { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }]))
   const sink = {
-    async storePage(page: FetchedListingPage) {
-      const stored = await storeListingPage(deps, {
-        runId,
-        listingId: page.target.listingId,
-        pageNumber: page.pageNumber,
-        canonicalUrl: page.canonicalUrl,
-        fetchedUrl: page.fetchedUrl,
-        status: page.status,
-        contentType: page.contentType,
-        body: page.body,
-        durationMs: page.durationMs,
-        attempts: page.attempts,
-        error: page.outcome.kind === 'failed' ? page.outcome.reason : null,
-        entries: page.outcome.kind === 'parsed' ? page.outcome.page.entries : null,
-        firstPosition: page.firstPosition,
-      })
-      const listing = counts.get(page.target.listingId)
-      if (listing) {
+    async storePages(pages: FetchedListingPage[]) {
+      const stored = await storeListingPages(deps, pages.map((page) => pageInput(runId, page)))
+      pages.forEach((page, index) => {
+        const listing = counts.get(page.target.listingId)
+        const result = stored[index]
+        if (!listing || !result) return
         listing.pagesFetched += 1
-        listing.newEntries += stored.newEntries
-        listing.versionsCreated += stored.versionsCreated
-      }
+        listing.newEntries += result.newEntries
+        listing.versionsCreated += result.versionsCreated
+      })
     },
   }
 
@@ -123,6 +111,24 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   } catch (error) {
     await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: String(error) }, now())
     throw error
+  }
+}
+
+function pageInput(runId: number, page: FetchedListingPage): ListingPageInput {
+  return {
+    runId,
+    listingId: page.target.listingId,
+    pageNumber: page.pageNumber,
+    canonicalUrl: page.canonicalUrl,
+    fetchedUrl: page.fetchedUrl,
+    status: page.status,
+    contentType: page.contentType,
+    body: page.body,
+    durationMs: page.durationMs,
+    attempts: page.attempts,
+    error: page.outcome.kind === 'failed' ? page.outcome.reason : null,
+    entries: page.outcome.kind === 'parsed' ? page.outcome.page.entries : null,
+    firstPosition: page.firstPosition,
   }
 }
 

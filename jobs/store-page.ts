@@ -1,11 +1,11 @@
-// The page-storing step: one fetched listing page, its body, its entries and their versions,
-// all in one transaction so a killed run leaves either the whole page or nothing.
+// The page-storing step: fetched listing pages, their bodies, entries, versions and sightings,
+// a batch of pages per transaction so a killed run leaves whole pages or nothing.
 import type { Kysely } from 'kysely'
-import { closeVersions, findOpenVersions, openVersions, recordSightings, upsertEntries, versionFieldsOf, type VersionToOpen } from '../db/entries'
-import { recordPageFetch, storePageBody } from '../db/pages'
+import { closeVersions, findOpenVersions, openVersions, recordSightings, upsertEntries, versionFieldsOf, type SightingToRecord, type VersionToOpen } from '../db/entries'
+import { recordPageFetches, storePageBodies } from '../db/pages'
 import type { Database } from '../db/schema'
 import type { ParsedEntry } from '../src/domain/entry'
-import { decideVersion } from '../src/domain/versioning'
+import { decideVersion, type VersionFields } from '../src/domain/versioning'
 
 export interface StorePageDeps {
   db: Kysely<Database>
@@ -38,59 +38,113 @@ export interface StoredPage {
 }
 
 export async function storeListingPage(deps: StorePageDeps, input: ListingPageInput): Promise<StoredPage> {
+  const [stored] = await storeListingPages(deps, [input])
+  if (stored === undefined) throw new Error('storeListingPages returned nothing')
+  return stored
+}
+
+/** Stores pages of one run in one transaction, with one statement per table for the whole batch. */
+export async function storeListingPages(deps: StorePageDeps, inputs: readonly ListingPageInput[]): Promise<StoredPage[]> {
+  const runId = inputs[0]?.runId
+  if (runId === undefined) return []
+  if (inputs.some((input) => input.runId !== runId)) throw new Error('storeListingPages: pages of several runs in one batch')
   const at = deps.now()
   return deps.db.transaction().execute(async (trx) => {
-    const bodySha256 = input.body === null ? null : await storePageBody(trx, input.body)
-    const pageFetchId = await recordPageFetch(trx, {
-      runId: input.runId,
-      listingId: input.listingId,
-      pageNumber: input.pageNumber,
-      url: input.canonicalUrl,
-      fetchedUrl: input.fetchedUrl,
-      status: input.status,
-      contentType: input.contentType,
-      bytes: input.body?.length ?? null,
-      durationMs: input.durationMs,
-      attempts: input.attempts,
-      bodySha256,
-      error: input.error,
-      fetchedAt: at,
-    })
-    if (input.entries === null) return { pageFetchId, newEntries: 0, versionsCreated: 0, sightings: 0 }
-    const entries = input.entries
+    const withBody = inputs.filter((input) => input.body !== null)
+    const hashes = await storePageBodies(trx, withBody.map((input) => input.body as Buffer))
+    const hashOf = new Map(withBody.map((input, index) => [input, hashes[index] ?? null]))
+    const fetchIds = await recordPageFetches(
+      trx,
+      inputs.map((input) => ({
+        runId,
+        listingId: input.listingId,
+        pageNumber: input.pageNumber,
+        url: input.canonicalUrl,
+        fetchedUrl: input.fetchedUrl,
+        status: input.status,
+        contentType: input.contentType,
+        bytes: input.body?.length ?? null,
+        durationMs: input.durationMs,
+        attempts: input.attempts,
+        bodySha256: hashOf.get(input) ?? null,
+        error: input.error,
+        fetchedAt: at,
+      })),
+    )
 
-    const upserted = await upsertEntries(trx, input.runId, entries.map((e) => e.key))
-    const idByKey = new Map(upserted.map((e) => [e.entryKey, e.id]))
+    const keys = inputs.flatMap((input) => input.entries ?? []).map((entry) => entry.key)
+    const upserted = await upsertEntries(trx, runId, keys)
+    const idByKey = new Map(upserted.map((entry) => [entry.entryKey, entry.id]))
     const entryId = (key: string): number => {
       const id = idByKey.get(key)
       if (id === undefined) throw new Error(`entry ${key} was not upserted`)
       return id
     }
-    const openByEntry = new Map((await findOpenVersions(trx, upserted.map((e) => e.id))).map((v) => [v.entry_id, v]))
+    const stored = new Map((await findOpenVersions(trx, upserted.map((entry) => entry.id))).map((version) => [version.entry_id, version]))
+    const plan = planVersions(inputs, entryId, (id) => {
+      const version = stored.get(id)
+      return version === undefined ? null : versionFieldsOf(version)
+    })
+    await closeVersions(trx, plan.toClose.flatMap((id) => stored.get(id)?.id ?? []), runId, at)
+    await openVersions(trx, plan.toOpen, runId, at)
 
-    // A key listed twice on one page: its first listing decides the version.
-    const firstByKey = new Map<string, ParsedEntry>()
-    for (const entry of entries) if (!firstByKey.has(entry.key)) firstByKey.set(entry.key, entry)
-
-    const toClose: number[] = []
-    const toOpen: VersionToOpen[] = []
-    for (const [key, entry] of firstByKey) {
-      const id = entryId(key)
-      const current = openByEntry.get(id)
-      const decision = decideVersion(current === undefined ? null : versionFieldsOf(current), entry)
-      if (decision.kind === 'same') continue
-      if (current !== undefined) toClose.push(current.id)
-      toOpen.push({ entryId: id, fields: decision.next })
-    }
-    await closeVersions(trx, toClose, input.runId, at)
-    await openVersions(trx, toOpen, input.runId, at)
-
-    const page = { runId: input.runId, listingId: input.listingId, pageFetchId, pageNumber: input.pageNumber }
-    const sightings = await recordSightings(
-      trx,
-      page,
-      entries.map((entry, index) => ({ entryId: entryId(entry.key), position: input.firstPosition + index })),
+    const sightings: SightingToRecord[] = inputs.flatMap((input, index) =>
+      (input.entries ?? []).map((entry, offset) => ({
+        runId,
+        listingId: input.listingId,
+        pageFetchId: fetchIds[index] ?? 0,
+        pageNumber: input.pageNumber,
+        entryId: entryId(entry.key),
+        position: input.firstPosition + offset,
+      })),
     )
-    return { pageFetchId, newEntries: upserted.filter((e) => e.inserted).length, versionsCreated: toOpen.length, sightings }
+    const newSightings = await recordSightings(trx, sightings)
+    const isNew = new Set(upserted.filter((entry) => entry.inserted).map((entry) => entry.entryKey))
+    return inputs.map((input, index) => {
+      const pageKeys = new Set((input.entries ?? []).map((entry) => entry.key))
+      const counted = [...pageKeys].filter((key) => isNew.delete(key)).length
+      return {
+        pageFetchId: fetchIds[index] ?? 0,
+        newEntries: counted,
+        versionsCreated: plan.versionsByPage[index] ?? 0,
+        sightings: newSightings.filter((pageFetchId) => pageFetchId === fetchIds[index]).length,
+      }
+    })
   })
+}
+
+interface VersionPlan {
+  /** Entries whose stored open version is superseded. */
+  toClose: number[]
+  toOpen: VersionToOpen[]
+  versionsByPage: number[]
+}
+
+/**
+ * Decides the versions of a batch in page order: an entry seen differently on two pages of the
+ * batch gets both versions, the earlier one stored already closed, exactly as if stored one by one.
+ */
+function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string) => number, storedFields: (id: number) => VersionFields | null): VersionPlan {
+  const current = new Map<number, VersionFields | null>()
+  const pending = new Map<number, VersionToOpen[]>()
+  const versionsByPage = inputs.map((input) => {
+    let created = 0
+    const seenOnPage = new Set<string>()
+    for (const entry of input.entries ?? []) {
+      // a key listed twice on one page: its first listing decides the version
+      if (seenOnPage.has(entry.key)) continue
+      seenOnPage.add(entry.key)
+      const id = entryId(entry.key)
+      const before = current.has(id) ? (current.get(id) ?? null) : storedFields(id)
+      const decision = decideVersion(before, entry)
+      if (decision.kind === 'same') continue
+      current.set(id, decision.next)
+      pending.set(id, [...(pending.get(id) ?? []), { entryId: id, fields: decision.next, closed: false }])
+      created += 1
+    }
+    return created
+  })
+  const toOpen = [...pending.values()].flatMap((versions) => versions.map((version, index) => ({ ...version, closed: index < versions.length - 1 })))
+  const toClose = [...pending.keys()].filter((id) => storedFields(id) !== null)
+  return { toClose, toOpen, versionsByPage }
 }

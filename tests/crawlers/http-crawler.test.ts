@@ -43,7 +43,7 @@ function target(url = SOCIAL, listingId = 1, maxPages = 50): ListingTarget {
 
 async function crawl(targets: ListingTarget[], overrides: Partial<CrawlSettings> = {}) {
   const pages: FetchedListingPage[] = []
-  const outcomes = await crawlListings(targets, { storePage: async (page) => void pages.push(page) }, settings(overrides), silent)
+  const outcomes = await crawlListings(targets, { storePages: async (batch) => void pages.push(...batch) }, settings(overrides), silent)
   pages.sort((a, b) => a.target.listingId - b.target.listingId || a.pageNumber - b.pageNumber)
   return { pages, outcomes }
 }

@@ -33,7 +33,7 @@ describe.each(backends)('column types on %s', (backend) => {
     })
     const [entry] = await upsertEntries(db(), runId, ['WSPO-000001'])
     const { key: _key, ...fields } = parsedEntry(1, { endDate: '2019-10-24' })
-    await openVersions(db(), [{ entryId: entry!.id, fields }], runId, T0)
+    await openVersions(db(), [{ entryId: entry!.id, fields, closed: false }], runId, T0)
 
     expect(signature(await db().selectFrom('crawl_run').selectAll().executeTakeFirstOrThrow())).toEqual({
       id: 'number', started_at: 'Date', finished_at: 'Date', status: 'string', pages_fetched: 'number', entries_seen: 'number',

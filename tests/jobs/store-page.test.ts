@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../../db/schema'
-import { storeListingPage, type ListingPageInput } from '../../jobs/store-page'
+import { storeListingPage, storeListingPages, type ListingPageInput } from '../../jobs/store-page'
 import type { ParsedEntry } from '../../src/domain/entry'
 import { createRun } from '../../db/runs'
 import { backends, useTestDatabase } from '../support/databases'
@@ -136,5 +136,31 @@ describe.each(backends)('storeListingPage on %s', (backend) => {
     expect(results.reduce((n, r) => n + r.versionsCreated, 0)).toBe(13)
     expect(await db().selectFrom('sighting').select('id').execute()).toHaveLength(48)
     expect(await db().selectFrom('entry_version').select('id').where('valid_to_run', 'is', null).execute()).toHaveLength(13)
+  })
+
+  it('stores a batch of pages exactly as it would store them one by one', async () => {
+    const ids = await seedRunAndListing(db())
+    const cut = { ...parsedEntry(1), summary: 'Summary of entry 1...', summaryTruncated: true }
+    const results = await storeListingPages(deps(db()), [
+      page(ids, [cut, parsedEntry(2)], { pageNumber: 1 }),
+      page(ids, [parsedEntry(1), parsedEntry(2, { title: 'Entry 2, retitled' })], { pageNumber: 2, firstPosition: 3, body: Buffer.from('page 2') }),
+      page(ids, null, { pageNumber: 3, status: 500, body: null, error: 'HTTP 500' }),
+    ])
+    expect(results.map(({ newEntries, versionsCreated, sightings }) => [newEntries, versionsCreated, sightings])).toEqual([
+      [2, 2, 2],
+      [0, 2, 2],
+      [0, 0, 0],
+    ])
+    const first = await versionsOf(db(), 'WSPO-000001')
+    expect(first.map((v) => [v.summary_truncated, v.valid_from_run, v.valid_to_run])).toEqual([
+      [true, ids.runId, ids.runId],
+      [false, ids.runId, null],
+    ])
+    expect((await versionsOf(db(), 'WSPO-000002')).map((v) => [v.title, v.valid_to_run])).toEqual([
+      ['Entry 2', ids.runId],
+      ['Entry 2, retitled', null],
+    ])
+    const fetches = await db().selectFrom('page_fetch').select(['id', 'page_number', 'status']).orderBy('id').execute()
+    expect(fetches.map((f) => [f.id, f.page_number, f.status])).toEqual(results.map((r, i) => [r.pageFetchId, i + 1, i === 2 ? 500 : 200]))
   })
 })

@@ -1,0 +1,43 @@
+/**
+ * Hands fetched pages to a writer in batches, one batch at a time, while crawling goes on:
+ * whatever arrived while the previous batch was being written becomes the next batch.
+ * Past `backlog` waiting pages, `add` waits, so memory stays bounded when storage is slower.
+ */
+export class PageBatcher<Page> {
+  private waiting: Page[] = []
+  private writing: Promise<void> = Promise.resolve()
+  private failure: unknown = null
+  private drained: (() => void)[] = []
+
+  constructor(
+    private readonly write: (pages: Page[]) => Promise<void>,
+    private readonly maxBatch = 50,
+    private readonly backlog = 100,
+  ) {}
+
+  async add(page: Page): Promise<void> {
+    if (this.failure) throw this.failure
+    while (this.waiting.length >= this.backlog) await new Promise<void>((resolve) => this.drained.push(resolve))
+    this.waiting.push(page)
+    if (this.waiting.length === 1) this.writing = this.writing.then(() => this.flush())
+  }
+
+  /** Waits until every page added so far is written; rethrows the first write failure. */
+  async finish(): Promise<void> {
+    await this.writing
+    if (this.failure) throw this.failure
+  }
+
+  private async flush(): Promise<void> {
+    while (this.waiting.length > 0 && !this.failure) {
+      const batch = this.waiting.splice(0, this.maxBatch)
+      for (const resolve of this.drained.splice(0)) resolve()
+      try {
+        await this.write(batch)
+      } catch (error) {
+        this.failure = error
+      }
+    }
+    for (const resolve of this.drained.splice(0)) resolve()
+  }
+}
