@@ -18,7 +18,7 @@ const target: DatabaseTarget = dataDir ? { kind: 'pglite', dataDir } : { kind: '
 const db = await openDatabase(target)
 await migrateToLatest(db)
 const settings = { ...PolitenessSchema.parse({}), perHostDelaySeconds: 0, origins: new OriginMap(['www.eurocities.eu'], origin) }
-const source = { name: 'archive', profile: eurocitiesLegacy, url: ARCHIVE_URL, maxPages: 100_000 }
+const source = { name: 'archive', profile: eurocitiesLegacy, url: ARCHIVE_URL, maxPages: 100_000, render: 'http' as const, theme: null }
 const results = []
 for (let run = 0; run < Number(runs); run += 1) {
   const started = performance.now()

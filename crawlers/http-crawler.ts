@@ -1,6 +1,6 @@
 import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
 import type { Logger } from 'pino'
-import type { ListingPage, SiteProfile } from '../src/domain/entry'
+import type { ListingPage, RenderMode, SiteProfile } from '../src/domain/entry'
 import { LayoutError } from '../src/domain/errors'
 import type { OriginMap } from './origin-map'
 import { FetchHttpClient } from './fetch-http-client'
@@ -15,6 +15,9 @@ export interface ListingTarget {
   url: string
   profile: SiteProfile
   maxPages: number
+  render: RenderMode
+  /** The theme this listing gives its entries (a topic page), or null. */
+  theme: string | null
 }
 
 /** Everything known about one fetch of a listing page, handed to the sink before the crawl goes on. */

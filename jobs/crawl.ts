@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { SiteProfile } from '../src/domain/entry'
+import type { RenderMode, SiteProfile } from '../src/domain/entry'
 import type { Database, RunStatus } from '../db/schema'
 import { createRun, finishRun } from '../db/runs'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings'
@@ -18,6 +18,8 @@ export interface CrawlSource {
   profile: SiteProfile
   url: string
   maxPages: number
+  render: RenderMode
+  theme: string | null
 }
 
 export interface ListingCrawlSummary {
@@ -57,7 +59,7 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   for (const source of sources) {
     const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
     await startListingCrawl(db, runId, listingId, startedAt)
-    targets.push({ listingId, sourceName: source.name, url: source.url, profile: source.profile, maxPages: source.maxPages })
+    targets.push({ listingId, ...source, sourceName: source.name })
   }
   log.info({ runId, listings: targets.length }, 'crawl started')
 
@@ -129,6 +131,8 @@ function pageInput(runId: number, page: FetchedListingPage): ListingPageInput {
     error: page.outcome.kind === 'failed' ? page.outcome.reason : null,
     entries: page.outcome.kind === 'parsed' ? page.outcome.page.entries : null,
     firstPosition: page.firstPosition,
+    theme: page.target.theme,
+    themeSource: page.target.profile.themeSource,
   }
 }
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { closeVersions, findOpenVersions, openVersions, recordSightings, upsertEntries, versionFieldsOf, type SightingToRecord, type VersionToOpen } from '../db/entries'
 import { recordPageFetches, storePageBodies } from '../db/pages'
 import type { Database } from '../db/schema'
-import type { ParsedEntry } from '../src/domain/entry'
+import type { ParsedEntry, SiteProfile } from '../src/domain/entry'
 import { decideVersion, type VersionFields } from '../src/domain/versioning'
 
 export interface StorePageDeps {
@@ -28,6 +28,10 @@ export interface ListingPageInput {
   entries: ParsedEntry[] | null
   /** 1-based listing position of the page's first entry. */
   firstPosition: number
+  /** The theme the listing gives its entries (a topic page), or null. */
+  theme: string | null
+  /** 'listing': themes accumulate from the themed listings that showed the entry, never dropped. */
+  themeSource: SiteProfile['themeSource']
 }
 
 export interface StoredPage {
@@ -136,7 +140,7 @@ function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string
       seenOnPage.add(entry.key)
       const id = entryId(entry.key)
       const before = current.has(id) ? (current.get(id) ?? null) : storedFields(id)
-      const decision = decideVersion(before, entry)
+      const decision = decideVersion(before, { ...entry, themes: themesOf(input, entry, before) })
       if (decision.kind === 'same') continue
       current.set(id, decision.next)
       pending.set(id, [...(pending.get(id) ?? []), { entryId: id, fields: decision.next, closed: false }])
@@ -147,4 +151,12 @@ function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string
   const toOpen = [...pending.values()].flatMap((versions) => versions.map((version, index) => ({ ...version, closed: index < versions.length - 1 })))
   const toClose = [...pending.keys()].filter((id) => storedFields(id) !== null)
   return { toClose, toOpen, versionsByPage }
+}
+
+/** The themes a sighting gives an entry: what the page shows, this listing's theme, and for listing-sourced themes all those seen before. */
+function themesOf(input: ListingPageInput, entry: ParsedEntry, before: VersionFields | null): string[] {
+  const themes = new Set(entry.themes)
+  if (input.theme !== null) themes.add(input.theme)
+  if (input.themeSource === 'listing') for (const theme of before?.themes ?? []) themes.add(theme)
+  return [...themes]
 }

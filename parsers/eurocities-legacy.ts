@@ -25,6 +25,8 @@ type Selection = ReturnType<ReturnType<CheerioAPI['root']>['find']>
 export const eurocitiesLegacy = {
   id: 'eurocities-legacy',
   render: 'http',
+  themeSource: 'page',
+  readySelector: '#content .newslist > .newsitem',
   parseListing,
 } satisfies SiteProfile
 

@@ -51,6 +51,9 @@ type Selection = ReturnType<ReturnType<CheerioAPI['root']>['find']>
 export const eurocities = {
   id: 'eurocities',
   render: 'http',
+  // the cards carry no topics: a topic page showing an entry is what gives it that theme
+  themeSource: 'listing',
+  readySelector: CARD_SELECTOR,
   parseListing,
 } satisfies SiteProfile
 

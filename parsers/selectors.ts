@@ -81,6 +81,8 @@ export function createSelectorsProfile(config: SelectorsConfig): SiteProfile {
   return {
     id: config.id,
     render: config.render,
+    themeSource: config.themes ? 'page' : 'listing',
+    readySelector: config.entry,
     parseListing(html: string, pageUrl: string): ListingPage {
       const $ = load(html)
       const rows = $(config.entry).toArray()

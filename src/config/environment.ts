@@ -8,6 +8,7 @@ const EnvironmentSchema = z.object({
     .optional(),
   EUROWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   CI: z.string().optional(),
+  CHROMIUM_PATH: z.string().min(1).optional(),
   /** Any non-empty value turns terminal colour off (https://no-color.org). */
   NO_COLOR: z.string().optional(),
 })

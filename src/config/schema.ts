@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SelectorsProfileSchema } from '../../parsers/selectors'
 
 const httpUrl = z
   .string()
@@ -11,6 +12,11 @@ export const SourceSchema = z
     profile: z.string().min(1),
     url: httpUrl,
     maxPages: z.number().int().positive().optional(),
+    // the profile's default otherwise: listings filled by JavaScript need 'browser'
+    render: z.enum(['http', 'browser']).optional(),
+    // a listing of one theme (a topic page): its entries get this theme, kept once seen
+    theme: z.string().min(1).optional(),
+    selectors: SelectorsProfileSchema.optional(),
   })
   .strict()
 
@@ -30,6 +36,16 @@ export const PolitenessSchema = z
   })
   .strict()
 
+export const BrowserSchema = z
+  .object({
+    // Debian's chromium by default; CHROMIUM_PATH in the environment overrides it
+    executablePath: z.string().min(1).default('/usr/bin/chromium'),
+    navigationTimeoutSeconds: z.number().positive().default(30),
+    // how long to wait for a script-filled list to appear before calling the page empty
+    listTimeoutSeconds: z.number().positive().default(15),
+  })
+  .strict()
+
 export const DatabaseSchema = z
   .object({
     // PGlite data directory, relative to the configuration file; DATABASE_URL (environment) selects PostgreSQL instead
@@ -41,6 +57,7 @@ export const ConfigSchema = z
   .object({
     database: DatabaseSchema.default({ dataDir: '.eurowatch/pglite' }),
     politeness: PolitenessSchema.default(PolitenessSchema.parse({})),
+    browser: BrowserSchema.default(BrowserSchema.parse({})),
     sources: z.array(SourceSchema).min(1),
   })
   .strict()
@@ -51,9 +68,17 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['sources', index, 'name'], message: `duplicate source name "${source.name}"` })
       }
       seen.add(source.name)
+      if ((source.profile === 'selectors') !== (source.selectors !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', index, source.selectors ? 'selectors' : 'profile'],
+          message: source.selectors ? 'selectors are only read with profile: selectors' : 'profile "selectors" needs a selectors block',
+        })
+      }
     })
   })
 
 export type Config = z.infer<typeof ConfigSchema>
 export type SourceConfig = z.infer<typeof SourceSchema>
+export type BrowserConfig = z.infer<typeof BrowserSchema>
 export type PolitenessConfig = z.infer<typeof PolitenessSchema>

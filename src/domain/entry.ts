@@ -34,5 +34,12 @@ export type RenderMode = 'http' | 'browser'
 export interface SiteProfile {
   id: string
   render: RenderMode
+  /**
+   * Where an entry's themes come from: the page itself (legacy theme bullets), or the themed
+   * listings (topic pages) that showed it, accumulated across listings and runs.
+   */
+  themeSource: 'page' | 'listing'
+  /** In the browser: the selector that appears once the list is filled. */
+  readySelector: string
   parseListing(html: string, pageUrl: string): ListingPage
 }

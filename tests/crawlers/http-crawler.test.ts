@@ -38,7 +38,7 @@ function settings(overrides: Partial<CrawlSettings> = {}): CrawlSettings {
 }
 
 function target(url = SOCIAL, listingId = 1, maxPages = 50): ListingTarget {
-  return { listingId, sourceName: `listing-${listingId}`, url, profile: eurocitiesLegacy, maxPages }
+  return { listingId, sourceName: `listing-${listingId}`, url, profile: eurocitiesLegacy, maxPages, render: 'http', theme: null }
 }
 
 async function crawl(targets: ListingTarget[], overrides: Partial<CrawlSettings> = {}) {

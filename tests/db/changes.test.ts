@@ -31,7 +31,7 @@ async function crawlRun(db: Kysely<Database>, crawls: Crawl[]): Promise<number> 
       await storeListingPage({ db, now }, {
         runId, listingId, pageNumber: index + 1, canonicalUrl: `http://www.eurocities.eu/${crawl.listing}&page=${index + 1}`,
         fetchedUrl: 'http://127.0.0.1/x', status: entries ? 200 : 503, contentType: 'text/html', body: null, durationMs: 1,
-        attempts: 1, error: entries ? null : 'HTTP 503', entries, firstPosition: position,
+        attempts: 1, error: entries ? null : 'HTTP 503', entries, firstPosition: position, theme: null, themeSource: 'page',
       })
       position += entries?.length ?? 0
     }

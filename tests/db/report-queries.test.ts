@@ -21,7 +21,7 @@ async function storeRun(db: Kysely<Database>, listingId: number, at: Date, entri
     {
       runId, listingId, pageNumber: 1, canonicalUrl: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue',
       fetchedUrl: 'http://127.0.0.1/x', status: 200, contentType: 'text/html', body: Buffer.from(JSON.stringify(entries)),
-      durationMs: 1, attempts: 1, error: null, entries, firstPosition: 1,
+      durationMs: 1, attempts: 1, error: null, entries, firstPosition: 1, theme: null, themeSource: 'page',
     },
   )
   return runId

@@ -11,7 +11,7 @@ import { legacyTimeline, startReplica, type Fault, type Replica } from '../../sr
 import { backends, useTestDatabase } from '../support/databases'
 
 const silent = pino({ level: 'silent' })
-const sources: CrawlSource[] = defaultSources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50 }))
+const sources: CrawlSource[] = defaultSources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))
 // page-1 paths, byte for byte (the legacy URLs carry their parameters in the path)
 const crawledPaths = sources.map((s) => s.url.replace(/^https?:\/\/[^/]+/, ''))
 

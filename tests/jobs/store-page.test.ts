@@ -23,6 +23,8 @@ function page(ids: { runId: number; listingId: number }, entries: ParsedEntry[] 
     error: null,
     entries,
     firstPosition: 1,
+    theme: null,
+    themeSource: 'page',
     ...overrides,
   }
 }
@@ -162,5 +164,20 @@ describe.each(backends)('storeListingPage on %s', (backend) => {
     ])
     const fetches = await db().selectFrom('page_fetch').select(['id', 'page_number', 'status']).orderBy('id').execute()
     expect(fetches.map((f) => [f.id, f.page_number, f.status])).toEqual(results.map((r, i) => [r.pageFetchId, i + 1, i === 2 ? 500 : 200]))
+  })
+
+  it('accumulates themes from themed listings and keeps them when the entry shows up without one', async () => {
+    const ids = await seedRunAndListing(db())
+    const card = parsedEntry(1, { themes: [] })
+    const listingTheme = (theme: string | null, pageNumber: number) => ({ theme, themeSource: 'listing' as const, pageNumber, body: Buffer.from(`page ${pageNumber}`) })
+    await storeListingPages(deps(db()), [page(ids, [card], listingTheme('mobility', 1)), page(ids, [card], listingTheme('climate', 2))])
+    const run2 = await createRun(db(), T0)
+    // run 2: the entry is only on the untagged latest list (it dropped off the topics' first pages)
+    expect(await storeListingPage(deps(db()), page({ ...ids, runId: run2 }, [card], listingTheme(null, 1)))).toMatchObject({ versionsCreated: 0 })
+    const versions = await versionsOf(db(), card.key)
+    expect(versions.map((v) => [v.themes, v.valid_to_run])).toEqual([
+      [['mobility'], ids.runId],
+      [['climate', 'mobility'], null],
+    ])
   })
 })

@@ -1,7 +1,7 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { UserError } from '../../domain/errors'
-import { findProfile } from '../../../parsers/index'
+import { resolveProfile } from '../../../parsers/index'
 import { legacyHosts } from '../../config/defaults'
 import type { Config } from '../../config/schema'
 import { OriginMap } from '../../../crawlers/origin-map'
@@ -56,13 +56,14 @@ function selectSources(config: Config, names: string[] | undefined, maxPages: nu
   return config.sources
     .filter((source) => !names || names.includes(source.name))
     .map((source) => {
-      const profile = findProfile(source.profile)
-      if (!profile) throw new UserError(`sources.${source.name}.profile: unknown profile "${source.profile}"`)
+      const profile = resolveProfile(source.profile, source.selectors)
       return {
         name: source.name,
         profile,
         url: source.url,
         maxPages: maxPages ?? source.maxPages ?? config.politeness.maxPagesPerListing,
+        render: source.render ?? profile.render,
+        theme: source.theme ?? null,
       }
     })
 }
