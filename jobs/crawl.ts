@@ -5,6 +5,7 @@ import type { Database, RunStatus } from '../db/schema'
 import { createRun, finishRun } from '../db/runs'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings'
 import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../crawlers/http-crawler'
+import { ParserHealth } from './parser-health'
 import { storeListingPages, type ListingPageInput } from './store-page'
 
 export interface JobDeps {
@@ -64,9 +65,13 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   log.info({ runId, listings: targets.length }, 'crawl started')
 
   const counts = new Map<number, StoredCounts>(targets.map((target) => [target.listingId, { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }]))
+  const health = await ParserHealth.forRun(db, runId, targets.map((target) => target.listingId))
   const sink = {
-    async storePages(pages: FetchedListingPage[]) {
+    async storePages(fetched: FetchedListingPage[]) {
+      const checked = fetched.map((page) => health.checkPage(page))
+      const pages = checked.map(({ page }) => page)
       const stored = await storeListingPages(deps, pages.map((page) => pageInput(runId, page)))
+      await health.recordPages(db, checked, stored.map((result) => result.pageFetchId), now())
       pages.forEach((page, index) => {
         const listing = counts.get(page.target.listingId)
         const result = stored[index]
@@ -81,7 +86,8 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   try {
     const outcomes = await crawlListings(targets, sink, settings, log)
     const listings: ListingCrawlSummary[] = []
-    for (const outcome of outcomes) {
+    for (const crawled of outcomes) {
+      const outcome = await health.judgeListing(db, crawled, now())
       await finishListingCrawl(db, runId, outcome.target.listingId, outcome, now())
       const stored = counts.get(outcome.target.listingId) ?? { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }
       listings.push({

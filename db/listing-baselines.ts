@@ -1,0 +1,51 @@
+import { sql, type Kysely } from 'kysely'
+import type { ListingBaseline } from '../src/domain/health'
+import type { Database } from './schema'
+
+/**
+ * Each listing's baseline from its latest complete crawl before `runId`: page size, entry count
+ * and how often each field was present (fields of the version valid in that run).
+ */
+export async function listingBaselines(db: Kysely<Database>, listingIds: readonly number[], runId: number): Promise<Map<number, ListingBaseline>> {
+  if (listingIds.length === 0) return new Map()
+  const { rows } = await sql<{
+    listing_id: number
+    entries: number
+    per_page: number
+    title: number
+    date: number
+    type: number
+    summary: number
+  }>`
+    with last_complete as (
+      select listing_id, max(run_id) as run_id
+      from listing_crawl
+      where status = 'complete' and run_id < ${runId} and listing_id in (${sql.join([...listingIds])})
+      group by listing_id
+    ),
+    seen as (
+      select s.listing_id, s.page_number, v.title, v.date, v.type, v.summary
+      from last_complete c
+      join sighting s on s.listing_id = c.listing_id and s.run_id = c.run_id
+      join entry_version v on v.entry_id = s.entry_id and v.valid_from_run <= c.run_id and (v.valid_to_run is null or v.valid_to_run > c.run_id)
+    ),
+    pages as (
+      select listing_id, max(n)::int as per_page from (select listing_id, page_number, count(*) as n from seen group by listing_id, page_number) p group by listing_id
+    )
+    select seen.listing_id, count(*)::int as entries, pages.per_page,
+      avg((title is not null)::int)::float8 as title, avg((date is not null)::int)::float8 as date,
+      avg((type is not null)::int)::float8 as type, avg((summary is not null)::int)::float8 as summary
+    from seen join pages using (listing_id)
+    group by seen.listing_id, pages.per_page
+  `.execute(db)
+  return new Map(
+    rows.map((row) => [
+      row.listing_id,
+      {
+        entriesPerPage: row.per_page,
+        entries: row.entries,
+        presence: { title: row.title, date: row.date, type: row.type, summary: row.summary },
+      },
+    ]),
+  )
+}

@@ -1,0 +1,52 @@
+import type { ParsedEntry } from './entry'
+import type { HealthEvent } from './change'
+
+/** What a listing usually looks like, from its last complete, healthy crawl. */
+export interface ListingBaseline {
+  /** Entries on its fullest page: the page size. */
+  entriesPerPage: number
+  /** Entries over all its pages. */
+  entries: number
+  /** Share of entries that had each field (0..1). */
+  presence: Record<CheckedField, number>
+}
+
+export type CheckedField = 'title' | 'date' | 'type' | 'summary'
+export const CHECKED_FIELDS: readonly CheckedField[] = ['title', 'date', 'type', 'summary']
+
+export interface HealthProblem {
+  problem: HealthEvent['problem']
+  message: string
+}
+
+// Below these shares of the usual, a listing has not shrunk: the parser or the site broke.
+const FEW_ENTRIES_SHARE = 0.5
+const USUAL_PRESENCE = 0.9
+const LOST_PRESENCE = 0.5
+const MIN_ENTRIES_FOR_FIELDS = 3
+
+/** A parsed page that is not the listing's last: does it look like the pages this listing usually has? */
+export function pageHealthProblem(entries: readonly ParsedEntry[], isLastPage: boolean, baseline: ListingBaseline | null): HealthProblem | null {
+  if (entries.length === 0) return { problem: 'no-entries', message: 'the page answered with no entries' }
+  if (baseline === null) return null
+  if (!isLastPage && entries.length < baseline.entriesPerPage * FEW_ENTRIES_SHARE) {
+    return { problem: 'few-entries', message: `${entries.length} entries where a page usually has ${baseline.entriesPerPage}` }
+  }
+  if (entries.length < MIN_ENTRIES_FOR_FIELDS) return null
+  for (const field of CHECKED_FIELDS) {
+    const share = entries.filter((entry) => entry[field] !== null).length / entries.length
+    if (baseline.presence[field] >= USUAL_PRESENCE && share < LOST_PRESENCE) {
+      return {
+        problem: 'missing-field',
+        message: `${field} missing on ${entries.length - Math.round(share * entries.length)} of ${entries.length} entries (usually on ${Math.round(baseline.presence[field] * 100)}%)`,
+      }
+    }
+  }
+  return null
+}
+
+/** A listing crawled to its end: did the end come far too early (a lost pager reads as a shorter listing)? */
+export function listingHealthProblem(entries: number, baseline: ListingBaseline | null): HealthProblem | null {
+  if (baseline === null || entries >= baseline.entries * FEW_ENTRIES_SHARE) return null
+  return { problem: 'incomplete', message: `${entries} entries where the listing usually has ${baseline.entries}` }
+}

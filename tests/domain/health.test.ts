@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { listingHealthProblem, pageHealthProblem, type ListingBaseline } from '../../src/domain/health'
+import { parsedEntry } from '../db/fixtures'
+
+const baseline: ListingBaseline = { entriesPerPage: 10, entries: 27, presence: { title: 1, date: 1, type: 0.9, summary: 0.4 } }
+const page = (n: number, overrides = {}) => Array.from({ length: n }, (_, i) => parsedEntry(i + 1, overrides))
+
+describe('pageHealthProblem', () => {
+  it('passes a usual page, a short last page and any page of a listing with no history', () => {
+    expect(pageHealthProblem(page(10), false, baseline)).toBeNull()
+    expect(pageHealthProblem(page(7), true, baseline)).toBeNull()
+    expect(pageHealthProblem(page(2), false, null)).toBeNull()
+  })
+
+  it('fails a page with no entries, even without history', () => {
+    expect(pageHealthProblem([], true, null)).toMatchObject({ problem: 'no-entries' })
+  })
+
+  it('fails a middle page with far fewer entries than usual', () => {
+    expect(pageHealthProblem(page(4), false, baseline)).toEqual({ problem: 'few-entries', message: '4 entries where a page usually has 10' })
+    expect(pageHealthProblem(page(5), false, baseline)).toBeNull()
+  })
+
+  it('fails a page whose entries lost a field they always had, not one that was often missing', () => {
+    expect(pageHealthProblem(page(10, { title: null }), false, baseline)).toEqual({
+      problem: 'missing-field',
+      message: 'title missing on 10 of 10 entries (usually on 100%)',
+    })
+    expect(pageHealthProblem(page(10, { summary: null }), false, baseline)).toBeNull()
+    expect(pageHealthProblem(page(10, { date: null }).map((e, i) => (i < 5 ? { ...e, date: '2019-10-01' } : e)), false, baseline)).toBeNull()
+  })
+})
+
+describe('listingHealthProblem', () => {
+  it('fails a listing that ends at less than half its usual size', () => {
+    expect(listingHealthProblem(10, baseline)).toEqual({ problem: 'incomplete', message: '10 entries where the listing usually has 27' })
+    expect(listingHealthProblem(14, baseline)).toBeNull()
+    expect(listingHealthProblem(1, null)).toBeNull()
+  })
+})
