@@ -1,0 +1,57 @@
+// The checks every fetched listing page goes through, whichever crawler fetched it.
+import type { Logger } from 'pino'
+import type { ListingPage, SiteProfile } from '../src/domain/entry'
+import { LayoutError } from '../src/domain/errors'
+import type { CrawlSettings } from './listing-crawl'
+import { retryDelayMs } from './retry-delay'
+
+export type ParseResult = { page: ListingPage } | { error: string }
+
+/** The profile's parser on the page's HTML at its canonical URL; a layout change becomes the page's failure reason. */
+export function parsePage(profile: SiteProfile, html: string, canonicalUrl: string): ParseResult {
+  try {
+    return { page: profile.parseListing(html, canonicalUrl) }
+  } catch (error) {
+    if (error instanceof LayoutError) return { error: `layout: ${error.message}` }
+    throw error
+  }
+}
+
+export function statusProblem(status: number | null): string | null {
+  if (status === null) return 'no HTTP status'
+  return status >= 200 && status < 300 ? null : `HTTP ${status}`
+}
+
+/** Server errors and 429 are worth another try; other statuses are the page's answer. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429
+}
+
+export function sizeProblem(bytes: number, limit: number): string | null {
+  return bytes > limit ? `response of ${bytes} bytes exceeds the limit of ${limit}` : null
+}
+
+export function contentTypeProblem(contentType: string | null): string | null {
+  const mime = contentType?.split(';')[0]?.trim().toLowerCase() ?? ''
+  return mime === 'text/html' || mime === 'application/xhtml+xml' ? null : `not an HTML page (Content-Type ${mime || 'none'})`
+}
+
+export function describeFetchError(error: Error): string {
+  const mime = /served Content-Type ([^,]+),/.exec(error.message)
+  if (mime) return `not an HTML page (Content-Type ${mime[1]})`
+  return error.message.split('\n')[0] ?? String(error)
+}
+
+/** Before crawlee retries a page: the server's Retry-After, else exponential backoff. */
+export async function waitBeforeRetry(
+  settings: CrawlSettings,
+  log: Logger,
+  retry: { url: string; retryCount: number; retryAfter: string | null; error: Error },
+): Promise<void> {
+  const wait = retryDelayMs(retry.retryCount, retry.retryAfter ?? undefined, {
+    baseDelaySeconds: settings.retryBaseDelaySeconds,
+    maxRetryAfterSeconds: settings.maxRetryAfterSeconds,
+  })
+  log.info({ url: retry.url, attempt: retry.retryCount + 1, waitMs: wait, error: retry.error.message.split('\n')[0] }, 'retrying')
+  await new Promise((resolve) => setTimeout(resolve, wait))
+}
