@@ -3,6 +3,7 @@ import { LayoutError, UserError } from '../domain/errors'
 import { takeExitCode } from './action'
 import { ExitCode } from './exit-codes'
 import { crawlCommand } from './commands/crawl'
+import { demoCommand } from './commands/demo'
 import { diffCommand } from './commands/diff'
 import { historyCommand } from './commands/history'
 import { migrateCommand } from './commands/migrate'
@@ -28,6 +29,7 @@ const program = new Command('eurowatch')
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)
   .addCommand(replicaCommand)
+  .addCommand(demoCommand)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
 

@@ -1,7 +1,7 @@
 import type { SourceConfig } from './schema'
 
 /** The EUROCITIES legacy listings, as the site stood in 2019 (served today by the bundled replica). */
-export const defaultSources: SourceConfig[] = [
+export const legacySources: SourceConfig[] = [
   {
     name: 'social-innovation',
     profile: 'eurocities-legacy',
@@ -20,5 +20,11 @@ export const defaultSources: SourceConfig[] = [
   },
 ]
 
-/** Hosts of the legacy site; `--offline` sends their requests to the bundled replica. */
+/** The built-in configuration's listings. */
+export const defaultSources: SourceConfig[] = legacySources
+
+/** Hosts of the legacy site. */
 export const legacyHosts = ['www.eurocities.eu', 'eurocities.eu', 'wsdomino.eurocities.eu']
+
+/** Every host the bundled replica stands in for: `--offline` sends their requests to it. */
+export const replicaHosts = [...legacyHosts, 'www.urban-net.example']

@@ -1,0 +1,19 @@
+import type { CrawlSettings } from '../crawlers/http-crawler'
+import { crawlJob, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl'
+import { diffPending, type DiffOptions, type DiffSummary } from './diff'
+
+export interface RunSummary {
+  crawl: CrawlSummary
+  /** Every run diffed now, oldest first: a run whose diff a killed process never did, then this one. */
+  diffs: DiffSummary[]
+  /** Changes recorded by this call (a repeated run on an unchanged site records none). */
+  changes: number
+}
+
+/** The whole pipeline once: crawl every source, then diff every crawled run not diffed yet. */
+export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlSettings, diff: DiffOptions): Promise<RunSummary> {
+  const crawl = await crawlJob(deps, sources, settings)
+  const diffs = await diffPending(deps, diff)
+  const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0), 0)
+  return { crawl, diffs, changes }
+}

@@ -1,0 +1,45 @@
+import { UserError } from '../domain/errors'
+import { resolveProfile } from '../../parsers/index'
+import { replicaHosts } from '../config/defaults'
+import type { Config } from '../config/schema'
+import { OriginMap } from '../../crawlers/origin-map'
+import type { CrawlSettings } from '../../crawlers/http-crawler'
+import type { CrawlSource } from '../../jobs/crawl'
+import { startReplica, type Replica } from '../replica/index'
+
+/** The configured listings to crawl, all or those named; each with its profile resolved. */
+export function selectSources(config: Config, names: string[] | undefined, maxPages: number | undefined): CrawlSource[] {
+  const known = config.sources.map((source) => source.name)
+  const unknown = (names ?? []).filter((name) => !known.includes(name))
+  if (unknown.length) throw new UserError(`--source: no configured listing named "${unknown[0]}"`, `configured: ${known.join(', ')}`)
+  return config.sources
+    .filter((source) => !names || names.includes(source.name))
+    .map((source) => {
+      const profile = resolveProfile(source.profile, source.selectors)
+      return {
+        name: source.name,
+        profile,
+        url: source.url,
+        maxPages: maxPages ?? source.maxPages ?? config.politeness.maxPagesPerListing,
+        render: source.render ?? profile.render,
+        theme: source.theme ?? null,
+      }
+    })
+}
+
+export function crawlSettings(config: Config, origins: OriginMap): CrawlSettings {
+  const { politeness } = config
+  return {
+    ...politeness,
+    // the replica is our own loopback server: no need to pace requests to it
+    perHostDelaySeconds: origins.isEmpty() ? politeness.perHostDelaySeconds : 0,
+    origins,
+  }
+}
+
+/** With --offline: the bundled replica on a free loopback port, and the site's hosts sent to it. */
+export async function offlineOrigins(offline: boolean, step: number): Promise<{ origins: OriginMap; replica: Replica | null }> {
+  if (!offline) return { origins: new OriginMap(), replica: null }
+  const replica = await startReplica({ port: 0, step })
+  return { origins: new OriginMap(replicaHosts, replica.origin), replica }
+}
