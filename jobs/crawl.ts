@@ -4,7 +4,8 @@ import type { RenderMode, SiteProfile } from '../src/domain/entry'
 import type { Database, RunStatus } from '../db/schema'
 import { createRun, finishRun } from '../db/runs'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings'
-import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../crawlers/http-crawler'
+import type { FetchedListingPage, ListingTarget } from '../crawlers/listing-crawl'
+import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render'
 import { ParserHealth } from './parser-health'
 import { storeListingPages, type ListingPageInput } from './store-page'
 
@@ -51,8 +52,11 @@ interface StoredCounts {
   versionsCreated: number
 }
 
+/** The crawl settings, and the browser's for sources with `render: 'browser'`. */
+export type CrawlJobSettings = MixedCrawlSettings
+
 /** One crawl run: every page of every source fetched, stored raw, parsed and stored as entries, versions and sightings. */
-export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlSettings): Promise<CrawlSummary> {
+export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings): Promise<CrawlSummary> {
   const { db, now, log } = deps
   const startedAt = now()
   const runId = await createRun(db, startedAt)
@@ -84,7 +88,8 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   }
 
   try {
-    const outcomes = await crawlListings(targets, sink, settings, log)
+    // browser listings in Chromium, the others over HTTP, at the same time; outcomes in the sources' order
+    const outcomes = await crawlListingsByRender(targets, sink, settings, log)
     const listings: ListingCrawlSummary[] = []
     for (const crawled of outcomes) {
       const outcome = await health.judgeListing(db, crawled, now())

@@ -37,7 +37,11 @@ export const crawlCommand = new Command('crawl')
       try {
         const { config } = context.loaded
         const sources = selectSources(config, options.source, options.maxPages)
-        const settings = crawlSettings(config, replica ? new OriginMap(legacyHosts, replica.origin) : new OriginMap())
+        const settings = {
+          ...crawlSettings(config, replica ? new OriginMap(legacyHosts, replica.origin) : new OriginMap()),
+          // sources with render: browser run in Chromium: CHROMIUM_PATH wins over the configuration
+          browser: { ...config.browser, executablePath: context.env.CHROMIUM_PATH ?? config.browser.executablePath },
+        }
         const deps = { db: context.db, now: () => new Date(), log: context.log }
         const summary = await runExclusively(deps, context.target, () => crawlJob(deps, sources, settings))
         process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))

@@ -1,0 +1,162 @@
+// Listings filled by JavaScript: crawlee's PlaywrightCrawler on the system Chromium. The page's
+// HTML, once the list is there, goes to the same parser and the same bookkeeping as over HTTP.
+import { accessSync, constants } from 'node:fs'
+import { Configuration, PlaywrightCrawler, log as crawleeLog, LogLevel, type PlaywrightCrawlingContext } from '@crawlee/playwright'
+import { chromium, type Page, type Response } from 'playwright'
+import type { Logger } from 'pino'
+import { UserError } from '../src/domain/errors'
+import { ListingCrawl, type CrawlSettings, type FetchedResponse, type ListingCrawlOutcome, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl'
+import { contentTypeProblem, describeFetchError, isRetryableStatus, parsePage, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks'
+
+export interface BrowserSettings {
+  executablePath: string
+  navigationTimeoutSeconds: number
+  /** How long to wait for the profile's readySelector before parsing what the page shows. */
+  listTimeoutSeconds: number
+  /** Pages open at once; each costs a renderer process. Default 2, never above the crawl's maxConcurrency. */
+  maxConcurrency?: number
+}
+
+export type BrowserCrawlSettings = CrawlSettings & { browser: BrowserSettings }
+
+// Root in a container needs --no-sandbox; the rest keep Chromium from calling Google's hosts.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+]
+
+const DEFAULT_BROWSER_CONCURRENCY = 2
+// What a listing's text never needs; skipping it keeps pages fast and light.
+const BLOCKED_RESOURCE_TYPES = new Set(['image', 'font', 'media', 'stylesheet'])
+
+crawleeLog.setLevel(LogLevel.OFF)
+
+/** Crawls each listing in Chromium from page 1 to its last page (or the page limit) and hands every rendered page to the sink. */
+export async function crawlListingsInBrowser(
+  targets: ListingTarget[],
+  sink: PageSink,
+  settings: BrowserCrawlSettings,
+  log: Logger,
+): Promise<ListingCrawlOutcome[]> {
+  requireChromium(settings.browser.executablePath)
+  const { browser } = settings
+  const crawl = new ListingCrawl(targets, sink, settings.origins, log)
+  const fetchedOf = (context: PlaywrightCrawlingContext, body: Buffer | null): FetchedResponse => ({
+    fetchedUrl: context.request.url,
+    status: context.response?.status() ?? null,
+    contentType: headerOf(context.response, 'content-type'),
+    body,
+    attempts: context.request.retryCount + 1,
+  })
+
+  const crawler = new PlaywrightCrawler(
+    {
+      launchContext: {
+        launcher: chromium,
+        userAgent: settings.userAgent,
+        launchOptions: { executablePath: browser.executablePath, headless: true, args: CHROMIUM_ARGS },
+      },
+      // fingerprints would replace our User-Agent with a browser's: we announce ourselves
+      browserPoolOptions: { useFingerprints: false },
+      useSessionPool: false,
+      persistCookiesPerSession: false,
+      maxConcurrency: Math.min(settings.maxConcurrency, browser.maxConcurrency ?? DEFAULT_BROWSER_CONCURRENCY),
+      maxRequestRetries: settings.maxRetries,
+      navigationTimeoutSecs: browser.navigationTimeoutSeconds,
+      requestHandlerTimeoutSecs: browser.listTimeoutSeconds + settings.timeoutSeconds * 4,
+      sameDomainDelaySecs: settings.perHostDelaySeconds,
+      respectRobotsTxtFile: settings.respectRobotsTxt ? { userAgent: 'eurowatch' } : false,
+      preNavigationHooks: [
+        async (context, gotoOptions) => {
+          context.request.userData.startedAt = performance.now()
+          await blockHeavyAndForeign(context.page)
+          // the list is awaited by its selector below, so the load event (images, late scripts) is not needed
+          if (gotoOptions) gotoOptions.waitUntil = 'domcontentloaded'
+        },
+      ],
+      requestHandler: async (context) => {
+        const request = requestOf(context)
+        const profile = crawl.targetOf(request).profile
+        const status = context.response?.status() ?? null
+        if (status !== null && isRetryableStatus(status)) throw new Error(`HTTP ${status}`)
+        const failure = statusProblem(status) ?? contentTypeProblem(headerOf(context.response, 'content-type'))
+        const ready = failure ? false : await waitForList(context.page, profile.readySelector, browser.listTimeoutSeconds)
+        const html = await context.page.content()
+        const body = Buffer.from(html, 'utf8')
+        const problem = failure ?? sizeProblem(body.length, settings.maxResponseBytes)
+        const parsed = problem ? { error: problem } : parsePage(profile, html, request.canonicalUrl)
+        // say what was awaited, so "empty list" reads as "the script never filled it"
+        if ('error' in parsed && !problem && !ready) parsed.error += ` (${profile.readySelector} did not appear within ${browser.listTimeoutSeconds} s)`
+        await crawl.pageFetched(request, fetchedOf(context, body), parsed, async (next) => {
+          await context.addRequests([next])
+        })
+      },
+      errorHandler: async (context, error) =>
+        waitBeforeRetry(settings, log, {
+          url: requestOf(context).canonicalUrl,
+          retryCount: context.request.retryCount,
+          retryAfter: headerOf(context.response, 'retry-after'),
+          error,
+        }),
+      failedRequestHandler: async (context, error) => crawl.pageFailed(requestOf(context), fetchedOf(context, null), describeFetchError(error)),
+      onSkippedRequest: async ({ url, reason }) => crawl.skipped(url, reason),
+    },
+    new Configuration({ persistStorage: false }),
+  )
+
+  try {
+    await crawler.run(crawl.firstRequests())
+  } finally {
+    // closes the browser pool (every Chromium process) also when the run threw
+    await crawler.teardown()
+  }
+  return crawl.finish()
+}
+
+/** One clear line instead of a launch failure deep inside Playwright. */
+export function requireChromium(executablePath: string): void {
+  try {
+    accessSync(executablePath, constants.X_OK)
+  } catch {
+    throw new UserError(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set browser.executablePath / CHROMIUM_PATH`)
+  }
+}
+
+/**
+ * Aborts images, fonts, media and stylesheets, and every request to another host than the
+ * document's own, so nothing leaves for third parties. The navigation itself (and its redirects) passes.
+ */
+async function blockHeavyAndForeign(page: Page): Promise<void> {
+  await page.route('**/*', async (route) => {
+    const request = route.request()
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) return route.continue()
+    const foreign = new URL(request.url()).host !== new URL(page.url()).host
+    return foreign || BLOCKED_RESOURCE_TYPES.has(request.resourceType()) ? route.abort('blockedbyclient') : route.continue()
+  })
+}
+
+/** True once the selector is in the page; false after the timeout (the caller parses what is there). */
+async function waitForList(page: Page, selector: string, timeoutSeconds: number): Promise<boolean> {
+  try {
+    await page.waitForSelector(selector, { state: 'attached', timeout: timeoutSeconds * 1000 })
+    return true
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') return false
+    throw error
+  }
+}
+
+// PlaywrightCrawler's context is not generic in its userData; every request it runs was built by ListingCrawl.
+function requestOf(context: PlaywrightCrawlingContext): PageRequest {
+  return context.request.userData as PageRequest
+}
+
+function headerOf(response: Response | null | undefined, name: string): string | null {
+  return response?.headers()[name] ?? null
+}
