@@ -1,0 +1,182 @@
+// The browser crawler in real Chromium against the replica's script-filled topic pages.
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { crawlListingsInBrowser, type BrowserCrawlSettings } from '../../crawlers/browser-crawler'
+import { crawlListings } from '../../crawlers/http-crawler'
+import type { FetchedListingPage, ListingTarget } from '../../crawlers/listing-crawl'
+import { OriginMap } from '../../crawlers/origin-map'
+import { chromiumProcesses } from '../../crawlers/process-tree'
+import { eurocities } from '../../parsers/eurocities'
+import { UserError } from '../../src/domain/errors'
+import { startReplica, type Replica } from '../../src/replica/index'
+import { browserSettings, isRunning, requireChromiumForTests, topicKeys, watchChromium } from './browser-support'
+
+const MOBILITY = 'https://eurocities.eu/topics/mobility/'
+const silent = pino({ level: 'silent' })
+let replica: Replica
+
+beforeAll(async () => {
+  requireChromiumForTests()
+  replica = await startReplica({ port: 0 })
+})
+afterAll(async () => {
+  await replica?.close()
+})
+
+function target(url = MOBILITY, listingId = 1): ListingTarget {
+  return { listingId, sourceName: `listing-${listingId}`, url, profile: eurocities, maxPages: 20, render: 'browser', theme: 'mobility' }
+}
+
+async function crawl(targets: ListingTarget[], overrides: Partial<BrowserCrawlSettings> = {}) {
+  const pages: FetchedListingPage[] = []
+  const { result: outcomes, seen } = await watchChromium(() =>
+    crawlListingsInBrowser(targets, { storePages: async (batch) => void pages.push(...batch) }, browserSettings(replica, overrides), silent),
+  )
+  pages.sort((a, b) => a.target.listingId - b.target.listingId || a.pageNumber - b.pageNumber)
+  return { pages, outcomes, seen }
+}
+
+const keysOf = (pages: FetchedListingPage[]) => pages.flatMap((page) => (page.outcome.kind === 'parsed' ? page.outcome.page.entries.map((entry) => entry.key) : []))
+
+/** Nothing of the run's browser still running, and no Chromium below this process. */
+function expectBrowserClosed(seen: number[]) {
+  expect(seen.filter(isRunning)).toEqual([])
+  expect(chromiumProcesses()).toEqual([])
+}
+
+describe('crawlListingsInBrowser on the replica', () => {
+  it('waits for the script-filled topic list and follows Load more to the end', async () => {
+    replica.setFaults([])
+    replica.resetRequests()
+    const { pages, outcomes, seen } = await crawl([target()])
+    expect(outcomes[0]).toMatchObject({ status: 'complete', pages: 2, entries: 20, reason: null })
+    expect(keysOf(pages)).toEqual(topicKeys('mobility', 0))
+    expect(pages.map((page) => [page.canonicalUrl, page.firstPosition, page.status])).toEqual([
+      [MOBILITY, 1, 200],
+      ['https://eurocities.eu/wp-json/replica/v1/topics/mobility?page=2', 11, 200],
+    ])
+    expect(pages[0]?.fetchedUrl).toBe(`${replica.origin}/topics/mobility/`)
+    // the stored body is the rendered page, not what the server sent
+    expect(pages[0]?.body?.toString('utf8')).toContain('data-loaded="true"')
+    // the card thumbnails were never requested
+    expect(replica.requests().filter((request) => request.path.startsWith('/wp-content/uploads/'))).toEqual([])
+    expect(seen.length).toBeGreaterThan(0)
+    expectBrowserClosed(seen)
+  })
+
+  it('over plain HTTP the same page is a layout failure that asks for the browser, not an empty listing', async () => {
+    const pages: FetchedListingPage[] = []
+    const outcomes = await crawlListings([{ ...target(), render: 'http' }], { storePages: async (batch) => void pages.push(...batch) }, browserSettings(replica), silent)
+    expect(outcomes[0]).toMatchObject({ status: 'failed', pages: 0, entries: 0 })
+    expect(outcomes[0]?.reason).toMatch(/^page 1: layout: .*need the browser \(render: browser\)/)
+    expect(pages.map((page) => page.outcome.kind)).toEqual(['failed'])
+  })
+
+  it('crawls the same listing twice in one process', async () => {
+    const first = await crawl([target()])
+    const second = await crawl([target(), target(MOBILITY, 2)])
+    expect(second.outcomes.map((outcome) => outcome.status)).toEqual(['complete', 'complete'])
+    expect(keysOf(second.pages.filter((page) => page.target.listingId === 1))).toEqual(keysOf(first.pages))
+    expect(keysOf(second.pages.filter((page) => page.target.listingId === 2))).toEqual(keysOf(first.pages))
+    expectBrowserClosed([...first.seen, ...second.seen])
+  })
+
+  it('parses what the page shows when the list never fills: the layout error, after waiting', async () => {
+    replica.setFaults([{ kind: 'status', status: 500, match: '/wp-json/' }])
+    const { pages, outcomes, seen } = await crawl([target()], { browser: { ...browserSettings(replica).browser, listTimeoutSeconds: 1 } })
+    replica.setFaults([])
+    expect(outcomes[0]).toMatchObject({ status: 'failed', pages: 0, entries: 0 })
+    expect(outcomes[0]?.reason).toContain('need the browser')
+    expect(outcomes[0]?.reason).toContain('ul.other-story-list > li did not appear within 1 s')
+    expect(pages[0]?.body?.toString('utf8')).toContain('data-error')
+    expectBrowserClosed(seen)
+  })
+
+  it('leaves no Chromium behind after a run whose pages all fail', async () => {
+    replica.setFaults([{ kind: 'status', status: 500, match: '/topics/' }])
+    const failing = await crawl([target(), target('https://eurocities.eu/topics/climate/', 2)], { maxRetries: 0 })
+    replica.setFaults([])
+    expect(failing.outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'failed'])
+    expect(failing.outcomes[0]?.reason).toContain('HTTP 500')
+    expect(failing.pages.map((page) => page.attempts)).toEqual([1, 1])
+    expectBrowserClosed(failing.seen)
+
+    const closedPort = await freePort()
+    const refused = await crawl([target(`http://127.0.0.1:${closedPort}/topics/mobility/`)], { maxRetries: 0, origins: new OriginMap() })
+    expect(refused.outcomes[0]?.status).toBe('failed')
+    expect(refused.outcomes[0]?.reason).toContain('ERR_CONNECTION_REFUSED')
+    expectBrowserClosed(refused.seen)
+  })
+
+  it('retries a 5xx page with backoff and records the attempts', async () => {
+    replica.setFaults([{ kind: 'status', status: 503, times: 2, match: '/topics/mobility/' }])
+    const { pages, outcomes } = await crawl([target()])
+    replica.setFaults([])
+    expect(outcomes[0]?.status).toBe('complete')
+    expect(pages[0]?.attempts).toBe(3)
+  })
+
+  it('says in one line how to get Chromium when the executable is missing', async () => {
+    replica.resetRequests()
+    const missing = { ...browserSettings(replica).browser, executablePath: '/nonexistent/chromium' }
+    const attempt = crawl([target()], { browser: missing })
+    await expect(attempt).rejects.toThrow(UserError)
+    await expect(attempt).rejects.toThrow(
+      'Chromium not found at /nonexistent/chromium: install it (apt-get install chromium) or set browser.executablePath / CHROMIUM_PATH',
+    )
+    expect(replica.requests()).toEqual([])
+  })
+})
+
+describe('crawlListingsInBrowser politeness', () => {
+  it('sends its User-Agent, blocks images, fonts, stylesheets and other hosts, keeps same-host scripts', async () => {
+    const elsewhere = await serve(() => 'console.log("tracked")')
+    const page = (self: string) =>
+      `<!DOCTYPE html><html><head><link rel="stylesheet" href="/style.css"><script src="${elsewhere.origin}/track.js"></script></head><body>` +
+      `<img src="/photo.jpg"><img src="${elsewhere.origin}/pixel.gif"><script src="/app.js"></script>` +
+      `<ul class="other-story-list"><li><h3 class="h4"><a href="${self}/latest/a-post/">A post</a></h3></li></ul></body></html>`
+    const site = await serve((request, origin) => (request.url === '/robots.txt' ? 'User-agent: *\nAllow: /\n' : request.url === '/list/' ? page(origin) : ''))
+    try {
+      const { outcomes, seen } = await crawl([target(`${site.origin}/list/`)], { origins: new OriginMap() })
+      expect(outcomes[0]).toMatchObject({ status: 'complete', entries: 1 })
+      expectBrowserClosed(seen)
+    } finally {
+      await Promise.all([site.close(), elsewhere.close()])
+    }
+    expect(elsewhere.seen).toEqual([])
+    expect(site.seen.map((request) => request.path).sort()).toEqual(['/app.js', '/list/', '/robots.txt'])
+    expect(site.seen.find((request) => request.path === '/list/')?.agent).toBe('eurowatch-test/1 (+https://example.org/eurowatch)')
+  })
+})
+
+async function serve(body: (request: IncomingMessage, origin: string) => string) {
+  const seen: { path: string; agent: string | undefined }[] = []
+  let origin = ''
+  const server = createServer((request, response) => {
+    seen.push({ path: request.url ?? '', agent: request.headers['user-agent'] })
+    const type = request.url?.endsWith('.js') ? 'text/javascript' : request.url?.endsWith('.txt') ? 'text/plain' : 'text/html; charset=utf-8'
+    response.setHeader('content-type', type)
+    response.end(body(request, origin))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    origin,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
