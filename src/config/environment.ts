@@ -17,7 +17,9 @@ const EnvironmentSchema = z.object({
 export type Environment = z.infer<typeof EnvironmentSchema>
 
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
-  const parsed = EnvironmentSchema.safeParse(env)
+  // an empty variable (`DATABASE_URL= eurowatch run`) means unset, as in most shells' idiom
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = EnvironmentSchema.safeParse(set)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
   // never echo the value: it may hold a password

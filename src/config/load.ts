@@ -53,7 +53,11 @@ function readText(file: string): string {
 
 function validate(raw: unknown, origin: string, lineOf: (path: PropertyKey[]) => number | undefined = () => undefined): Config {
   const parsed = ConfigSchema.safeParse(raw)
-  if (!parsed.success) throw new UserError(describeIssue(parsed.error.issues[0], origin, lineOf))
+  if (!parsed.success) {
+    // a misspelt key explains the other complaints (a required key "missing"): name it first
+    const issues = parsed.error.issues
+    throw new UserError(describeIssue(issues.find((issue) => issue.code === 'unrecognized_keys') ?? issues[0], origin, lineOf))
+  }
   parsed.data.sources.forEach((source, index) => {
     if (!profileIds.includes(source.profile)) {
       const line = lineOf(['sources', index, 'profile'])

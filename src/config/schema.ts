@@ -1,10 +1,7 @@
 import { z } from 'zod'
 import { SelectorsProfileSchema } from '../../parsers/selectors'
 
-const httpUrl = z
-  .string()
-  .url()
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL')
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
 
 export const SourceSchema = z
   .object({
@@ -58,7 +55,7 @@ export const ConfigSchema = z
     database: DatabaseSchema.default({ dataDir: '.eurowatch/pglite' }),
     politeness: PolitenessSchema.default(PolitenessSchema.parse({})),
     browser: BrowserSchema.default(BrowserSchema.parse({})),
-    sources: z.array(SourceSchema).min(1),
+    sources: z.array(SourceSchema).min(1, 'needs at least one listing'),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,0 +1,122 @@
+// The CLI as a user runs it: a real process, its exit code and its one-line errors.
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { closeDatabase, openDatabase } from '../../db/connection'
+import { startReplica } from '../../src/replica/index'
+import { readShared } from '../support/shared'
+
+const BIN = resolve(import.meta.dirname, '../../bin/eurowatch.js')
+const run = promisify(execFile)
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eurowatch-cli-'))
+})
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function eurowatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: 60_000 })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
+
+function expectOneLineError(result: { code: number; stderr: string }, ...fragments: string[]) {
+  expect(result.code).toBe(2)
+  const lines = result.stderr.trim().split('\n')
+  expect(lines[0]).toMatch(/^eurowatch: /)
+  for (const fragment of fragments) expect(lines[0]).toContain(fragment)
+  expect(result.stderr).not.toMatch(/\n\s+at /)
+}
+
+describe('eurowatch CLI', () => {
+  it('names the file, line and key of a configuration mistake, and writes nothing', async () => {
+    writeFileSync(join(dir, 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: not a url\n')
+    expectOneLineError(await eurowatch(['crawl']), 'eurowatch.yaml:4: sources[0].url')
+    writeFileSync(join(dir, 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: nope\n    url: http://example.org/\n')
+    expectOneLineError(await eurowatch(['sources']), 'eurowatch.yaml:3: sources[0].profile: unknown profile "nope"')
+    writeFileSync(join(dir, 'eurowatch.yaml'), 'politness: {}\nsources: []\n')
+    expectOneLineError(await eurowatch(['sources']), 'eurowatch.yaml:1: politness: unknown key')
+    writeFileSync(join(dir, 'eurowatch.yaml'), 'sources: [\n')
+    expectOneLineError(await eurowatch(['sources']), 'invalid YAML')
+    expectOneLineError(await eurowatch(['--config', 'missing.yaml', 'sources']), 'missing.yaml not found')
+    expect(await eurowatch(['crawl']).then(() => run('ls', ['-A', dir]))).toMatchObject({ stdout: 'eurowatch.yaml\n' })
+  })
+
+  it('reports an unreachable database in one line without its password', async () => {
+    const result = await eurowatch(['migrate'], { DATABASE_URL: 'postgres://watcher:s3cret-pw@127.0.0.1:1/eurowatch' })
+    expectOneLineError(result, 'postgres://watcher:***@127.0.0.1:1/eurowatch')
+    expect(result.stderr).not.toContain('s3cret-pw')
+  })
+
+  it('rejects a bad flag value naming the flag', async () => {
+    expectOneLineError(await eurowatch(['crawl', '--max-pages', 'lots']), '--max-pages')
+    expectOneLineError(await eurowatch(['crawl', '--source', 'nowhere', '--offline']), '--source: no configured listing named "nowhere"')
+  })
+
+  it('parses a saved page to the reference entries', async () => {
+    writeFileSync(join(dir, 'page.html'), readShared('fixtures/legacy/social-innovation-issue.html'))
+    const result = await eurowatch(['parse', '--profile', 'eurocities-legacy', '--url', 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue', 'page.html'])
+    expect(result.code).toBe(0)
+    const page = JSON.parse(result.stdout) as { entries: { key: string }[]; nextPage: string }
+    expect(page.entries.map((entry) => entry.key)).toHaveLength(10)
+    expect(page.nextPage).toBe('http://www.eurocities.eu/eurocities/issues/social-innovation-issue&newsstart=11&newscount=10&contentURL=social-innovation-issue')
+  })
+
+  it('crawls the bundled replica into PGlite, and a second crawl adds no versions', async () => {
+    const first = await eurowatch(['crawl', '--offline', '--json'])
+    expect(first.code).toBe(0)
+    const firstRun = JSON.parse(first.stdout) as { status: string; pagesFetched: number; newEntries: number; versionsCreated: number }
+    expect(firstRun).toMatchObject({ status: 'complete', pagesFetched: 17 })
+    expect(firstRun.newEntries).toBeGreaterThan(100)
+    const second = JSON.parse((await eurowatch(['crawl', '--offline', '--json'])).stdout) as typeof firstRun
+    expect(second).toMatchObject({ status: 'complete', pagesFetched: 17, newEntries: 0, versionsCreated: 0 })
+  })
+
+  it('recovers from a crawl killed midway: the next one runs, the killed one is marked failed', async () => {
+    const replica = await startReplica({ port: 0, archivePages: 150, faults: [{ kind: 'slow', delayMs: 20, match: 'archive' }] })
+    try {
+      writeFileSync(
+        join(dir, 'eurowatch.yaml'),
+        `politeness: { perHostDelaySeconds: 0 }\nsources:\n  - name: archive\n    profile: eurocities-legacy\n    url: ${replica.origin}/eurocities/allcontent&sector=archive\n    maxPages: 1000\n`,
+      )
+      const child = spawn('node', [BIN, 'crawl'], { cwd: dir, env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
+      await waitFor(() => replica.requests().filter((request) => request.path.includes('newsstart')).length >= 20)
+      child.kill('SIGKILL')
+      await new Promise((done) => child.once('exit', done))
+      replica.setFaults([])
+      const next = await eurowatch(['crawl', '--json'])
+      expect(next.code).toBe(0)
+      expect(JSON.parse(next.stdout)).toMatchObject({ status: 'complete', pagesFetched: 150 })
+      const db = await openDatabase({ kind: 'pglite', dataDir: join(dir, '.eurowatch/pglite') })
+      try {
+        const runs = await db.selectFrom('crawl_run').select(['id', 'status', 'error']).orderBy('id').execute()
+        expect(runs.map((r) => r.status)).toEqual(['failed', 'complete'])
+        expect(runs[0]?.error).toBe('interrupted')
+        const versions = await db.selectFrom('entry_version').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+        expect(Number(versions.n)).toBe(1500)
+      } finally {
+        await closeDatabase(db)
+      }
+    } finally {
+      await replica.close()
+    }
+  }, 120_000)
+})
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now()
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('waitFor: timed out')
+    await new Promise((done) => setTimeout(done, 50))
+  }
+}
