@@ -104,6 +104,8 @@ export async function crawlListingsInBrowser(
         if ('error' in parsed && !problem && !ready) parsed.error += ` (${profile.readySelector} did not appear within ${browser.listTimeoutSeconds} s)`
         await crawl.pageFetched(request, fetchedOf(context, body), parsed, async (next) => {
           await context.addRequests([next])
+          // start the next page now rather than at the pool's next half-second tick
+          crawler.autoscaledPool?.notify()
         })
       },
       errorHandler: async (context, error) =>

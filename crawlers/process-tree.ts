@@ -10,6 +10,15 @@ export interface ProcessInfo {
   rssBytes: number
 }
 
+/** Proportional set size: resident memory with each shared page split among the processes sharing it, so a tree's sum does not count Chromium's shared pages once per process. */
+export function pssBytes(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024
+  } catch {
+    return 0
+  }
+}
+
 /** `root` and every process below it; processes that exit while being read are left out. */
 export function processTree(root = process.pid): ProcessInfo[] {
   const all = readdirSync('/proc')
