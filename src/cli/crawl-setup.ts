@@ -3,8 +3,8 @@ import { resolveProfile } from '../../parsers/index'
 import { replicaHosts } from '../config/defaults'
 import type { Config } from '../config/schema'
 import { OriginMap } from '../../crawlers/origin-map'
-import type { CrawlSettings } from '../../crawlers/http-crawler'
-import type { CrawlSource } from '../../jobs/crawl'
+import type { CrawlJobSettings, CrawlSource } from '../../jobs/crawl'
+import type { Environment } from '../config/environment'
 import { startReplica, type Replica } from '../replica/index'
 
 /** The configured listings to crawl, all or those named; each with its profile resolved. */
@@ -27,13 +27,15 @@ export function selectSources(config: Config, names: string[] | undefined, maxPa
     })
 }
 
-export function crawlSettings(config: Config, origins: OriginMap): CrawlSettings {
+export function crawlSettings(config: Config, origins: OriginMap, env: Environment): CrawlJobSettings {
   const { politeness } = config
   return {
     ...politeness,
     // the replica is our own loopback server: no need to pace requests to it
     perHostDelaySeconds: origins.isEmpty() ? politeness.perHostDelaySeconds : 0,
     origins,
+    // sources with render: browser run in Chromium: CHROMIUM_PATH wins over the configuration
+    browser: { ...config.browser, executablePath: env.CHROMIUM_PATH ?? config.browser.executablePath },
   }
 }
 

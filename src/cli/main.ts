@@ -10,6 +10,7 @@ import { migrateCommand } from './commands/migrate'
 import { parseCommand } from './commands/parse'
 import { replicaCommand } from './commands/replica'
 import { reportCommand } from './commands/report'
+import { runCommand } from './commands/run'
 import { sourcesCommand } from './commands/sources'
 
 const program = new Command('eurowatch')
@@ -21,6 +22,7 @@ const program = new Command('eurowatch')
       'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent',
     ]),
   )
+  .addCommand(runCommand)
   .addCommand(crawlCommand)
   .addCommand(diffCommand)
   .addCommand(reportCommand)

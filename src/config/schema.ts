@@ -43,6 +43,13 @@ export const BrowserSchema = z
   })
   .strict()
 
+export const DiffSchema = z
+  .object({
+    // an entry is reported removed after this many complete crawls of its listings without it
+    removeAfter: z.number().int().positive().default(2),
+  })
+  .strict()
+
 export const DatabaseSchema = z
   .object({
     // PGlite data directory, relative to the configuration file; DATABASE_URL (environment) selects PostgreSQL instead
@@ -55,6 +62,7 @@ export const ConfigSchema = z
     database: DatabaseSchema.default({ dataDir: '.eurowatch/pglite' }),
     politeness: PolitenessSchema.default(PolitenessSchema.parse({})),
     browser: BrowserSchema.default(BrowserSchema.parse({})),
+    diff: DiffSchema.default(DiffSchema.parse({})),
     sources: z.array(SourceSchema).min(1, 'needs at least one listing'),
   })
   .strict()

@@ -1,16 +1,11 @@
 import { Command } from 'commander'
 import { z } from 'zod'
-import { UserError } from '../../domain/errors'
-import { resolveProfile } from '../../../parsers/index'
-import { legacyHosts } from '../../config/defaults'
-import type { Config } from '../../config/schema'
-import { OriginMap } from '../../../crawlers/origin-map'
-import type { CrawlSettings } from '../../../crawlers/http-crawler'
 import { runExclusively } from '../../../jobs/exclusive'
-import { crawlJob, type CrawlSource, type CrawlSummary } from '../../../jobs/crawl'
-import { startReplica, legacyTimeline } from '../../replica/index'
+import { crawlJob, type CrawlSummary } from '../../../jobs/crawl'
+import { legacyTimeline } from '../../replica/index'
 import { action } from '../action'
 import { openCliContext } from '../context'
+import { crawlSettings, offlineOrigins, selectSources } from '../crawl-setup'
 import { ExitCode, type ExitCodeValue } from '../exit-codes'
 import { parseOptions } from '../options'
 
@@ -33,15 +28,11 @@ export const crawlCommand = new Command('crawl')
     action(async (raw: unknown, command: Command) => {
       const options = parseOptions(Options, raw)
       const context = await openCliContext(command)
-      const replica = options.offline ? await startReplica({ port: 0, step: options.step }) : null
+      const { origins, replica } = await offlineOrigins(options.offline, options.step)
       try {
         const { config } = context.loaded
         const sources = selectSources(config, options.source, options.maxPages)
-        const settings = {
-          ...crawlSettings(config, replica ? new OriginMap(legacyHosts, replica.origin) : new OriginMap()),
-          // sources with render: browser run in Chromium: CHROMIUM_PATH wins over the configuration
-          browser: { ...config.browser, executablePath: context.env.CHROMIUM_PATH ?? config.browser.executablePath },
-        }
+        const settings = crawlSettings(config, origins, context.env)
         const deps = { db: context.db, now: () => new Date(), log: context.log }
         const summary = await runExclusively(deps, context.target, () => crawlJob(deps, sources, settings))
         process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
@@ -52,35 +43,6 @@ export const crawlCommand = new Command('crawl')
       }
     }),
   )
-
-function selectSources(config: Config, names: string[] | undefined, maxPages: number | undefined): CrawlSource[] {
-  const known = config.sources.map((source) => source.name)
-  const unknown = (names ?? []).filter((name) => !known.includes(name))
-  if (unknown.length) throw new UserError(`--source: no configured listing named "${unknown[0]}"`, `configured: ${known.join(', ')}`)
-  return config.sources
-    .filter((source) => !names || names.includes(source.name))
-    .map((source) => {
-      const profile = resolveProfile(source.profile, source.selectors)
-      return {
-        name: source.name,
-        profile,
-        url: source.url,
-        maxPages: maxPages ?? source.maxPages ?? config.politeness.maxPagesPerListing,
-        render: source.render ?? profile.render,
-        theme: source.theme ?? null,
-      }
-    })
-}
-
-function crawlSettings(config: Config, origins: OriginMap): CrawlSettings {
-  const { politeness } = config
-  return {
-    ...politeness,
-    // the replica is our own loopback server: no need to pace requests to it
-    perHostDelaySeconds: origins.isEmpty() ? politeness.perHostDelaySeconds : 0,
-    origins,
-  }
-}
 
 function exitCodeOf(summary: CrawlSummary): ExitCodeValue {
   if (summary.status === 'complete') return ExitCode.ok

@@ -29,7 +29,7 @@ export const demoCommand = new Command('demo')
         await migrateToLatest(db)
         const config = ConfigSchema.parse({ sources: legacySources })
         const sources = selectSources(config, undefined, undefined)
-        const settings = crawlSettings(config, new OriginMap(replicaHosts, replica.origin))
+        const settings = crawlSettings(config, new OriginMap(replicaHosts, replica.origin), env)
         const deps = { db, now: () => new Date(), log: cliLogger(command, env) }
         const run = () => runPipeline(deps, sources, settings, { removeAfter: 2 })
         say(`Replica of the EUROCITIES legacy site at ${replica.origin}; ${sources.length} listings; a fresh PGlite database in ${dataDir}`)

@@ -1,0 +1,67 @@
+import { Command, Option } from 'commander'
+import { z } from 'zod'
+import { loadReport } from '../../../jobs/report'
+import { runExclusively } from '../../../jobs/exclusive'
+import { runPipeline, type RunSummary } from '../../../jobs/run'
+import { renderJson } from '../../reports/json'
+import { renderMarkdown } from '../../reports/markdown'
+import { renderText } from '../../reports/text'
+import { legacyTimeline } from '../../replica/index'
+import { action } from '../action'
+import { useColor } from '../color'
+import { openCliContext } from '../context'
+import { crawlSettings, offlineOrigins, selectSources } from '../crawl-setup'
+import { ExitCode, type ExitCodeValue } from '../exit-codes'
+import { parseOptions } from '../options'
+
+const Options = z.object({
+  offline: z.boolean().default(false),
+  step: z.coerce.number().int().min(0).max(legacyTimeline.length - 1).default(0),
+  source: z.array(z.string()).optional(),
+  maxPages: z.coerce.number().int().positive().optional(),
+  removeAfter: z.coerce.number().int().positive().optional(),
+  format: z.enum(['text', 'markdown', 'json']).default('text'),
+  color: z.boolean().optional(),
+  exitCode: z.boolean().default(false),
+})
+
+export const runCommand = new Command('run')
+  .description('the whole job: crawl the configured listings, record what changed, print the report of this run')
+  .option('--offline', 'run against the bundled replica of the EUROCITIES site instead of the network')
+  .option('--step <n>', `with --offline: the replica's timeline step (0-${legacyTimeline.length - 1})`, '0')
+  .option('--source <name...>', 'only these configured listings')
+  .option('--max-pages <n>', 'stop each listing after this many pages')
+  .option('--remove-after <n>', 'complete crawls an entry must be absent from before it is reported removed (default: the configuration, 2)')
+  .addOption(new Option('--format <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
+  .option('--color', 'colour the text report (default: only on a terminal, unless NO_COLOR is set)')
+  .option('--no-color', 'never colour the text report')
+  .option('--exit-code', 'exit with 1 when something changed (as git diff --exit-code)')
+  .action(
+    action(async (raw: unknown, command: Command) => {
+      const options = parseOptions(Options, raw)
+      const context = await openCliContext(command)
+      const { origins, replica } = await offlineOrigins(options.offline, options.step)
+      try {
+        const { config } = context.loaded
+        const sources = selectSources(config, options.source, options.maxPages)
+        const settings = crawlSettings(config, origins, context.env)
+        const deps = { db: context.db, now: () => new Date(), log: context.log }
+        const removeAfter = options.removeAfter ?? config.diff.removeAfter
+        const summary = await runExclusively(deps, context.target, () => runPipeline(deps, sources, settings, { removeAfter }))
+        const { report } = await loadReport(deps, { runIds: summary.diffs.map((diff) => diff.runId) })
+        const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
+        process.stdout.write(options.format === 'json' ? renderJson(report) : options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color }))
+        return exitCodeOf(summary, options.exitCode)
+      } finally {
+        await replica?.close()
+        await context.close()
+      }
+    }),
+  )
+
+/** Failure outranks a partial run, which outranks "changes found". */
+function exitCodeOf(summary: RunSummary, changesExit: boolean): ExitCodeValue {
+  if (summary.crawl.status === 'failed') return ExitCode.failure
+  if (summary.crawl.status === 'partial') return ExitCode.partial
+  return changesExit && summary.changes > 0 ? ExitCode.changes : ExitCode.ok
+}
