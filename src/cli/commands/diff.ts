@@ -9,14 +9,14 @@ import { parseOptions } from '../options'
 
 const Options = z.object({
   run: z.coerce.number().int().positive().optional(),
-  removeAfter: z.coerce.number().int().positive().default(2),
+  removeAfter: z.coerce.number().int().positive().optional(),
   json: z.boolean().default(false),
 })
 
 export const diffCommand = new Command('diff')
   .description('compare crawled runs with the stored versions and record what is new, changed, moved, removed or back')
   .option('--run <id>', 'the run to diff (default: every finished run not diffed yet, else the latest)')
-  .option('--remove-after <n>', 'complete crawls an entry must be absent from before it is reported removed', '2')
+  .option('--remove-after <n>', 'complete crawls an entry must be absent from before it is reported removed (default: the configuration, 2)')
   .option('--json', 'print the summaries (counts, events, health events) as JSON')
   .action(
     action(async (raw: unknown, command: Command) => {
@@ -24,7 +24,7 @@ export const diffCommand = new Command('diff')
       const context = await openCliContext(command)
       try {
         const deps = { db: context.db, now: () => new Date(), log: context.log }
-        const diffOptions = { removeAfter: options.removeAfter }
+        const diffOptions = { removeAfter: options.removeAfter ?? context.loaded.config.diff.removeAfter }
         let summaries: DiffSummary[]
         if (options.run !== undefined) summaries = [await diffRun(deps, options.run, diffOptions)]
         else {
