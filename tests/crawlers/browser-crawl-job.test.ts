@@ -35,7 +35,7 @@ function sources(topicPages: number): CrawlSource[] {
   ]
 }
 
-describe.each(backends)('crawlJob with browser and HTTP listings (%s)', (backend) => {
+describe.each(backends)('crawlJob with browser and HTTP listings (%s)', { timeout: 60_000 }, (backend) => {
   const db = useTestDatabase(backend)
   const deps = () => ({ db: db(), now: () => new Date(), log: silent })
 

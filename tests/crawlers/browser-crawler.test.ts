@@ -46,7 +46,8 @@ function expectBrowserClosed(seen: number[]) {
   expect(chromiumProcesses()).toEqual([])
 }
 
-describe('crawlListingsInBrowser on the replica', () => {
+// Chromium on a busy machine: a page can take seconds
+describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
   it('waits for the script-filled topic list and follows Load more to the end', async () => {
     replica.setFaults([])
     replica.resetRequests()
@@ -130,7 +131,7 @@ describe('crawlListingsInBrowser on the replica', () => {
   })
 })
 
-describe('crawlListingsInBrowser politeness', () => {
+describe('crawlListingsInBrowser politeness', { timeout: 60_000 }, () => {
   it('sends its User-Agent, blocks images, fonts, stylesheets and other hosts, keeps same-host scripts', async () => {
     const elsewhere = await serve(() => 'console.log("tracked")')
     const page = (self: string) =>
