@@ -119,6 +119,27 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     expect(pages[0]?.attempts).toBe(3)
   })
 
+  it('closes the browser when the run throws (the sink failing)', async () => {
+    const failingSink = { storePages: async () => Promise.reject(new Error('database gone')) }
+    const { seen, result } = await watchChromium(() =>
+      crawlListingsInBrowser([target()], failingSink, browserSettings(replica, { maxRetries: 0 }), silent).then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    )
+    expect(result).toBeInstanceOf(Error)
+    expect(String(result)).toContain('database gone')
+    expectBrowserClosed(seen)
+  })
+
+  it('does not fetch what robots.txt disallows', async () => {
+    replica.resetRequests()
+    const { outcomes } = await crawl([target('https://www.eurocities.eu/eurocities/search&query=x')])
+    expect(outcomes[0]?.status).toBe('failed')
+    expect(outcomes[0]?.reason).toContain('disallowed by robots.txt')
+    expect(replica.requests().some((request) => request.path.startsWith('/eurocities/search'))).toBe(false)
+  })
+
   it('says in one line how to get Chromium when the executable is missing', async () => {
     replica.resetRequests()
     const missing = { ...browserSettings(replica).browser, executablePath: '/nonexistent/chromium' }
