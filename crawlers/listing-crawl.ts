@@ -65,6 +65,8 @@ export interface ListingCrawlOutcome {
   pages: number
   entries: number
   reason: string | null
+  /** Partial only because it stopped at its configured page limit: not a fault, but no removals either. */
+  limited: boolean
 }
 
 /** The userData of every crawlee request for a listing page. */
@@ -87,6 +89,7 @@ interface ListingProgress {
   pages: number
   entries: number
   reachedEnd: boolean
+  limited: boolean
   problems: string[]
 }
 
@@ -104,7 +107,7 @@ export class ListingCrawl {
     private readonly log: Logger,
   ) {
     this.byId = new Map(targets.map((target) => [target.listingId, target]))
-    this.progress = new Map(targets.map((target) => [target.listingId, { pages: 0, entries: 0, reachedEnd: false, problems: [] }]))
+    this.progress = new Map(targets.map((target) => [target.listingId, { pages: 0, entries: 0, reachedEnd: false, limited: false, problems: [] }]))
     this.storage = new PageBatcher((pages: FetchedListingPage[]) => sink.storePages(pages))
   }
 
@@ -141,7 +144,7 @@ export class ListingCrawl {
     listing.pages += 1
     listing.entries += page.entries.length
     if (!page.nextPage) listing.reachedEnd = true
-    else if (request.pageNumber >= target.maxPages) listing.problems.push(`stopped at the page limit (${target.maxPages} pages)`)
+    else if (request.pageNumber >= target.maxPages) listing.limited = true
     else {
       await enqueue(
         this.requestFor({
@@ -201,9 +204,9 @@ export function outcomeOf(target: ListingTarget, listing: ListingProgress | unde
   const pages = listing?.pages ?? 0
   const entries = listing?.entries ?? 0
   const problems = listing?.problems ?? []
-  if (pages === 0) return { target, status: 'failed', pages, entries, reason: problems.join('; ') || 'no page fetched' }
-  if (problems.length > 0 || !listing?.reachedEnd) {
-    return { target, status: 'partial', pages, entries, reason: problems.join('; ') || 'the last page was not reached' }
-  }
-  return { target, status: 'complete', pages, entries, reason: null }
+  if (pages === 0) return { target, status: 'failed', pages, entries, reason: problems.join('; ') || 'no page fetched', limited: false }
+  if (problems.length > 0) return { target, status: 'partial', pages, entries, reason: problems.join('; '), limited: false }
+  if (listing?.limited) return { target, status: 'partial', pages, entries, reason: `stopped at the page limit (${target.maxPages} pages)`, limited: true }
+  if (!listing?.reachedEnd) return { target, status: 'partial', pages, entries, reason: 'the last page was not reached', limited: false }
+  return { target, status: 'complete', pages, entries, reason: null, limited: false }
 }

@@ -33,6 +33,8 @@ export interface ListingCrawlSummary {
   newEntries: number
   versionsCreated: number
   reason: string | null
+  /** Stopped at its page limit: partial for removals, not a fault of the run. */
+  limited: boolean
 }
 
 export interface CrawlSummary {
@@ -104,6 +106,7 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
         newEntries: stored.newEntries,
         versionsCreated: stored.versionsCreated,
         reason: outcome.reason,
+        limited: outcome.limited,
       })
     }
     const summary = summarize(runId, listings, [...counts.values()], now().getTime() - startedAt.getTime())
@@ -151,7 +154,8 @@ function summarize(runId: number, listings: ListingCrawlSummary[], stored: Store
   const sum = <T>(items: T[], pick: (item: T) => number) => items.reduce((total, item) => total + pick(item), 0)
   return {
     runId,
-    status: runStatus(listings.map((listing) => listing.status)),
+    // a listing cut at its configured page limit did what it was asked: the run is not partial for it
+    status: runStatus(listings.map((listing) => (listing.limited ? 'complete' : listing.status))),
     listings,
     pagesFetched: sum(stored, (s) => s.pagesFetched),
     entriesSeen: sum(listings, (l) => l.entries),

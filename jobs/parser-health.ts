@@ -55,7 +55,7 @@ export class ParserHealth {
     }
     const problems = this.problems.get(listingId)
     if (!problems || outcome.status === 'failed') return outcome
-    return { ...outcome, status: 'partial', reason: [outcome.reason, `parser health: ${problems.join('; ')}`].filter(Boolean).join('; ') }
+    return { ...outcome, status: 'partial', limited: false, reason: [outcome.reason, `parser health: ${problems.join('; ')}`].filter(Boolean).join('; ') }
   }
 
   private note(listingId: number, problem: string): void {

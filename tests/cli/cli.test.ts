@@ -1,6 +1,6 @@
 // The CLI as a user runs it: a real process, its exit code and its one-line errors.
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -10,6 +10,7 @@ import { startReplica } from '../../src/replica/index'
 import { readShared } from '../support/shared'
 
 const BIN = resolve(import.meta.dirname, '../../bin/eurowatch.js')
+const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
 const run = promisify(execFile)
 
 let dir: string
@@ -38,7 +39,8 @@ function expectOneLineError(result: { code: number; stderr: string }, ...fragmen
   expect(result.stderr).not.toMatch(/\n\s+at /)
 }
 
-describe('eurowatch CLI', () => {
+// every case starts real processes (tsx compiles on start): slow on a shared machine
+describe('eurowatch CLI', { timeout: 120_000 }, () => {
   it('names the file, line and key of a configuration mistake, and writes nothing', async () => {
     writeFileSync(join(dir, 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: not a url\n')
     expectOneLineError(await eurowatch(['crawl']), 'eurowatch.yaml:4: sources[0].url')
@@ -73,6 +75,7 @@ describe('eurowatch CLI', () => {
   })
 
   it('crawls the bundled replica into PGlite, and a second crawl adds no versions', async () => {
+    writeFileSync(join(dir, 'eurowatch.yaml'), readFileSync(LEGACY_CONFIG))
     const first = await eurowatch(['crawl', '--offline', '--json'])
     expect(first.code).toBe(0)
     const firstRun = JSON.parse(first.stdout) as { status: string; pagesFetched: number; newEntries: number; versionsCreated: number }
@@ -90,7 +93,7 @@ describe('eurowatch CLI', () => {
         `politeness: { perHostDelaySeconds: 0 }\nsources:\n  - name: archive\n    profile: eurocities-legacy\n    url: ${replica.origin}/eurocities/allcontent&sector=archive\n    maxPages: 1000\n`,
       )
       const child = spawn('node', [BIN, 'crawl'], { cwd: dir, env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
-      await waitFor(() => replica.requests().filter((request) => request.path.includes('newsstart')).length >= 20)
+      await waitFor(() => replica.requests().filter((request) => request.path.includes('newsstart')).length >= 20, 100_000)
       child.kill('SIGKILL')
       await new Promise((done) => child.once('exit', done))
       replica.setFaults([])

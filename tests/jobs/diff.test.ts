@@ -6,12 +6,12 @@ import { OriginMap } from '../../crawlers/origin-map'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl'
 import { diffPending, diffRun, type DiffSummary } from '../../jobs/diff'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
-import { defaultSources, legacyHosts } from '../../src/config/defaults'
+import { legacySources, legacyHosts } from '../../src/config/defaults'
 import { legacyTimeline, startReplica, type Fault, type Replica } from '../../src/replica/index'
 import { backends, useTestDatabase } from '../support/databases'
 
 const silent = pino({ level: 'silent' })
-const sources: CrawlSource[] = defaultSources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))
+const sources: CrawlSource[] = legacySources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))
 // page-1 paths, byte for byte (the legacy URLs carry their parameters in the path)
 const crawledPaths = sources.map((s) => s.url.replace(/^https?:\/\/[^/]+/, ''))
 
