@@ -70,7 +70,7 @@ describe.each(backends)('crawl job over the replica on %s', (backend) => {
 
   it('keeps what it stored when a page fails after retries, and calls the run partial with the reason', async () => {
     replica.setStep(0)
-    replica.setFaults([{ kind: 'status', status: 503, match: 'innovation-issue&newsstart=21' }])
+    replica.setFaults([{ kind: 'status', status: 503, match: '/issues/innovation-issue&newsstart=21' }])
     try {
       const run = await crawlJob(deps(), sources, settings())
       expect(run.status).toBe('partial')
