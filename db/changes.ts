@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { ChangeKind, FieldChange } from '../src/domain/change'
 import type { VersionFields } from '../src/domain/versioning'
 import type { Database } from './schema'
+import { versionFieldsOf, type VersionColumns } from './entries'
 
 type Db = Kysely<Database>
 
@@ -43,35 +44,16 @@ export interface VersionPair {
   listingId: number | null
 }
 
-interface VersionJson {
-  url: string
-  title: string | null
-  type: string | null
-  date: string | null
-  end_date: string | null
-  themes: string[]
-  summary: string | null
-  summary_truncated: boolean
-  document_type: string | null
-}
-
 export async function findVersionPairs(db: Db, runId: number): Promise<VersionPair[]> {
   // Several versions may open inside R (two listings showing it differently): compare the one
   // open at its start (opened before R, closed in R) with the one open at its end.
-  const result = await sql<{ entryId: number; beforeId: number; afterId: number; before: VersionJson; after: VersionJson; listingId: number | null }>`
+  const result = await sql<{ entryId: number; beforeId: number; afterId: number; before: VersionColumns; after: VersionColumns; listingId: number | null }>`
     select a.entry_id as "entryId", b.id as "beforeId", a.id as "afterId", to_jsonb(b) as before, to_jsonb(a) as after,
       ${listingSeenIn(runId, 'a.entry_id')} as "listingId"
     from entry_version a
     join entry_version b on b.entry_id = a.entry_id and b.valid_to_run = ${runId} and b.valid_from_run < ${runId}
     where a.valid_from_run = ${runId} and (a.valid_to_run is null or a.valid_to_run > ${runId})`.execute(db)
-  return result.rows.map((row) => ({ ...row, before: fieldsOfJson(row.before), after: fieldsOfJson(row.after) }))
-}
-
-function fieldsOfJson(v: VersionJson): VersionFields {
-  return {
-    url: v.url, title: v.title, type: v.type, date: v.date, endDate: v.end_date, themes: v.themes,
-    summary: v.summary, summaryTruncated: v.summary_truncated, documentType: v.document_type,
-  }
+  return result.rows.map((row) => ({ ...row, before: versionFieldsOf(row.before), after: versionFieldsOf(row.after) }))
 }
 
 export interface ChangeToInsert {

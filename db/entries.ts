@@ -77,7 +77,10 @@ export async function openVersions(db: Kysely<Database>, versions: readonly Vers
     .execute()
 }
 
-export function versionFieldsOf(row: EntryVersion): VersionFields {
+/** The columns of a version row that hold its fields. */
+export type VersionColumns = Pick<EntryVersion, 'url' | 'title' | 'type' | 'date' | 'end_date' | 'themes' | 'summary' | 'summary_truncated' | 'document_type'>
+
+export function versionFieldsOf(row: VersionColumns): VersionFields {
   return {
     url: row.url,
     title: row.title,

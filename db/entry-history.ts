@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { VersionFields } from '../src/domain/versioning'
 import type { Database } from './schema'
+import { versionFieldsOf } from './entries'
 
 export interface Seen {
   runId: number
@@ -68,17 +69,7 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string): Prom
     removedAt: entry.removed_at,
     versions: rows.map((row) => ({
       id: row.id,
-      fields: {
-        url: row.url,
-        title: row.title,
-        type: row.type,
-        date: row.date,
-        endDate: row.end_date,
-        themes: row.themes,
-        summary: row.summary,
-        summaryTruncated: row.summary_truncated,
-        documentType: row.document_type,
-      },
+      fields: versionFieldsOf(row),
       validFromRun: row.valid_from_run,
       validToRun: row.valid_to_run,
       validFrom: row.valid_from,

@@ -1,6 +1,5 @@
 // Parser health events: written during the crawl, read by the diff summary and the reports.
 import type { Kysely } from 'kysely'
-import type { HealthEvent } from '../src/domain/change'
 import type { Database, HealthProblem } from './schema'
 
 export interface HealthEventToRecord {
@@ -32,24 +31,4 @@ export async function insertHealthEvents(db: Kysely<Database>, events: readonly 
     .returning('id')
     .execute()
   return rows.length
-}
-
-export async function healthEventsOfRun(db: Kysely<Database>, runId: number): Promise<HealthEvent[]> {
-  const rows = await db
-    .selectFrom('health_event as h')
-    .innerJoin('listing as l', 'l.id', 'h.listing_id')
-    .leftJoin('page_fetch as p', 'p.id', 'h.page_fetch_id')
-    .select(['h.id', 'h.run_id', 'h.problem', 'h.message', 'h.created_at', 'l.source_id', 'l.url as listing_url', 'p.url as page_url'])
-    .where('h.run_id', '=', runId)
-    .orderBy('h.id')
-    .execute()
-  return rows.map((row) => ({
-    id: row.id,
-    runId: row.run_id,
-    listing: { source: row.source_id, url: row.listing_url },
-    pageUrl: row.page_url,
-    problem: row.problem,
-    message: row.message,
-    detectedAt: row.created_at,
-  }))
 }

@@ -6,9 +6,8 @@ import {
   findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents,
   type ChangeToInsert, type InsertedEvent, type VersionPair,
 } from '../db/changes'
-import { loadRunEvents } from '../db/change-events'
 import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs'
-import { healthEventsOfRun } from '../db/health-events'
+import { eventsOfRuns, healthOfRuns } from '../db/report-queries'
 import type { Database } from '../db/schema'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../src/domain/change'
 import { UserError } from '../src/domain/errors'
@@ -44,8 +43,8 @@ export async function diffRun(deps: JobDeps, runId: number, options: DiffOptions
     if (run.status === 'running') throw new UserError(`run ${runId} is still running`, 'diff it once its crawl has finished')
     const inserted = await recordEvents(trx, runId, options, at)
     await markRunDiffed(trx, runId, at)
-    const events = await loadRunEvents(trx, runId)
-    const health = await healthEventsOfRun(trx, runId)
+    const events = await eventsOfRuns(trx, [runId])
+    const health = await healthOfRuns(trx, [runId])
     return { runId, counts: countKinds(events), inserted: countKinds(inserted), events, health }
   })
   deps.log.info({ runId, ...summary.inserted }, 'diff recorded')

@@ -1,3 +1,5 @@
+import type { Command } from 'commander'
+import { z } from 'zod'
 import { UserError } from '../domain/errors'
 import { resolveProfile } from '../../parsers/index'
 import { replicaHosts } from '../config/defaults'
@@ -5,7 +7,28 @@ import type { Config } from '../config/schema'
 import { OriginMap } from '../../crawlers/origin-map'
 import type { CrawlJobSettings, CrawlSource } from '../../jobs/crawl'
 import type { Environment } from '../config/environment'
-import { startReplica, type Replica } from '../replica/index'
+import { legacyTimeline, startReplica, type Replica } from '../replica/index'
+
+/** The flags every crawling verb takes (crawl, run). */
+export const CrawlFlags = z.object({
+  offline: z.boolean().default(false),
+  step: z.coerce
+    .number({ error: 'must be a step number' })
+    .int()
+    .min(0)
+    .max(legacyTimeline.length - 1, `the replica's timeline has steps 0-${legacyTimeline.length - 1}`)
+    .default(0),
+  source: z.array(z.string()).optional(),
+  maxPages: z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number').optional(),
+})
+
+export function withCrawlFlags(command: Command): Command {
+  return command
+    .option('--offline', 'crawl the bundled replica of the EUROCITIES sites instead of the network')
+    .option('--step <n>', `with --offline: the replica's timeline step (0-${legacyTimeline.length - 1})`, '0')
+    .option('--source <name...>', 'only these configured listings (see `eurowatch sources`)')
+    .option('--max-pages <n>', 'stop each listing after this many pages')
+}
 
 /** The configured listings to crawl, all or those named; each with its profile resolved. */
 export function selectSources(config: Config, names: string[] | undefined, maxPages: number | undefined): CrawlSource[] {

@@ -2,7 +2,8 @@
 import type { Kysely } from 'kysely'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import { healthEventsOfRun, insertHealthEvents } from '../../db/health-events'
+import { insertHealthEvents } from '../../db/health-events'
+import { healthOfRuns } from '../../db/report-queries'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../../db/listings'
 import { createRun, finishRun } from '../../db/runs'
 import type { Database, RunStatus } from '../../db/schema'
@@ -202,7 +203,7 @@ describe.each(backends)('diff rules on %s', (backend) => {
     ]
     expect(await insertHealthEvents(db(), events)).toBe(2)
     expect(await insertHealthEvents(db(), events)).toBe(0)
-    const read = await healthEventsOfRun(db(), runId)
+    const read = await healthOfRuns(db(), [runId])
     expect(read.map((h) => [h.problem, h.pageUrl, h.listing.source])).toEqual([['few-entries', fetch.url, 'a'], ['incomplete', null, 'a']])
     expect((await step(db(), [on('a', [e(1)])])).health).toEqual([])
   })

@@ -5,7 +5,7 @@ import type { CrawlSettings } from '../../crawlers/http-crawler'
 import { OriginMap } from '../../crawlers/origin-map'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl'
 import { diffRun } from '../../jobs/diff'
-import { healthEventsOfRun } from '../../db/health-events'
+import { healthOfRuns } from '../../db/report-queries'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
 import type { SiteProfile } from '../../src/domain/entry'
 import { legacyHosts } from '../../src/config/defaults'
@@ -48,7 +48,7 @@ describe.each(backends)('parser health on %s', (backend) => {
   async function run(profile: SiteProfile) {
     const crawl = await crawlJob(deps(), [source(profile)], settings())
     const diff = await diffRun(deps(), crawl.runId, { removeAfter: 1 })
-    return { crawl, diff, health: await healthEventsOfRun(db(), crawl.runId) }
+    return { crawl, diff, health: await healthOfRuns(db(), [crawl.runId]) }
   }
 
   it('keeps entries that lost a field they always had out of the versions, and says so', async () => {

@@ -2,27 +2,17 @@ import { Command } from 'commander'
 import { z } from 'zod'
 import { runExclusively } from '../../../jobs/exclusive'
 import { crawlJob, type CrawlSummary } from '../../../jobs/crawl'
-import { legacyTimeline } from '../../replica/index'
 import { action } from '../action'
 import { openCliContext } from '../context'
-import { crawlSettings, offlineOrigins, selectSources } from '../crawl-setup'
+import { CrawlFlags, crawlSettings, offlineOrigins, selectSources, withCrawlFlags } from '../crawl-setup'
 import { ExitCode, type ExitCodeValue } from '../exit-codes'
 import { parseOptions } from '../options'
 
-const Options = z.object({
-  offline: z.boolean().default(false),
-  step: z.coerce.number().int().min(0).max(legacyTimeline.length - 1).default(0),
-  source: z.array(z.string()).optional(),
-  maxPages: z.coerce.number().int().positive().optional(),
-  json: z.boolean().default(false),
-})
+const Options = CrawlFlags.extend({ json: z.boolean().default(false) })
 
-export const crawlCommand = new Command('crawl')
-  .description('crawl every page of the configured listings and store pages, entries, versions and sightings')
-  .option('--offline', 'crawl the bundled replica of the EUROCITIES legacy site instead of the network')
-  .option('--step <n>', `with --offline: the replica's timeline step (0-${legacyTimeline.length - 1})`, '0')
-  .option('--source <name...>', 'crawl only these configured listings (see `eurowatch sources`)')
-  .option('--max-pages <n>', 'stop each listing after this many pages')
+export const crawlCommand = withCrawlFlags(
+  new Command('crawl').description('crawl every page of the configured listings and store pages, entries, versions and sightings'),
+)
   .option('--json', 'print the run summary as JSON')
   .action(
     action(async (raw: unknown, command: Command) => {

@@ -6,31 +6,23 @@ import { runPipeline, type RunSummary } from '../../../jobs/run'
 import { renderJson } from '../../reports/json'
 import { renderMarkdown } from '../../reports/markdown'
 import { renderText } from '../../reports/text'
-import { legacyTimeline } from '../../replica/index'
 import { action } from '../action'
 import { useColor } from '../color'
 import { openCliContext } from '../context'
-import { crawlSettings, offlineOrigins, selectSources } from '../crawl-setup'
+import { CrawlFlags, crawlSettings, offlineOrigins, selectSources, withCrawlFlags } from '../crawl-setup'
 import { ExitCode, type ExitCodeValue } from '../exit-codes'
 import { parseOptions } from '../options'
 
-const Options = z.object({
-  offline: z.boolean().default(false),
-  step: z.coerce.number().int().min(0).max(legacyTimeline.length - 1).default(0),
-  source: z.array(z.string()).optional(),
-  maxPages: z.coerce.number().int().positive().optional(),
+const Options = CrawlFlags.extend({
   removeAfter: z.coerce.number().int().positive().optional(),
   format: z.enum(['text', 'markdown', 'json']).default('text'),
   color: z.boolean().optional(),
   exitCode: z.boolean().default(false),
 })
 
-export const runCommand = new Command('run')
-  .description('the whole job: crawl the configured listings, record what changed, print the report of this run')
-  .option('--offline', 'run against the bundled replica of the EUROCITIES site instead of the network')
-  .option('--step <n>', `with --offline: the replica's timeline step (0-${legacyTimeline.length - 1})`, '0')
-  .option('--source <name...>', 'only these configured listings')
-  .option('--max-pages <n>', 'stop each listing after this many pages')
+export const runCommand = withCrawlFlags(
+  new Command('run').description('the whole job: crawl the configured listings, record what changed, print the report of this run'),
+)
   .option('--remove-after <n>', 'complete crawls an entry must be absent from before it is reported removed (default: the configuration, 2)')
   .addOption(new Option('--format <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
   .option('--color', 'colour the text report (default: only on a terminal, unless NO_COLOR is set)')
