@@ -13,6 +13,8 @@ export interface JobDeps {
   db: Kysely<Database>
   now: () => Date
   log: Logger
+  /** Told after every stored batch of pages: for a progress line on a terminal. */
+  progress?: (stored: { pages: number; newEntries: number }) => void
 }
 
 export interface CrawlSource {
@@ -86,6 +88,8 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
         listing.newEntries += result.newEntries
         listing.versionsCreated += result.versionsCreated
       })
+      const totals = [...counts.values()]
+      deps.progress?.({ pages: totals.reduce((n, c) => n + c.pagesFetched, 0), newEntries: totals.reduce((n, c) => n + c.newEntries, 0) })
     },
   }
 

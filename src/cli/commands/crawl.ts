@@ -7,6 +7,7 @@ import { openCliContext } from '../context'
 import { CrawlFlags, crawlSettings, offlineOrigins, selectSources, withCrawlFlags } from '../crawl-setup'
 import { ExitCode, type ExitCodeValue } from '../exit-codes'
 import { parseOptions } from '../options'
+import { terminalProgress } from '../progress'
 
 const Options = CrawlFlags.extend({ json: z.boolean().default(false) })
 
@@ -23,8 +24,9 @@ export const crawlCommand = withCrawlFlags(
         const { config } = context.loaded
         const sources = selectSources(config, options.source, options.maxPages)
         const settings = crawlSettings(config, origins, context.env)
-        const deps = { db: context.db, now: () => new Date(), log: context.log }
-        const summary = await runExclusively(deps, context.target, () => crawlJob(deps, sources, settings))
+        const line = terminalProgress(context.env)
+        const deps = { db: context.db, now: () => new Date(), log: context.log, progress: line.progress }
+        const summary = await runExclusively(deps, context.target, () => crawlJob(deps, sources, settings)).finally(line.done)
         process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
         return exitCodeOf(summary)
       } finally {

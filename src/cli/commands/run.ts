@@ -12,6 +12,7 @@ import { openCliContext } from '../context'
 import { CrawlFlags, crawlSettings, offlineOrigins, selectSources, withCrawlFlags } from '../crawl-setup'
 import { ExitCode, type ExitCodeValue } from '../exit-codes'
 import { parseOptions } from '../options'
+import { terminalProgress } from '../progress'
 
 const Options = CrawlFlags.extend({
   removeAfter: z.coerce.number().int().positive().optional(),
@@ -37,9 +38,10 @@ export const runCommand = withCrawlFlags(
         const { config } = context.loaded
         const sources = selectSources(config, options.source, options.maxPages)
         const settings = crawlSettings(config, origins, context.env)
-        const deps = { db: context.db, now: () => new Date(), log: context.log }
+        const line = terminalProgress(context.env)
+        const deps = { db: context.db, now: () => new Date(), log: context.log, progress: line.progress }
         const removeAfter = options.removeAfter ?? config.diff.removeAfter
-        const summary = await runExclusively(deps, context.target, () => runPipeline(deps, sources, settings, { removeAfter }))
+        const summary = await runExclusively(deps, context.target, () => runPipeline(deps, sources, settings, { removeAfter })).finally(line.done)
         const { report } = await loadReport(deps, { runIds: summary.diffs.map((diff) => diff.runId) })
         const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
         process.stdout.write(options.format === 'json' ? renderJson(report) : options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color }))
