@@ -11,6 +11,7 @@ import { parseCommand } from './commands/parse'
 import { replicaCommand } from './commands/replica'
 import { reportCommand } from './commands/report'
 import { runCommand } from './commands/run'
+import { scheduleCommand } from './commands/schedule'
 import { sourcesCommand } from './commands/sources'
 
 const program = new Command('eurowatch')
@@ -23,6 +24,7 @@ const program = new Command('eurowatch')
     ]),
   )
   .addCommand(runCommand)
+  .addCommand(scheduleCommand)
   .addCommand(crawlCommand)
   .addCommand(diffCommand)
   .addCommand(reportCommand)

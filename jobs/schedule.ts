@@ -1,0 +1,49 @@
+import { createTask, validateDetailed } from 'node-cron'
+import type { Logger } from 'pino'
+import { UserError } from '../src/domain/errors'
+import type { RunSummary } from './run'
+
+export interface Schedule {
+  cron: string
+  timeZone: string
+  /** Stop after this many runs (for trials and tests); null runs until stopped. */
+  maxRuns: number | null
+}
+
+export interface ScheduledRuns {
+  /** Stops scheduling and waits for a run in progress to finish. */
+  stop(): Promise<void>
+  /** Settles when the runs stop: after maxRuns, or after stop(). */
+  finished: Promise<void>
+}
+
+/** Runs the pipeline on a cron schedule, never two at once; a failed run is logged and the next one still comes. */
+export function scheduleRuns(schedule: Schedule, runOnce: () => Promise<RunSummary>, onRun: (summary: RunSummary) => void, log: Logger): ScheduledRuns {
+  const check = validateDetailed(schedule.cron)
+  if (!check.valid) throw new UserError(`--cron: "${schedule.cron}" is not a cron expression: ${check.errors?.[0]?.message ?? 'invalid'}`, 'e.g. "17 * * * *" for every hour at :17')
+  let runs = 0
+  let current: Promise<unknown> = Promise.resolve()
+  let finish: () => void = () => undefined
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve
+  })
+  const task = createTask(
+    schedule.cron,
+    async () => {
+      const run = runOnce().then(onRun, (error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'scheduled run failed'))
+      current = run
+      await run
+      runs += 1
+      if (schedule.maxRuns !== null && runs >= schedule.maxRuns) await stop()
+    },
+    { timezone: schedule.timeZone, noOverlap: true, name: 'eurowatch run' },
+  )
+  const stop = async () => {
+    await task.stop()
+    await current
+    finish()
+  }
+  void task.start()
+  log.info({ cron: schedule.cron, timeZone: schedule.timeZone }, 'schedule started')
+  return { stop, finished }
+}
