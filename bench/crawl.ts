@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { load } from 'cheerio'
 import pg from 'pg'
@@ -71,7 +72,7 @@ export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgr
   const database = backend === 'postgres' && serverUrl ? await createDatabase(serverUrl) : null
   try {
     replica.resetRequests()
-    const { stdout } = await run('npx', ['tsx', 'bench/crawl-child.ts', replica.origin, backend, '2'], {
+    const { stdout } = await run('node', [...productNodeFlags(), '--import', 'tsx', 'bench/crawl-child.ts', replica.origin, backend, '2'], {
       env: { ...process.env, ...(database ? { DATABASE_URL: database.url } : {}) },
       maxBuffer: 10_000_000,
     })
@@ -93,6 +94,12 @@ export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgr
   } finally {
     await database?.drop()
   }
+}
+
+/** The node flags bin/eurowatch.js runs with (its shebang), so the benchmark measures the product as users run it. */
+function productNodeFlags(): string[] {
+  const shebang = readFileSync(new URL('../bin/eurowatch.js', import.meta.url), 'utf8').split('\n')[0] ?? ''
+  return shebang.split(/\s+/).filter((part) => part.startsWith('--'))
 }
 
 async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
