@@ -5,7 +5,8 @@ import { resolveProfile } from '../../parsers/index'
 import { replicaHosts } from '../config/defaults'
 import type { Config } from '../config/schema'
 import { OriginMap } from '../../crawlers/origin-map'
-import type { CrawlJobSettings, CrawlSource } from '../../jobs/crawl'
+import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl'
+import { openCliContext, type CliContext } from './context'
 import type { Environment } from '../config/environment'
 import { legacyTimeline, startReplica, type Replica } from '../replica/index'
 
@@ -62,8 +63,36 @@ export function crawlSettings(config: Config, origins: OriginMap, env: Environme
   }
 }
 
+export interface CrawlSession {
+  context: CliContext
+  sources: CrawlSource[]
+  settings: CrawlJobSettings
+  deps: JobDeps
+}
+
+/**
+ * What every crawling verb does around its job: configuration, database, the offline replica
+ * when asked, the sources and settings; everything closed after `work`, also when it throws.
+ */
+export async function withCrawlSession<T>(command: Command, flags: z.infer<typeof CrawlFlags>, work: (session: CrawlSession) => Promise<T>): Promise<T> {
+  const context = await openCliContext(command)
+  try {
+    const { origins, replica } = await offlineOrigins(flags.offline, flags.step)
+    try {
+      const { config } = context.loaded
+      const sources = selectSources(config, flags.source, flags.maxPages)
+      const settings = crawlSettings(config, origins, context.env)
+      return await work({ context, sources, settings, deps: { db: context.db, now: () => new Date(), log: context.log } })
+    } finally {
+      await replica?.close()
+    }
+  } finally {
+    await context.close()
+  }
+}
+
 /** With --offline: the bundled replica on a free loopback port, and the site's hosts sent to it. */
-export async function offlineOrigins(offline: boolean, step: number): Promise<{ origins: OriginMap; replica: Replica | null }> {
+async function offlineOrigins(offline: boolean, step: number): Promise<{ origins: OriginMap; replica: Replica | null }> {
   if (!offline) return { origins: new OriginMap(), replica: null }
   const replica = await startReplica({ port: 0, step })
   return { origins: new OriginMap(replicaHosts, replica.origin), replica }

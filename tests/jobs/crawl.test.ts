@@ -1,31 +1,17 @@
 // The crawl job end to end: the replica over HTTP, the real crawler, both database backends.
-import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CrawlSettings } from '../../crawlers/http-crawler'
+import { describe, expect, it } from 'vitest'
 import { OriginMap } from '../../crawlers/origin-map'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
 import { legacyHosts, legacySources } from '../../src/config/defaults'
-import { startReplica, type Replica } from '../../src/replica/index'
 import { backends, useTestDatabase } from '../support/databases'
+import { replicaCrawlSettings, silentLog as silent, useReplica } from '../support/replica'
 
-const silent = pino({ level: 'silent' })
 const sources: CrawlSource[] = legacySources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))
 
-let replica: Replica
-beforeAll(async () => {
-  replica = await startReplica({ port: 0 })
-})
-afterAll(async () => {
-  await replica.close()
-})
+const replica = useReplica()
 
-function settings(): CrawlSettings {
-  return {
-    userAgent: 'eurowatch-test/1', respectRobotsTxt: true, perHostDelaySeconds: 0, maxConcurrency: 4, maxRetries: 1, retryBaseDelaySeconds: 0.01,
-    maxRetryAfterSeconds: 1, timeoutSeconds: 5, maxResponseBytes: 2_000_000, origins: new OriginMap(legacyHosts, replica.origin),
-  }
-}
+const settings = () => replicaCrawlSettings(replica())
 
 /** The oracle: every listing walked page by page with plain fetch and the parser, as "source key" lines. */
 async function listedOnReplica(): Promise<string[]> {
@@ -33,7 +19,7 @@ async function listedOnReplica(): Promise<string[]> {
   for (const source of sources) {
     let url: string | null = source.url
     while (url) {
-      const response = await fetch(new OriginMap(legacyHosts, replica.origin).toFetchUrl(url))
+      const response = await fetch(new OriginMap(legacyHosts, replica().origin).toFetchUrl(url))
       const page = eurocitiesLegacy.parseListing(await response.text(), url)
       seen.push(...page.entries.map((entry) => `${source.name} ${entry.key}`))
       url = page.nextPage
@@ -47,8 +33,8 @@ describe.each(backends)('crawl job over the replica on %s', (backend) => {
   const deps = () => ({ db: db(), now: () => new Date(), log: silent })
 
   it('stores every entry of every page of every listing, and a second crawl adds no versions or bodies', async () => {
-    replica.setStep(0)
-    replica.setFaults([])
+    replica().setStep(0)
+    replica().setFaults([])
     const first = await crawlJob(deps(), sources, settings())
     expect(first.status).toBe('complete')
     const sighted = await db()
@@ -69,8 +55,8 @@ describe.each(backends)('crawl job over the replica on %s', (backend) => {
   })
 
   it('keeps what it stored when a page fails after retries, and calls the run partial with the reason', async () => {
-    replica.setStep(0)
-    replica.setFaults([{ kind: 'status', status: 503, match: '/issues/innovation-issue&newsstart=21' }])
+    replica().setStep(0)
+    replica().setFaults([{ kind: 'status', status: 503, match: '/issues/innovation-issue&newsstart=21' }])
     try {
       const run = await crawlJob(deps(), sources, settings())
       expect(run.status).toBe('partial')
@@ -82,12 +68,12 @@ describe.each(backends)('crawl job over the replica on %s', (backend) => {
       expect(failed).toEqual([{ page_number: 3, status: 503, error: expect.stringContaining('503') }])
       expect(run.listings.filter((listing) => listing.status === 'complete')).toHaveLength(3)
     } finally {
-      replica.setFaults([])
+      replica().setFaults([])
     }
   })
 
   it('does not call a run partial for a listing cut at its page limit, but does not call that listing complete', async () => {
-    replica.setFaults([])
+    replica().setFaults([])
     const run = await crawlJob(deps(), sources.map((source) => ({ ...source, maxPages: 2 })), settings())
     expect(run.status).toBe('complete')
     expect(run.listings.every((listing) => listing.status === 'partial' && listing.limited && listing.pages === 2)).toBe(true)

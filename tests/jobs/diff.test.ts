@@ -1,14 +1,13 @@
 // The diff job end to end: the replica over HTTP, the real crawl job, the legacy timeline step by step.
 import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CrawlSettings } from '../../crawlers/http-crawler'
-import { OriginMap } from '../../crawlers/origin-map'
+import { describe, expect, it } from 'vitest'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl'
 import { diffPending, diffRun, type DiffSummary } from '../../jobs/diff'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
-import { legacySources, legacyHosts } from '../../src/config/defaults'
-import { legacyTimeline, startReplica, type Fault, type Replica } from '../../src/replica/index'
+import { legacySources } from '../../src/config/defaults'
+import { legacyTimeline, type Fault } from '../../src/replica/index'
 import { backends, useTestDatabase } from '../support/databases'
+import { replicaCrawlSettings, useReplica } from '../support/replica'
 
 const silent = pino({ level: 'silent' })
 const sources: CrawlSource[] = legacySources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))
@@ -28,34 +27,22 @@ function expectedAt(...steps: number[]): string[] {
 }
 const reported = (s: DiffSummary) => s.events.map((ev) => `${ev.kind} ${ev.entry.key}`).sort()
 
-let replica: Replica
-beforeAll(async () => {
-  replica = await startReplica({ port: 0 })
-})
-afterAll(async () => {
-  await replica.close()
-})
+const replica = useReplica()
 
-function settings(): CrawlSettings {
-  return {
-    userAgent: 'eurowatch-test/1 (+https://example.org/eurowatch)', respectRobotsTxt: true, perHostDelaySeconds: 0, maxConcurrency: 4,
-    maxRetries: 1, retryBaseDelaySeconds: 0.01, maxRetryAfterSeconds: 1, timeoutSeconds: 5, maxResponseBytes: 2_000_000,
-    origins: new OriginMap(legacyHosts, replica.origin),
-  }
-}
+const settings = () => replicaCrawlSettings(replica())
 
 describe.each(backends)('diff job over the replica on %s', (backend) => {
   const db = useTestDatabase(backend)
   const deps = () => ({ db: db(), now: () => new Date(), log: silent })
 
   async function runAt(step: number, faults: Fault[] = [], removeAfter = 2) {
-    replica.setStep(step)
-    replica.setFaults(faults)
+    replica().setStep(step)
+    replica().setFaults(faults)
     try {
       const crawl = await crawlJob(deps(), sources, settings())
       return { crawl, diff: await diffRun(deps(), crawl.runId, { removeAfter }) }
     } finally {
-      replica.setFaults([])
+      replica().setFaults([])
     }
   }
 
@@ -103,9 +90,9 @@ describe.each(backends)('diff job over the replica on %s', (backend) => {
   }, 180_000)
 
   it('completes runs crawled but never diffed (a process killed in between), losing and doubling nothing', async () => {
-    replica.setStep(0)
+    replica().setStep(0)
     await crawlJob(deps(), sources, settings())
-    replica.setStep(1)
+    replica().setStep(1)
     await crawlJob(deps(), sources, settings())
     const [first, second, ...rest] = await diffPending(deps(), { removeAfter: 2 })
     expect(rest).toEqual([])

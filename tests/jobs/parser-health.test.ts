@@ -1,16 +1,13 @@
 // The parser health check end to end: the replica over HTTP, the real crawl and diff jobs.
 import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CrawlSettings } from '../../crawlers/http-crawler'
-import { OriginMap } from '../../crawlers/origin-map'
+import { describe, expect, it } from 'vitest'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl'
 import { diffRun } from '../../jobs/diff'
 import { healthOfRuns } from '../../db/report-queries'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
 import type { SiteProfile } from '../../src/domain/entry'
-import { legacyHosts } from '../../src/config/defaults'
-import { startReplica, type Replica } from '../../src/replica/index'
 import { backends, useTestDatabase } from '../support/databases'
+import { replicaCrawlSettings, useReplica } from '../support/replica'
 
 const SOCIAL = 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue'
 const silent = pino({ level: 'silent' })
@@ -25,20 +22,9 @@ const lostTitles: SiteProfile = {
 }
 const lostPager: SiteProfile = { ...eurocitiesLegacy, parseListing: (html, url) => ({ ...eurocitiesLegacy.parseListing(html, url), nextPage: null }) }
 
-let replica: Replica
-beforeAll(async () => {
-  replica = await startReplica({ port: 0 })
-})
-afterAll(async () => {
-  await replica.close()
-})
+const replica = useReplica()
 
-function settings(): CrawlSettings {
-  return {
-    userAgent: 'eurowatch-test/1', respectRobotsTxt: true, perHostDelaySeconds: 0, maxConcurrency: 4, maxRetries: 0, retryBaseDelaySeconds: 0.01,
-    maxRetryAfterSeconds: 1, timeoutSeconds: 5, maxResponseBytes: 2_000_000, origins: new OriginMap(legacyHosts, replica.origin),
-  }
-}
+const settings = () => replicaCrawlSettings(replica(), { maxRetries: 0 })
 
 describe.each(backends)('parser health on %s', (backend) => {
   const db = useTestDatabase(backend)
@@ -52,7 +38,7 @@ describe.each(backends)('parser health on %s', (backend) => {
   }
 
   it('keeps entries that lost a field they always had out of the versions, and says so', async () => {
-    replica.setStep(0)
+    replica().setStep(0)
     expect((await run(eurocitiesLegacy)).crawl.status).toBe('complete')
     const broken = await run(lostTitles)
     expect(broken.crawl.status).toBe('partial')
@@ -65,7 +51,7 @@ describe.each(backends)('parser health on %s', (backend) => {
   })
 
   it('does not remove the entries of a listing whose pager vanished', async () => {
-    replica.setStep(0)
+    replica().setStep(0)
     await run(eurocitiesLegacy)
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const broken = await run(lostPager)

@@ -1,32 +1,20 @@
 // A third, made-up network configured with selectors only: crawled over HTTP from the replica and diffed.
 import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CrawlSettings } from '../../crawlers/http-crawler'
-import { OriginMap } from '../../crawlers/origin-map'
+import { describe, expect, it } from 'vitest'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl'
 import { diffRun } from '../../jobs/diff'
 import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors'
-import { NETWORK_HOST, networkTimeline, startReplica, urbanNetSelectors, type Replica } from '../../src/replica/index'
+import { NETWORK_HOST, networkTimeline, urbanNetSelectors } from '../../src/replica/index'
 import { backends, useTestDatabase } from '../support/databases'
+import { replicaCrawlSettings, useReplica } from '../support/replica'
 
 const silent = pino({ level: 'silent' })
 const profile = createSelectorsProfile(parseSelectorsConfig(urbanNetSelectors))
 const source: CrawlSource = { name: 'urban-net-news', profile, url: `${NETWORK_HOST}/urban-net/news/`, maxPages: 20, render: 'http', theme: null }
 
-let replica: Replica
-beforeAll(async () => {
-  replica = await startReplica({ port: 0 })
-})
-afterAll(async () => {
-  await replica.close()
-})
+const replica = useReplica()
 
-function settings(): CrawlSettings {
-  return {
-    userAgent: 'eurowatch-test/1', respectRobotsTxt: true, perHostDelaySeconds: 0, maxConcurrency: 2, maxRetries: 0, retryBaseDelaySeconds: 0.01,
-    maxRetryAfterSeconds: 1, timeoutSeconds: 5, maxResponseBytes: 2_000_000, origins: new OriginMap([new URL(NETWORK_HOST).host], replica.origin),
-  }
-}
+const settings = () => replicaCrawlSettings(replica(), { maxConcurrency: 2, maxRetries: 0 })
 
 const keysOf = (step: number, kind: string) => (networkTimeline[step]?.changes ?? []).filter((change) => change.kind === kind).map((change) => change.key)
 
@@ -34,7 +22,7 @@ describe.each(backends)('a selectors-configured network on %s', (backend) => {
   const db = useTestDatabase(backend)
   const deps = () => ({ db: db(), now: () => new Date(), log: silent })
   async function runAt(step: number) {
-    replica.setStep(step)
+    replica().setStep(step)
     const crawl = await crawlJob(deps(), [source], settings())
     const diff = await diffRun(deps(), crawl.runId, { removeAfter: 2 })
     return { crawl, events: diff.events.map((event) => `${event.kind} ${event.entry.key}`).sort() }

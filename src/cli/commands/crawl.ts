@@ -3,8 +3,7 @@ import { z } from 'zod'
 import { runExclusively } from '../../../jobs/exclusive'
 import { crawlJob, type CrawlSummary } from '../../../jobs/crawl'
 import { action } from '../action'
-import { openCliContext } from '../context'
-import { CrawlFlags, crawlSettings, offlineOrigins, selectSources, withCrawlFlags } from '../crawl-setup'
+import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup'
 import { ExitCode, type ExitCodeValue } from '../exit-codes'
 import { parseOptions } from '../options'
 import { terminalProgress } from '../progress'
@@ -18,21 +17,13 @@ export const crawlCommand = withCrawlFlags(
   .action(
     action(async (raw: unknown, command: Command) => {
       const options = parseOptions(Options, raw)
-      const context = await openCliContext(command)
-      const { origins, replica } = await offlineOrigins(options.offline, options.step)
-      try {
-        const { config } = context.loaded
-        const sources = selectSources(config, options.source, options.maxPages)
-        const settings = crawlSettings(config, origins, context.env)
+      return withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
         const line = terminalProgress(context.env)
-        const deps = { db: context.db, now: () => new Date(), log: context.log, progress: line.progress }
-        const summary = await runExclusively(deps, context.target, () => crawlJob(deps, sources, settings)).finally(line.done)
+        const shown = { ...deps, progress: line.progress }
+        const summary = await runExclusively(shown, context.target, () => crawlJob(shown, sources, settings)).finally(line.done)
         process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
         return exitCodeOf(summary)
-      } finally {
-        await replica?.close()
-        await context.close()
-      }
+      })
     }),
   )
 

@@ -8,8 +8,7 @@ import { renderMarkdown } from '../../reports/markdown'
 import { renderText } from '../../reports/text'
 import { action } from '../action'
 import { useColor } from '../color'
-import { openCliContext } from '../context'
-import { CrawlFlags, crawlSettings, offlineOrigins, selectSources, withCrawlFlags } from '../crawl-setup'
+import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup'
 import { ExitCode, type ExitCodeValue } from '../exit-codes'
 import { parseOptions } from '../options'
 import { terminalProgress } from '../progress'
@@ -32,24 +31,16 @@ export const runCommand = withCrawlFlags(
   .action(
     action(async (raw: unknown, command: Command) => {
       const options = parseOptions(Options, raw)
-      const context = await openCliContext(command)
-      const { origins, replica } = await offlineOrigins(options.offline, options.step)
-      try {
-        const { config } = context.loaded
-        const sources = selectSources(config, options.source, options.maxPages)
-        const settings = crawlSettings(config, origins, context.env)
+      return withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
         const line = terminalProgress(context.env)
-        const deps = { db: context.db, now: () => new Date(), log: context.log, progress: line.progress }
-        const removeAfter = options.removeAfter ?? config.diff.removeAfter
-        const summary = await runExclusively(deps, context.target, () => runPipeline(deps, sources, settings, { removeAfter })).finally(line.done)
+        const shown = { ...deps, progress: line.progress }
+        const removeAfter = options.removeAfter ?? context.loaded.config.diff.removeAfter
+        const summary = await runExclusively(shown, context.target, () => runPipeline(shown, sources, settings, { removeAfter })).finally(line.done)
         const { report } = await loadReport(deps, { runIds: summary.diffs.map((diff) => diff.runId) })
         const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
         process.stdout.write(options.format === 'json' ? renderJson(report) : options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color }))
         return exitCodeOf(summary, options.exitCode)
-      } finally {
-        await replica?.close()
-        await context.close()
-      }
+      })
     }),
   )
 

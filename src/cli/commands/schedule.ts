@@ -4,8 +4,7 @@ import { runExclusively } from '../../../jobs/exclusive'
 import { runPipeline, type RunSummary } from '../../../jobs/run'
 import { scheduleRuns } from '../../../jobs/schedule'
 import { action } from '../action'
-import { openCliContext } from '../context'
-import { CrawlFlags, crawlSettings, offlineOrigins, selectSources, withCrawlFlags } from '../crawl-setup'
+import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup'
 import { parseOptions } from '../options'
 
 const Options = CrawlFlags.extend({
@@ -25,14 +24,8 @@ export const scheduleCommand = withCrawlFlags(
   .action(
     action(async (raw: unknown, command: Command) => {
       const options = parseOptions(Options, raw)
-      const context = await openCliContext(command)
-      const { origins, replica } = await offlineOrigins(options.offline, options.step)
-      try {
-        const { config } = context.loaded
-        const sources = selectSources(config, options.source, options.maxPages)
-        const settings = crawlSettings(config, origins, context.env)
-        const deps = { db: context.db, now: () => new Date(), log: context.log }
-        const removeAfter = options.removeAfter ?? config.diff.removeAfter
+      await withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
+        const removeAfter = options.removeAfter ?? context.loaded.config.diff.removeAfter
         const runs = scheduleRuns(
           { cron: options.cron, timeZone: options.timezone, maxRuns: options.maxRuns ?? null },
           () => runExclusively(deps, context.target, () => runPipeline(deps, sources, settings, { removeAfter })),
@@ -46,10 +39,7 @@ export const scheduleCommand = withCrawlFlags(
         await runs.finished
         process.off('SIGINT', stop)
         process.off('SIGTERM', stop)
-      } finally {
-        await replica?.close()
-        await context.close()
-      }
+      })
     }),
   )
 
