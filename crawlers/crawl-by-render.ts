@@ -1,7 +1,7 @@
 // One crawl over listings of both kinds: those marked `render: browser` in Chromium, the others
 // over HTTP, both at once, into one sink.
 import type { Logger } from 'pino'
-import { crawlListingsInBrowser, requireChromium, type BrowserSettings } from './browser-crawler'
+import type { BrowserSettings } from './browser-crawler'
 import { crawlListings } from './http-crawler'
 import type { CrawlSettings, ListingCrawlOutcome, ListingTarget, PageSink } from './listing-crawl'
 
@@ -13,16 +13,18 @@ export async function crawlListingsByRender(targets: ListingTarget[], sink: Page
   const inBrowser = targets.filter((target) => target.render === 'browser')
   const overHttp = targets.filter((target) => target.render !== 'browser')
   const { browser } = settings
-  if (inBrowser.length > 0) {
+  // Playwright is loaded only when a listing needs it: tens of MB and a slower start otherwise
+  const inChromium = inBrowser.length > 0 ? await import('./browser-crawler') : null
+  if (inChromium) {
     if (!browser) throw new Error(`browser settings are required to crawl ${inBrowser.map((target) => target.sourceName).join(', ')} (render: browser)`)
     // before any fetch, so a missing Chromium does not leave half a run behind
-    requireChromium(browser.executablePath)
+    inChromium.requireChromium(browser.executablePath)
   }
   // The sink stores one batch at a time; two crawlers must not interleave their writes.
   const shared = serialized(sink)
   const results = await Promise.allSettled([
     overHttp.length > 0 ? crawlListings(overHttp, shared, settings, log) : [],
-    inBrowser.length > 0 && browser ? crawlListingsInBrowser(inBrowser, shared, { ...settings, browser }, log) : [],
+    inChromium && browser ? inChromium.crawlListingsInBrowser(inBrowser, shared, { ...settings, browser }, log) : [],
   ])
   const outcomes = new Map<number, ListingCrawlOutcome>()
   for (const result of results) {
