@@ -1,6 +1,6 @@
 // The CLI as a user runs it: a real process, its exit code and its one-line errors.
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -83,6 +83,17 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     expect(firstRun.newEntries).toBeGreaterThan(100)
     const second = JSON.parse((await eurowatch(['crawl', '--offline', '--json'])).stdout) as typeof firstRun
     expect(second).toMatchObject({ status: 'complete', pagesFetched: 17, newEntries: 0, versionsCreated: 0 })
+  })
+
+  it('runs the demo: the changes of the timeline, the removal after two crawls, nothing left behind', async () => {
+    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('eurowatch-demo-'))
+    const demo = await eurowatch(['demo'])
+    expect(demo.code).toBe(0)
+    expect(demo.stdout).toMatch(/run 2: complete crawl of \d+ pages \(\d+ entries\) in [\d.]+ s; 3 new, 2 changed, 1 moved\n/)
+    expect(demo.stdout).toMatch(/run 3 \(same site, second complete crawl without the removed entry\): .*; 1 removed\n/)
+    expect(demo.stdout).toMatch(/run 4 \(same site again\): .*; no changes\n/)
+    expect(demo.stdout).toContain('Total: 7 changes (3 new, 2 changed, 1 moved, 1 removed, 0 reappeared)')
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('eurowatch-demo-'))).toEqual(before)
   })
 
   it('recovers from a crawl killed midway: the next one runs, the killed one is marked failed', async () => {
