@@ -4,9 +4,7 @@ import { z } from 'zod'
 import { latestRunId } from '../../../db/report-queries'
 import { loadReport, type ReportRequest } from '../../../jobs/report'
 import { UserError } from '../../domain/errors'
-import { renderJson } from '../../reports/json'
-import { renderMarkdown } from '../../reports/markdown'
-import { renderText } from '../../reports/text'
+import { REPORT_FORMATS, renderReport } from '../../reports/render'
 import { action } from '../action'
 import { useColor } from '../color'
 import { openCliContext } from '../context'
@@ -32,7 +30,7 @@ const Since = z.string().transform((text, ctx) => {
 const Options = z.object({
   run: z.array(z.coerce.number({ error: 'must be a run id (a positive whole number)' }).int('must be a whole number').positive('must be positive')).optional(),
   since: Since.optional(),
-  format: z.enum(['text', 'markdown', 'json']).default('text'),
+  format: z.enum(REPORT_FORMATS).default('text'),
   color: z.boolean().optional(),
 })
 
@@ -40,7 +38,7 @@ export const reportCommand = new Command('report')
   .description('print the recorded changes of runs (default: the latest run), grouped by listing and kind')
   .option('--run <id...>', 'the runs to report (default: the latest run)')
   .option('--since <date>', `every run started at or after a date (YYYY-MM-DD, midnight ${SITE_ZONE}) or an ISO datetime`)
-  .addOption(new Option('--format <format>', 'output format; JSON is documented in docs/report-json.md').choices(['text', 'markdown', 'json']).default('text'))
+  .addOption(new Option('--format <format>', 'output format; JSON is documented in docs/report-json.md, atom/rss/jsonfeed give one feed item per change').choices(REPORT_FORMATS).default('text'))
   .option('--color', 'colour the text output (default: only on a terminal, unless NO_COLOR is set)')
   .option('--no-color', 'never colour the text output')
   .action(
@@ -56,8 +54,7 @@ export const reportCommand = new Command('report')
           process.stderr.write(`eurowatch: run ${run.id} has not been diffed yet: its changes are missing (run \`eurowatch diff --run ${run.id}\`)\n`)
         }
         const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
-        const output = options.format === 'json' ? renderJson(report) : options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color })
-        process.stdout.write(output)
+        process.stdout.write(renderReport(report, options.format, { color }))
       } finally {
         await context.close()
       }

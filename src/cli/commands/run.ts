@@ -3,9 +3,7 @@ import { z } from 'zod'
 import { loadReport } from '../../../jobs/report'
 import { runExclusively } from '../../../jobs/exclusive'
 import { runPipeline, type RunSummary } from '../../../jobs/run'
-import { renderJson } from '../../reports/json'
-import { renderMarkdown } from '../../reports/markdown'
-import { renderText } from '../../reports/text'
+import { REPORT_FORMATS, renderReport } from '../../reports/render'
 import { action } from '../action'
 import { useColor } from '../color'
 import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup'
@@ -15,7 +13,7 @@ import { terminalProgress } from '../progress'
 
 const Options = CrawlFlags.extend({
   removeAfter: z.coerce.number().int().positive().optional(),
-  format: z.enum(['text', 'markdown', 'json']).default('text'),
+  format: z.enum(REPORT_FORMATS).default('text'),
   color: z.boolean().optional(),
   exitCode: z.boolean().default(false),
 })
@@ -24,7 +22,7 @@ export const runCommand = withCrawlFlags(
   new Command('run').description('the whole job: crawl the configured listings, record what changed, print the report of this run'),
 )
   .option('--remove-after <n>', 'complete crawls an entry must be absent from before it is reported removed (default: the configuration, 2)')
-  .addOption(new Option('--format <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
+  .addOption(new Option('--format <format>', 'report format (see `eurowatch report --help`)').choices(REPORT_FORMATS).default('text'))
   .option('--color', 'colour the text report (default: only on a terminal, unless NO_COLOR is set)')
   .option('--no-color', 'never colour the text report')
   .option('--exit-code', 'exit with 1 when something changed (as git diff --exit-code)')
@@ -38,7 +36,7 @@ export const runCommand = withCrawlFlags(
         const summary = await runExclusively(shown, context.target, () => runPipeline(shown, sources, settings, { removeAfter })).finally(line.done)
         const { report } = await loadReport(deps, { runIds: summary.diffs.map((diff) => diff.runId) })
         const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
-        process.stdout.write(options.format === 'json' ? renderJson(report) : options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color }))
+        process.stdout.write(renderReport(report, options.format, { color }))
         return exitCodeOf(summary, options.exitCode)
       })
     }),

@@ -1,0 +1,49 @@
+// The report as a feed (Atom, RSS 2.0, JSON Feed): one item per change, for analysts' feed readers. Pure.
+import { Feed } from 'feed'
+import type { ChangeEvent } from '../domain/change'
+import { dateRange, fieldLabel, formatValue, themeDelta } from './fields'
+import { describeScope, type ChangeReport } from './model'
+
+export type FeedFormat = 'atom' | 'rss' | 'jsonfeed'
+
+const KIND_TITLES: Record<ChangeEvent['kind'], string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Back' }
+
+export function renderFeed(report: ChangeReport, format: FeedFormat): string {
+  const events = report.groups.flatMap((group) => group.kinds.flatMap((kind) => kind.events))
+  const newest = events.reduce((latest, event) => (event.detectedAt > latest ? event.detectedAt : latest), new Date(0))
+  const feed = new Feed({
+    // stable, so a feed reader sees one feed however often the report is written
+    id: 'urn:eurowatch:changes',
+    title: 'eurowatch: new, changed and removed entries',
+    description: `Changes ${describeScope(report.scope)}`,
+    updated: events.length > 0 ? newest : report.generatedAt,
+    generator: 'eurowatch',
+    copyright: '',
+  })
+  for (const event of events) {
+    feed.addItem({
+      // one change of one entry in one run: the diff records it once, the feed shows it once
+      id: `urn:eurowatch:change:${event.runId}:${event.entry.key}:${event.kind}`,
+      title: `${KIND_TITLES[event.kind]}: ${event.entry.title ?? '(no title)'}`,
+      link: event.entry.url,
+      date: event.detectedAt,
+      description: describeEvent(event),
+      category: [event.kind, ...(event.listing ? [event.listing.source] : []), ...event.entry.themes].map((name) => ({ name })),
+    })
+  }
+  return `${format === 'atom' ? feed.atom1() : format === 'rss' ? feed.rss2() : feed.json1()}\n`
+}
+
+/** Plain text: the feed library escapes it for XML and JSON. */
+function describeEvent(event: ChangeEvent): string {
+  const { entry } = event
+  const facts = [entry.type, dateRange(entry), entry.themes.join(', ') || null, entry.documentType].filter((fact) => fact)
+  const changes = event.changes.map((change) => {
+    if (change.field === 'themes') {
+      const { added, removed } = themeDelta(change)
+      return `themes: ${[...added.map((t) => `+${t}`), ...removed.map((t) => `-${t}`)].join(' ')}`
+    }
+    return `${fieldLabel(change.field)}: ${formatValue(change.before)} -> ${formatValue(change.after)}`
+  })
+  return [facts.join(' | '), ...changes, event.kind === 'changed' || event.kind === 'moved' ? null : entry.summary].filter((line) => line).join('\n')
+}

@@ -1,0 +1,22 @@
+import { renderFeed } from './feed'
+import { renderJson } from './json'
+import { renderMarkdown } from './markdown'
+import type { ChangeReport } from './model'
+import { renderText } from './text'
+
+/** Every format a report can be printed in (documented in the README). */
+export const REPORT_FORMATS = ['text', 'markdown', 'json', 'atom', 'rss', 'jsonfeed'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+
+export function renderReport(report: ChangeReport, format: ReportFormat, options: { color: boolean }): string {
+  switch (format) {
+    case 'text':
+      return renderText(report, options)
+    case 'markdown':
+      return renderMarkdown(report)
+    case 'json':
+      return renderJson(report)
+    default:
+      return renderFeed(report, format)
+  }
+}
