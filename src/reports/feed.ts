@@ -9,6 +9,9 @@ export type FeedFormat = 'atom' | 'rss' | 'jsonfeed'
 const KIND_TITLES: Record<ChangeEvent['kind'], string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Back' }
 
 export function renderFeed(report: ChangeReport, format: FeedFormat): string {
+  // Readers take Atom and RSS titles, and every feed's item body, as HTML (the library declares
+  // type="html" and writes JSON Feed's content_html): what the site wrote must reach them as text.
+  const titleOf = format === 'jsonfeed' ? (text: string) => text : asHtml
   const events = report.groups.flatMap((group) => group.kinds.flatMap((kind) => kind.events))
   const newest = events.reduce((latest, event) => (event.detectedAt > latest ? event.detectedAt : latest), new Date(0))
   const feed = new Feed({
@@ -24,17 +27,21 @@ export function renderFeed(report: ChangeReport, format: FeedFormat): string {
     feed.addItem({
       // one change of one entry in one run: the diff records it once, the feed shows it once
       id: `urn:eurowatch:change:${event.runId}:${event.entry.key}:${event.kind}`,
-      title: `${KIND_TITLES[event.kind]}: ${event.entry.title ?? '(no title)'}`,
+      title: titleOf(`${KIND_TITLES[event.kind]}: ${event.entry.title ?? '(no title)'}`),
       link: event.entry.url,
       date: event.detectedAt,
-      description: describeEvent(event),
+      description: asHtml(describeEvent(event)),
       category: [event.kind, ...(event.listing ? [event.listing.source] : []), ...event.entry.themes].map((name) => ({ name })),
     })
   }
   return `${format === 'atom' ? feed.atom1() : format === 'rss' ? feed.rss2() : feed.json1()}\n`
 }
 
-/** Plain text: the feed library escapes it for XML and JSON. */
+function asHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '<br/>')
+}
+
+/** Plain text, one fact or change a line. */
 function describeEvent(event: ChangeEvent): string {
   const { entry } = event
   const facts = [entry.type, dateRange(entry), entry.themes.join(', ') || null, entry.documentType].filter((fact) => fact)
