@@ -91,6 +91,8 @@ interface ListingProgress {
   reachedEnd: boolean
   limited: boolean
   problems: string[]
+  /** Canonical URLs of its pages so far: a next link back to one of them is a loop, not a new page. */
+  visited: Set<string>
 }
 
 /** The bookkeeping of one crawl over several listings: requests, progress, storage behind the crawl, outcomes. */
@@ -107,7 +109,7 @@ export class ListingCrawl {
     private readonly log: Logger,
   ) {
     this.byId = new Map(targets.map((target) => [target.listingId, target]))
-    this.progress = new Map(targets.map((target) => [target.listingId, { pages: 0, entries: 0, reachedEnd: false, limited: false, problems: [] }]))
+    this.progress = new Map(targets.map((target) => [target.listingId, { pages: 0, entries: 0, reachedEnd: false, limited: false, problems: [], visited: new Set<string>() }]))
     this.storage = new PageBatcher((pages: FetchedListingPage[]) => sink.storePages(pages))
   }
 
@@ -143,7 +145,9 @@ export class ListingCrawl {
     const { page } = parsed
     listing.pages += 1
     listing.entries += page.entries.length
+    listing.visited.add(request.canonicalUrl)
     if (!page.nextPage) listing.reachedEnd = true
+    else if (listing.visited.has(page.nextPage)) listing.problems.push(`page ${request.pageNumber}: the next link leads back to ${page.nextPage}`)
     else if (request.pageNumber >= target.maxPages) listing.limited = true
     else {
       await enqueue(

@@ -156,6 +156,28 @@ describe('crawlListings over the replica', () => {
   })
 })
 
+describe('crawlListings on a broken pager', () => {
+  it('stops when a next link leads back to a page it has crawled, and does not call the listing complete', async () => {
+    const page = (n: number) =>
+      `<div id="content"><div class="newslist"><div class="newsitem"><h2 class="newstitle"><a href="/eurocities/news/E-WSPO-AAAAA${n}">E${n}</a></h2></div></div>` +
+      `<div class="pager"><a class="next" href="/list&newsstart=${n === 2 ? 1 : 11}">next</a></div></div>`
+    const server = createServer((request, response) => {
+      if (request.url === '/robots.txt') return void response.end('')
+      response.setHeader('content-type', 'text/html; charset=utf-8')
+      response.end(page(request.url === '/list&newsstart=11' ? 2 : 1))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const { outcomes } = await crawl([target(`${origin}/list&newsstart=1`)], { origins: new OriginMap() })
+      expect(outcomes[0]).toMatchObject({ status: 'partial', pages: 2 })
+      expect(outcomes[0]?.reason).toBe(`page 2: the next link leads back to ${origin}/list&newsstart=1`)
+    } finally {
+      server.close()
+    }
+  })
+})
+
 describe('crawlListings politeness', () => {
   it('sends its own User-Agent and asks for robots.txt first', async () => {
     const seen: { path: string; agent: string | undefined }[] = []
