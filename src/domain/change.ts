@@ -1,3 +1,4 @@
+import type { ParsedEntry } from './entry'
 import type { VersionField } from './versioning'
 
 export type ChangeKind = 'new' | 'changed' | 'removed' | 'reappeared' | 'moved'
@@ -13,17 +14,7 @@ export interface FieldChange {
 }
 
 /** What a report shows of an entry: its version after the change (before it, for a removal). */
-export interface EntrySnapshot {
-  key: string
-  url: string
-  title: string | null
-  type: string | null
-  date: string | null
-  endDate: string | null
-  themes: string[]
-  summary: string | null
-  documentType: string | null
-}
+export type EntrySnapshot = Omit<ParsedEntry, 'summaryTruncated'>
 
 export interface ChangeEvent {
   id: number
