@@ -3,15 +3,15 @@
 // `npx tsx bench/browser.ts` runs it alone; bench/index.ts calls benchBrowser.
 import { pathToFileURL } from 'node:url'
 import { pino } from 'pino'
-import { crawlListingsInBrowser } from '../crawlers/browser-crawler'
-import { crawlListings } from '../crawlers/http-crawler'
-import type { ListingTarget, PageSink } from '../crawlers/listing-crawl'
-import { OriginMap } from '../crawlers/origin-map'
-import { processTree, pssBytes } from '../crawlers/process-tree'
-import { eurocitiesLegacy } from '../parsers/eurocities-legacy'
-import { BrowserSchema, PolitenessSchema } from '../src/config/schema'
-import { startReplica, type Replica } from '../src/replica/index'
-import { ARCHIVE_URL } from './archive'
+import { crawlListingsInBrowser } from '../crawlers/browser-crawler.ts'
+import { crawlListings } from '../crawlers/http-crawler.ts'
+import type { ListingTarget, PageSink } from '../crawlers/listing-crawl.ts'
+import { OriginMap } from '../crawlers/origin-map.ts'
+import { processTree, pssBytes } from '../crawlers/process-tree.ts'
+import { eurocitiesLegacy } from '../parsers/eurocities-legacy.ts'
+import { BrowserSchema, PolitenessSchema } from '../src/config/schema.ts'
+import { startReplica, type Replica } from '../replica/index.ts'
+import { ARCHIVE_URL } from './archive.ts'
 
 export const BROWSER_BENCH_PAGES = 200
 

@@ -4,9 +4,9 @@ import { promisify } from 'node:util'
 import { load } from 'cheerio'
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
-import { eurocitiesLegacy } from '../parsers/eurocities-legacy'
-import type { Replica } from '../src/replica/index'
-import { ARCHIVE_PATH, ARCHIVE_URL } from './archive'
+import { eurocitiesLegacy } from '../parsers/eurocities-legacy.ts'
+import type { Replica } from '../replica/index.ts'
+import { ARCHIVE_PATH, ARCHIVE_URL } from './archive.ts'
 
 const run = promisify(execFile)
 

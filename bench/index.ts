@@ -1,8 +1,8 @@
 // `npm run bench`: figures measured in one run on this machine, printed as ratios where a target is a ratio.
-import { startReplica } from '../src/replica/index'
-import { BROWSER_BENCH_PAGES, benchBrowser, formatBrowserBench } from './browser'
-import { bareLoop, crawlFigures, fetchArchivePages, parseFigures } from './crawl'
-import { benchDiff } from './diff'
+import { startReplica } from '../replica/index.ts'
+import { BROWSER_BENCH_PAGES, benchBrowser, formatBrowserBench } from './browser.ts'
+import { bareLoop, crawlFigures, fetchArchivePages, parseFigures } from './crawl.ts'
+import { benchDiff } from './diff.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL

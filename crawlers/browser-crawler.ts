@@ -4,9 +4,9 @@ import { accessSync, constants } from 'node:fs'
 import { Configuration, PlaywrightCrawler, log as crawleeLog, LogLevel, type PlaywrightCrawlingContext } from '@crawlee/playwright'
 import { chromium, type Page, type Response } from 'playwright'
 import type { Logger } from 'pino'
-import { UserError } from '../src/domain/errors'
-import { ListingCrawl, type CrawlSettings, type FetchedResponse, type ListingCrawlOutcome, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl'
-import { contentTypeProblem, describeFetchError, isRetryableStatus, parsePage, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks'
+import { UserError } from '../domain/errors.ts'
+import { ListingCrawl, type CrawlSettings, type FetchedResponse, type ListingCrawlOutcome, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
+import { contentTypeProblem, describeFetchError, isRetryableStatus, parsePage, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 
 export interface BrowserSettings {
   executablePath: string

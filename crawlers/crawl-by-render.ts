@@ -1,9 +1,9 @@
 // One crawl over listings of both kinds: those marked `render: browser` in Chromium, the others
 // over HTTP, both at once, into one sink.
 import type { Logger } from 'pino'
-import type { BrowserSettings } from './browser-crawler'
-import { crawlListings } from './http-crawler'
-import type { CrawlSettings, ListingCrawlOutcome, ListingTarget, PageSink } from './listing-crawl'
+import type { BrowserSettings } from './browser-crawler.ts'
+import { crawlListings } from './http-crawler.ts'
+import type { CrawlSettings, ListingCrawlOutcome, ListingTarget, PageSink } from './listing-crawl.ts'
 
 /** Browser settings are needed only when some listing is rendered in the browser. */
 export type MixedCrawlSettings = CrawlSettings & { browser?: BrowserSettings }
@@ -14,7 +14,7 @@ export async function crawlListingsByRender(targets: ListingTarget[], sink: Page
   const overHttp = targets.filter((target) => target.render !== 'browser')
   const { browser } = settings
   // Playwright is loaded only when a listing needs it: tens of MB and a slower start otherwise
-  const inChromium = inBrowser.length > 0 ? await import('./browser-crawler') : null
+  const inChromium = inBrowser.length > 0 ? await import('./browser-crawler.ts') : null
   if (inChromium) {
     if (!browser) throw new Error(`browser settings are required to crawl ${inBrowser.map((target) => target.sourceName).join(', ')} (render: browser)`)
     // before any fetch, so a missing Chromium does not leave half a run behind

@@ -1,11 +1,11 @@
 import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
 import type { Logger } from 'pino'
-import { FetchHttpClient } from './fetch-http-client'
-import { ListingCrawl, type CrawlSettings, type FetchedResponse, type ListingCrawlOutcome, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl'
-import { describeFetchError, parsePage, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks'
+import { FetchHttpClient } from './fetch-http-client.ts'
+import { ListingCrawl, type CrawlSettings, type FetchedResponse, type ListingCrawlOutcome, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
+import { describeFetchError, parsePage, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 
 // The listing types moved to listing-crawl.ts (shared with the browser crawler); importers of this module keep working.
-export type { CrawlSettings, FetchedListingPage, ListingCrawlOutcome, ListingCrawlStatus, ListingTarget, PageSink } from './listing-crawl'
+export type { CrawlSettings, FetchedListingPage, ListingCrawlOutcome, ListingCrawlStatus, ListingTarget, PageSink } from './listing-crawl.ts'
 
 // crawlee logs its own INFO lines; ours are structured and go through pino
 crawleeLog.setLevel(LogLevel.OFF)

@@ -1,10 +1,10 @@
 // What the HTTP and the browser crawler share: the listing types, the request each page becomes,
 // the per-listing progress and the outcome it adds up to. Each crawler only fetches.
 import type { Logger } from 'pino'
-import type { ListingPage, RenderMode, SiteProfile } from '../src/domain/entry'
-import type { OriginMap } from './origin-map'
-import { PageBatcher } from './page-batcher'
-import type { ParseResult } from './page-checks'
+import type { ListingPage, RenderMode, SiteProfile } from '../domain/entry.ts'
+import type { OriginMap } from './origin-map.ts'
+import { PageBatcher } from './page-batcher.ts'
+import type { ParseResult } from './page-checks.ts'
 
 /** One configured listing to crawl from its first page. */
 export interface ListingTarget {

@@ -1,9 +1,9 @@
 // The checks every fetched listing page goes through, whichever crawler fetched it.
 import type { Logger } from 'pino'
-import type { ListingPage, SiteProfile } from '../src/domain/entry'
-import { LayoutError } from '../src/domain/errors'
-import type { CrawlSettings } from './listing-crawl'
-import { retryDelayMs } from './retry-delay'
+import type { ListingPage, SiteProfile } from '../domain/entry.ts'
+import { LayoutError } from '../domain/errors.ts'
+import type { CrawlSettings } from './listing-crawl.ts'
+import { retryDelayMs } from './retry-delay.ts'
 
 export type ParseResult = { page: ListingPage } | { error: string }
 

@@ -1,9 +1,9 @@
 // The diff's set-based queries: each is ONE statement for every entry of a run, whatever their number.
 import { sql, type Kysely } from 'kysely'
-import type { ChangeKind, FieldChange } from '../src/domain/change'
-import type { VersionFields } from '../src/domain/versioning'
-import type { Database } from './schema'
-import { versionFieldsOf, type VersionColumns } from './entries'
+import type { ChangeKind, FieldChange } from '../domain/change.ts'
+import type { VersionFields } from '../domain/versioning.ts'
+import type { Database } from './schema.ts'
+import { versionFieldsOf, type VersionColumns } from './entries.ts'
 
 type Db = Kysely<Database>
 

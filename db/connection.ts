@@ -5,8 +5,8 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
-import { UserError } from '../src/domain/errors'
-import type { Database } from './schema'
+import { UserError } from '../domain/errors.ts'
+import type { Database } from './schema.ts'
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }
 

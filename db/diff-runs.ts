@@ -1,6 +1,6 @@
 // Which runs the diff job has still to do, and marking them done.
 import type { Kysely } from 'kysely'
-import type { CrawlRun, Database } from './schema'
+import type { CrawlRun, Database } from './schema.ts'
 
 const FINISHED = ['complete', 'partial', 'failed'] as const
 

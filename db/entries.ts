@@ -1,7 +1,7 @@
 // Entry, version and sighting queries: one statement per page, whatever its number of entries.
 import { sql, type Kysely } from 'kysely'
-import type { VersionFields } from '../src/domain/versioning'
-import type { Database, EntryVersion } from './schema'
+import type { VersionFields } from '../domain/versioning.ts'
+import type { Database, EntryVersion } from './schema.ts'
 
 export interface UpsertedEntry {
   id: number

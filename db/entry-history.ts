@@ -1,8 +1,8 @@
 // One entry's versions, each with the runs (and their start times) it was first and last seen in.
 import type { Kysely } from 'kysely'
-import type { VersionFields } from '../src/domain/versioning'
-import type { Database } from './schema'
-import { versionFieldsOf } from './entries'
+import type { VersionFields } from '../domain/versioning.ts'
+import type { Database } from './schema.ts'
+import { versionFieldsOf } from './entries.ts'
 
 export interface Seen {
   runId: number

@@ -1,6 +1,6 @@
 // Parser health events: written during the crawl, read by the diff summary and the reports.
 import type { Kysely } from 'kysely'
-import type { Database, HealthProblem } from './schema'
+import type { Database, HealthProblem } from './schema.ts'
 
 export interface HealthEventToRecord {
   runId: number

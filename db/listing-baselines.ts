@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
-import type { ListingBaseline } from '../src/domain/health'
-import type { Database } from './schema'
+import type { ListingBaseline } from '../domain/health.ts'
+import type { Database } from './schema.ts'
 
 /**
  * Each listing's baseline from its latest complete crawl before `runId`: page size, entry count

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, RunStatus } from './schema'
+import type { Database, RunStatus } from './schema.ts'
 
 export interface ListingSpec {
   /** The configuration's name for the listing. */

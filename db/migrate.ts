@@ -1,6 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
-import * as createSchema from './migrations/2026_11_26_1200_create_schema'
-import * as createChangeEvent from './migrations/2026_11_26_1300_create_change_event'
+import * as createSchema from './migrations/2026_11_26_1200_create_schema.ts'
+import * as createChangeEvent from './migrations/2026_11_26_1300_create_change_event.ts'
 
 // Listed by hand: the files are .ts run through tsx, so kysely's directory scanning is not used.
 const migrations: Record<string, Migration> = {

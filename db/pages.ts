@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { brotliCompress, brotliDecompress, constants } from 'node:zlib'
 import type { Kysely } from 'kysely'
-import type { Database } from './schema'
+import type { Database } from './schema.ts'
 
 const compress = promisify(brotliCompress)
 const decompress = promisify(brotliDecompress)

@@ -1,8 +1,8 @@
 // What reports and history read: change and health events by runs or by date, runs, and one
 // entry's versions with when each was seen. Read-only; one statement per question.
 import type { Kysely } from 'kysely'
-import type { ChangeEvent, HealthEvent } from '../src/domain/change'
-import type { Database, RunStatus } from './schema'
+import type { ChangeEvent, HealthEvent } from '../domain/change.ts'
+import type { Database, RunStatus } from './schema.ts'
 
 type Db = Kysely<Database>
 

@@ -1,9 +1,9 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { sql, type Kysely } from 'kysely'
-import { UserError } from '../src/domain/errors'
-import type { DatabaseTarget } from './connection'
-import type { Database } from './schema'
+import { UserError } from '../domain/errors.ts'
+import type { DatabaseTarget } from './connection.ts'
+import type { Database } from './schema.ts'
 
 // pg_advisory_lock key: "eurowatch" as a stable 32-bit number
 const ADVISORY_KEY = 0x65757277

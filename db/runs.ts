@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, RunStatus } from './schema'
+import type { Database, RunStatus } from './schema.ts'
 
 export interface RunOutcome {
   status: Exclude<RunStatus, 'running'>

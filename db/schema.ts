@@ -2,7 +2,7 @@
 // integer ids as number, timestamptz as Date, text[] as string[], bytea as Uint8Array
 // (pg hands back a Buffer, PGlite a plain Uint8Array), dates as 'YYYY-MM-DD' text.
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
-import type { ChangeKind, FieldChange, HealthEvent } from '../src/domain/change'
+import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 
 export type RunStatus = 'running' | 'complete' | 'partial' | 'failed'
 

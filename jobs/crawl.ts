@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { RenderMode, SiteProfile } from '../src/domain/entry'
-import type { Database, RunStatus } from '../db/schema'
-import { createRun, finishRun } from '../db/runs'
-import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings'
-import type { FetchedListingPage, ListingTarget } from '../crawlers/listing-crawl'
-import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render'
-import { ParserHealth } from './parser-health'
-import { storeListingPages, type ListingPageInput } from './store-page'
+import type { RenderMode, SiteProfile } from '../domain/entry.ts'
+import type { Database, RunStatus } from '../db/schema.ts'
+import { createRun, finishRun } from '../db/runs.ts'
+import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings.ts'
+import type { FetchedListingPage, ListingTarget } from '../crawlers/listing-crawl.ts'
+import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
+import { ParserHealth } from './parser-health.ts'
+import { storeListingPages, type ListingPageInput } from './store-page.ts'
 
 export interface JobDeps {
   db: Kysely<Database>

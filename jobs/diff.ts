@@ -5,14 +5,14 @@ import type { Kysely } from 'kysely'
 import {
   findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents,
   type ChangeToInsert, type InsertedEvent, type VersionPair,
-} from '../db/changes'
-import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs'
-import { eventsOfRuns, healthOfRuns } from '../db/report-queries'
-import type { Database } from '../db/schema'
-import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../src/domain/change'
-import { UserError } from '../src/domain/errors'
-import { decideVersion, normalizeVersionFields, type VersionField, type VersionFields } from '../src/domain/versioning'
-import type { JobDeps } from './crawl'
+} from '../db/changes.ts'
+import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs.ts'
+import { eventsOfRuns, healthOfRuns } from '../db/report-queries.ts'
+import type { Database } from '../db/schema.ts'
+import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
+import { UserError } from '../domain/errors.ts'
+import { decideVersion, normalizeVersionFields, type VersionField, type VersionFields } from '../domain/versioning.ts'
+import type { JobDeps } from './crawl.ts'
 
 export interface DiffOptions {
   /** Complete crawls of a listing the entry must be absent from before it is reported removed. */

@@ -1,7 +1,7 @@
-import type { DatabaseTarget } from '../db/connection'
-import { failAbandonedRuns } from '../db/runs'
-import { withRunLock } from '../db/run-lock'
-import type { JobDeps } from './crawl'
+import type { DatabaseTarget } from '../db/connection.ts'
+import { failAbandonedRuns } from '../db/runs.ts'
+import { withRunLock } from '../db/run-lock.ts'
+import type { JobDeps } from './crawl.ts'
 
 /**
  * Runs a job while holding the run lock, after marking runs a killed process left 'running' as

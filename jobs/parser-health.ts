@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
-import { insertHealthEvents, type HealthEventToRecord } from '../db/health-events'
-import { listingBaselines } from '../db/listing-baselines'
-import type { Database } from '../db/schema'
-import type { FetchedListingPage, ListingCrawlOutcome } from '../crawlers/http-crawler'
-import { listingHealthProblem, pageHealthProblem, type HealthProblem, type ListingBaseline } from '../src/domain/health'
+import { insertHealthEvents, type HealthEventToRecord } from '../db/health-events.ts'
+import { listingBaselines } from '../db/listing-baselines.ts'
+import type { Database } from '../db/schema.ts'
+import type { FetchedListingPage, ListingCrawlOutcome } from '../crawlers/http-crawler.ts'
+import { listingHealthProblem, pageHealthProblem, type HealthProblem, type ListingBaseline } from '../domain/health.ts'
 
 /**
  * The parser health check of one crawl run. A page that parsed but does not look like this

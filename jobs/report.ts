@@ -1,9 +1,9 @@
 // Loads what a report shows (events, health, runs) and builds the report model: shared by
 // `eurowatch report` and anything that prints a report after a run.
 import type { Kysely } from 'kysely'
-import { eventsOfRuns, eventsSince, healthOfRuns, healthSince, runsByIds, runsSince, type RunInfo } from '../db/report-queries'
-import type { Database } from '../db/schema'
-import { buildReport, type ChangeReport } from '../src/reports/model'
+import { eventsOfRuns, eventsSince, healthOfRuns, healthSince, runsByIds, runsSince, type RunInfo } from '../db/report-queries.ts'
+import type { Database } from '../db/schema.ts'
+import { buildReport, type ChangeReport } from '../src/reports/model.ts'
 
 export type ReportRequest = { runIds: number[] } | { since: Date; sinceText: string }
 

@@ -1,6 +1,6 @@
-import type { CrawlSettings } from '../crawlers/http-crawler'
-import { crawlJob, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl'
-import { diffPending, type DiffOptions, type DiffSummary } from './diff'
+import type { CrawlSettings } from '../crawlers/http-crawler.ts'
+import { crawlJob, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
+import { diffPending, type DiffOptions, type DiffSummary } from './diff.ts'
 
 export interface RunSummary {
   crawl: CrawlSummary

@@ -1,7 +1,7 @@
 import { createTask, validateDetailed } from 'node-cron'
 import type { Logger } from 'pino'
-import { UserError } from '../src/domain/errors'
-import type { RunSummary } from './run'
+import { UserError } from '../domain/errors.ts'
+import type { RunSummary } from './run.ts'
 
 export interface Schedule {
   cron: string

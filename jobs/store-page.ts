@@ -1,11 +1,11 @@
 // The page-storing step: fetched listing pages, their bodies, entries, versions and sightings,
 // a batch of pages per transaction so a killed run leaves whole pages or nothing.
 import type { Kysely } from 'kysely'
-import { closeVersions, findOpenVersions, openVersions, recordSightings, upsertEntries, versionFieldsOf, type SightingToRecord, type VersionToOpen } from '../db/entries'
-import { recordPageFetches, storePageBodies } from '../db/pages'
-import type { Database } from '../db/schema'
-import type { ParsedEntry, SiteProfile } from '../src/domain/entry'
-import { decideVersion, type VersionFields } from '../src/domain/versioning'
+import { closeVersions, findOpenVersions, openVersions, recordSightings, upsertEntries, versionFieldsOf, type SightingToRecord, type VersionToOpen } from '../db/entries.ts'
+import { recordPageFetches, storePageBodies } from '../db/pages.ts'
+import type { Database } from '../db/schema.ts'
+import type { ParsedEntry, SiteProfile } from '../domain/entry.ts'
+import { decideVersion, type VersionFields } from '../domain/versioning.ts'
 
 export interface StorePageDeps {
   db: Kysely<Database>

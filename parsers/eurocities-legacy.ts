@@ -1,15 +1,15 @@
 // EUROCITIES legacy site (about 2010-2020): issue, document, news, publication and
 // case-study listings share one `.newslist > .newsitem` markup.
 import { load, type CheerioAPI } from 'cheerio'
-import type { ListingPage, ParsedEntry, SiteProfile } from '../src/domain/entry'
-import { LayoutError } from '../src/domain/errors'
+import type { ListingPage, ParsedEntry, SiteProfile } from '../domain/entry.ts'
+import { LayoutError } from '../domain/errors.ts'
 import {
   isTruncatedSummary,
   normalizeOptionalText,
   normalizeText,
   normalizeThemes,
   parseDayMonthYear,
-} from '../src/domain/normalize'
+} from '../domain/normalize.ts'
 
 const ENTRY_SELECTOR = '#content .newslist > .newsitem'
 // The stable key: the slug before it may change, the id does not.

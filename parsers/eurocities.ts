@@ -32,9 +32,9 @@
 // A topic page fetched without JavaScript: the topic's description and <ul class="other-story-list" data-topic="mobility"></ul>.
 import { load, type CheerioAPI } from 'cheerio'
 import { DateTime } from 'luxon'
-import type { ListingPage, ParsedEntry, SiteProfile } from '../src/domain/entry'
-import { LayoutError } from '../src/domain/errors'
-import { isTruncatedSummary, normalizeOptionalText, normalizeText, normalizeThemes } from '../src/domain/normalize'
+import type { ListingPage, ParsedEntry, SiteProfile } from '../domain/entry.ts'
+import { LayoutError } from '../domain/errors.ts'
+import { isTruncatedSummary, normalizeOptionalText, normalizeText, normalizeThemes } from '../domain/normalize.ts'
 
 const LIST_SELECTOR = 'ul.other-story-list'
 const CARD_SELECTOR = `${LIST_SELECTOR} > li`

@@ -1,8 +1,8 @@
-import type { SiteProfile } from '../src/domain/entry'
-import { UserError } from '../src/domain/errors'
-import { eurocities } from './eurocities'
-import { eurocitiesLegacy } from './eurocities-legacy'
-import { createSelectorsProfile, type SelectorsConfig } from './selectors'
+import type { SiteProfile } from '../domain/entry.ts'
+import { UserError } from '../domain/errors.ts'
+import { eurocities } from './eurocities.ts'
+import { eurocitiesLegacy } from './eurocities-legacy.ts'
+import { createSelectorsProfile, type SelectorsConfig } from './selectors.ts'
 
 /** Every profile that needs no configuration, listed by hand. */
 export const profiles: readonly SiteProfile[] = [eurocitiesLegacy, eurocities]

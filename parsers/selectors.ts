@@ -3,9 +3,9 @@
 import { load, type Cheerio, type CheerioAPI } from 'cheerio'
 import { DateTime, IANAZone } from 'luxon'
 import { z } from 'zod'
-import type { ListingPage, ParsedEntry, SiteProfile } from '../src/domain/entry'
-import { LayoutError, UserError } from '../src/domain/errors'
-import { isTruncatedSummary, normalizeOptionalText, normalizeText, normalizeThemes } from '../src/domain/normalize'
+import type { ListingPage, ParsedEntry, SiteProfile } from '../domain/entry.ts'
+import { LayoutError, UserError } from '../domain/errors.ts'
+import { isTruncatedSummary, normalizeOptionalText, normalizeText, normalizeThemes } from '../domain/normalize.ts'
 
 // Any node (user selectors may match text-bearing nodes of any kind), named without importing domhandler.
 type Selection = Cheerio<Parameters<CheerioAPI['contains']>[1]>

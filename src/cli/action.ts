@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ExitCode, type ExitCodeValue } from './exit-codes'
+import { ExitCode, type ExitCodeValue } from './exit-codes.ts'
 
 let pendingExitCode: ExitCodeValue = ExitCode.ok
 

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { Kysely } from 'kysely'
-import { loadConfig, type LoadedConfig } from '../config/load'
-import { readEnvironment, type Environment } from '../config/environment'
-import { createLogger, type Logger } from '../logging'
-import { openDatabase, closeDatabase, type DatabaseTarget } from '../../db/connection'
-import { migrateToLatest } from '../../db/migrate'
-import type { Database } from '../../db/schema'
+import { loadConfig, type LoadedConfig } from '../config/load.ts'
+import { readEnvironment, type Environment } from '../config/environment.ts'
+import { createLogger, type Logger } from '../logging.ts'
+import { openDatabase, closeDatabase, type DatabaseTarget } from '../../db/connection.ts'
+import { migrateToLatest } from '../../db/migrate.ts'
+import type { Database } from '../../db/schema.ts'
 
 interface GlobalOptions {
   config?: string

@@ -1,14 +1,14 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { UserError } from '../domain/errors'
-import { resolveProfile } from '../../parsers/index'
-import { replicaHosts } from '../config/defaults'
-import type { Config } from '../config/schema'
-import { OriginMap } from '../../crawlers/origin-map'
-import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl'
-import { openCliContext, type CliContext } from './context'
-import type { Environment } from '../config/environment'
-import { legacyTimeline, startReplica, type Replica } from '../replica/index'
+import { UserError } from '../../domain/errors.ts'
+import { resolveProfile } from '../../parsers/index.ts'
+import { replicaHosts } from '../config/defaults.ts'
+import type { Config } from '../config/schema.ts'
+import { OriginMap } from '../../crawlers/origin-map.ts'
+import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl.ts'
+import { openCliContext, type CliContext } from './context.ts'
+import type { Environment } from '../config/environment.ts'
+import { legacyTimeline, startReplica, type Replica } from '../../replica/index.ts'
 
 /** The flags every crawling verb takes (crawl, run). */
 export const CrawlFlags = z.object({

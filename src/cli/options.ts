@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { UserError } from '../domain/errors'
+import { UserError } from '../../domain/errors.ts'
 
 /** Validates a verb's flags at the edge; the first problem becomes one line naming the flag. */
 export function parseOptions<Schema extends z.ZodType>(schema: Schema, raw: unknown): z.infer<Schema> {

@@ -1,4 +1,4 @@
-import type { Environment } from '../config/environment'
+import type { Environment } from '../config/environment.ts'
 
 /**
  * A progress line for long crawls, rewritten in place on standard error, only on a terminal

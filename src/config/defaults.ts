@@ -1,4 +1,4 @@
-import type { SourceConfig } from './schema'
+import type { SourceConfig } from './schema.ts'
 
 /** The EUROCITIES legacy listings, as the site stood in 2019 (served today by the bundled replica). */
 export const legacySources: SourceConfig[] = [

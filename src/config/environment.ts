@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { UserError } from '../domain/errors'
+import { UserError } from '../../domain/errors.ts'
 
 const EnvironmentSchema = z.object({
   DATABASE_URL: z

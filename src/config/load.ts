@@ -2,10 +2,10 @@ import { readFileSync, existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { LineCounter, parseDocument, isNode } from 'yaml'
 import type { z } from 'zod'
-import { UserError } from '../domain/errors'
-import { ConfigSchema, type Config } from './schema'
-import { defaultSources } from './defaults'
-import { profileIds } from '../../parsers/index'
+import { UserError } from '../../domain/errors.ts'
+import { ConfigSchema, type Config } from './schema.ts'
+import { defaultSources } from './defaults.ts'
+import { profileIds } from '../../parsers/index.ts'
 
 export interface LoadedConfig {
   config: Config

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { SelectorsProfileSchema } from '../../parsers/selectors'
+import { SelectorsProfileSchema } from '../../parsers/selectors.ts'
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
 

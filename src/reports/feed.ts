@@ -1,8 +1,8 @@
 // The report as a feed (Atom, RSS 2.0, JSON Feed): one item per change, for analysts' feed readers. Pure.
 import { Feed } from 'feed'
-import type { ChangeEvent } from '../domain/change'
-import { dateRange, fieldLabel, formatValue, themeDelta } from './fields'
-import { describeScope, type ChangeReport } from './model'
+import type { ChangeEvent } from '../../domain/change.ts'
+import { dateRange, fieldLabel, formatValue, themeDelta } from './fields.ts'
+import { describeScope, type ChangeReport } from './model.ts'
 
 export type FeedFormat = 'atom' | 'rss' | 'jsonfeed'
 

@@ -1,6 +1,6 @@
 // How field names and values read in a report; shared by every renderer. Pure.
-import type { EntrySnapshot, FieldChange } from '../domain/change'
-import type { VersionField } from '../domain/versioning'
+import type { EntrySnapshot, FieldChange } from '../../domain/change.ts'
+import type { VersionField } from '../../domain/versioning.ts'
 
 const LABELS: Record<VersionField, string> = {
   url: 'link',

@@ -1,11 +1,11 @@
 // An entry's history as text and JSON: every version, when it was first and last seen, and
 // what changed from the version before. Pure.
-import type { EntryHistory, HistoryVersion, Seen } from '../../db/entry-history'
-import type { FieldChange } from '../domain/change'
-import { dateRange, fieldLabel, formatTime, textOf } from './fields'
-import { changeText, clean, painter } from './text'
-import { compareVersions } from './version-diff'
-import { wordDiff, type WordSegment } from './word-diff'
+import type { EntryHistory, HistoryVersion, Seen } from '../../db/entry-history.ts'
+import type { FieldChange } from '../../domain/change.ts'
+import { dateRange, fieldLabel, formatTime, textOf } from './fields.ts'
+import { changeText, clean, painter } from './text.ts'
+import { compareVersions } from './version-diff.ts'
+import { wordDiff, type WordSegment } from './word-diff.ts'
 
 export function renderHistoryText(history: EntryHistory, options: { color: boolean }): string {
   const paint = painter(options.color)

@@ -1,8 +1,8 @@
-import { renderFeed } from './feed'
-import { renderJson } from './json'
-import { renderMarkdown } from './markdown'
-import type { ChangeReport } from './model'
-import { renderText } from './text'
+import { renderFeed } from './feed.ts'
+import { renderJson } from './json.ts'
+import { renderMarkdown } from './markdown.ts'
+import type { ChangeReport } from './model.ts'
+import { renderText } from './text.ts'
 
 /** Every format a report can be printed in (documented in the README). */
 export const REPORT_FORMATS = ['text', 'markdown', 'json', 'atom', 'rss', 'jsonfeed'] as const

@@ -1,10 +1,10 @@
 // Terminal text: plain by default, ANSI-coloured when asked. Pure: the caller decides colour
 // (TTY and NO_COLOR), so styleText must not check process.stdout itself (validateStream: false).
 import { styleText } from 'node:util'
-import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../domain/change'
-import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields'
-import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from './model'
-import { wordDiff } from './word-diff'
+import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields.ts'
+import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from './model.ts'
+import { wordDiff } from './word-diff.ts'
 
 export interface TextOptions {
   color: boolean

@@ -1,7 +1,7 @@
 // The differences between two stored versions of an entry, as FieldChanges. Pure; the
 // versions are normalized already (the page-storing job stores them so).
-import type { FieldChange } from '../domain/change'
-import type { VersionField, VersionFields } from '../domain/versioning'
+import type { FieldChange } from '../../domain/change.ts'
+import type { VersionField, VersionFields } from '../../domain/versioning.ts'
 
 const SCALAR_FIELDS = ['url', 'title', 'type', 'date', 'endDate', 'documentType', 'summary', 'summaryTruncated'] as const satisfies readonly VersionField[]
 

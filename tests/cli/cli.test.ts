@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { closeDatabase, openDatabase } from '../../db/connection'
-import { startReplica } from '../../src/replica/index'
-import { readShared } from '../support/shared'
+import { closeDatabase, openDatabase } from '../../db/connection.ts'
+import { startReplica } from '../../replica/index.ts'
+import { readFixture } from '../support/fixtures.ts'
 
 const BIN = resolve(import.meta.dirname, '../../bin/eurowatch.js')
 const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
@@ -66,7 +66,7 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
   })
 
   it('parses a saved page to the reference entries', async () => {
-    writeFileSync(join(dir, 'page.html'), readShared('fixtures/legacy/social-innovation-issue.html'))
+    writeFileSync(join(dir, 'page.html'), readFixture('legacy/social-innovation-issue.html'))
     const result = await eurowatch(['parse', '--profile', 'eurocities-legacy', '--url', 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue', 'page.html'])
     expect(result.code).toBe(0)
     const page = JSON.parse(result.stdout) as { entries: { key: string }[]; nextPage: string }

@@ -3,12 +3,12 @@
 // a topic's first page and must keep their theme.
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { crawlJob, type CrawlSource } from '../../jobs/crawl'
-import { eurocities } from '../../parsers/eurocities'
-import { TOPICS } from '../../src/replica/current/model'
-import { currentTimeline, startReplica, type Replica } from '../../src/replica/index'
-import { backends, useTestDatabase } from '../support/databases'
-import { browserSettings, isRunning, requireChromiumForTests, topicsByKey, watchChromium } from './browser-support'
+import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
+import { eurocities } from '../../parsers/eurocities.ts'
+import { TOPICS } from '../../replica/current/model.ts'
+import { currentTimeline, startReplica, type Replica } from '../../replica/index.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
+import { browserSettings, isRunning, requireChromiumForTests, topicsByKey, watchChromium } from './browser-support.ts'
 
 const silent = pino({ level: 'silent' })
 let replica: Replica

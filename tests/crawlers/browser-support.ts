@@ -1,13 +1,13 @@
 // Shared by the browser crawler's tests: the Chromium they need, settings, an oracle for the
 // replica's topic pages, and a watch on the Chromium processes a crawl starts.
 import { accessSync, constants, readFileSync } from 'node:fs'
-import type { BrowserCrawlSettings } from '../../crawlers/browser-crawler'
-import { OriginMap } from '../../crawlers/origin-map'
-import { chromiumProcesses } from '../../crawlers/process-tree'
-import { listingOrder, topicListing } from '../../src/replica/current/listings'
-import { postUrl, todayAt } from '../../src/replica/current/model'
-import { postsAt } from '../../src/replica/current/timeline'
-import type { Replica } from '../../src/replica/index'
+import type { BrowserCrawlSettings } from '../../crawlers/browser-crawler.ts'
+import { OriginMap } from '../../crawlers/origin-map.ts'
+import { chromiumProcesses } from '../../crawlers/process-tree.ts'
+import { listingOrder, topicListing } from '../../replica/current/listings.ts'
+import { postUrl, todayAt } from '../../replica/current/model.ts'
+import { postsAt } from '../../replica/current/timeline.ts'
+import type { Replica } from '../../replica/index.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const CURRENT_HOSTS = ['eurocities.eu', 'www.eurocities.eu']

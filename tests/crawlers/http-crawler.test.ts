@@ -2,11 +2,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pino } from 'pino'
-import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../../crawlers/http-crawler'
-import { OriginMap } from '../../crawlers/origin-map'
-import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
-import { startReplica, type Replica } from '../../src/replica/index'
-import { readSharedJson } from '../support/shared'
+import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../../crawlers/http-crawler.ts'
+import { OriginMap } from '../../crawlers/origin-map.ts'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
+import { startReplica, type Replica } from '../../replica/index.ts'
+import { readFixtureJson } from '../support/fixtures.ts'
 
 const LEGACY = 'http://www.eurocities.eu'
 const SOCIAL = `${LEGACY}/eurocities/issues/social-innovation-issue`
@@ -63,7 +63,7 @@ describe('crawlListings over the replica', () => {
       `${SOCIAL}&newsstart=21&newscount=10&contentURL=social-innovation-issue`,
     ])
     expect(pages[1]?.fetchedUrl).toBe(`${replica.origin}/eurocities/issues/social-innovation-issue&newsstart=11&newscount=10&contentURL=social-innovation-issue`)
-    const expected = readSharedJson<{ entries: { key: string; url: string }[] }>('fixtures/legacy/social-innovation-issue.expected.json')
+    const expected = readFixtureJson<{ entries: { key: string; url: string }[] }>('legacy/social-innovation-issue.expected.json')
     const entries = entriesOf(pages)
     expect(entries.slice(0, 10).map((entry) => entry.url)).toEqual(expected.entries.map((entry) => entry.url))
     expect(outcomes[0]?.entries).toBe(entries.length)

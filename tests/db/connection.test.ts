@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
-import { closeDatabase, maskUrl, openDatabase } from '../../db/connection'
-import { migrateToLatest } from '../../db/migrate'
-import { UserError } from '../../src/domain/errors'
+import { closeDatabase, maskUrl, openDatabase } from '../../db/connection.ts'
+import { migrateToLatest } from '../../db/migrate.ts'
+import { UserError } from '../../domain/errors.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'eurowatch-connection-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))

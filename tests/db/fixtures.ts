@@ -1,9 +1,9 @@
 // Small builders shared by the database tests.
 import type { Kysely } from 'kysely'
-import { upsertListing } from '../../db/listings'
-import { createRun } from '../../db/runs'
-import type { Database } from '../../db/schema'
-import type { ParsedEntry } from '../../src/domain/entry'
+import { upsertListing } from '../../db/listings.ts'
+import { createRun } from '../../db/runs.ts'
+import type { Database } from '../../db/schema.ts'
+import type { ParsedEntry } from '../../domain/entry.ts'
 
 export const T0 = new Date('2026-11-26T12:00:00.000Z')
 

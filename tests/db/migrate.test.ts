@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { migrateToLatest } from '../../db/migrate'
-import { backends, useTestDatabase } from '../support/databases'
+import { migrateToLatest } from '../../db/migrate.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
 
 describe.each(backends)('migrations on %s', (backend) => {
   const db = useTestDatabase(backend)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { readPageBody, sha256Hex, storePageBody } from '../../db/pages'
-import { backends, useTestDatabase } from '../support/databases'
+import { readPageBody, sha256Hex, storePageBody } from '../../db/pages.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
 
 describe.each(backends)('page bodies on %s', (backend) => {
   const db = useTestDatabase(backend)

@@ -1,12 +1,12 @@
 // Both backends must hand back the same JS types for the same row.
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { openVersions, upsertEntries } from '../../db/entries'
-import { finishListingCrawl, startListingCrawl } from '../../db/listings'
-import { recordPageFetch, storePageBody } from '../../db/pages'
-import { finishRun } from '../../db/runs'
-import { backends, useTestDatabase } from '../support/databases'
-import { parsedEntry, seedRunAndListing, T0 } from './fixtures'
+import { openVersions, upsertEntries } from '../../db/entries.ts'
+import { finishListingCrawl, startListingCrawl } from '../../db/listings.ts'
+import { recordPageFetch, storePageBody } from '../../db/pages.ts'
+import { finishRun } from '../../db/runs.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
+import { parsedEntry, seedRunAndListing, T0 } from './fixtures.ts'
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null'

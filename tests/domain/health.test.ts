@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { listingHealthProblem, pageHealthProblem, type ListingBaseline } from '../../src/domain/health'
-import { parsedEntry } from '../db/fixtures'
+import { listingHealthProblem, pageHealthProblem, type ListingBaseline } from '../../domain/health.ts'
+import { parsedEntry } from '../db/fixtures.ts'
 
 const baseline: ListingBaseline = { entriesPerPage: 10, entries: 27, presence: { title: 1, date: 1, type: 0.9, summary: 0.4 } }
 const page = (n: number, overrides = {}) => Array.from({ length: n }, (_, i) => parsedEntry(i + 1, overrides))

@@ -5,7 +5,7 @@ import {
   normalizeText,
   normalizeThemes,
   parseDayMonthYear,
-} from '../../src/domain/normalize'
+} from '../../domain/normalize.ts'
 
 describe('normalizeText', () => {
   it('collapses whitespace runs, no-break spaces included, and trims', () => {

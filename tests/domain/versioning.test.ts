@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideVersion, versionFingerprint, type VersionFields } from '../../src/domain/versioning'
+import { decideVersion, versionFingerprint, type VersionFields } from '../../domain/versioning.ts'
 
 const stored: VersionFields = {
   url: 'http://www.eurocities.eu/eurocities/documents/Top-city-actions-WSPO-BH2KQ7',

@@ -1,11 +1,11 @@
 // The crawl job end to end: the replica over HTTP, the real crawler, both database backends.
 import { describe, expect, it } from 'vitest'
-import { OriginMap } from '../../crawlers/origin-map'
-import { crawlJob, type CrawlSource } from '../../jobs/crawl'
-import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
-import { legacyHosts, legacySources } from '../../src/config/defaults'
-import { backends, useTestDatabase } from '../support/databases'
-import { replicaCrawlSettings, silentLog as silent, useReplica } from '../support/replica'
+import { OriginMap } from '../../crawlers/origin-map.ts'
+import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
+import { legacyHosts, legacySources } from '../../src/config/defaults.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
+import { replicaCrawlSettings, silentLog as silent, useReplica } from '../support/replica.ts'
 
 const sources: CrawlSource[] = legacySources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))
 

@@ -1,13 +1,13 @@
 // The diff job end to end: the replica over HTTP, the real crawl job, the legacy timeline step by step.
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import { crawlJob, type CrawlSource } from '../../jobs/crawl'
-import { diffPending, diffRun, type DiffSummary } from '../../jobs/diff'
-import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
-import { legacySources } from '../../src/config/defaults'
-import { legacyTimeline, type Fault } from '../../src/replica/index'
-import { backends, useTestDatabase } from '../support/databases'
-import { replicaCrawlSettings, useReplica } from '../support/replica'
+import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
+import { diffPending, diffRun, type DiffSummary } from '../../jobs/diff.ts'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
+import { legacySources } from '../../src/config/defaults.ts'
+import { legacyTimeline, type Fault } from '../../replica/index.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
+import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
 
 const silent = pino({ level: 'silent' })
 const sources: CrawlSource[] = legacySources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))

@@ -1,13 +1,13 @@
 // The parser health check end to end: the replica over HTTP, the real crawl and diff jobs.
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import { crawlJob, type CrawlSource } from '../../jobs/crawl'
-import { diffRun } from '../../jobs/diff'
-import { healthOfRuns } from '../../db/report-queries'
-import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
-import type { SiteProfile } from '../../src/domain/entry'
-import { backends, useTestDatabase } from '../support/databases'
-import { replicaCrawlSettings, useReplica } from '../support/replica'
+import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
+import { diffRun } from '../../jobs/diff.ts'
+import { healthOfRuns } from '../../db/report-queries.ts'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
+import type { SiteProfile } from '../../domain/entry.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
+import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
 
 const SOCIAL = 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue'
 const silent = pino({ level: 'silent' })

@@ -1,8 +1,8 @@
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import type { RunSummary } from '../../jobs/run'
-import { scheduleRuns } from '../../jobs/schedule'
-import { UserError } from '../../src/domain/errors'
+import type { RunSummary } from '../../jobs/run.ts'
+import { scheduleRuns } from '../../jobs/schedule.ts'
+import { UserError } from '../../domain/errors.ts'
 
 const silent = pino({ level: 'silent' })
 const summary = (runId: number) => ({ crawl: { runId }, diffs: [], changes: 0 }) as unknown as RunSummary

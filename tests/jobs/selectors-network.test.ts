@@ -1,12 +1,12 @@
 // A third, made-up network configured with selectors only: crawled over HTTP from the replica and diffed.
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import { crawlJob, type CrawlSource } from '../../jobs/crawl'
-import { diffRun } from '../../jobs/diff'
-import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors'
-import { NETWORK_HOST, networkTimeline, urbanNetSelectors } from '../../src/replica/index'
-import { backends, useTestDatabase } from '../support/databases'
-import { replicaCrawlSettings, useReplica } from '../support/replica'
+import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
+import { diffRun } from '../../jobs/diff.ts'
+import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors.ts'
+import { NETWORK_HOST, networkTimeline, urbanNetSelectors } from '../../replica/index.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
+import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
 
 const silent = pino({ level: 'silent' })
 const profile = createSelectorsProfile(parseSelectorsConfig(urbanNetSelectors))

@@ -1,9 +1,9 @@
 // Every profile over its fixture: the invariants the crawl and the diff rely on, whatever the site.
 import { readFileSync } from 'node:fs'
 import { describe, it, expect } from 'vitest'
-import { profileIds, resolveProfile } from '../../parsers/index'
-import { parseSelectorsConfig, type SelectorsConfig } from '../../parsers/selectors'
-import { readShared } from '../support/shared'
+import { profileIds, resolveProfile } from '../../parsers/index.ts'
+import { parseSelectorsConfig, type SelectorsConfig } from '../../parsers/selectors.ts'
+import { readFixture } from '../support/fixtures.ts'
 
 const local = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8')
 
@@ -17,7 +17,7 @@ interface Case {
 const cases: Case[] = [
   {
     profile: 'eurocities-legacy',
-    html: readShared('fixtures/legacy/social-innovation-issue.html'),
+    html: readFixture('legacy/social-innovation-issue.html'),
     pageUrl: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue',
   },
   { profile: 'eurocities', html: local('eurocities/latest-2026.html'), pageUrl: 'https://eurocities.eu/latest/' },

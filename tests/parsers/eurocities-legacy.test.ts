@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest'
-import { eurocitiesLegacy } from '../../parsers/eurocities-legacy'
-import type { ParsedEntry } from '../../src/domain/entry'
-import { LayoutError } from '../../src/domain/errors'
-import { readShared, readSharedJson } from '../support/shared'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
+import type { ParsedEntry } from '../../domain/entry.ts'
+import { LayoutError } from '../../domain/errors.ts'
+import { readFixture, readFixtureJson } from '../support/fixtures.ts'
 
 const REF_URL = 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue'
 const parse = (html: string) => eurocitiesLegacy.parseListing(html, REF_URL)
@@ -16,8 +16,8 @@ interface ExpectedPage {
 }
 
 describe('eurocities-legacy reference page', () => {
-  const expected = readSharedJson<ExpectedPage>('fixtures/legacy/social-innovation-issue.expected.json')
-  const page = eurocitiesLegacy.parseListing(readShared('fixtures/legacy/social-innovation-issue.html'), expected.page)
+  const expected = readFixtureJson<ExpectedPage>('legacy/social-innovation-issue.expected.json')
+  const page = eurocitiesLegacy.parseListing(readFixture('legacy/social-innovation-issue.html'), expected.page)
 
   it('finds exactly the ten listed entries, not the related-events box', () => {
     expect(expected.page).toBe(REF_URL)

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, it, expect } from 'vitest'
-import { eurocities } from '../../parsers/eurocities'
-import type { ParsedEntry } from '../../src/domain/entry'
-import { LayoutError } from '../../src/domain/errors'
+import { eurocities } from '../../parsers/eurocities.ts'
+import type { ParsedEntry } from '../../domain/entry.ts'
+import { LayoutError } from '../../domain/errors.ts'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/eurocities/${name}`, import.meta.url), 'utf8')
 const LATEST = 'https://eurocities.eu/latest/'

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, it, expect } from 'vitest'
-import { resolveProfile, profileIds } from '../../parsers/index'
-import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors'
-import { LayoutError, UserError } from '../../src/domain/errors'
+import { resolveProfile, profileIds } from '../../parsers/index.ts'
+import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors.ts'
+import { LayoutError, UserError } from '../../domain/errors.ts'
 
 const PAGE = 'https://www.urban-net.example/news/'
 const thirdNetwork = readFileSync(new URL('../fixtures/selectors/third-network.html', import.meta.url), 'utf8')

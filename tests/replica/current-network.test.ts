@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors'
-import type { ParsedEntry } from '../../src/domain/entry'
-import { LayoutError } from '../../src/domain/errors'
-import { networkListingPaths, networkTimeline, urbanNetSelectors, type Replica } from '../../src/replica/index'
-import { getText, replica } from './support'
+import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors.ts'
+import type { ParsedEntry } from '../../domain/entry.ts'
+import { LayoutError } from '../../domain/errors.ts'
+import { networkListingPaths, networkTimeline, urbanNetSelectors, type Replica } from '../../replica/index.ts'
+import { getText, replica } from './support.ts'
 
 const profile = createSelectorsProfile(parseSelectorsConfig(urbanNetSelectors))
 const keysOf = (kind: string, step: number) => (networkTimeline[step]?.changes ?? []).filter((c) => c.kind === kind).map((c) => c.key)

@@ -1,9 +1,9 @@
 // Helpers for the current-site replica tests: the real parser over real HTTP.
 import { expect } from 'vitest'
-import { eurocities } from '../../parsers/eurocities'
-import type { ParsedEntry } from '../../src/domain/entry'
-import type { Replica } from '../../src/replica/index'
-import { getText } from './support'
+import { eurocities } from '../../parsers/eurocities.ts'
+import type { ParsedEntry } from '../../domain/entry.ts'
+import type { Replica } from '../../replica/index.ts'
+import { getText } from './support.ts'
 
 export const CANONICAL = 'https://eurocities.eu'
 

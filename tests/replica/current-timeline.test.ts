@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { eurocities } from '../../parsers/eurocities'
-import { currentTimeline, topicFragmentPath } from '../../src/replica/index'
-import { getText, replica } from './support'
-import { CANONICAL, crawlListing, parsePage } from './current-support'
+import { eurocities } from '../../parsers/eurocities.ts'
+import { currentTimeline, topicFragmentPath } from '../../replica/index.ts'
+import { getText, replica } from './support.ts'
+import { CANONICAL, crawlListing, parsePage } from './current-support.ts'
 
 const keysOf = (kind: string, step: number) => (currentTimeline[step]?.changes ?? []).filter((c) => c.kind === kind).map((c) => c.key)
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { eurocities } from '../../parsers/eurocities'
-import { LayoutError } from '../../src/domain/errors'
-import { currentListingPaths, FILL_DELAY_MS, TOPIC_SCRIPT_PATH, topicFragmentPath } from '../../src/replica/index'
-import { getText, replica } from './support'
-import { CANONICAL, crawlListing, parsePage } from './current-support'
+import { eurocities } from '../../parsers/eurocities.ts'
+import { LayoutError } from '../../domain/errors.ts'
+import { currentListingPaths, FILL_DELAY_MS, TOPIC_SCRIPT_PATH, topicFragmentPath } from '../../replica/index.ts'
+import { getText, replica } from './support.ts'
+import { CANONICAL, crawlListing, parsePage } from './current-support.ts'
 
 const CATEGORIES = ['news', 'opinion', 'publications', 'policy-papers', 'events'].map((c) => `/latest_categories/${c}/`)
 const TOPICS = ['mobility', 'climate', 'culture', 'social-affairs', 'digital']

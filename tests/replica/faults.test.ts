@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { getText, replica } from './support'
+import { getText, replica } from './support.ts'
 
 const SOCIAL = '/eurocities/issues/social-innovation-issue'
 const DETAIL = '/eurocities/allcontent/Rennes-hotel-of-projects-WSPO-BGYT6F'

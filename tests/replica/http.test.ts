@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { getText, replica } from './support'
+import { getText, replica } from './support.ts'
 
 const SOCIAL = '/eurocities/issues/social-innovation-issue'
 const PAGE_2 = `${SOCIAL}&newsstart=11&newscount=10&contentURL=social-innovation-issue`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { legacyListingPaths } from '../../src/replica/index'
-import { crawlPaths, entryIds, getText, replica } from './support'
+import { legacyListingPaths } from '../../replica/index.ts'
+import { crawlPaths, entryIds, getText, replica } from './support.ts'
 
 const PAGES: Record<string, number> = {
   '/eurocities/issues/social-innovation-issue': 3,

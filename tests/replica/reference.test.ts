@@ -1,18 +1,18 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { renderListingPage } from '../../src/replica/legacy/render'
-import { LEGACY_LISTINGS, SOCIAL_INNOVATION } from '../../src/replica/legacy/listings'
-import { listingEntries } from '../../src/replica/legacy/dataset'
-import { entriesAt } from '../../src/replica/legacy/timeline'
-import { readShared, readSharedJson } from '../support/shared'
-import { entryIds, replica } from './support'
+import { renderListingPage } from '../../replica/legacy/render.ts'
+import { LEGACY_LISTINGS, SOCIAL_INNOVATION } from '../../replica/legacy/listings.ts'
+import { listingEntries } from '../../replica/legacy/dataset.ts'
+import { entriesAt } from '../../replica/legacy/timeline.ts'
+import { readFixture, readFixtureJson } from '../support/fixtures.ts'
+import { entryIds, replica } from './support.ts'
 
-const shared = Buffer.from(readShared('fixtures/legacy/social-innovation-issue.html'))
-const expected = readSharedJson<{ entries: { key: string }[] }>('fixtures/legacy/social-innovation-issue.expected.json')
+const shared = Buffer.from(readFixture('legacy/social-innovation-issue.html'))
+const expected = readFixtureJson<{ entries: { key: string }[] }>('legacy/social-innovation-issue.expected.json')
 
 describe('reference page', () => {
   it('bundles an exact copy of the shared fixture', () => {
-    const copy = readFileSync(new URL('../../src/replica/legacy/social-innovation-issue.html', import.meta.url))
+    const copy = readFileSync(new URL('../../replica/legacy/social-innovation-issue.html', import.meta.url))
     expect(copy.equals(shared)).toBe(true)
   })
 

@@ -1,6 +1,6 @@
 // Helpers for the replica tests: every test talks to a real server over loopback.
 import { afterEach } from 'vitest'
-import { startReplica, type Replica, type ReplicaOptions } from '../../src/replica/index'
+import { startReplica, type Replica, type ReplicaOptions } from '../../replica/index.ts'
 
 const open: Replica[] = []
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { legacyTimeline } from '../../src/replica/index'
-import { entryIds, getText, itemOf, replica } from './support'
+import { legacyTimeline } from '../../replica/index.ts'
+import { entryIds, getText, itemOf, replica } from './support.ts'
 
 const SOCIAL = '/eurocities/issues/social-innovation-issue'
 const SOCIAL_2 = `${SOCIAL}&newsstart=11&newscount=10&contentURL=social-innovation-issue`

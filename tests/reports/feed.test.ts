@@ -1,8 +1,8 @@
 import { load } from 'cheerio'
 import { describe, expect, it } from 'vitest'
-import { renderFeed } from '../../src/reports/feed'
-import { buildReport } from '../../src/reports/model'
-import { AT, event, run2, sampleReport, snapshot } from './events'
+import { renderFeed } from '../../src/reports/feed.ts'
+import { buildReport } from '../../src/reports/model.ts'
+import { AT, event, run2, sampleReport, snapshot } from './events.ts'
 
 describe('renderFeed', () => {
   it('gives one Atom entry per change, with a stable id, the link and the field changes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { renderJson, toReportJson } from '../../src/reports/json'
-import { healthEvent, sampleReport } from './events'
+import { renderJson, toReportJson } from '../../src/reports/json.ts'
+import { healthEvent, sampleReport } from './events.ts'
 
 /** The type of every value, recursively, as a consumer sees it: pins keys and types, not values. */
 function shapeOf(value: unknown): unknown {

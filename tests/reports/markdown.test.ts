@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { escapeMarkdown, escapeUrl, link, renderMarkdown } from '../../src/reports/markdown'
-import { buildReport } from '../../src/reports/model'
-import { AT, event, healthEvent, run2, sampleReport, snapshot } from './events'
+import { escapeMarkdown, escapeUrl, link, renderMarkdown } from '../../src/reports/markdown.ts'
+import { buildReport } from '../../src/reports/model.ts'
+import { AT, event, healthEvent, run2, sampleReport, snapshot } from './events.ts'
 
 function render(...events: Parameters<typeof buildReport>[0]): string {
   return renderMarkdown(buildReport(events, [], [run2], { runIds: [2] }, AT))

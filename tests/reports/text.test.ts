@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { buildReport } from '../../src/reports/model'
-import { renderText } from '../../src/reports/text'
-import { AT, event, healthEvent, run2, sampleReport, snapshot } from './events'
+import { buildReport } from '../../src/reports/model.ts'
+import { renderText } from '../../src/reports/text.ts'
+import { AT, event, healthEvent, run2, sampleReport, snapshot } from './events.ts'
 
 const ESC = '\u001b'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { VersionFields } from '../../src/domain/versioning'
-import { compareVersions } from '../../src/reports/version-diff'
+import type { VersionFields } from '../../domain/versioning.ts'
+import { compareVersions } from '../../src/reports/version-diff.ts'
 
 const base: VersionFields = {
   url: 'http://www.eurocities.eu/eurocities/documents/Entry-1-WSPO-000001',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { wordDiff } from '../../src/reports/word-diff'
+import { wordDiff } from '../../src/reports/word-diff.ts'
 
 describe('wordDiff', () => {
   it('marks replaced and inserted words', () => {

@@ -4,9 +4,9 @@ import { PGlite } from '@electric-sql/pglite'
 import type { Kysely } from 'kysely'
 import pg from 'pg'
 import { afterEach, beforeEach } from 'vitest'
-import { closeDatabase, openDatabase, wrapPglite } from '../../db/connection'
-import { migrateToLatest } from '../../db/migrate'
-import type { Database } from '../../db/schema'
+import { closeDatabase, openDatabase, wrapPglite } from '../../db/connection.ts'
+import { migrateToLatest } from '../../db/migrate.ts'
+import type { Database } from '../../db/schema.ts'
 
 export type BackendName = 'pglite' | 'postgres'
 

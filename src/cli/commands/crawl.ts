@@ -1,12 +1,12 @@
 import { Command } from 'commander'
 import { z } from 'zod'
-import { runExclusively } from '../../../jobs/exclusive'
-import { crawlJob, type CrawlSummary } from '../../../jobs/crawl'
-import { action } from '../action'
-import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup'
-import { ExitCode, type ExitCodeValue } from '../exit-codes'
-import { parseOptions } from '../options'
-import { terminalProgress } from '../progress'
+import { runExclusively } from '../../../jobs/exclusive.ts'
+import { crawlJob, type CrawlSummary } from '../../../jobs/crawl.ts'
+import { action } from '../action.ts'
+import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup.ts'
+import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
+import { parseOptions } from '../options.ts'
+import { terminalProgress } from '../progress.ts'
 
 const Options = CrawlFlags.extend({ json: z.boolean().default(false) })
 

@@ -1,11 +1,11 @@
 import { Command } from 'commander'
 import { z } from 'zod'
-import { latestFinishedRun } from '../../../db/diff-runs'
-import { diffPending, diffRun, type DiffSummary } from '../../../jobs/diff'
-import { UserError } from '../../domain/errors'
-import { action } from '../action'
-import { openCliContext } from '../context'
-import { parseOptions } from '../options'
+import { latestFinishedRun } from '../../../db/diff-runs.ts'
+import { diffPending, diffRun, type DiffSummary } from '../../../jobs/diff.ts'
+import { UserError } from '../../../domain/errors.ts'
+import { action } from '../action.ts'
+import { openCliContext } from '../context.ts'
+import { parseOptions } from '../options.ts'
 
 const Options = z.object({
   run: z.coerce.number().int().positive().optional(),

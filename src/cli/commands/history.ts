@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander'
 import { z } from 'zod'
-import { entryHistory } from '../../../db/entry-history'
-import { UserError } from '../../domain/errors'
-import { renderHistoryJson, renderHistoryText } from '../../reports/history'
-import { action } from '../action'
-import { useColor } from '../color'
-import { openCliContext } from '../context'
-import { parseOptions } from '../options'
+import { entryHistory } from '../../../db/entry-history.ts'
+import { UserError } from '../../../domain/errors.ts'
+import { renderHistoryJson, renderHistoryText } from '../../reports/history.ts'
+import { action } from '../action.ts'
+import { useColor } from '../color.ts'
+import { openCliContext } from '../context.ts'
+import { parseOptions } from '../options.ts'
 
 const Options = z.object({
   format: z.enum(['text', 'json']).default('text'),

@@ -1,6 +1,6 @@
 import { Command } from 'commander'
-import { action } from '../action'
-import { openCliContext } from '../context'
+import { action } from '../action.ts'
+import { openCliContext } from '../context.ts'
 
 export const migrateCommand = new Command('migrate')
   .description('create or upgrade the database schema (every storing verb also does this first)')

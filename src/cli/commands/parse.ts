@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises'
 import { text } from 'node:stream/consumers'
 import { Command } from 'commander'
 import { z } from 'zod'
-import type { SiteProfile } from '../../domain/entry'
-import { UserError } from '../../domain/errors'
-import { profileIds, resolveProfile, SELECTORS_PROFILE_ID } from '../../../parsers/index'
-import { action } from '../action'
-import { loadCliConfig } from '../context'
-import { parseOptions } from '../options'
+import type { SiteProfile } from '../../../domain/entry.ts'
+import { UserError } from '../../../domain/errors.ts'
+import { profileIds, resolveProfile, SELECTORS_PROFILE_ID } from '../../../parsers/index.ts'
+import { action } from '../action.ts'
+import { loadCliConfig } from '../context.ts'
+import { parseOptions } from '../options.ts'
 
 const Options = z
   .object({

@@ -1,8 +1,8 @@
 import { Command } from 'commander'
 import { z } from 'zod'
-import { startReplica, legacyTimeline } from '../../replica/index'
-import { action } from '../action'
-import { parseOptions } from '../options'
+import { startReplica, legacyTimeline } from '../../../replica/index.ts'
+import { action } from '../action.ts'
+import { parseOptions } from '../options.ts'
 
 const Options = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),

@@ -1,11 +1,11 @@
 import { Command } from 'commander'
 import { z } from 'zod'
-import { runExclusively } from '../../../jobs/exclusive'
-import { runPipeline, type RunSummary } from '../../../jobs/run'
-import { scheduleRuns } from '../../../jobs/schedule'
-import { action } from '../action'
-import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup'
-import { parseOptions } from '../options'
+import { runExclusively } from '../../../jobs/exclusive.ts'
+import { runPipeline, type RunSummary } from '../../../jobs/run.ts'
+import { scheduleRuns } from '../../../jobs/schedule.ts'
+import { action } from '../action.ts'
+import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup.ts'
+import { parseOptions } from '../options.ts'
 
 const Options = CrawlFlags.extend({
   cron: z.string().min(1),

@@ -1,6 +1,6 @@
 import { Command } from 'commander'
-import { action } from '../action'
-import { loadCliConfig } from '../context'
+import { action } from '../action.ts'
+import { loadCliConfig } from '../context.ts'
 
 export const sourcesCommand = new Command('sources')
   .description('list the configured listings (name, profile, URL)')

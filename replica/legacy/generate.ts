@@ -1,5 +1,5 @@
 // Deterministic generated entries: a seeded PRNG, so every run serves the same bytes.
-import { addDays, escapeHtml, THEMES, type LegacyEntry, type Section } from './model'
+import { addDays, escapeHtml, THEMES, type LegacyEntry, type Section } from './model.ts'
 
 /** mulberry32: tiny, fast, good enough for fake content, and the same on every machine. */
 export function seededRandom(seed: number): () => number {

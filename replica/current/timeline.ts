@@ -1,9 +1,9 @@
 // The current site's timeline: the same five cumulative steps as the legacy site, keyed by
 // canonical post URL. See ../README.md for what each step changes.
-import type { ChangeKind, PageDropOff, TimelineStep } from '../types'
-import { BASE_POSTS, PUBLISHED_AT_STEP1 } from './dataset'
-import { postUrl, todayAt, type CurrentPost } from './model'
-import { CURRENT_LISTINGS, listingOrder, PAGE_SIZE } from './listings'
+import type { ChangeKind, PageDropOff, TimelineStep } from '../types.ts'
+import { BASE_POSTS, PUBLISHED_AT_STEP1 } from './dataset.ts'
+import { postUrl, todayAt, type CurrentPost } from './model.ts'
+import { CURRENT_LISTINGS, listingOrder, PAGE_SIZE } from './listings.ts'
 
 type State = Map<string, CurrentPost>
 

@@ -1,9 +1,9 @@
 // The big `allcontent&sector=archive` listing: entry i is computed from i alone, so a
 // 1,000-page listing costs nothing until a page is asked for.
-import type { LegacyEntry } from './model'
-import { addDays } from './model'
-import { generatedEntry, generatedId, generatedIndex, seededRandom } from './generate'
-import { ARCHIVE, PAGE_SIZE } from './listings'
+import type { LegacyEntry } from './model.ts'
+import { addDays } from './model.ts'
+import { generatedEntry, generatedId, generatedIndex, seededRandom } from './generate.ts'
+import { ARCHIVE, PAGE_SIZE } from './listings.ts'
 
 const PREFIX = 'Z'
 const NEWEST = '2019-06-30'

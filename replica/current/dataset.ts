@@ -1,7 +1,7 @@
 // The current site at step 0: a few hand-written posts (the ones the timeline changes, so its
 // edits read clearly), upcoming events, and seeded filler. Same bytes on every machine.
-import { seededRandom } from '../legacy/generate'
-import { addDays, escapeHtml, slugify, TOPICS, type Category, type CurrentPost } from './model'
+import { seededRandom } from '../legacy/generate.ts'
+import { addDays, escapeHtml, slugify, TOPICS, type Category, type CurrentPost } from './model.ts'
 
 function post(id: number, title: string, fields: Partial<CurrentPost> & Pick<CurrentPost, 'categories' | 'date'>): CurrentPost {
   return { id, slug: slugify(title), titleHtml: escapeHtml(title), summaryHtml: null, topics: [], published: fields.date, readingMinutes: 4, ...fields }

@@ -1,7 +1,7 @@
 // What makes a new entry version: pure, no I/O. Shared by the page-storing job; the diff job
 // reads the versions it produced.
-import type { ParsedEntry } from './entry'
-import { normalizeOptionalText, normalizeText, normalizeThemes } from './normalize'
+import type { ParsedEntry } from './entry.ts'
+import { normalizeOptionalText, normalizeText, normalizeThemes } from './normalize.ts'
 
 /** The versioned fields of an entry (everything a listing shows except its key). */
 export type VersionFields = Omit<ParsedEntry, 'key'>

@@ -1,7 +1,7 @@
 // The ten entries of the reference page (shared/fixtures/legacy), as data. Title and summary
 // are the exact HTML of the reference, so the renderer reproduces that page byte for byte.
-import type { LegacyEntry } from './model'
-import { DOCUMENTS, SMART_CITIES, SOCIAL_INNOVATION } from './listings'
+import type { LegacyEntry } from './model.ts'
+import { DOCUMENTS, SMART_CITIES, SOCIAL_INNOVATION } from './listings.ts'
 
 type Real = Omit<LegacyEntry, 'endDate' | 'posted' | 'docType' | 'absoluteHref' | 'listings'> &
   Partial<Pick<LegacyEntry, 'absoluteHref' | 'listings'>>

@@ -1,9 +1,9 @@
 // The legacy site's timeline: cumulative steps applied on top of the step-0 dataset.
 // Step 0 is the reference state; see ../README.md for what each step changes and why.
-import type { ChangeKind, TimelineStep } from '../types'
-import type { LegacyEntry } from './model'
-import { BASE_ENTRIES, REMOVED_AT_STEP4 } from './dataset'
-import { DOCUMENTS, SOCIAL_INNOVATION } from './listings'
+import type { ChangeKind, TimelineStep } from '../types.ts'
+import type { LegacyEntry } from './model.ts'
+import { BASE_ENTRIES, REMOVED_AT_STEP4 } from './dataset.ts'
+import { DOCUMENTS, SOCIAL_INNOVATION } from './listings.ts'
 
 type State = Map<string, LegacyEntry>
 

@@ -1,9 +1,9 @@
 // The legacy site's other pages: entry details, "not found", robots.txt, a redesigned
 // listing (layout-drift fault) and two non-HTML resources.
-import type { LegacyEntry } from './model'
-import { displayDate, escapeHtml } from './model'
-import { renderFrame } from './layout'
-import { entryHref, themesHtml } from './render'
+import type { LegacyEntry } from './model.ts'
+import { displayDate, escapeHtml } from './model.ts'
+import { renderFrame } from './layout.ts'
+import { entryHref, themesHtml } from './render.ts'
 
 export function renderDetailPage(e: LegacyEntry): string {
   const date = e.endDate === null ? `publication date: ${displayDate(e.date)}` : `start date: ${displayDate(e.date)} - end date: ${displayDate(e.endDate)}`

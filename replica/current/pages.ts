@@ -1,7 +1,7 @@
 // The current site's other pages: the script-filled topic page and its fragment endpoint,
 // post details, the RSS feed and "not found".
-import { CANONICAL_ORIGIN, displayDate, escapeHtml, htmlToText, postUrl, TOPICS, type CurrentPost, type Topic } from './model'
-import { cardsOf, frame } from './render'
+import { CANONICAL_ORIGIN, displayDate, escapeHtml, htmlToText, postUrl, TOPICS, type CurrentPost, type Topic } from './model.ts'
+import { cardsOf, frame } from './render.ts'
 
 export const TOPIC_SCRIPT_PATH = '/wp-content/themes/eurocities/dist/js/topic-list.js'
 

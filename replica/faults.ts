@@ -1,5 +1,5 @@
 // Which faults hit a request. Each fault counts the requests it affected; `times` caps it.
-import type { Fault } from './types'
+import type { Fault } from './types.ts'
 
 export interface FaultDecision {
   /** Total delay of the matching `slow` faults. */

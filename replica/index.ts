@@ -1,22 +1,22 @@
 // Public API of the offline replica: a loopback HTTP server serving, from deterministic
 // datasets at a chosen step of their timelines and with injectable faults, the EUROCITIES
 // legacy site, the current (WordPress) site and a made-up third network. Their paths do not overlap.
-import type { Replica, ReplicaOptions, ReplicaSite } from './types'
-import { startServer } from './server'
-import { createLegacySite } from './legacy/site'
-import { LEGACY_LISTINGS } from './legacy/listings'
-import { createCurrentSite, CURRENT_PREFIXES } from './current/site'
-import { CURRENT_LISTINGS } from './current/listings'
-import { createNetworkSite, NETWORK_PREFIX } from './network/site'
-import { NETWORK_NEWS } from './network/data'
+import type { Replica, ReplicaOptions, ReplicaSite } from './types.ts'
+import { startServer } from './server.ts'
+import { createLegacySite } from './legacy/site.ts'
+import { LEGACY_LISTINGS } from './legacy/listings.ts'
+import { createCurrentSite, CURRENT_PREFIXES } from './current/site.ts'
+import { CURRENT_LISTINGS } from './current/listings.ts'
+import { createNetworkSite, NETWORK_PREFIX } from './network/site.ts'
+import { NETWORK_NEWS } from './network/data.ts'
 
-export type { ChangeKind, Fault, FaultKind, FaultPlan, PageDropOff, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types'
-export { legacyTimeline } from './legacy/timeline'
-export { currentTimeline } from './current/timeline'
-export { networkTimeline, NETWORK_HOST } from './network/data'
-export { urbanNetSelectors } from './network/selectors'
-export { FILL_DELAY_MS } from './current/script'
-export { TOPIC_SCRIPT_PATH, topicFragmentPath } from './current/pages'
+export type { ChangeKind, Fault, FaultKind, FaultPlan, PageDropOff, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types.ts'
+export { legacyTimeline } from './legacy/timeline.ts'
+export { currentTimeline } from './current/timeline.ts'
+export { networkTimeline, NETWORK_HOST } from './network/data.ts'
+export { urbanNetSelectors } from './network/selectors.ts'
+export { FILL_DELAY_MS } from './current/script.ts'
+export { TOPIC_SCRIPT_PATH, topicFragmentPath } from './current/pages.ts'
 
 export function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
   const archivePages = options.archivePages ?? 5

@@ -1,5 +1,5 @@
-import type { ParsedEntry } from './entry'
-import type { VersionField } from './versioning'
+import type { ParsedEntry } from './entry.ts'
+import type { VersionField } from './versioning.ts'
 
 export type ChangeKind = 'new' | 'changed' | 'removed' | 'reappeared' | 'moved'
 

@@ -1,6 +1,6 @@
 // Routing and markup of the made-up network, in the layout of tests/fixtures/selectors/third-network.html.
-import type { ReplicaSite, SiteResponse } from '../types'
-import { itemsAt, itemUrl, NETWORK_LAST_STEP, NETWORK_NEWS, NETWORK_PAGE_SIZE, type NetworkItem } from './data'
+import type { ReplicaSite, SiteResponse } from '../types.ts'
+import { itemsAt, itemUrl, NETWORK_LAST_STEP, NETWORK_NEWS, NETWORK_PAGE_SIZE, type NetworkItem } from './data.ts'
 
 const HTML = 'text/html; charset=utf-8'
 const DETAIL = /^\/urban-net\/(news|events)\/\d{4}\/([a-z0-9-]+)$/

@@ -1,14 +1,14 @@
 // Routing of the legacy site: which page a raw path is at a given step.
 import { readFileSync } from 'node:fs'
-import type { ReplicaSite, SiteResponse } from '../types'
-import type { LegacyEntry } from './model'
-import { detailPath } from './model'
-import { listingEntries } from './dataset'
-import { entriesAt, LAST_STEP } from './timeline'
-import { LEGACY_LISTINGS, matchListingPage, PAGE_SIZE, SOCIAL_INNOVATION, type LegacyListing } from './listings'
-import { renderListingPage } from './render'
-import { LOGO_GIF, REPORT_PDF, renderDetailPage, renderDriftPage, renderNotFound, ROBOTS_TXT } from './pages'
-import { archivePage, findArchiveEntry } from './archive'
+import type { ReplicaSite, SiteResponse } from '../types.ts'
+import type { LegacyEntry } from './model.ts'
+import { detailPath } from './model.ts'
+import { listingEntries } from './dataset.ts'
+import { entriesAt, LAST_STEP } from './timeline.ts'
+import { LEGACY_LISTINGS, matchListingPage, PAGE_SIZE, SOCIAL_INNOVATION, type LegacyListing } from './listings.ts'
+import { renderListingPage } from './render.ts'
+import { LOGO_GIF, REPORT_PDF, renderDetailPage, renderDriftPage, renderNotFound, ROBOTS_TXT } from './pages.ts'
+import { archivePage, findArchiveEntry } from './archive.ts'
 
 /** Page 1 of social-innovation at step 0, served byte for byte. */
 export const REFERENCE_PAGE = readFileSync(new URL('./social-innovation-issue.html', import.meta.url))

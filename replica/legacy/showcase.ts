@@ -1,7 +1,7 @@
 // Hand-written entries that put every entry shape of DESIGN.md on page 1 of a listing.
-import type { LegacyEntry } from './model'
-import { THEMES } from './model'
-import { DOCUMENTS, INNOVATION, SMART_CITIES } from './listings'
+import type { LegacyEntry } from './model.ts'
+import { THEMES } from './model.ts'
+import { DOCUMENTS, INNOVATION, SMART_CITIES } from './listings.ts'
 
 type Shown = Pick<LegacyEntry, 'id' | 'section' | 'titleHtml' | 'summaryHtml' | 'type' | 'posted' | 'themes' | 'listings'> &
   Partial<LegacyEntry>

@@ -1,7 +1,7 @@
 // Cards and listing pages of the current site, in the markup documented at the top of
 // parsers/eurocities.ts (2026 theme, and the 2024 list on the publications archive).
-import { CANONICAL_ORIGIN, displayDate, postUrl, type CurrentPost } from './model'
-import type { CurrentListing } from './listings'
+import { CANONICAL_ORIGIN, displayDate, postUrl, type CurrentPost } from './model.ts'
+import type { CurrentListing } from './listings.ts'
 
 function meta(p: CurrentPost, padded: boolean): string {
   return `${p.categories.map((c) => `<span class="meta-cat">${c}</span>`).join('')}<span class="date">${displayDate(p.date, padded)}</span>`

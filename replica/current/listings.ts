@@ -1,5 +1,5 @@
 // The current site's listings: which posts each shows, in which order, and how it pages.
-import { CATEGORY_LISTINGS, TOPICS, type CurrentPost } from './model'
+import { CATEGORY_LISTINGS, TOPICS, type CurrentPost } from './model.ts'
 
 export const PAGE_SIZE = 10
 export const LATEST = '/latest/'

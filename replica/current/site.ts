@@ -1,11 +1,11 @@
 // Routing of the current (WordPress) site: which page a path is at a given step.
-import type { ReplicaSite, SiteResponse } from '../types'
-import { TOPICS, todayAt, type CurrentPost } from './model'
-import { focusListing, LATEST, listingOrder, matchListing, pageCount, pagePath, PAGE_SIZE, topicListing, type CurrentListing } from './listings'
-import { cardsOf, driftPage, frame, loadMore, pager } from './render'
-import { detailPage, feed, notFoundPage, TOPIC_SCRIPT_PATH, topicFragment, topicPage } from './pages'
-import { TOPIC_SCRIPT } from './script'
-import { LAST_STEP, postsAt } from './timeline'
+import type { ReplicaSite, SiteResponse } from '../types.ts'
+import { TOPICS, todayAt, type CurrentPost } from './model.ts'
+import { focusListing, LATEST, listingOrder, matchListing, pageCount, pagePath, PAGE_SIZE, topicListing, type CurrentListing } from './listings.ts'
+import { cardsOf, driftPage, frame, loadMore, pager } from './render.ts'
+import { detailPage, feed, notFoundPage, TOPIC_SCRIPT_PATH, topicFragment, topicPage } from './pages.ts'
+import { TOPIC_SCRIPT } from './script.ts'
+import { LAST_STEP, postsAt } from './timeline.ts'
 
 const HTML = 'text/html; charset=UTF-8'
 const FRAGMENT = /^\/wp-json\/replica\/v1\/topics\/([a-z-]+)$/

@@ -1,5 +1,5 @@
-import type { ParsedEntry } from './entry'
-import type { HealthEvent } from './change'
+import type { ParsedEntry } from './entry.ts'
+import type { HealthEvent } from './change.ts'
 
 /** What a listing usually looks like, from its last complete, healthy crawl. */
 export interface ListingBaseline {

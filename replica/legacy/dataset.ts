@@ -1,9 +1,9 @@
 // The legacy site at step 0: real, hand-written and generated entries with their listings.
-import type { LegacyEntry } from './model'
-import { fillerEntries } from './generate'
-import { DOCUMENTS, INNOVATION, SMART_CITIES, SOCIAL_INNOVATION } from './listings'
-import { REAL_ENTRIES, RELATED_EVENTS } from './real'
-import { SHOWCASE_ENTRIES } from './showcase'
+import type { LegacyEntry } from './model.ts'
+import { fillerEntries } from './generate.ts'
+import { DOCUMENTS, INNOVATION, SMART_CITIES, SOCIAL_INNOVATION } from './listings.ts'
+import { REAL_ENTRIES, RELATED_EVENTS } from './real.ts'
+import { SHOWCASE_ENTRIES } from './showcase.ts'
 
 function buildBase(): LegacyEntry[] {
   const social = fillerEntries({ seed: 11, count: 17, newest: '2019-07-10', listings: [SOCIAL_INNOVATION], idPrefix: 'C', idOffset: 0 })

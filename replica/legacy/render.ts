@@ -1,10 +1,10 @@
 // Listing pages of the legacy site in the reference page's markup. Given the step-0 data,
 // page 1 of social-innovation comes out byte-identical to the reference file (tested).
-import type { LegacyEntry } from './model'
-import { detailPath, displayDate, escapeHtml, LEGACY_ORIGIN } from './model'
-import type { LegacyListing } from './listings'
-import { listingPagePath } from './listings'
-import { renderFrame } from './layout'
+import type { LegacyEntry } from './model.ts'
+import { detailPath, displayDate, escapeHtml, LEGACY_ORIGIN } from './model.ts'
+import type { LegacyListing } from './listings.ts'
+import { listingPagePath } from './listings.ts'
+import { renderFrame } from './layout.ts'
 
 export interface ListingView {
   listing: LegacyListing

@@ -1,6 +1,6 @@
 // The third, made-up network ("Urban Network Europe"): a small dataset and its timeline.
 // Entries are keyed by their absolute link, as the selectors profile reports it.
-import type { ChangeKind, TimelineStep } from '../types'
+import type { ChangeKind, TimelineStep } from '../types.ts'
 
 export const NETWORK_HOST = 'https://www.urban-net.example'
 export const NETWORK_NEWS = '/urban-net/news/'

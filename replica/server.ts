@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createHash } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import type { Fault, Replica, ReplicaRequest, ReplicaSite, SiteResponse } from './types'
-import { FaultBook, oversizeBody } from './faults'
+import type { Fault, Replica, ReplicaRequest, ReplicaSite, SiteResponse } from './types.ts'
+import { FaultBook, oversizeBody } from './faults.ts'
 
 export interface ServerOptions {
   host: string
