@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { closeDatabase, maskUrl, openDatabase } from '../../db/connection.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { UserError } from '../../domain/errors.ts'
+import { postgresServerUrl } from '../support/databases.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'eurowatch-connection-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -47,8 +48,8 @@ describe('openDatabase', () => {
     }
   })
 
-  it.runIf(process.env.TEST_DATABASE_URL)('turns a wrong password into a UserError without it', async () => {
-    const url = new URL(process.env.TEST_DATABASE_URL ?? '')
+  it('turns a wrong password into a UserError without it', async () => {
+    const url = new URL(postgresServerUrl())
     url.password = 'wrong-secret'
     const error = await openError({ kind: 'postgres', url: url.toString() })
     expect(error.message).not.toContain('wrong-secret')

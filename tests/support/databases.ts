@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { PGlite } from '@electric-sql/pglite'
 import type { Kysely } from 'kysely'
 import pg from 'pg'
-import { afterEach, beforeEach } from 'vitest'
+import { afterEach, beforeEach, inject } from 'vitest'
 import { closeDatabase, openDatabase, wrapPglite } from '../../db/connection.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import type { Database } from '../../db/schema.ts'
@@ -15,10 +15,11 @@ export interface TestDatabase {
   close(): Promise<void>
 }
 
-export const backends: BackendName[] = ['pglite', ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])]
+// PostgreSQL is always there: CI's server or the throwaway one of tests/support/postgres-server.ts.
+export const backends: BackendName[] = ['pglite', 'postgres']
 
 export async function openTestDatabase(backend: BackendName): Promise<TestDatabase> {
-  return backend === 'pglite' ? openPgliteClone() : openPostgresDatabase(requireServerUrl())
+  return backend === 'pglite' ? openPgliteClone() : openPostgresDatabase(postgresServerUrl())
 }
 
 /** A fresh database per test: returns a getter valid inside the test. */
@@ -52,9 +53,10 @@ async function openPgliteClone(): Promise<TestDatabase> {
   return { db, close: () => closeDatabase(db) }
 }
 
-function requireServerUrl(): string {
-  const url = process.env.TEST_DATABASE_URL
-  if (!url) throw new Error('TEST_DATABASE_URL is not set')
+/** The admin URL of this run's PostgreSQL server (the globalSetup in tests/support/postgres-server.ts). */
+export function postgresServerUrl(): string {
+  const url = inject('postgresServerUrl')
+  if (!url) throw new Error('no PostgreSQL server: register tests/support/postgres-server.ts as a vitest globalSetup')
   return url
 }
 
