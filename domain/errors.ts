@@ -19,15 +19,3 @@ export class LayoutError extends Error {
     super(`${message} (${pageUrl})`)
   }
 }
-
-/** The site refused us or failed: a status, a timeout, a body we will not take. */
-export class FetchError extends Error {
-  override name = 'FetchError'
-  constructor(
-    message: string,
-    readonly url: string,
-    readonly status?: number,
-  ) {
-    super(`${message} (${url})`)
-  }
-}

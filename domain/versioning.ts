@@ -1,5 +1,5 @@
-// What makes a new entry version: pure, no I/O. Shared by the page-storing job; the diff job
-// reads the versions it produced.
+// What makes a new entry version: pure, no I/O. Shared by the page-storing job and, through
+// diffVersions (version-diff.ts), by the diff and history, which compare the versions it produced.
 import type { ParsedEntry } from './entry.ts'
 import { normalizeOptionalText, normalizeText, normalizeThemes } from './normalize.ts'
 
@@ -13,8 +13,8 @@ export type VersionField = keyof VersionFields
  * - `changed`: the fields in `changed` differ; store `next`.
  * - `completed`: only the summary differs, and it is a fuller text of the stored cut one
  *   (the stored one was truncated and the new text starts with its prefix). Archival choice:
- *   we store it as a new version, since it is better text of the same entry, and leave it to
- *   the diff to report it (or not: DESIGN.md says a cut summary is not a change).
+ *   we store it as a new version, since it is better text of the same entry; it is no change
+ *   (DESIGN.md: a cut summary is not a change), so diffVersions reports nothing for it.
  */
 export type VersionDecision =
   | { kind: 'first'; next: VersionFields }
@@ -55,12 +55,6 @@ export function normalizeVersionFields(fields: VersionFields): VersionFields {
     summaryTruncated: fields.summaryTruncated,
     documentType: normalizeOptionalText(fields.documentType),
   }
-}
-
-/** A stable string for a version's normalized content: equal fingerprints, same version. */
-export function versionFingerprint(fields: VersionFields): string {
-  const f = normalizeVersionFields(fields)
-  return JSON.stringify([f.url, f.title, f.type, f.date, f.endDate, f.themes, f.summary, f.summaryTruncated, f.documentType])
 }
 
 type SummaryRelation = 'equal' | 'stored-is-fuller' | 'seen-is-fuller' | 'different'

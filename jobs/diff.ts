@@ -1,6 +1,6 @@
 // The diff job: compares what run R saw with the stored versions and records change events.
 // Each kind is one set-based statement for all entries; only changed/moved are decided in JS
-// (by the same rule that created the versions), then inserted in one statement.
+// (by diffVersions, the one comparison history shows too), then inserted in one statement.
 import type { Kysely } from 'kysely'
 import {
   findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents,
@@ -11,7 +11,8 @@ import { eventsOfRuns, healthOfRuns } from '../db/report-queries.ts'
 import type { Database } from '../db/schema.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import { UserError } from '../domain/errors.ts'
-import { decideVersion, normalizeVersionFields, type VersionField, type VersionFields } from '../domain/versioning.ts'
+import { diffVersions } from '../domain/version-diff.ts'
+import type { VersionFields } from '../domain/versioning.ts'
 import type { JobDeps } from './crawl.ts'
 
 export interface DiffOptions {
@@ -78,23 +79,10 @@ function changeOf(pair: VersionPair): ChangeToInsert | null {
  * change (cosmetics, a cut summary, a completed one), 'moved' when the URL changed (one event,
  * with every field change), 'changed' otherwise.
  */
-export function classifyChange(before: VersionFields, after: VersionFields): { kind: 'changed' | 'moved'; changes: FieldChange[] } | null {
-  const decision = decideVersion(before, after)
-  if (decision.kind !== 'changed') return null
-  const old = normalizeVersionFields(before)
-  const changes = decision.changed.map((field) => fieldChange(field, old, decision.next))
-  return { kind: decision.changed.includes('url') ? 'moved' : 'changed', changes }
-}
-
-function fieldChange(field: VersionField, before: VersionFields, after: VersionFields): FieldChange {
-  if (field !== 'themes') return { field, before: before[field], after: after[field] }
-  return {
-    field,
-    before: before.themes,
-    after: after.themes,
-    added: after.themes.filter((theme) => !before.themes.includes(theme)),
-    removed: before.themes.filter((theme) => !after.themes.includes(theme)),
-  }
+function classifyChange(before: VersionFields, after: VersionFields): { kind: 'changed' | 'moved'; changes: FieldChange[] } | null {
+  const changes = diffVersions(before, after)
+  if (changes.length === 0) return null
+  return { kind: changes.some((change) => change.field === 'url') ? 'moved' : 'changed', changes }
 }
 
 export function countKinds(events: readonly { kind: ChangeKind }[]): KindCounts {

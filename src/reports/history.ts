@@ -1,10 +1,10 @@
 // An entry's history as text and JSON: every version, when it was first and last seen, and
-// what changed from the version before. Pure.
+// what changed from the version before, by the diff's own rules (diffVersions). Pure.
 import type { EntryHistory, HistoryVersion, Seen } from '../../db/entry-history.ts'
 import type { FieldChange } from '../../domain/change.ts'
+import { diffVersions } from '../../domain/version-diff.ts'
 import { dateRange, fieldLabel, formatTime, textOf } from './fields.ts'
 import { changeText, clean, painter } from './text.ts'
-import { compareVersions } from './version-diff.ts'
 import { wordDiff, type WordSegment } from './word-diff.ts'
 
 export function renderHistoryText(history: EntryHistory, options: { color: boolean }): string {
@@ -20,8 +20,9 @@ export function renderHistoryText(history: EntryHistory, options: { color: boole
     lines.push('', paint('bold', `version ${index + 1}: ${validity(version)}`), `  ${seenLine(version)}`)
     if (previous === undefined) lines.push(...snapshotLines(version))
     else {
-      const changes = compareVersions(previous.fields, version.fields)
-      if (changes.length === 0) lines.push('  no visible change')
+      const changes = diffVersions(previous.fields, version.fields)
+      // a version the diff reports nothing for: the listing's cut summary now in full, or cosmetics
+      if (changes.length === 0) lines.push('  no change under the diff rules (a cut summary now in full, or cosmetics)')
       for (const change of changes) lines.push(`  ${fieldLabel(change.field)}: ${changeText(change, paint, options.color)}`)
     }
   })
@@ -62,7 +63,7 @@ export interface HistoryJson {
     firstSeen: { runId: number; at: string } | null
     lastSeen: { runId: number; at: string } | null
     fields: HistoryVersion['fields']
-    /** Against the version before; empty for the first. The summary carries its word diff. */
+    /** Against the version before, as the diff reports it; empty for the first. The summary carries its word diff. */
     changes: (FieldChange & { words?: WordSegment[] })[]
   }[]
 }
@@ -77,7 +78,7 @@ export function toHistoryJson(history: EntryHistory): HistoryJson {
     removedAt: history.removedAt?.toISOString() ?? null,
     versions: history.versions.map((v, index) => {
       const previous = history.versions[index - 1]
-      const changes = previous === undefined ? [] : compareVersions(previous.fields, v.fields)
+      const changes = previous === undefined ? [] : diffVersions(previous.fields, v.fields)
       return {
         validFromRun: v.validFromRun,
         validToRun: v.validToRun,

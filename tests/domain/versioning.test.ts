@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideVersion, versionFingerprint, type VersionFields } from '../../domain/versioning.ts'
+import { decideVersion, type VersionFields } from '../../domain/versioning.ts'
 
 const stored: VersionFields = {
   url: 'http://www.eurocities.eu/eurocities/documents/Top-city-actions-WSPO-BH2KQ7',
@@ -56,12 +56,5 @@ describe('decideVersion', () => {
   it('treats a null summary against a text as a change', () => {
     expect(decideVersion(stored, { ...stored, summary: null })).toMatchObject({ kind: 'changed', changed: ['summary'] })
     expect(decideVersion({ ...stored, summary: null }, stored)).toMatchObject({ kind: 'changed', changed: ['summary'] })
-  })
-})
-
-describe('versionFingerprint', () => {
-  it('is equal for cosmetic variants and differs for real changes', () => {
-    expect(versionFingerprint({ ...stored, themes: ['culture', 'economy'], title: 'Top city  actions' })).toBe(versionFingerprint(stored))
-    expect(versionFingerprint({ ...stored, date: '2019-10-24' })).not.toBe(versionFingerprint(stored))
   })
 })
