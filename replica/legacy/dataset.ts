@@ -4,6 +4,7 @@ import { fillerEntries } from './generate.ts'
 import { DOCUMENTS, INNOVATION, SMART_CITIES, SOCIAL_INNOVATION } from './listings.ts'
 import { REAL_ENTRIES, RELATED_EVENTS } from './real.ts'
 import { SHOWCASE_ENTRIES } from './showcase.ts'
+import { MIGRATION_ENTRIES } from './migration.ts'
 
 function buildBase(): LegacyEntry[] {
   const social = fillerEntries({ seed: 11, count: 17, newest: '2019-07-10', listings: [SOCIAL_INNOVATION], idPrefix: 'C', idOffset: 0 })
@@ -13,7 +14,7 @@ function buildBase(): LegacyEntry[] {
   const smart = fillerEntries({ seed: 37, count: 40, newest: '2019-10-08', listings: [SMART_CITIES], idPrefix: 'C', idOffset: 2000 })
   smart.forEach((e, i) => i % 5 === 0 && e.listings.push(INNOVATION))
   const documents = fillerEntries({ seed: 41, count: 28, newest: '2019-10-05', listings: [DOCUMENTS], idPrefix: 'C', idOffset: 3000 })
-  return [...REAL_ENTRIES, ...RELATED_EVENTS, ...SHOWCASE_ENTRIES, ...social, ...innovation, ...smart, ...documents]
+  return [...REAL_ENTRIES, ...RELATED_EVENTS, ...SHOWCASE_ENTRIES, ...social, ...innovation, ...smart, ...documents, ...MIGRATION_ENTRIES]
 }
 
 /** Step-0 entries in dataset order (ties in posting date keep this order). Do not mutate. */

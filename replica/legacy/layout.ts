@@ -20,6 +20,8 @@ export interface Frame {
   /** Lines inside `#content`, `#rightcol` (already indented). */
   content: string[]
   rightcol: string[]
+  /** Declared in the `<meta http-equiv>`; utf-8 when not given. */
+  charset?: string
 }
 
 export function renderFrame(f: Frame): string {
@@ -32,7 +34,7 @@ export function renderFrame(f: Frame): string {
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">',
     '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">',
     '<head>',
-    '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />',
+    `<meta http-equiv="Content-Type" content="text/html; charset=${f.charset ?? 'utf-8'}" />`,
     `<title>EUROCITIES - ${f.titleHtml}</title>`,
     '<link rel="stylesheet" type="text/css" href="/eurocities/css/eurocities.css" />',
     '<script type="text/javascript" src="/eurocities/js/jquery-1.4.2.min.js"></script>',

@@ -1,9 +1,12 @@
 // The legacy listings the replica serves, by page-1 path (exactly as the real site wrote them).
+import type { LegacyCharset } from './encoding.ts'
 
 export const SOCIAL_INNOVATION = '/eurocities/issues/social-innovation-issue'
 export const INNOVATION = '/eurocities/issues/innovation-issue'
 export const SMART_CITIES = '/eurocities/issues/smart-cities-issue'
 export const DOCUMENTS = '/eurocities/documents&sector=social-affairs'
+/** Served in ISO-8859-1 (windows-1252 bytes); no configuration crawls it, so the demo does not change. */
+export const MIGRATION_INTEGRATION = '/eurocities/issues/migration-integration-issue'
 export const ARCHIVE = '/eurocities/allcontent&sector=archive'
 
 export const PAGE_SIZE = 10
@@ -18,6 +21,8 @@ export interface LegacyListing {
   /** Id of the event shown in the "related events" box: never an entry of the listing. */
   relatedEventId: string
   contact: string
+  /** The charset its pages declare and are encoded in; UTF-8 when not given. */
+  charset?: LegacyCharset
 }
 
 export const LEGACY_LISTINGS: LegacyListing[] = [
@@ -66,6 +71,20 @@ export const LEGACY_LISTINGS: LegacyListing[] = [
     introHtml: [],
     relatedEventId: 'BGZM56',
     contact: 'Social affairs team',
+  },
+  {
+    // A section the site never moved off its old CMS: its pages are ISO-8859-1, header and <meta> both say so.
+    path: MIGRATION_INTEGRATION,
+    kind: 'issue',
+    title: 'migration & integration',
+    contentURL: 'migration-integration-issue',
+    introHtml: [
+      'Cities are where newcomers arrive, find work and a home – and where integration succeeds or fails.',
+      'Our working group on migration &amp; integration brings together cities from Málaga to Malmö to share what works.',
+    ],
+    relatedEventId: 'BGZM56',
+    contact: 'Social affairs team',
+    charset: 'iso-8859-1',
   },
   {
     path: ARCHIVE,

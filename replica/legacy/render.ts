@@ -33,6 +33,7 @@ export function renderListingPage(v: ListingView): string {
       ...renderPager(listing, v.page, v.pageCount),
     ],
     rightcol: [...renderRelated(v.relatedEvent), '  <div class="box">', '   <h3>EUROCITIES staff contact</h3>', `   <p>${listing.contact}</p>`, '  </div>'],
+    charset: listing.charset,
   })
 }
 

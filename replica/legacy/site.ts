@@ -9,6 +9,7 @@ import { LEGACY_LISTINGS, matchListingPage, PAGE_SIZE, SOCIAL_INNOVATION, type L
 import { renderListingPage } from './render.ts'
 import { LOGO_GIF, REPORT_PDF, renderDetailPage, renderDriftPage, renderNotFound, ROBOTS_TXT } from './pages.ts'
 import { archivePage, findArchiveEntry } from './archive.ts'
+import { asciiHtml, encodeHtml, htmlContentType } from './encoding.ts'
 
 /** Page 1 of social-innovation at step 0, served byte for byte. */
 export const REFERENCE_PAGE = readFileSync(new URL('./social-innovation-issue.html', import.meta.url))
@@ -35,19 +36,23 @@ export function createLegacySite(archivePages: number): ReplicaSite {
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE))
     if (page > pageCount) return null
     const entries = all === null ? archivePage(page, pageCount) : all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    const charset = listing.charset ?? 'utf-8'
     const key = `${step}|${listing.path}|${page}`
     let body = cache.get(key)
     if (body === undefined) {
       const fromReference = step === 0 && page === 1 && listing.path === SOCIAL_INNOVATION
       const relatedEvent = entriesAt(step).get(listing.relatedEventId)
-      body = fromReference ? REFERENCE_PAGE : Buffer.from(renderListingPage({ listing, entries, page, pageCount, relatedEvent }))
+      body = fromReference ? REFERENCE_PAGE : encodeHtml(renderListingPage({ listing, entries, page, pageCount, relatedEvent }), charset)
       // The archive is the benchmark's 1,000-page listing: render it on demand, keep nothing.
       if (listing.kind !== 'archive') cache.set(key, body)
     }
     const fourth = nthIndexOf(body, '<div class="newsitem">', 4)
+    // The server sends the redesigned page as UTF-8 under this page's Content-Type: in ASCII it reads the same in any charset.
+    const drift = () => (charset === 'utf-8' ? renderDriftPage(listing.title, entries) : asciiHtml(renderDriftPage(listing.title, entries)))
     return {
       ...html(body, step),
-      listing: { drift: () => renderDriftPage(listing.title, entries), truncateAt: fourth > 0 ? fourth : Math.floor(body.length / 2) },
+      contentType: htmlContentType(charset),
+      listing: { drift, truncateAt: fourth > 0 ? fourth : Math.floor(body.length / 2) },
     }
   }
 

@@ -7,6 +7,7 @@ const PAGES: Record<string, number> = {
   '/eurocities/issues/innovation-issue': 5,
   '/eurocities/issues/smart-cities-issue': 5,
   '/eurocities/documents&sector=social-affairs': 4,
+  '/eurocities/issues/migration-integration-issue': 2,
   '/eurocities/allcontent&sector=archive': 5,
 }
 
