@@ -9,6 +9,8 @@ const EnvironmentSchema = z.object({
   EUROWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   CI: z.string().optional(),
   CHROMIUM_PATH: z.string().min(1).optional(),
+  /** Where a system Chromium is looked for when none is configured. */
+  PATH: z.string().optional(),
   /** Any non-empty value turns terminal colour off (https://no-color.org). */
   NO_COLOR: z.string().optional(),
 })

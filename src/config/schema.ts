@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { SelectorsProfileSchema } from '../../parsers/selectors.ts'
+import { SelectorsProfileSchema } from '../../parsers/selectors-config.ts'
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
 
@@ -35,8 +35,8 @@ export const PolitenessSchema = z
 
 export const BrowserSchema = z
   .object({
-    // Debian's chromium by default; CHROMIUM_PATH in the environment overrides it
-    executablePath: z.string().min(1).default('/usr/bin/chromium'),
+    // unset: a chromium on PATH, else the npm package @sparticuz/chromium; CHROMIUM_PATH in the environment overrides it
+    executablePath: z.string().min(1).optional(),
     navigationTimeoutSeconds: z.number().positive().default(30),
     // how long to wait for a script-filled list to appear before calling the page empty
     listTimeoutSeconds: z.number().positive().default(15),

@@ -1,7 +1,8 @@
 // Shared by the browser crawler's tests: the Chromium they need, settings, an oracle for the
 // replica's topic pages, and a watch on the Chromium processes a crawl starts.
-import { accessSync, constants, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { BrowserCrawlSettings } from '../../crawlers/browser-crawler.ts'
+import { findChromium } from '../../crawlers/chromium.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import { chromiumProcesses } from '../../crawlers/process-tree.ts'
 import { listingOrder, topicListing } from '../../replica/current/listings.ts'
@@ -9,16 +10,18 @@ import { postUrl, todayAt } from '../../replica/current/model.ts'
 import { postsAt } from '../../replica/current/timeline.ts'
 import type { Replica } from '../../replica/index.ts'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const CURRENT_HOSTS = ['eurocities.eu', 'www.eurocities.eu']
 
-/** Browser tests fail, never skip, where Chromium is missing: CI installs it. */
-export function requireChromiumForTests(): void {
-  try {
-    accessSync(CHROMIUM, constants.X_OK)
-  } catch {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the browser crawler tests need it; install it (apt-get install chromium) or set CHROMIUM_PATH`)
-  }
+let chromium: string | undefined
+
+/**
+ * The Chromium a run would use (CHROMIUM_PATH, else one on PATH, else the npm package's), for
+ * browserSettings. Browser tests fail, never skip, where there is none: CI must have one.
+ */
+export async function requireChromiumForTests(): Promise<void> {
+  const found = await findChromium({ configured: process.env.CHROMIUM_PATH, searchPath: process.env.PATH })
+  if ('unavailable' in found) throw new Error(`the browser crawler tests need Chromium: ${found.unavailable}`)
+  chromium = found.path
 }
 
 export function browserSettings(replica: Replica, overrides: Partial<BrowserCrawlSettings> = {}): BrowserCrawlSettings {
@@ -33,9 +36,14 @@ export function browserSettings(replica: Replica, overrides: Partial<BrowserCraw
     timeoutSeconds: 10,
     maxResponseBytes: 2_000_000,
     origins: new OriginMap(CURRENT_HOSTS, replica.origin),
-    browser: { executablePath: CHROMIUM, navigationTimeoutSeconds: 15, listTimeoutSeconds: 5 },
+    browser: { executablePath: testChromium(), navigationTimeoutSeconds: 15, listTimeoutSeconds: 5 },
     ...overrides,
   }
+}
+
+function testChromium(): string {
+  if (chromium === undefined) throw new Error('call requireChromiumForTests() first (in beforeAll)')
+  return chromium
 }
 
 /** The keys a topic lists at a step, in listing order: from the replica's dataset, not from a crawl. */

@@ -1,0 +1,35 @@
+import type { Command } from 'commander'
+import { z } from 'zod'
+import { runDoctor, type Check } from '../../../jobs/doctor.ts'
+import { loadCliConfig } from '../config-file.ts'
+import { databaseTarget, environment } from '../context.ts'
+import { selectSources } from '../crawl-setup.ts'
+import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
+import { parseOptions } from '../options.ts'
+
+const Options = z.object({ json: z.boolean().default(false) })
+
+export default async function doctor(raw: unknown, command: Command): Promise<ExitCodeValue> {
+  const options = parseOptions(Options, raw)
+  const env = environment()
+  const loaded = loadCliConfig(command)
+  const sources = selectSources(loaded.config, undefined, undefined)
+  const checks = await runDoctor({
+    nodeVersion: process.versions.node,
+    configuration: { file: loaded.file, listings: sources.length, inBrowser: sources.filter((source) => source.render === 'browser').length },
+    database: databaseTarget(loaded, env),
+    // as a run looks for its Chromium (see crawlSettings)
+    chromium: { configured: env.CHROMIUM_PATH ?? loaded.config.browser.executablePath, searchPath: env.PATH },
+  })
+  const healthy = checks.every((check) => check.status !== 'fail')
+  process.stdout.write(options.json ? `${JSON.stringify({ healthy, checks }, null, 2)}\n` : formatChecks(checks, healthy))
+  return healthy ? ExitCode.ok : ExitCode.failure
+}
+
+function formatChecks(checks: Check[], healthy: boolean): string {
+  const width = Math.max(...checks.map((check) => check.name.length))
+  const lines = checks.map((check) => `${check.status.padEnd(4)}  ${check.name.padEnd(width)}  ${check.detail}`)
+  const failed = checks.filter((check) => check.status === 'fail').map((check) => check.name)
+  lines.push(healthy ? 'ready to run' : `a run would break: ${failed.join(', ')}`)
+  return `${lines.join('\n')}\n`
+}
