@@ -8,6 +8,8 @@ import { crawlListings } from '../crawlers/http-crawler.ts'
 import type { ListingTarget, PageSink } from '../crawlers/listing-crawl.ts'
 import { OriginMap } from '../crawlers/origin-map.ts'
 import { processTree, pssBytes } from '../crawlers/process-tree.ts'
+import { parsedPage } from '../domain/page-outcome.ts'
+import { readListingPage } from '../jobs/read-page.ts'
 import { eurocitiesLegacy } from '../parsers/eurocities-legacy.ts'
 import { BrowserSchema, PolitenessSchema } from '../src/config/schema.ts'
 import { startReplica, type Replica } from '../replica/index.ts'
@@ -78,15 +80,17 @@ async function measure(crawl: (sink: PageSink) => Promise<unknown>): Promise<Cra
     peak.pss = Math.max(peak.pss, pss)
     return pss
   }
+  // each page read as the crawl job reads it (decoded, parsed), without storage
   const sink: PageSink = {
-    async storePages(batch) {
-      for (const page of batch) {
-        pages += 1
-        if (page.outcome.kind === 'parsed') entries += page.outcome.page.entries.length
-        if (pages === BROWSER_BENCH_PAGES / 4) marks.quarter = sample()
-        // the sink runs inside the crawl: the browser is still open here
-        if (pages === BROWSER_BENCH_PAGES) marks.last = sample()
-      }
+    async acceptPage(page) {
+      pages += 1
+      const raw = page.body && page.failure === null ? { canonicalUrl: page.canonicalUrl, body: page.body, headers: page.headers, knownCharset: page.charset, notice: page.notice } : null
+      const parsed = raw ? parsedPage(readListingPage(page.target.profile, raw, null).outcome) : null
+      entries += parsed?.entries.length ?? 0
+      if (pages === BROWSER_BENCH_PAGES / 4) marks.quarter = sample()
+      // the sink runs inside the crawl: the browser is still open here
+      if (pages === BROWSER_BENCH_PAGES) marks.last = sample()
+      return { nextPage: parsed?.nextPage ?? null }
     },
   }
   const timer = setInterval(sample, 100)

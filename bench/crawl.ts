@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { load } from 'cheerio'
 import pg from 'pg'
@@ -7,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { eurocitiesLegacy } from '../parsers/eurocities-legacy.ts'
 import type { Replica } from '../replica/index.ts'
 import { ARCHIVE_PATH, ARCHIVE_URL } from './archive.ts'
+import { productNodeFlags } from './startup.ts'
 
 const run = promisify(execFile)
 
@@ -94,12 +94,6 @@ export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgr
   } finally {
     await database?.drop()
   }
-}
-
-/** The node flags bin/eurowatch.js runs with (its shebang), so the benchmark measures the product as users run it. */
-function productNodeFlags(): string[] {
-  const shebang = readFileSync(new URL('../bin/eurowatch.js', import.meta.url), 'utf8').split('\n')[0] ?? ''
-  return shebang.split(/\s+/).filter((part) => part.startsWith('--'))
 }
 
 async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {

@@ -3,15 +3,19 @@ import { startReplica } from '../replica/index.ts'
 import { BROWSER_BENCH_PAGES, benchBrowser, formatBrowserBench } from './browser.ts'
 import { bareLoop, crawlFigures, fetchArchivePages, parseFigures } from './crawl.ts'
 import { benchDiff } from './diff.ts'
+import { benchStartup, formatStartup } from './startup.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL
 const backends = ['pglite', ...(serverUrl ? ['postgres' as const] : [])] as const
 const line = (text: string) => process.stdout.write(`${text}\n`)
 
+line(`# start-up of the built CLI, and a report on an existing PGlite database`)
+for (const text of formatStartup(benchStartup())) line(text)
+
 const replica = await startReplica({ port: 0, archivePages: PAGES })
 try {
-  line(`# parser`)
+  line(`\n# parser`)
   const sample = await fetchArchivePages(replica, Math.min(PAGES, 200))
   const parse = parseFigures(sample)
   line(`parser: ${Math.round(parse.entriesPerSecond)} entries/s over ${sample.length} replica pages; time / bare cheerio.load of the same pages = ${parse.ratioToLoad.toFixed(2)}`)

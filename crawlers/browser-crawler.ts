@@ -1,15 +1,18 @@
-// Listings filled by JavaScript: crawlee's PlaywrightCrawler on the system Chromium. The page's
+// Listings filled by JavaScript: crawlee's PlaywrightCrawler on Chromium (see chromium.ts). The page's
 // HTML, once the list is there, goes to the same parser and the same bookkeeping as over HTTP.
-import { accessSync, constants } from 'node:fs'
 import { Configuration, PlaywrightCrawler, log as crawleeLog, LogLevel, type PlaywrightCrawlingContext } from '@crawlee/playwright'
 import { chromium, type Page, type Response } from 'playwright'
 import type { Logger } from 'pino'
-import { UserError } from '../domain/errors.ts'
-import { ListingCrawl, type CrawlSettings, type FetchedResponse, type ListingCrawlOutcome, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
-import { contentTypeProblem, describeFetchError, isRetryableStatus, parsePage, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
+import { CHROMIUM_ARGS, requireChromium } from './chromium.ts'
+import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
+import { contentTypeProblem, describeFetchError, isRetryableStatus, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
+import { RobotsRules } from './robots.ts'
 
 export interface BrowserSettings {
-  executablePath: string
+  /** The Chromium to launch: as configured (browser.executablePath, CHROMIUM_PATH) or as found; absent: looked for (see findChromium). */
+  executablePath?: string | undefined
+  /** Where to look for a system Chromium when none is named: the PATH. */
+  searchPath?: string | undefined
   navigationTimeoutSeconds: number
   /** How long to wait for the profile's readySelector before parsing what the page shows. */
   listTimeoutSeconds: number
@@ -19,18 +22,6 @@ export interface BrowserSettings {
 
 export type BrowserCrawlSettings = CrawlSettings & { browser: BrowserSettings }
 
-// Root in a container needs --no-sandbox; the rest keep Chromium from calling Google's hosts.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-]
-
 const DEFAULT_BROWSER_CONCURRENCY = 2
 // naming a loopback host also stops Playwright from forcing loopback traffic through the proxy
 const DIRECT_FOR_EVERY_HOST = '*,localhost,127.0.0.1,[::1]'
@@ -39,22 +30,27 @@ const BLOCKED_RESOURCE_TYPES = new Set(['image', 'font', 'media', 'stylesheet'])
 
 crawleeLog.setLevel(LogLevel.OFF)
 
-/** Crawls each listing in Chromium from page 1 to its last page (or the page limit) and hands every rendered page to the sink. */
+/** Crawls each listing in Chromium from page 1 to its last page (or the page limit) and hands every rendered page, as rendered, to the sink. */
 export async function crawlListingsInBrowser(
   targets: ListingTarget[],
   sink: PageSink,
   settings: BrowserCrawlSettings,
   log: Logger,
-): Promise<ListingCrawlOutcome[]> {
-  requireChromium(settings.browser.executablePath)
+): Promise<CrawledListing[]> {
   const { browser } = settings
-  const crawl = new ListingCrawl(targets, sink, settings.origins, log)
-  const fetchedOf = (context: PlaywrightCrawlingContext, body: Buffer | null): FetchedResponse => ({
+  // one clear line instead of a launch failure deep inside Playwright, and before any fetch
+  const { path: executablePath } = await requireChromium({ configured: browser.executablePath, searchPath: browser.searchPath })
+  const robots = settings.respectRobotsTxt ? new RobotsRules(settings) : null
+  const crawl = new ListingCrawl(targets, sink, settings.origins, robots, log)
+  const fetchedOf = (context: PlaywrightCrawlingContext, body: Buffer | null, notice: string | null = null): FetchedResponse => ({
     fetchedUrl: context.request.url,
     status: context.response?.status() ?? null,
-    contentType: headerOf(context.response, 'content-type'),
+    headers: context.response?.headers() ?? {},
     body,
+    // the rendered page is serialized from the DOM as UTF-8, whatever the server sent
+    charset: body ? 'utf-8' : null,
     attempts: context.request.retryCount + 1,
+    notice,
   })
 
   const crawler = new PlaywrightCrawler(
@@ -63,7 +59,7 @@ export async function crawlListingsInBrowser(
         launcher: chromium,
         userAgent: settings.userAgent,
         launchOptions: {
-          executablePath: browser.executablePath,
+          executablePath,
           headless: true,
           args: CHROMIUM_ARGS,
           // crawlee routes every request through a proxy in this process (for per-page proxies, which we do not use):
@@ -80,7 +76,8 @@ export async function crawlListingsInBrowser(
       navigationTimeoutSecs: browser.navigationTimeoutSeconds,
       requestHandlerTimeoutSecs: browser.listTimeoutSeconds + settings.timeoutSeconds * 4,
       sameDomainDelaySecs: settings.perHostDelaySeconds,
-      respectRobotsTxtFile: settings.respectRobotsTxt ? { userAgent: 'eurowatch' } : false,
+      // robots.txt is read by ListingCrawl, with our own User-Agent
+      respectRobotsTxtFile: false,
       preNavigationHooks: [
         async (context, gotoOptions) => {
           context.request.userData.startedAt = performance.now()
@@ -96,13 +93,12 @@ export async function crawlListingsInBrowser(
         if (status !== null && isRetryableStatus(status)) throw new Error(`HTTP ${status}`)
         const failure = statusProblem(status) ?? contentTypeProblem(headerOf(context.response, 'content-type'))
         const ready = failure ? false : await waitForList(context.page, profile.readySelector, browser.listTimeoutSeconds)
-        const html = await context.page.content()
-        const body = Buffer.from(html, 'utf8')
+        const body = Buffer.from(await context.page.content(), 'utf8')
         const problem = failure ?? sizeProblem(body.length, settings.maxResponseBytes)
-        const parsed = problem ? { error: problem } : parsePage(profile, html, request.canonicalUrl)
         // say what was awaited, so "empty list" reads as "the script never filled it"
-        if ('error' in parsed && !problem && !ready) parsed.error += ` (${profile.readySelector} did not appear within ${browser.listTimeoutSeconds} s)`
-        await crawl.pageFetched(request, fetchedOf(context, body), parsed, async (next) => {
+        const notice = ready || problem ? null : `${profile.readySelector} did not appear within ${browser.listTimeoutSeconds} s`
+        if (problem) return crawl.pageFailed(request, fetchedOf(context, body), problem)
+        await crawl.pageFetched(request, fetchedOf(context, body, notice), async (next) => {
           await context.addRequests([next])
           // start the next page now rather than at the pool's next half-second tick
           crawler.autoscaledPool?.notify()
@@ -116,27 +112,17 @@ export async function crawlListingsInBrowser(
           error,
         }),
       failedRequestHandler: async (context, error) => crawl.pageFailed(requestOf(context), fetchedOf(context, null), describeFetchError(error)),
-      onSkippedRequest: async ({ url, reason }) => crawl.skipped(url, reason),
     },
     new Configuration({ persistStorage: false }),
   )
 
   try {
-    await crawler.run(crawl.firstRequests())
+    await crawler.run(await crawl.firstRequests())
   } finally {
     // closes the browser pool (every Chromium process) also when the run threw
     await crawler.teardown()
   }
   return crawl.finish()
-}
-
-/** One clear line instead of a launch failure deep inside Playwright. */
-export function requireChromium(executablePath: string): void {
-  try {
-    accessSync(executablePath, constants.X_OK)
-  } catch {
-    throw new UserError(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set browser.executablePath / CHROMIUM_PATH`)
-  }
 }
 
 /**

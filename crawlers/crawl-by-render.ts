@@ -1,50 +1,56 @@
 // One crawl over listings of both kinds: those marked `render: browser` in Chromium, the others
 // over HTTP, both at once, into one sink.
 import type { Logger } from 'pino'
-import type { BrowserSettings } from './browser-crawler.ts'
+import { UserError } from '../domain/errors.ts'
+import type { BrowserCrawlSettings, BrowserSettings } from './browser-crawler.ts'
+import { findChromium, type ChromiumLookup, type ChromiumSearch } from './chromium.ts'
 import { crawlListings } from './http-crawler.ts'
-import type { CrawlSettings, ListingCrawlOutcome, ListingTarget, PageSink } from './listing-crawl.ts'
+import type { CrawledListing, CrawlSettings, ListingTarget, PageSink } from './listing-crawl.ts'
 
 /** Browser settings are needed only when some listing is rendered in the browser. */
 export type MixedCrawlSettings = CrawlSettings & { browser?: BrowserSettings }
 
-/** Outcomes in the targets' order, whichever crawler fetched each listing. */
-export async function crawlListingsByRender(targets: ListingTarget[], sink: PageSink, settings: MixedCrawlSettings, log: Logger): Promise<ListingCrawlOutcome[]> {
+/**
+ * The crawled listings in the targets' order, whichever crawler fetched each. Without a Chromium the
+ * browser listings fail and the others are crawled; a configured path that is not there stops the run.
+ */
+export async function crawlListingsByRender(
+  targets: ListingTarget[],
+  sink: PageSink,
+  settings: MixedCrawlSettings,
+  log: Logger,
+  lookUpChromium: (search: ChromiumSearch) => Promise<ChromiumLookup> = findChromium,
+): Promise<CrawledListing[]> {
   const inBrowser = targets.filter((target) => target.render === 'browser')
   const overHttp = targets.filter((target) => target.render !== 'browser')
   const { browser } = settings
-  // Playwright is loaded only when a listing needs it: tens of MB and a slower start otherwise
-  const inChromium = inBrowser.length > 0 ? await import('./browser-crawler.ts') : null
-  if (inChromium) {
-    if (!browser) throw new Error(`browser settings are required to crawl ${inBrowser.map((target) => target.sourceName).join(', ')} (render: browser)`)
-    // before any fetch, so a missing Chromium does not leave half a run behind
-    inChromium.requireChromium(browser.executablePath)
-  }
-  // The sink stores one batch at a time; two crawlers must not interleave their writes.
-  const shared = serialized(sink)
+  if (inBrowser.length > 0 && !browser) throw new Error(`browser settings are required to crawl ${inBrowser.map((target) => target.sourceName).join(', ')} (render: browser)`)
+  // once per run and before any fetch, so a mistyped path does not leave half a run behind
+  const chromium = browser && inBrowser.length > 0 ? await lookUpChromium({ configured: browser.executablePath, searchPath: browser.searchPath }) : null
+  if (chromium && 'unavailable' in chromium && chromium.configured) throw new UserError(chromium.unavailable)
   const results = await Promise.allSettled([
-    overHttp.length > 0 ? crawlListings(overHttp, shared, settings, log) : [],
-    inChromium && browser ? inChromium.crawlListingsInBrowser(inBrowser, shared, { ...settings, browser }, log) : [],
+    overHttp.length > 0 ? crawlListings(overHttp, sink, settings, log) : [],
+    browser && chromium ? crawlInBrowser(inBrowser, sink, { ...settings, browser }, chromium, log) : [],
   ])
-  const outcomes = new Map<number, ListingCrawlOutcome>()
+  const crawled = new Map<number, CrawledListing>()
   for (const result of results) {
     if (result.status === 'rejected') throw result.reason
-    for (const outcome of result.value) outcomes.set(outcome.target.listingId, outcome)
+    for (const listing of result.value) crawled.set(listing.target.listingId, listing)
   }
   return targets.map((target) => {
-    const outcome = outcomes.get(target.listingId)
-    if (!outcome) throw new Error(`no outcome for listing ${target.listingId}`)
-    return outcome
+    const listing = crawled.get(target.listingId)
+    if (!listing) throw new Error(`no crawl of listing ${target.listingId}`)
+    return listing
   })
 }
 
-function serialized(sink: PageSink): PageSink {
-  let last: Promise<void> = Promise.resolve()
-  return {
-    storePages(pages) {
-      const next = last.then(() => sink.storePages(pages))
-      last = next.catch(() => undefined)
-      return next
-    },
+async function crawlInBrowser(targets: ListingTarget[], sink: PageSink, settings: BrowserCrawlSettings, chromium: ChromiumLookup, log: Logger): Promise<CrawledListing[]> {
+  if ('unavailable' in chromium) {
+    log.warn({ reason: chromium.unavailable }, 'no Chromium: the browser listings fail, the others are crawled')
+    // not one page fetched, and why: the listing's verdict is "failed" for that reason
+    return targets.map((target) => ({ target, skipped: [chromium.unavailable] }))
   }
+  // Playwright is loaded only when a listing needs it: tens of MB and a slower start otherwise
+  const { crawlListingsInBrowser } = await import('./browser-crawler.ts')
+  return crawlListingsInBrowser(targets, sink, { ...settings, browser: { ...settings.browser, executablePath: chromium.path } }, log)
 }

@@ -1,28 +1,29 @@
 import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
 import type { Logger } from 'pino'
 import { FetchHttpClient } from './fetch-http-client.ts'
-import { ListingCrawl, type CrawlSettings, type FetchedResponse, type ListingCrawlOutcome, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
-import { describeFetchError, parsePage, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
-
-// The listing types moved to listing-crawl.ts (shared with the browser crawler); importers of this module keep working.
-export type { CrawlSettings, FetchedListingPage, ListingCrawlOutcome, ListingCrawlStatus, ListingTarget, PageSink } from './listing-crawl.ts'
+import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
+import { RobotsRules } from './robots.ts'
+import { describeFetchError, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 
 // crawlee logs its own INFO lines; ours are structured and go through pino
 crawleeLog.setLevel(LogLevel.OFF)
 
-/** Crawls each listing from page 1 to its last page (or the page limit) and hands every page to the sink. */
+/** Crawls each listing from page 1 to its last page (or the page limit) and hands every page, as fetched, to the sink. */
 export async function crawlListings(
   targets: ListingTarget[],
   sink: PageSink,
   settings: CrawlSettings,
   log: Logger,
-): Promise<ListingCrawlOutcome[]> {
-  const crawl = new ListingCrawl(targets, sink, settings.origins, log)
+): Promise<CrawledListing[]> {
+  const robots = settings.respectRobotsTxt ? new RobotsRules(settings) : null
+  const crawl = new ListingCrawl(targets, sink, settings.origins, robots, log)
   const fetchedOf = (context: HttpCrawlingContext<PageRequest>, body: Buffer | null): FetchedResponse => ({
     fetchedUrl: context.request.url,
     status: context.response?.statusCode ?? null,
-    contentType: headerOf(context, 'content-type'),
+    headers: headersOf(context),
     body,
+    charset: null,
+    notice: null,
     attempts: context.request.retryCount + 1,
   })
 
@@ -38,8 +39,13 @@ export async function crawlListings(
       navigationTimeoutSecs: settings.timeoutSeconds,
       requestHandlerTimeoutSecs: settings.timeoutSeconds * 4,
       sameDomainDelaySecs: settings.perHostDelaySeconds,
-      respectRobotsTxtFile: settings.respectRobotsTxt ? { userAgent: 'eurowatch' } : false,
+      // robots.txt is read by ListingCrawl, with our own User-Agent
+      respectRobotsTxtFile: false,
       additionalHttpErrorStatusCodes: [429],
+      // crawlee would transcode the body by the header's charset alone (no BOM or <meta>, latin-1 for
+      // iso-8859-1, an unknown label an error); 'utf8' is how it is told to leave the bytes as they came.
+      // The crawl job decodes them as a browser would.
+      forceResponseEncoding: 'utf8',
       ignoreSslErrors: false,
       preNavigationHooks: [
         (context, gotOptions) => {
@@ -60,8 +66,8 @@ export async function crawlListings(
         const body = Buffer.isBuffer(context.body) ? context.body : Buffer.from(context.body)
         const fetched = fetchedOf(context, body)
         const failure = statusProblem(fetched.status) ?? sizeProblem(body.length, settings.maxResponseBytes)
-        const parsed = failure ? { error: failure } : parsePage(crawl.targetOf(request).profile, body.toString('utf8'), request.canonicalUrl)
-        await crawl.pageFetched(request, fetched, parsed, async (next) => {
+        if (failure) return crawl.pageFailed(request, fetched, failure)
+        await crawl.pageFetched(request, fetched, async (next) => {
           await context.addRequests([next])
           // start the next page now rather than at the pool's next half-second tick
           crawler.autoscaledPool?.notify()
@@ -75,17 +81,24 @@ export async function crawlListings(
           error,
         }),
       failedRequestHandler: async (context, error) => crawl.pageFailed(context.request.userData, fetchedOf(context, null), describeFetchError(error)),
-      onSkippedRequest: async ({ url, reason }) => crawl.skipped(url, reason),
     },
     new Configuration({ persistStorage: false }),
   )
 
   try {
-    await crawler.run(crawl.firstRequests())
+    await crawler.run(await crawl.firstRequests())
   } finally {
     await crawler.teardown()
   }
   return crawl.finish()
+}
+
+function headersOf(context: HttpCrawlingContext<PageRequest>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(context.response?.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value)
+  }
+  return headers
 }
 
 function headerOf(context: HttpCrawlingContext<PageRequest>, name: string): string | null {

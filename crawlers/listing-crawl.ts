@@ -1,10 +1,10 @@
 // What the HTTP and the browser crawler share: the listing types, the request each page becomes,
-// the per-listing progress and the outcome it adds up to. Each crawler only fetches.
+// and the following of next links. The crawlers only fetch: every page goes to the sink as it
+// came (bytes, status, headers); the sink says where the listing goes on.
 import type { Logger } from 'pino'
-import type { ListingPage, RenderMode, SiteProfile } from '../domain/entry.ts'
+import type { RenderMode, SiteProfile } from '../domain/entry.ts'
 import type { OriginMap } from './origin-map.ts'
-import { PageBatcher } from './page-batcher.ts'
-import type { ParseResult } from './page-checks.ts'
+import type { RobotsRules } from './robots.ts'
 
 /** One configured listing to crawl from its first page. */
 export interface ListingTarget {
@@ -23,25 +23,29 @@ export interface ListingTarget {
 export interface FetchedResponse {
   fetchedUrl: string
   status: number | null
-  contentType: string | null
+  /** Response headers, names in lower case, as a replay needs them. */
+  headers: Record<string, string>
   body: Buffer | null
+  /** The charset the body is known to be in (a rendered page is serialized as UTF-8); null: sniff it. */
+  charset: string | null
   attempts: number
+  /** What the fetcher saw that may explain a page without entries (a list that never appeared), or null. */
+  notice: string | null
 }
 
-/** Everything known about one fetch of a listing page, handed to the sink before the crawl goes on. */
-export interface FetchedListingPage extends FetchedResponse {
+/** One fetch of a listing page, as the sink receives it. */
+export interface FetchedPage extends FetchedResponse {
   target: ListingTarget
   pageNumber: number
   canonicalUrl: string
   durationMs: number
-  /** Listing position of this page's first entry (1-based, counted across pages). */
-  firstPosition: number
-  outcome: { kind: 'parsed'; page: ListingPage } | { kind: 'failed'; reason: string }
+  /** Why the page has no usable answer (a status, a timeout, a body refused); null when it has one. */
+  failure: string | null
 }
 
 export interface PageSink {
-  /** Called with the pages fetched meanwhile, one call at a time, in order of arrival. */
-  storePages(pages: FetchedListingPage[]): Promise<void>
+  /** Takes a fetched page (stored and parsed by the caller) and tells the listing's next page, if any. */
+  acceptPage(page: FetchedPage): Promise<{ nextPage: string | null }>
 }
 
 export interface CrawlSettings {
@@ -57,16 +61,10 @@ export interface CrawlSettings {
   origins: OriginMap
 }
 
-export type ListingCrawlStatus = 'complete' | 'partial' | 'failed'
-
-export interface ListingCrawlOutcome {
+/** What the crawler itself knows of a listing once it is done: the requests it never made. */
+export interface CrawledListing {
   target: ListingTarget
-  status: ListingCrawlStatus
-  pages: number
-  entries: number
-  reason: string | null
-  /** Partial only because it stopped at its configured page limit: not a fault, but no removals either. */
-  limited: boolean
+  skipped: string[]
 }
 
 /** The userData of every crawlee request for a listing page. */
@@ -74,7 +72,6 @@ export interface PageRequest {
   listingId: number
   pageNumber: number
   canonicalUrl: string
-  firstPosition: number
   startedAt: number
 }
 
@@ -85,36 +82,30 @@ export interface ListingRequest {
   userData: PageRequest
 }
 
-interface ListingProgress {
-  pages: number
-  entries: number
-  reachedEnd: boolean
-  limited: boolean
-  problems: string[]
-  /** Canonical URLs of its pages so far: a next link back to one of them is a loop, not a new page. */
-  visited: Set<string>
-}
-
-/** The bookkeeping of one crawl over several listings: requests, progress, storage behind the crawl, outcomes. */
+/** The bookkeeping of one crawl over several listings: requests, followed links, skipped requests. */
 export class ListingCrawl {
   private readonly byId: Map<number, ListingTarget>
-  private readonly progress: Map<number, ListingProgress>
-  // Pages are stored behind the crawl, in batches, so the next fetch does not wait for the database.
-  private readonly storage: PageBatcher<FetchedListingPage>
+  /** Canonical URLs of each listing's pages so far: a next link back to one of them is a loop, not a new page. */
+  private readonly visited: Map<number, Set<string>>
+  private readonly skippedOf: Map<number, string[]>
 
   constructor(
     private readonly targets: ListingTarget[],
-    sink: PageSink,
+    private readonly sink: PageSink,
     private readonly origins: OriginMap,
+    /** null: robots.txt is not consulted (`respectRobotsTxt: false`). */
+    private readonly robots: RobotsRules | null,
     private readonly log: Logger,
   ) {
     this.byId = new Map(targets.map((target) => [target.listingId, target]))
-    this.progress = new Map(targets.map((target) => [target.listingId, { pages: 0, entries: 0, reachedEnd: false, limited: false, problems: [], visited: new Set<string>() }]))
-    this.storage = new PageBatcher((pages: FetchedListingPage[]) => sink.storePages(pages))
+    this.visited = new Map(targets.map((target) => [target.listingId, new Set<string>()]))
+    this.skippedOf = new Map(targets.map((target) => [target.listingId, []]))
   }
 
-  firstRequests(): ListingRequest[] {
-    return this.targets.map((target) => this.requestFor({ listingId: target.listingId, pageNumber: 1, canonicalUrl: target.url, firstPosition: 1 }))
+  /** Page 1 of every listing that robots.txt lets us fetch. */
+  async firstRequests(): Promise<ListingRequest[]> {
+    const requests = await Promise.all(this.targets.map((target) => this.allowedRequest({ listingId: target.listingId, pageNumber: 1, canonicalUrl: target.url })))
+    return requests.filter((request) => request !== null)
   }
 
   targetOf(request: PageRequest): ListingTarget {
@@ -123,58 +114,37 @@ export class ListingCrawl {
     return target
   }
 
-  /** A page that could not be fetched at all (after its retries). */
+  /** A page that could not be fetched at all (after its retries), or whose answer is unusable. */
   async pageFailed(request: PageRequest, fetched: FetchedResponse, reason: string): Promise<void> {
     const target = this.targetOf(request)
-    this.progressOf(request).problems.push(`page ${request.pageNumber}: ${reason}`)
     this.log.warn({ source: target.sourceName, url: request.canonicalUrl, page: request.pageNumber, reason }, 'listing page failed')
-    await this.storage.add({ ...this.pageOf(request, fetched), outcome: { kind: 'failed', reason } })
+    await this.sink.acceptPage({ ...this.pageOf(request, fetched), failure: reason })
   }
 
-  /** A fetched page: counted, its next page queued through `enqueue` (before storing, so fetching and storing overlap), then stored. */
-  async pageFetched(request: PageRequest, fetched: FetchedResponse, parsed: ParseResult, enqueue: (next: ListingRequest) => Promise<void>): Promise<void> {
+  /** A fetched page: handed to the sink, then its next page queued through `enqueue` unless the listing ends here. */
+  async pageFetched(request: PageRequest, fetched: FetchedResponse, enqueue: (next: ListingRequest) => Promise<void>): Promise<void> {
     const target = this.targetOf(request)
-    const listing = this.progressOf(request)
-    const base = this.pageOf(request, fetched)
-    if ('error' in parsed) {
-      listing.problems.push(`page ${request.pageNumber}: ${parsed.error}`)
-      this.log.warn({ source: target.sourceName, url: request.canonicalUrl, page: request.pageNumber, reason: parsed.error }, 'listing page unusable')
-      await this.storage.add({ ...base, outcome: { kind: 'failed', reason: parsed.error } })
-      return
-    }
-    const { page } = parsed
-    listing.pages += 1
-    listing.entries += page.entries.length
-    listing.visited.add(request.canonicalUrl)
-    if (!page.nextPage) listing.reachedEnd = true
-    else if (listing.visited.has(page.nextPage)) listing.problems.push(`page ${request.pageNumber}: the next link leads back to ${page.nextPage}`)
-    else if (request.pageNumber >= target.maxPages) listing.limited = true
-    else {
-      await enqueue(
-        this.requestFor({
-          listingId: request.listingId,
-          pageNumber: request.pageNumber + 1,
-          canonicalUrl: page.nextPage,
-          firstPosition: request.firstPosition + page.entries.length,
-        }),
-      )
-    }
-    this.log.debug({ source: target.sourceName, page: request.pageNumber, entries: page.entries.length }, 'listing page parsed')
-    await this.storage.add({ ...base, outcome: { kind: 'parsed', page } })
+    const visited = this.visitedOf(request.listingId)
+    visited.add(request.canonicalUrl)
+    const { nextPage } = await this.sink.acceptPage({ ...this.pageOf(request, fetched), failure: null })
+    // a loop or the page limit ends the listing here; the sink's verdict on the listing says so
+    if (nextPage === null || visited.has(nextPage) || request.pageNumber >= target.maxPages) return
+    const next = await this.allowedRequest({ listingId: request.listingId, pageNumber: request.pageNumber + 1, canonicalUrl: nextPage })
+    if (next) await enqueue(next)
   }
 
-  /** A first page crawlee did not fetch (robots.txt): its listing cannot be complete. */
-  skipped(url: string, reason: string): void {
-    const target = this.targets.find((candidate) => this.origins.toFetchUrl(candidate.url) === url)
-    const listing = target ? this.progress.get(target.listingId) : undefined
-    listing?.problems.push(`${url} skipped: ${reason === 'robotsTxt' ? 'disallowed by robots.txt' : reason}`)
-    this.log.warn({ url, reason }, 'request skipped')
+  /** What the crawler knows of each listing, in the targets' order. */
+  finish(): CrawledListing[] {
+    return this.targets.map((target) => ({ target, skipped: this.skippedOf.get(target.listingId) ?? [] }))
   }
 
-  /** Waits for every page to be stored, then tells each listing's outcome, in the targets' order. */
-  async finish(): Promise<ListingCrawlOutcome[]> {
-    await this.storage.finish()
-    return this.targets.map((target) => outcomeOf(target, this.progress.get(target.listingId)))
+  /** The request for a page, or null when robots.txt forbids it: then its listing cannot be complete. */
+  private async allowedRequest(page: Omit<PageRequest, 'startedAt'>): Promise<ListingRequest | null> {
+    const refusal = (await this.robots?.refusal(page.canonicalUrl)) ?? null
+    if (refusal === null) return this.requestFor(page)
+    this.skippedOf.get(page.listingId)?.push(`${page.canonicalUrl} skipped: ${refusal}`)
+    this.log.warn({ url: page.canonicalUrl, reason: refusal }, 'request skipped')
+    return null
   }
 
   private requestFor(page: Omit<PageRequest, 'startedAt'>): ListingRequest {
@@ -186,31 +156,19 @@ export class ListingCrawl {
     }
   }
 
-  private progressOf(request: PageRequest): ListingProgress {
-    const entry = this.progress.get(request.listingId)
-    if (!entry) throw new Error(`no listing ${request.listingId} in this crawl`)
-    return entry
+  private visitedOf(listingId: number): Set<string> {
+    const visited = this.visited.get(listingId)
+    if (!visited) throw new Error(`no listing ${listingId} in this crawl`)
+    return visited
   }
 
-  private pageOf(request: PageRequest, fetched: FetchedResponse): Omit<FetchedListingPage, 'outcome'> {
+  private pageOf(request: PageRequest, fetched: FetchedResponse): Omit<FetchedPage, 'failure'> {
     return {
       ...fetched,
       target: this.targetOf(request),
       pageNumber: request.pageNumber,
       canonicalUrl: request.canonicalUrl,
       durationMs: request.startedAt ? Math.round(performance.now() - request.startedAt) : 0,
-      firstPosition: request.firstPosition,
     }
   }
-}
-
-export function outcomeOf(target: ListingTarget, listing: ListingProgress | undefined): ListingCrawlOutcome {
-  const pages = listing?.pages ?? 0
-  const entries = listing?.entries ?? 0
-  const problems = listing?.problems ?? []
-  if (pages === 0) return { target, status: 'failed', pages, entries, reason: problems.join('; ') || 'no page fetched', limited: false }
-  if (problems.length > 0) return { target, status: 'partial', pages, entries, reason: problems.join('; '), limited: false }
-  if (listing?.limited) return { target, status: 'partial', pages, entries, reason: `stopped at the page limit (${target.maxPages} pages)`, limited: true }
-  if (!listing?.reachedEnd) return { target, status: 'partial', pages, entries, reason: 'the last page was not reached', limited: false }
-  return { target, status: 'complete', pages, entries, reason: null, limited: false }
 }

@@ -1,10 +1,9 @@
 // One Kysely<Database> over either backend; connection failures become one-line UserErrors
 // that never show the password.
 import { mkdirSync } from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
-import pg from 'pg'
 import { UserError } from '../domain/errors.ts'
 import type { Database } from './schema.ts'
 
@@ -14,7 +13,7 @@ const INT8_OID = 20
 
 /** Opens the database and checks it answers. Migrations are the caller's (see migrateToLatest). */
 export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
-  const db = target.kind === 'pglite' ? await openPglite(target.dataDir) : openPostgres(target.url)
+  const db = target.kind === 'pglite' ? await openPglite(target.dataDir) : await openPostgres(target.url)
   try {
     await sql`select 1`.execute(db)
   } catch (error) {
@@ -41,6 +40,8 @@ async function openPglite(dataDir: string): Promise<Kysely<Database>> {
   const target = { kind: 'pglite', dataDir } as const
   try {
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
+    // each backend's driver is loaded only when used: a verb on PostgreSQL never loads PGlite's 10 MB of WebAssembly
+    const { PGlite } = await import('@electric-sql/pglite')
     // int8 (count(*)) as number, as on pg below; PGlite already does, say it anyway.
     const client = await PGlite.create(dataDir, { parsers: { [INT8_OID]: Number } })
     return wrapPglite(client)
@@ -49,14 +50,15 @@ async function openPglite(dataDir: string): Promise<Kysely<Database>> {
   }
 }
 
-function openPostgres(url: string): Kysely<Database> {
+async function openPostgres(url: string): Promise<Kysely<Database>> {
   const target = { kind: 'postgres', url } as const
+  const { default: pg } = await import('pg')
   try {
     const pool = new pg.Pool({
       connectionString: url,
       connectionTimeoutMillis: 10_000,
       // pg returns int8 as string by default; we only use it for counts, which fit a number.
-      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,
+      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) } as import('pg').CustomTypesConfig,
     })
     // An idle client dropped by the server must not crash the process; the next query reports it.
     pool.on('error', () => undefined)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { brotliCompress, brotliDecompress, constants } from 'node:zlib'
 import type { Kysely } from 'kysely'
+import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import type { Database } from './schema.ts'
 
 const compress = promisify(brotliCompress)
@@ -68,6 +69,9 @@ export interface PageFetchRecord {
   fetchedUrl: string
   status: number | null
   contentType: string | null
+  headers: Record<string, string> | null
+  charset: string | null
+  outcome: PageOutcomeKind
   bytes: number | null
   durationMs: number
   attempts: number
@@ -96,6 +100,9 @@ export async function recordPageFetches(db: Kysely<Database>, fetches: readonly 
         fetched_url: fetch.fetchedUrl,
         status: fetch.status,
         content_type: fetch.contentType,
+        headers: fetch.headers === null ? null : JSON.stringify(fetch.headers),
+        charset: fetch.charset,
+        outcome: fetch.outcome,
         bytes: fetch.bytes,
         duration_ms: Math.round(fetch.durationMs),
         attempts: fetch.attempts,

@@ -3,6 +3,7 @@
 // (pg hands back a Buffer, PGlite a plain Uint8Array), dates as 'YYYY-MM-DD' text.
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
 import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
+import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 
 export type RunStatus = 'running' | 'complete' | 'partial' | 'failed'
 
@@ -67,6 +68,12 @@ export interface PageFetchTable {
   duration_ms: number
   attempts: number
   body_sha256: string | null
+  /** Response headers (names in lower case); null for fetches stored before they were kept. */
+  headers: JSONColumnType<Record<string, string>, string | null, string | null> | null
+  /** The charset the body was decoded with; null when it was not decoded (no body, a failed fetch). */
+  charset: string | null
+  outcome: PageOutcomeKind
+  /** Why the page was not used (fetch failure, layout, health), as told to the operator. */
   error: string | null
   fetched_at: Date
 }

@@ -4,10 +4,12 @@ import type { RenderMode, SiteProfile } from '../domain/entry.ts'
 import type { Database, RunStatus } from '../db/schema.ts'
 import { createRun, finishRun } from '../db/runs.ts'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings.ts'
-import type { FetchedListingPage, ListingTarget } from '../crawlers/listing-crawl.ts'
+import { insertHealthEvents } from '../db/health-events.ts'
+import { listingBaselines } from '../db/listing-baselines.ts'
+import type { ListingTarget } from '../crawlers/listing-crawl.ts'
 import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
-import { ParserHealth } from './parser-health.ts'
-import { storeListingPages, type ListingPageInput } from './store-page.ts'
+import { judgeListing } from '../domain/listing-status.ts'
+import { PageIntake, type StoredCounts } from './page-intake.ts'
 
 export interface JobDeps {
   db: Kysely<Database>
@@ -50,16 +52,10 @@ export interface CrawlSummary {
   durationMs: number
 }
 
-interface StoredCounts {
-  pagesFetched: number
-  newEntries: number
-  versionsCreated: number
-}
-
 /** The crawl settings, and the browser's for sources with `render: 'browser'`. */
 export type CrawlJobSettings = MixedCrawlSettings
 
-/** One crawl run: every page of every source fetched, stored raw, parsed and stored as entries, versions and sightings. */
+/** One crawl run: every page of every source fetched and stored raw, read into entries, versions and sightings. */
 export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings): Promise<CrawlSummary> {
   const { db, now, log } = deps
   const startedAt = now()
@@ -72,48 +68,31 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   }
   log.info({ runId, listings: targets.length }, 'crawl started')
 
-  const counts = new Map<number, StoredCounts>(targets.map((target) => [target.listingId, { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }]))
-  const health = await ParserHealth.forRun(db, runId, targets.map((target) => target.listingId))
-  const sink = {
-    async storePages(fetched: FetchedListingPage[]) {
-      const checked = fetched.map((page) => health.checkPage(page))
-      const pages = checked.map(({ page }) => page)
-      const stored = await storeListingPages(deps, pages.map((page) => pageInput(runId, page)))
-      await health.recordPages(db, checked, stored.map((result) => result.pageFetchId), now())
-      pages.forEach((page, index) => {
-        const listing = counts.get(page.target.listingId)
-        const result = stored[index]
-        if (!listing || !result) return
-        listing.pagesFetched += 1
-        listing.newEntries += result.newEntries
-        listing.versionsCreated += result.versionsCreated
-      })
-      const totals = [...counts.values()]
-      deps.progress?.({ pages: totals.reduce((n, c) => n + c.pagesFetched, 0), newEntries: totals.reduce((n, c) => n + c.newEntries, 0) })
-    },
-  }
-
+  const baselines = await listingBaselines(db, targets.map((target) => target.listingId), runId)
+  const intake = new PageIntake(deps, runId, baselines)
   try {
-    // browser listings in Chromium, the others over HTTP, at the same time; outcomes in the sources' order
-    const outcomes = await crawlListingsByRender(targets, sink, settings, log)
+    // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
+    const crawled = await crawlListingsByRender(targets, intake, settings, log)
+    await intake.finish()
     const listings: ListingCrawlSummary[] = []
-    for (const crawled of outcomes) {
-      const outcome = await health.judgeListing(db, crawled, now())
-      await finishListingCrawl(db, runId, outcome.target.listingId, outcome, now())
-      const stored = counts.get(outcome.target.listingId) ?? { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }
+    for (const { target, skipped } of crawled) {
+      const verdict = judgeListing({ pages: intake.pagesOf(target.listingId), maxPages: target.maxPages, skipped, baseline: baselines.get(target.listingId) ?? null })
+      if (verdict.listingProblem) await insertHealthEvents(db, [{ runId, listingId: target.listingId, pageFetchId: null, ...verdict.listingProblem, at: now() }])
+      await finishListingCrawl(db, runId, target.listingId, verdict, now())
+      const stored = intake.countsOf(target.listingId)
       listings.push({
-        source: outcome.target.sourceName,
-        url: outcome.target.url,
-        status: outcome.status,
-        pages: outcome.pages,
-        entries: outcome.entries,
+        source: target.sourceName,
+        url: target.url,
+        status: verdict.status,
+        pages: verdict.pages,
+        entries: verdict.entries,
         newEntries: stored.newEntries,
         versionsCreated: stored.versionsCreated,
-        reason: outcome.reason,
-        limited: outcome.limited,
+        reason: verdict.reason,
+        limited: verdict.limited,
       })
     }
-    const summary = summarize(runId, listings, [...counts.values()], now().getTime() - startedAt.getTime())
+    const summary = summarize(runId, listings, targets.map((target) => intake.countsOf(target.listingId)), now().getTime() - startedAt.getTime())
     await finishRun(
       db,
       runId,
@@ -129,28 +108,10 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
     log.info({ runId, status: summary.status, pages: summary.pagesFetched, entries: summary.entriesSeen }, 'crawl finished')
     return summary
   } catch (error) {
+    // pages already fetched are stored before the run is marked failed
+    await intake.finish().catch(() => undefined)
     await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: String(error) }, now())
     throw error
-  }
-}
-
-function pageInput(runId: number, page: FetchedListingPage): ListingPageInput {
-  return {
-    runId,
-    listingId: page.target.listingId,
-    pageNumber: page.pageNumber,
-    canonicalUrl: page.canonicalUrl,
-    fetchedUrl: page.fetchedUrl,
-    status: page.status,
-    contentType: page.contentType,
-    body: page.body,
-    durationMs: page.durationMs,
-    attempts: page.attempts,
-    error: page.outcome.kind === 'failed' ? page.outcome.reason : null,
-    entries: page.outcome.kind === 'parsed' ? page.outcome.page.entries : null,
-    firstPosition: page.firstPosition,
-    theme: page.target.theme,
-    themeSource: page.target.profile.themeSource,
   }
 }
 

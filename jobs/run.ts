@@ -1,4 +1,4 @@
-import type { CrawlSettings } from '../crawlers/http-crawler.ts'
+import type { CrawlSettings } from '../crawlers/listing-crawl.ts'
 import { crawlJob, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
 import { diffPending, type DiffOptions, type DiffSummary } from './diff.ts'
 

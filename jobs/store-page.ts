@@ -1,10 +1,12 @@
-// The page-storing step: fetched listing pages, their bodies, entries, versions and sightings,
-// a batch of pages per transaction so a killed run leaves whole pages or nothing.
+// The page-storing step: fetched listing pages, their raw bodies and headers first, then the
+// entries read from them, versions and sightings; a batch of pages per transaction so a killed
+// run leaves whole pages or nothing.
 import type { Kysely } from 'kysely'
 import { closeVersions, findOpenVersions, openVersions, recordSightings, upsertEntries, versionFieldsOf, type SightingToRecord, type VersionToOpen } from '../db/entries.ts'
 import { recordPageFetches, storePageBodies } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
 import type { ParsedEntry, SiteProfile } from '../domain/entry.ts'
+import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import { decideVersion, type VersionFields } from '../domain/versioning.ts'
 
 export interface StorePageDeps {
@@ -20,11 +22,17 @@ export interface ListingPageInput {
   fetchedUrl: string
   status: number | null
   contentType: string | null
+  /** Response headers as received; null when there was no response. */
+  headers: Record<string, string> | null
   body: Buffer | null
+  /** The charset the body was decoded with for parsing; null when it was not decoded. */
+  charset: string | null
   durationMs: number
   attempts: number
+  outcome: PageOutcomeKind
+  /** Why the page was not used; null for a fetched page. */
   error: string | null
-  /** null when the fetch failed or the page did not parse: then only the fetch is recorded. */
+  /** The entries to store: none when the page failed or its entries are not trusted (then only the fetch is recorded). */
   entries: ParsedEntry[] | null
   /** 1-based listing position of the page's first entry. */
   firstPosition: number
@@ -67,6 +75,9 @@ export async function storeListingPages(deps: StorePageDeps, inputs: readonly Li
         fetchedUrl: input.fetchedUrl,
         status: input.status,
         contentType: input.contentType,
+        headers: input.headers,
+        charset: input.charset,
+        outcome: input.outcome,
         bytes: input.body?.length ?? null,
         durationMs: input.durationMs,
         attempts: input.attempts,

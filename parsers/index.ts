@@ -2,16 +2,16 @@ import type { SiteProfile } from '../domain/entry.ts'
 import { UserError } from '../domain/errors.ts'
 import { eurocities } from './eurocities.ts'
 import { eurocitiesLegacy } from './eurocities-legacy.ts'
-import { createSelectorsProfile, type SelectorsConfig } from './selectors.ts'
+import { PROFILE_IDS, SELECTORS_PROFILE_ID } from './profile-ids.ts'
+import { createSelectorsProfile } from './selectors.ts'
+import type { SelectorsConfig } from './selectors-config.ts'
 
 /** Every profile that needs no configuration, listed by hand. */
 export const profiles: readonly SiteProfile[] = [eurocitiesLegacy, eurocities]
 
-/** The profile built from a source's `selectors` configuration rather than listed above. */
-export const SELECTORS_PROFILE_ID = 'selectors'
-
-/** Every profile id a source may name. */
-export const profileIds: readonly string[] = [...profiles.map((profile) => profile.id), SELECTORS_PROFILE_ID]
+/** Every profile id a source may name: those above and the selectors profile. */
+export const profileIds = PROFILE_IDS
+export { SELECTORS_PROFILE_ID }
 
 export function findProfile(id: string): SiteProfile | undefined {
   return profiles.find((profile) => profile.id === id)

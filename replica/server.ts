@@ -33,8 +33,9 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
     const at = Date.now()
     const rawPath = req.url ?? '/'
     const method = req.method ?? 'GET'
+    const userAgent = req.headers['user-agent'] ?? null
     const record = (status: number, bytes: number): void => {
-      log.push({ method, path: rawPath, status, bytes, at })
+      log.push({ method, path: rawPath, status, bytes, at, userAgent })
     }
     if (method !== 'GET' && method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()

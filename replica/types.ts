@@ -43,6 +43,8 @@ export interface ReplicaRequest {
   bytes: number
   /** Epoch milliseconds when the request arrived. */
   at: number
+  /** The User-Agent header the client sent, or null. */
+  userAgent: string | null
 }
 
 export interface Replica {

@@ -1,17 +1,13 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { Kysely } from 'kysely'
-import { loadConfig, type LoadedConfig } from '../config/load.ts'
+import type { LoadedConfig } from '../config/load.ts'
+import { globalOptions, loadCliConfig } from './config-file.ts'
 import { readEnvironment, type Environment } from '../config/environment.ts'
 import { createLogger, type Logger } from '../logging.ts'
 import { openDatabase, closeDatabase, type DatabaseTarget } from '../../db/connection.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import type { Database } from '../../db/schema.ts'
-
-interface GlobalOptions {
-  config?: string
-  logLevel?: string
-}
 
 export interface CliContext {
   loaded: LoadedConfig
@@ -22,16 +18,12 @@ export interface CliContext {
   close(): Promise<void>
 }
 
-export function loadCliConfig(command: Command): LoadedConfig {
-  return loadConfig(globalsOf(command).config)
-}
-
 export function environment(): Environment {
   return readEnvironment(process.env)
 }
 
 export function cliLogger(command: Command, env: Environment): Logger {
-  const level = globalsOf(command).logLevel ?? env.EUROWATCH_LOG_LEVEL ?? 'warn'
+  const level = globalOptions(command).logLevel ?? env.EUROWATCH_LOG_LEVEL ?? 'warn'
   return createLogger(level as Parameters<typeof createLogger>[0])
 }
 
@@ -56,8 +48,4 @@ export async function openCliContext(command: Command): Promise<CliContext> {
     throw error
   }
   return { loaded, env, log, db, target, close: () => closeDatabase(db) }
-}
-
-function globalsOf(command: Command): GlobalOptions {
-  return command.optsWithGlobals<GlobalOptions>()
 }

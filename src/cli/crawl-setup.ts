@@ -8,28 +8,16 @@ import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl.ts'
 import { openCliContext, type CliContext } from './context.ts'
 import type { Environment } from '../config/environment.ts'
-import { legacyTimeline, startReplica, type Replica } from '../../replica/index.ts'
+import type { Replica } from '../../replica/index.ts'
 
 /** The flags every crawling verb takes (crawl, run). */
 export const CrawlFlags = z.object({
   offline: z.boolean().default(false),
-  step: z.coerce
-    .number({ error: 'must be a step number' })
-    .int()
-    .min(0)
-    .max(legacyTimeline.length - 1, `the replica's timeline has steps 0-${legacyTimeline.length - 1}`)
-    .default(0),
+  // its upper bound is the replica's, checked once the replica is loaded (only with --offline)
+  step: z.coerce.number({ error: 'must be a step number' }).int().min(0).default(0),
   source: z.array(z.string()).optional(),
   maxPages: z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number').optional(),
 })
-
-export function withCrawlFlags(command: Command): Command {
-  return command
-    .option('--offline', 'crawl the bundled replica of the EUROCITIES sites instead of the network')
-    .option('--step <n>', `with --offline: the replica's timeline step (0-${legacyTimeline.length - 1})`, '0')
-    .option('--source <name...>', 'only these configured listings (see `eurowatch sources`)')
-    .option('--max-pages <n>', 'stop each listing after this many pages')
-}
 
 /** The configured listings to crawl, all or those named; each with its profile resolved. */
 export function selectSources(config: Config, names: string[] | undefined, maxPages: number | undefined): CrawlSource[] {
@@ -58,8 +46,9 @@ export function crawlSettings(config: Config, origins: OriginMap, env: Environme
     // the replica is our own loopback server: no need to pace requests to it
     perHostDelaySeconds: origins.isEmpty() ? politeness.perHostDelaySeconds : 0,
     origins,
-    // sources with render: browser run in Chromium: CHROMIUM_PATH wins over the configuration
-    browser: { ...config.browser, executablePath: env.CHROMIUM_PATH ?? config.browser.executablePath },
+    // sources with render: browser run in Chromium: CHROMIUM_PATH wins over the configuration; with
+    // neither, one is looked for on the shell's PATH (not ours to validate: any string lists directories)
+    browser: { ...config.browser, executablePath: env.CHROMIUM_PATH ?? config.browser.executablePath, searchPath: env.PATH },
   }
 }
 
@@ -75,9 +64,10 @@ export interface CrawlSession {
  * when asked, the sources and settings; everything closed after `work`, also when it throws.
  */
 export async function withCrawlSession<T>(command: Command, flags: z.infer<typeof CrawlFlags>, work: (session: CrawlSession) => Promise<T>): Promise<T> {
+  const replicaModule = flags.offline ? await loadReplica(flags.step) : null
   const context = await openCliContext(command)
   try {
-    const { origins, replica } = await offlineOrigins(flags.offline, flags.step)
+    const { origins, replica } = await offlineOrigins(replicaModule, flags.step)
     try {
       const { config } = context.loaded
       const sources = selectSources(config, flags.source, flags.maxPages)
@@ -91,9 +81,19 @@ export async function withCrawlSession<T>(command: Command, flags: z.infer<typeo
   }
 }
 
+type ReplicaModule = typeof import('../../replica/index.ts')
+
+/** The replica, loaded only for --offline; the step checked against its timeline before anything is opened. */
+async function loadReplica(step: number): Promise<ReplicaModule> {
+  const replica = await import('../../replica/index.ts')
+  const last = replica.legacyTimeline.length - 1
+  if (step > last) throw new UserError(`--step: the replica's timeline has steps 0-${last}`)
+  return replica
+}
+
 /** With --offline: the bundled replica on a free loopback port, and the site's hosts sent to it. */
-async function offlineOrigins(offline: boolean, step: number): Promise<{ origins: OriginMap; replica: Replica | null }> {
-  if (!offline) return { origins: new OriginMap(), replica: null }
-  const replica = await startReplica({ port: 0, step })
+async function offlineOrigins(replicaModule: ReplicaModule | null, step: number): Promise<{ origins: OriginMap; replica: Replica | null }> {
+  if (!replicaModule) return { origins: new OriginMap(), replica: null }
+  const replica = await replicaModule.startReplica({ port: 0, step })
   return { origins: new OriginMap(replicaHosts, replica.origin), replica }
 }

@@ -5,6 +5,7 @@ import { ExitCode } from './exit-codes.ts'
 import { crawlCommand } from './commands/crawl.ts'
 import { demoCommand } from './commands/demo.ts'
 import { diffCommand } from './commands/diff.ts'
+import { doctorCommand } from './commands/doctor.ts'
 import { historyCommand } from './commands/history.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { parseCommand } from './commands/parse.ts'
@@ -34,6 +35,7 @@ const program = new Command('eurowatch')
   .addCommand(migrateCommand)
   .addCommand(replicaCommand)
   .addCommand(demoCommand)
+  .addCommand(doctorCommand)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
 

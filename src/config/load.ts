@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import { UserError } from '../../domain/errors.ts'
 import { ConfigSchema, type Config } from './schema.ts'
 import { defaultSources } from './defaults.ts'
-import { profileIds } from '../../parsers/index.ts'
+import { PROFILE_IDS as profileIds } from '../../parsers/profile-ids.ts'
 
 export interface LoadedConfig {
   config: Config

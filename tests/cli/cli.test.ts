@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
-import { startReplica } from '../../replica/index.ts'
+import { latin1Listing, startReplica } from '../../replica/index.ts'
 import { readFixture } from '../support/fixtures.ts'
 
 const BIN = resolve(import.meta.dirname, '../../bin/eurowatch.js')
@@ -72,6 +72,20 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     const page = JSON.parse(result.stdout) as { entries: { key: string }[]; nextPage: string }
     expect(page.entries.map((entry) => entry.key)).toHaveLength(10)
     expect(page.nextPage).toBe('http://www.eurocities.eu/eurocities/issues/social-innovation-issue&newsstart=11&newscount=10&contentURL=social-innovation-issue')
+  })
+
+  it('parses a saved ISO-8859-1 page by its <meta> charset', async () => {
+    const listing = latin1Listing()
+    const replica = await startReplica()
+    try {
+      const res = await fetch(replica.origin + listing.path)
+      writeFileSync(join(dir, 'latin1.html'), Buffer.from(await res.arrayBuffer()))
+    } finally {
+      await replica.close()
+    }
+    const result = await eurowatch(['parse', '--profile', 'eurocities-legacy', '--url', listing.url, 'latin1.html'])
+    expect(result.code).toBe(0)
+    expect((JSON.parse(result.stdout) as { entries: unknown[] }).entries).toEqual(listing.entries.slice(0, 10))
   })
 
   it('crawls the bundled replica into PGlite, and a second crawl adds no versions', async () => {

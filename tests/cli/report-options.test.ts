@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useColor } from '../../src/cli/color.ts'
-import { parseSince } from '../../src/cli/commands/report.ts'
+import { parseSince } from '../../src/cli/actions/report.ts'
 
 describe('report --since', () => {
   it('reads a date as midnight in Brussels and a datetime by its own offset', () => {

@@ -14,7 +14,7 @@ const silent = pino({ level: 'silent' })
 let replica: Replica
 
 beforeAll(async () => {
-  requireChromiumForTests()
+  await requireChromiumForTests()
   replica = await startReplica({ port: 0 })
 })
 afterAll(async () => {

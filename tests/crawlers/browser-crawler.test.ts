@@ -5,20 +5,21 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { crawlListingsInBrowser, type BrowserCrawlSettings } from '../../crawlers/browser-crawler.ts'
 import { crawlListings } from '../../crawlers/http-crawler.ts'
-import type { FetchedListingPage, ListingTarget } from '../../crawlers/listing-crawl.ts'
+import type { ListingTarget } from '../../crawlers/listing-crawl.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import { chromiumProcesses } from '../../crawlers/process-tree.ts'
 import { eurocities } from '../../parsers/eurocities.ts'
 import { UserError } from '../../domain/errors.ts'
 import { startReplica, type Replica } from '../../replica/index.ts'
 import { browserSettings, isRunning, requireChromiumForTests, topicKeys, watchChromium } from './browser-support.ts'
+import { entriesOf, readingSink, type ReadPageRecord } from './reading-sink.ts'
 
 const MOBILITY = 'https://eurocities.eu/topics/mobility/'
 const silent = pino({ level: 'silent' })
 let replica: Replica
 
 beforeAll(async () => {
-  requireChromiumForTests()
+  await requireChromiumForTests()
   replica = await startReplica({ port: 0 })
 })
 afterAll(async () => {
@@ -30,15 +31,13 @@ function target(url = MOBILITY, listingId = 1): ListingTarget {
 }
 
 async function crawl(targets: ListingTarget[], overrides: Partial<BrowserCrawlSettings> = {}) {
-  const pages: FetchedListingPage[] = []
-  const { result: outcomes, seen } = await watchChromium(() =>
-    crawlListingsInBrowser(targets, { storePages: async (batch) => void pages.push(...batch) }, browserSettings(replica, overrides), silent),
-  )
-  pages.sort((a, b) => a.target.listingId - b.target.listingId || a.pageNumber - b.pageNumber)
-  return { pages, outcomes, seen }
+  const sink = readingSink()
+  const { result: crawled, seen } = await watchChromium(() => crawlListingsInBrowser(targets, sink, browserSettings(replica, overrides), silent))
+  const pages = [...sink.pages].sort((a, b) => a.target.listingId - b.target.listingId || a.pageNumber - b.pageNumber)
+  return { pages, outcomes: sink.verdicts(crawled), seen }
 }
 
-const keysOf = (pages: FetchedListingPage[]) => pages.flatMap((page) => (page.outcome.kind === 'parsed' ? page.outcome.page.entries.map((entry) => entry.key) : []))
+const keysOf = (pages: ReadPageRecord[]) => entriesOf(pages).map((entry) => entry.key)
 
 /** Nothing of the run's browser still running, and no Chromium below this process. */
 function expectBrowserClosed(seen: number[]) {
@@ -68,11 +67,11 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
   })
 
   it('over plain HTTP the same page is a layout failure that asks for the browser, not an empty listing', async () => {
-    const pages: FetchedListingPage[] = []
-    const outcomes = await crawlListings([{ ...target(), render: 'http' }], { storePages: async (batch) => void pages.push(...batch) }, browserSettings(replica), silent)
+    const sink = readingSink()
+    const outcomes = sink.verdicts(await crawlListings([{ ...target(), render: 'http' }], sink, browserSettings(replica), silent))
     expect(outcomes[0]).toMatchObject({ status: 'failed', pages: 0, entries: 0 })
     expect(outcomes[0]?.reason).toMatch(/^page 1: layout: .*need the browser \(render: browser\)/)
-    expect(pages.map((page) => page.outcome.kind)).toEqual(['failed'])
+    expect(sink.pages.map((page) => page.outcome.kind)).toEqual(['layout-error'])
   })
 
   it('crawls the same listing twice in one process', async () => {
@@ -105,7 +104,8 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     expectBrowserClosed(failing.seen)
 
     const closedPort = await freePort()
-    const refused = await crawl([target(`http://127.0.0.1:${closedPort}/topics/mobility/`)], { maxRetries: 0, origins: new OriginMap() })
+    // without robots.txt, whose refused fetch would keep the page from being requested at all
+    const refused = await crawl([target(`http://127.0.0.1:${closedPort}/topics/mobility/`)], { maxRetries: 0, origins: new OriginMap(), respectRobotsTxt: false })
     expect(refused.outcomes[0]?.status).toBe('failed')
     expect(refused.outcomes[0]?.reason).toContain('ERR_CONNECTION_REFUSED')
     expectBrowserClosed(refused.seen)
@@ -120,7 +120,7 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
   })
 
   it('closes the browser when the run throws (the sink failing)', async () => {
-    const failingSink = { storePages: async () => Promise.reject(new Error('database gone')) }
+    const failingSink = { acceptPage: async () => Promise.reject(new Error('database gone')) }
     const { seen, result } = await watchChromium(() =>
       crawlListingsInBrowser([target()], failingSink, browserSettings(replica, { maxRetries: 0 }), silent).then(
         () => null,
@@ -146,7 +146,7 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     const attempt = crawl([target()], { browser: missing })
     await expect(attempt).rejects.toThrow(UserError)
     await expect(attempt).rejects.toThrow(
-      'Chromium not found at /nonexistent/chromium: install it (apt-get install chromium) or set browser.executablePath / CHROMIUM_PATH',
+      'Chromium not found at /nonexistent/chromium (browser.executablePath / CHROMIUM_PATH): correct the path, or remove it to use a Chromium on PATH or the npm package @sparticuz/chromium',
     )
     expect(replica.requests()).toEqual([])
   })

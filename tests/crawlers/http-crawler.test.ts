@@ -2,11 +2,13 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pino } from 'pino'
-import { crawlListings, type CrawlSettings, type FetchedListingPage, type ListingTarget } from '../../crawlers/http-crawler.ts'
+import { crawlListings } from '../../crawlers/http-crawler.ts'
+import type { CrawlSettings, ListingTarget } from '../../crawlers/listing-crawl.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { startReplica, type Replica } from '../../replica/index.ts'
 import { readFixtureJson } from '../support/fixtures.ts'
+import { entriesOf, readingSink } from './reading-sink.ts'
 
 const LEGACY = 'http://www.eurocities.eu'
 const SOCIAL = `${LEGACY}/eurocities/issues/social-innovation-issue`
@@ -42,14 +44,10 @@ function target(url = SOCIAL, listingId = 1, maxPages = 50): ListingTarget {
 }
 
 async function crawl(targets: ListingTarget[], overrides: Partial<CrawlSettings> = {}) {
-  const pages: FetchedListingPage[] = []
-  const outcomes = await crawlListings(targets, { storePages: async (batch) => void pages.push(...batch) }, settings(overrides), silent)
-  pages.sort((a, b) => a.target.listingId - b.target.listingId || a.pageNumber - b.pageNumber)
-  return { pages, outcomes }
-}
-
-function entriesOf(pages: FetchedListingPage[]) {
-  return pages.flatMap((page) => (page.outcome.kind === 'parsed' ? page.outcome.page.entries : []))
+  const sink = readingSink()
+  const crawled = await crawlListings(targets, sink, settings(overrides), silent)
+  const pages = [...sink.pages].sort((a, b) => a.target.listingId - b.target.listingId || a.pageNumber - b.pageNumber)
+  return { pages, outcomes: sink.verdicts(crawled) }
 }
 
 describe('crawlListings over the replica', () => {
@@ -106,7 +104,7 @@ describe('crawlListings over the replica', () => {
     expect(outcomes[0]).toMatchObject({ status: 'failed', pages: 0 })
     expect(outcomes[0]?.reason).toContain('503')
     expect(pages).toHaveLength(1)
-    expect(pages[0]?.outcome).toMatchObject({ kind: 'failed' })
+    expect(pages[0]?.outcome).toMatchObject({ kind: 'fetch-failed' })
   })
 
   it('keeps the body of a page whose layout changed and marks the listing partial, not empty', async () => {
@@ -115,7 +113,7 @@ describe('crawlListings over the replica', () => {
     replica.setFaults([])
     expect(outcomes[0]?.status).toBe('partial')
     expect(outcomes[0]?.reason).toMatch(/page 2: layout: no entries/)
-    expect(pages[1]?.outcome.kind).toBe('failed')
+    expect(pages[1]?.outcome.kind).toBe('layout-error')
     expect(pages[1]?.body?.length).toBeGreaterThan(0)
     expect(pages[1]?.attempts).toBe(1)
   })
@@ -179,7 +177,7 @@ describe('crawlListings on a broken pager', () => {
 })
 
 describe('crawlListings politeness', () => {
-  it('sends its own User-Agent and asks for robots.txt first', async () => {
+  it('sends its own User-Agent everywhere, robots.txt included, and asks for robots.txt first', async () => {
     const seen: { path: string; agent: string | undefined }[] = []
     const page = (next: string) =>
       `<div id="content"><div class="newslist"><div class="newsitem"><h2 class="newstitle"><a href="/eurocities/news/A-WSPO-AAAAAA">A</a></h2></div></div>${next}</div>`
@@ -198,6 +196,28 @@ describe('crawlListings politeness', () => {
       server.close()
     }
     expect(seen.map((request) => request.path)).toEqual(['/robots.txt', '/list', '/list&newsstart=11'])
-    expect(seen.slice(1).every((request) => request.agent === 'eurowatch-test/1 (+https://example.org/eurowatch)')).toBe(true)
+    expect(seen.map((request) => request.agent)).toEqual(seen.map(() => 'eurowatch-test/1 (+https://example.org/eurowatch)'))
+  })
+})
+
+describe('crawlListings on a page with an unknown charset', () => {
+  it('hands the bytes as they came; the sniffing rules read them by their <meta>, and the listing completes', async () => {
+    const html = `<html><head><meta charset="windows-1252"></head><body><div id="content"><div class="newslist"><div class="newsitem"><h2 class="newstitle"><a href="/eurocities/news/M-WSPO-AAAAAA">M\u00e1laga \u2013 Krak\u00f3w</a></h2></div></div></div></body></html>`
+    const bytes = Buffer.from(html.replace('\u2013', '\x96'), 'latin1')
+    const server = createServer((request, response) => {
+      if (request.url === '/robots.txt') return void response.end('')
+      response.setHeader('content-type', 'text/html; charset=x-no-such-charset')
+      response.end(bytes)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const { pages, outcomes } = await crawl([target(`${origin}/list`)], { origins: new OriginMap() })
+      expect(outcomes[0]).toMatchObject({ status: 'complete', pages: 1 })
+      expect(pages[0]?.body?.equals(bytes)).toBe(true)
+      expect(entriesOf(pages).map((entry) => entry.title)).toEqual(['M\u00e1laga \u2013 Krak\u00f3w'])
+    } finally {
+      server.close()
+    }
   })
 })

@@ -31,8 +31,8 @@ async function crawlRun(db: Kysely<Database>, crawls: Crawl[]): Promise<number> 
     for (const [index, entries] of crawl.pages.entries()) {
       await storeListingPage({ db, now }, {
         runId, listingId, pageNumber: index + 1, canonicalUrl: `http://www.eurocities.eu/${crawl.listing}&page=${index + 1}`,
-        fetchedUrl: 'http://127.0.0.1/x', status: entries ? 200 : 503, contentType: 'text/html', body: null, durationMs: 1,
-        attempts: 1, error: entries ? null : 'HTTP 503', entries, firstPosition: position, theme: null, themeSource: 'page',
+        fetchedUrl: 'http://127.0.0.1/x', status: entries ? 200 : 503, contentType: 'text/html', headers: null, body: null, charset: null, durationMs: 1,
+        attempts: 1, outcome: entries ? 'fetched' : 'fetch-failed', error: entries ? null : 'HTTP 503', entries, firstPosition: position, theme: null, themeSource: 'page',
       })
       position += entries?.length ?? 0
     }

@@ -20,8 +20,8 @@ async function storeRun(db: Kysely<Database>, listingId: number, at: Date, entri
     { db, now: () => new Date(at.getTime() + 60_000) },
     {
       runId, listingId, pageNumber: 1, canonicalUrl: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue',
-      fetchedUrl: 'http://127.0.0.1/x', status: 200, contentType: 'text/html', body: Buffer.from(JSON.stringify(entries)),
-      durationMs: 1, attempts: 1, error: null, entries, firstPosition: 1, theme: null, themeSource: 'page',
+      fetchedUrl: 'http://127.0.0.1/x', status: 200, contentType: 'text/html', headers: null, body: Buffer.from(JSON.stringify(entries)), charset: 'UTF-8',
+      durationMs: 1, attempts: 1, outcome: 'fetched', error: null, entries, firstPosition: 1, theme: null, themeSource: 'page',
     },
   )
   return runId

@@ -29,7 +29,7 @@ describe.each(backends)('column types on %s', (backend) => {
     const sha = await storePageBody(db(), Buffer.from('<html></html>'))
     await recordPageFetch(db(), {
       runId, listingId, pageNumber: 1, url: 'http://a/', fetchedUrl: 'http://127.0.0.1/a', status: 200, contentType: 'text/html',
-      bytes: 13, durationMs: 12.4, attempts: 1, bodySha256: sha, error: null, fetchedAt: T0,
+      headers: { 'content-type': 'text/html', etag: '"a"' }, charset: 'UTF-8', outcome: 'fetched', bytes: 13, durationMs: 12.4, attempts: 1, bodySha256: sha, error: null, fetchedAt: T0,
     })
     const [entry] = await upsertEntries(db(), runId, ['WSPO-000001'])
     const { key: _key, ...fields } = parsedEntry(1, { endDate: '2019-10-24' })
@@ -46,8 +46,10 @@ describe.each(backends)('column types on %s', (backend) => {
       sha256: 'string', size: 'number', compression: 'string', body: 'Uint8Array', created_at: 'Date',
     })
     expect(signature(await db().selectFrom('page_fetch').selectAll().executeTakeFirstOrThrow())).toMatchObject({
-      id: 'number', status: 'number', bytes: 'number', duration_ms: 'number', fetched_at: 'Date', error: 'null',
+      id: 'number', status: 'number', bytes: 'number', duration_ms: 'number', fetched_at: 'Date', error: 'null', headers: 'object', charset: 'string', outcome: 'string',
     })
+    // jsonb headers come back as the object stored, on both backends
+    expect((await db().selectFrom('page_fetch').select('headers').executeTakeFirstOrThrow()).headers).toEqual({ 'content-type': 'text/html', etag: '"a"' })
     const version = await db().selectFrom('entry_version').selectAll().executeTakeFirstOrThrow()
     expect(signature(version)).toEqual({
       id: 'number', entry_id: 'number', url: 'string', title: 'string', type: 'string', date: 'string', end_date: 'string', themes: 'string[]',

@@ -80,4 +80,17 @@ describe.each(backends)('crawl job over the replica on %s', (backend) => {
     const crawls = await db().selectFrom('listing_crawl').select('status').distinct().execute()
     expect(crawls).toEqual([{ status: 'partial' }])
   })
+
+  it('identifies itself the same way to every request, robots.txt included', async () => {
+    replica().setStep(0)
+    replica().setFaults([])
+    replica().resetRequests()
+    const userAgent = 'eurowatch-identity-test/1 (+https://example.org/eurowatch)'
+    const summary = await crawlJob(deps(), sources, { ...settings(), userAgent })
+    expect(summary.status).toBe('complete')
+    const requests = replica().requests()
+    expect(requests.filter((request) => request.path === '/robots.txt')).toHaveLength(1)
+    expect(requests.length).toBe(summary.pagesFetched + 1)
+    expect(new Set(requests.map((request) => request.userAgent))).toEqual(new Set([userAgent]))
+  })
 })

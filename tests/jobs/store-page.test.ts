@@ -17,9 +17,12 @@ function page(ids: { runId: number; listingId: number }, entries: ParsedEntry[] 
     fetchedUrl: 'http://127.0.0.1:8080/eurocities/issues/social-innovation-issue',
     status: 200,
     contentType: 'text/html; charset=utf-8',
+    headers: { 'content-type': 'text/html; charset=utf-8', etag: '"v1"' },
     body: Buffer.from(`<html>${JSON.stringify(entries)}</html>`),
+    charset: 'UTF-8',
     durationMs: 42,
     attempts: 1,
+    outcome: entries === null ? 'fetch-failed' : 'fetched',
     error: null,
     entries,
     firstPosition: 1,
@@ -113,12 +116,16 @@ describe.each(backends)('storeListingPage on %s', (backend) => {
 
   it('records only the fetch when the page failed', async () => {
     const ids = await seedRunAndListing(db())
-    const failed = await storeListingPage(deps(db()), page(ids, null, { status: 500, body: null, attempts: 3, error: 'HTTP 500 after 3 attempts' }))
+    const failed = await storeListingPage(deps(db()), page(ids, null, { status: 500, body: null, charset: null, attempts: 3, error: 'HTTP 500 after 3 attempts' }))
     expect(failed).toMatchObject({ newEntries: 0, versionsCreated: 0, sightings: 0 })
     const fetches = await db().selectFrom('page_fetch').selectAll().execute()
     expect(fetches).toMatchObject([{ id: failed.pageFetchId, status: 500, body_sha256: null, bytes: null, error: 'HTTP 500 after 3 attempts', attempts: 3 }])
-    const unparsed = await storeListingPage(deps(db()), page(ids, null, { body: Buffer.from('<main></main>'), error: 'no entries at #content .newsitem' }))
+    const unparsed = await storeListingPage(deps(db()), page(ids, null, { body: Buffer.from('<main></main>'), outcome: 'layout-error', error: 'no entries at #content .newsitem' }))
     expect(unparsed.sightings).toBe(0)
+    expect(await db().selectFrom('page_fetch').select(['outcome', 'headers', 'charset', 'error']).orderBy('id').execute()).toEqual([
+      { outcome: 'fetch-failed', headers: { 'content-type': 'text/html; charset=utf-8', etag: '"v1"' }, charset: null, error: 'HTTP 500 after 3 attempts' },
+      { outcome: 'layout-error', headers: { 'content-type': 'text/html; charset=utf-8', etag: '"v1"' }, charset: 'UTF-8', error: 'no entries at #content .newsitem' },
+    ])
     expect(await db().selectFrom('page_body').select('size').execute()).toEqual([{ size: 13 }])
     expect(await db().selectFrom('entry').select('id').execute()).toEqual([])
   })

@@ -1,8 +1,8 @@
 // Every profile over its fixture: the invariants the crawl and the diff rely on, whatever the site.
 import { readFileSync } from 'node:fs'
 import { describe, it, expect } from 'vitest'
-import { profileIds, resolveProfile } from '../../parsers/index.ts'
-import { parseSelectorsConfig, type SelectorsConfig } from '../../parsers/selectors.ts'
+import { profileIds, profiles, resolveProfile, SELECTORS_PROFILE_ID } from '../../parsers/index.ts'
+import { parseSelectorsConfig, type SelectorsConfig } from '../../parsers/selectors-config.ts'
 import { readFixture } from '../support/fixtures.ts'
 
 const local = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8')
@@ -33,6 +33,10 @@ const cases: Case[] = [
 describe('profile contract', () => {
   it('covers every profile', () => {
     expect(new Set(cases.map((c) => c.profile))).toEqual(new Set(profileIds))
+  })
+
+  it('lists for the configuration check exactly the profiles there are', () => {
+    expect(profileIds).toEqual([...profiles.map((profile) => profile.id), SELECTORS_PROFILE_ID])
   })
 
   describe.each(cases)('$profile over $pageUrl', ({ profile, selectors, html, pageUrl }) => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, it, expect } from 'vitest'
 import { resolveProfile, profileIds } from '../../parsers/index.ts'
-import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors.ts'
+import { createSelectorsProfile } from '../../parsers/selectors.ts'
+import { parseSelectorsConfig } from '../../parsers/selectors-config.ts'
 import { LayoutError, UserError } from '../../domain/errors.ts'
 
 const PAGE = 'https://www.urban-net.example/news/'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createSelectorsProfile, parseSelectorsConfig } from '../../parsers/selectors.ts'
+import { createSelectorsProfile } from '../../parsers/selectors.ts'
+import { parseSelectorsConfig } from '../../parsers/selectors-config.ts'
 import type { ParsedEntry } from '../../domain/entry.ts'
 import { LayoutError } from '../../domain/errors.ts'
 import { networkListingPaths, networkTimeline, urbanNetSelectors, type Replica } from '../../replica/index.ts'

@@ -1,7 +1,7 @@
 // The replica and crawl settings the end-to-end tests share: one replica per test file, on a free port.
 import { afterAll, beforeAll } from 'vitest'
 import { pino } from 'pino'
-import type { CrawlSettings } from '../../crawlers/http-crawler.ts'
+import type { CrawlSettings } from '../../crawlers/listing-crawl.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import { replicaHosts } from '../../src/config/defaults.ts'
 import { startReplica, type Replica, type ReplicaOptions } from '../../replica/index.ts'

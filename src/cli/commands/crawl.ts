@@ -1,45 +1,9 @@
 import { Command } from 'commander'
-import { z } from 'zod'
-import { runExclusively } from '../../../jobs/exclusive.ts'
-import { crawlJob, type CrawlSummary } from '../../../jobs/crawl.ts'
-import { action } from '../action.ts'
-import { CrawlFlags, withCrawlFlags, withCrawlSession } from '../crawl-setup.ts'
-import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
-import { parseOptions } from '../options.ts'
-import { terminalProgress } from '../progress.ts'
-
-const Options = CrawlFlags.extend({ json: z.boolean().default(false) })
+import { lazyAction } from '../action.ts'
+import { withCrawlFlags } from './crawl-flags.ts'
 
 export const crawlCommand = withCrawlFlags(
   new Command('crawl').description('crawl every page of the configured listings and store pages, entries, versions and sightings'),
 )
   .option('--json', 'print the run summary as JSON')
-  .action(
-    action(async (raw: unknown, command: Command) => {
-      const options = parseOptions(Options, raw)
-      return withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
-        const line = terminalProgress(context.env)
-        const shown = { ...deps, progress: line.progress }
-        const summary = await runExclusively(shown, context.target, () => crawlJob(shown, sources, settings)).finally(line.done)
-        process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
-        return exitCodeOf(summary)
-      })
-    }),
-  )
-
-function exitCodeOf(summary: CrawlSummary): ExitCodeValue {
-  if (summary.status === 'complete') return ExitCode.ok
-  return summary.status === 'partial' ? ExitCode.partial : ExitCode.failure
-}
-
-function formatSummary(summary: CrawlSummary): string {
-  const lines = [
-    `run ${summary.runId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s: ${summary.pagesFetched} pages, ${summary.entriesSeen} entries seen, ${summary.newEntries} new entries, ${summary.versionsCreated} new versions`,
-  ]
-  for (const listing of summary.listings) {
-    lines.push(
-      `  ${listing.source}: ${listing.status}, ${listing.pages} pages, ${listing.entries} entries, ${listing.newEntries} new, ${listing.versionsCreated} versions${listing.reason ? ` (${listing.reason})` : ''}`,
-    )
-  }
-  return `${lines.join('\n')}\n`
-}
+  .action(lazyAction(() => import('../actions/crawl.ts')))

@@ -1,0 +1,71 @@
+// The one place where a listing's crawl is judged from its pages' outcomes: complete (removals
+// may follow), partial or failed.
+import { listingHealthProblem, type HealthProblem, type ListingBaseline } from './health.ts'
+import { parsedPage, type ListingPageOutcome } from './page-outcome.ts'
+
+export type ListingStatus = 'complete' | 'partial' | 'failed'
+
+export interface ListingVerdict {
+  status: ListingStatus
+  /** Pages parsed (healthy or not) and the entries on them. */
+  pages: number
+  entries: number
+  reason: string | null
+  /** Partial only because it stopped at its configured page limit: not a fault, but no removals either. */
+  limited: boolean
+  /** A problem of the whole listing (it ended far too early), to record as a health event. */
+  listingProblem: HealthProblem | null
+}
+
+export interface ListingPages {
+  pages: readonly ListingPageOutcome[]
+  maxPages: number
+  /** Requests the crawler never made, with the reason (robots.txt). */
+  skipped: readonly string[]
+  baseline: ListingBaseline | null
+}
+
+export function judgeListing({ pages, maxPages, skipped, baseline }: ListingPages): ListingVerdict {
+  const inOrder = [...pages].sort((a, b) => a.pageNumber - b.pageNumber)
+  const parsed = inOrder.flatMap((page) => {
+    const listingPage = parsedPage(page.outcome)
+    return listingPage ? [{ ...page, listingPage }] : []
+  })
+  const counts = { pages: parsed.length, entries: parsed.reduce((sum, page) => sum + page.listingPage.entries.length, 0) }
+  const problems: string[] = []
+  const health: string[] = []
+  for (const { pageNumber, outcome } of inOrder) {
+    if (outcome.kind === 'fetch-failed' || outcome.kind === 'layout-error') problems.push(`page ${pageNumber}: ${failureText(outcome)}`)
+    if (outcome.kind === 'health-failed') health.push(`page ${pageNumber}: ${outcome.problem.message}`)
+  }
+  problems.push(...skipped)
+
+  const last = parsed.at(-1)
+  const nextOfLast = last?.listingPage.nextPage ?? null
+  const visited = new Set(parsed.map((page) => page.canonicalUrl))
+  if (last && nextOfLast !== null && visited.has(nextOfLast)) problems.push(`page ${last.pageNumber}: the next link leads back to ${nextOfLast}`)
+
+  const crawled = crawlVerdict(counts.pages, problems, last !== undefined && nextOfLast === null, last !== undefined && nextOfLast !== null && last.pageNumber >= maxPages, maxPages)
+  const listingProblem = crawled.status === 'complete' ? listingHealthProblem(counts.entries, baseline) : null
+  if (listingProblem) health.push(listingProblem.message)
+  if (health.length === 0 || crawled.status === 'failed') return { ...counts, ...crawled, listingProblem }
+  return {
+    ...counts,
+    status: 'partial',
+    limited: false,
+    reason: [crawled.reason, `parser health: ${health.join('; ')}`].filter(Boolean).join('; '),
+    listingProblem,
+  }
+}
+
+function crawlVerdict(pages: number, problems: string[], reachedEnd: boolean, limited: boolean, maxPages: number): Pick<ListingVerdict, 'status' | 'reason' | 'limited'> {
+  if (pages === 0) return { status: 'failed', reason: problems.join('; ') || 'no page fetched', limited: false }
+  if (problems.length > 0) return { status: 'partial', reason: problems.join('; '), limited: false }
+  if (limited) return { status: 'partial', reason: `stopped at the page limit (${maxPages} pages)`, limited: true }
+  if (!reachedEnd) return { status: 'partial', reason: 'the last page was not reached', limited: false }
+  return { status: 'complete', reason: null, limited: false }
+}
+
+function failureText(outcome: { kind: 'fetch-failed' | 'layout-error'; reason: string }): string {
+  return outcome.kind === 'layout-error' ? `layout: ${outcome.reason}` : outcome.reason
+}

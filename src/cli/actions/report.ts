@@ -1,0 +1,57 @@
+import type { Command } from 'commander'
+import { DateTime } from 'luxon'
+import { z } from 'zod'
+import { latestRunId } from '../../../db/report-queries.ts'
+import { loadReport, type ReportRequest } from '../../../jobs/report.ts'
+import { UserError } from '../../../domain/errors.ts'
+import { SITE_TIME_ZONE } from '../../../domain/site-zone.ts'
+import { REPORT_FORMATS } from '../../reports/formats.ts'
+import { renderReport } from '../../reports/render.ts'
+import { useColor } from '../color.ts'
+import { openCliContext } from '../context.ts'
+import { parseOptions } from '../options.ts'
+
+/** `YYYY-MM-DD` (midnight in the site's zone, unless the datetime carries its own offset) or an ISO datetime; null when it is neither. */
+export function parseSince(text: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}([T ].+)?$/.test(text)) return null
+  const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone: SITE_TIME_ZONE })
+  return parsed.isValid ? parsed.toJSDate() : null
+}
+
+const Since = z.string().transform((text, ctx) => {
+  const since = parseSince(text)
+  if (since !== null) return { since, sinceText: text }
+  ctx.addIssue({ code: 'custom', message: `not a date: "${text}" (expected YYYY-MM-DD or an ISO datetime such as 2026-11-01T08:00Z)` })
+  return z.NEVER
+})
+
+const Options = z.object({
+  run: z.array(z.coerce.number({ error: 'must be a run id (a positive whole number)' }).int('must be a whole number').positive('must be positive')).optional(),
+  since: Since.optional(),
+  format: z.enum(REPORT_FORMATS).default('text'),
+  color: z.boolean().optional(),
+})
+
+export default async function printReport(raw: unknown, command: Command): Promise<void> {
+  const options = parseOptions(Options, raw)
+  if (options.run !== undefined && options.since !== undefined) throw new UserError('--run and --since: give one or the other')
+  const context = await openCliContext(command)
+  try {
+    const request = options.since ?? { runIds: options.run ?? (await defaultRun(context.db)) }
+    const { report, runs, missingRunIds } = await loadReport({ db: context.db, now: () => new Date() }, request satisfies ReportRequest)
+    if (missingRunIds.length > 0) throw new UserError(`--run: no run with id ${missingRunIds.join(', ')}`)
+    for (const run of runs.filter((r) => r.diffedAt === null)) {
+      process.stderr.write(`eurowatch: run ${run.id} has not been diffed yet: its changes are missing (run \`eurowatch diff --run ${run.id}\`)\n`)
+    }
+    const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
+    process.stdout.write(renderReport(report, options.format, { color }))
+  } finally {
+    await context.close()
+  }
+}
+
+async function defaultRun(db: Parameters<typeof latestRunId>[0]): Promise<number[]> {
+  const latest = await latestRunId(db)
+  if (latest === null) throw new UserError('no runs recorded yet', 'run `eurowatch crawl` (or `eurowatch run`) first')
+  return [latest]
+}
