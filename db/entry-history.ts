@@ -1,35 +1,8 @@
 // One entry's versions, each with the runs (and their start times) it was first and last seen in.
 import type { Kysely } from 'kysely'
-import type { VersionFields } from '../domain/versioning.ts'
+import type { EntryHistory, Seen } from '../domain/entry-history.ts'
 import type { Database } from './schema.ts'
 import { versionFieldsOf } from './entries.ts'
-
-export interface Seen {
-  runId: number
-  at: Date
-}
-
-export interface HistoryVersion {
-  id: number
-  fields: VersionFields
-  /** The version holds for runs validFromRun <= r < validToRun (null: still open). */
-  validFromRun: number
-  validToRun: number | null
-  validFrom: Date
-  validTo: Date | null
-  /** From sightings; null if never sighted while it held (possible when it was replaced within its first run). */
-  firstSeen: Seen | null
-  lastSeen: Seen | null
-}
-
-export interface EntryHistory {
-  key: string
-  firstSeenRun: number
-  lastSeenRun: number
-  removedAt: Date | null
-  /** Oldest first. */
-  versions: HistoryVersion[]
-}
 
 // The legacy site's stable id inside a detail URL: the slug before it may change, the id does not.
 const LEGACY_KEY = /(WSPO-[A-Z0-9]{6})(?=$|[/?&#])/

@@ -4,8 +4,9 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
 import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
+import type { RunStatus } from '../domain/run-status.ts'
 
-export type RunStatus = 'running' | 'complete' | 'partial' | 'failed'
+export type { RunStatus }
 
 /** A timestamp set by the database when omitted. */
 type CreatedAt = ColumnType<Date, Date | undefined, Date>

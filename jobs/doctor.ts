@@ -28,13 +28,15 @@ export interface DoctorDeps {
   }
   database: DatabaseTarget
   chromium: ChromiumSearch
+  /** Starts the offline replica on a free loopback port (the shell owns it: jobs do not load the replica). */
+  startReplica: () => Promise<{ origin: string; close(): Promise<void> }>
 }
 
 const MIN_NODE_MAJOR = 20
 
 /** Every check, in a fixed order; the slow ones (database, browser, replica) side by side. */
 export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
-  const slow = await Promise.all([checkDatabase(deps.database), checkBrowser(deps.chromium, deps.configuration.inBrowser > 0), checkReplica()])
+  const slow = await Promise.all([checkDatabase(deps.database), checkBrowser(deps.chromium, deps.configuration.inBrowser > 0), checkReplica(deps.startReplica)])
   return [checkNode(deps.nodeVersion), checkConfiguration(deps.configuration), ...slow]
 }
 
@@ -94,10 +96,9 @@ function describeChromium({ path, origin }: FoundChromium): string {
 }
 
 /** The bundled replica behind --offline and `eurowatch demo`: started on loopback, asked once, stopped. */
-async function checkReplica(): Promise<Check> {
-  const { startReplica } = await import('../replica/index.ts')
+async function checkReplica(startReplica: DoctorDeps['startReplica']): Promise<Check> {
   try {
-    const replica = await startReplica({ port: 0 })
+    const replica = await startReplica()
     try {
       const response = await fetch(`${replica.origin}/robots.txt`)
       await response.arrayBuffer()

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely'
 import { eventsOfRuns, eventsSince, healthOfRuns, healthSince, runsByIds, runsSince, type RunInfo } from '../db/report-queries.ts'
 import type { Database } from '../db/schema.ts'
-import { buildReport, type ChangeReport } from '../src/reports/model.ts'
+import { buildReport, type ChangeReport } from '../domain/change-report.ts'
 
 export type ReportRequest = { runIds: number[] } | { since: Date; sinceText: string }
 

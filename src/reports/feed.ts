@@ -2,7 +2,7 @@
 import { Feed } from 'feed'
 import type { ChangeEvent } from '../../domain/change.ts'
 import { dateRange, fieldLabel, formatValue, themeDelta } from './fields.ts'
-import { describeScope, type ChangeReport } from './model.ts'
+import { describeScope, type ChangeReport } from '../../domain/change-report.ts'
 
 export type FeedFormat = 'atom' | 'rss' | 'jsonfeed'
 

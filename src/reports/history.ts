@@ -1,6 +1,6 @@
 // An entry's history as text and JSON: every version, when it was first and last seen, and
 // what changed from the version before, by the diff's own rules (diffVersions). Pure.
-import type { EntryHistory, HistoryVersion, Seen } from '../../db/entry-history.ts'
+import type { EntryHistory, HistoryVersion, Seen } from '../../domain/entry-history.ts'
 import type { FieldChange } from '../../domain/change.ts'
 import { diffVersions } from '../../domain/version-diff.ts'
 import { dateRange, fieldLabel, formatTime, textOf } from './fields.ts'

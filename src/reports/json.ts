@@ -1,9 +1,9 @@
 // The JSON report: a stable, versioned shape (docs/report-json.md). Bump `version` on any
 // change that could break a consumer; adding a key is not one, renaming or retyping is.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import type { RunStatus } from '../../db/schema.ts'
+import type { RunStatus } from '../../domain/run-status.ts'
 import { themeDelta } from './fields.ts'
-import type { ChangeReport } from './model.ts'
+import type { ChangeReport } from '../../domain/change-report.ts'
 
 export const REPORT_JSON_VERSION = 1
 

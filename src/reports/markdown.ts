@@ -2,7 +2,7 @@
 // text, never markup, HTML or a link; only http(s) URLs become link targets.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields.ts'
-import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef } from './model.ts'
+import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
 const HEADINGS: Record<ChangeKind, string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Reappeared' }

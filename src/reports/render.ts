@@ -2,7 +2,7 @@ import { renderFeed } from './feed.ts'
 import type { ReportFormat } from './formats.ts'
 import { renderJson } from './json.ts'
 import { renderMarkdown } from './markdown.ts'
-import type { ChangeReport } from './model.ts'
+import type { ChangeReport } from '../../domain/change-report.ts'
 import { renderText } from './text.ts'
 
 /** The report in one of the formats a verb may be asked for (documented in the README). */

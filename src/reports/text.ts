@@ -3,7 +3,7 @@
 import { styleText } from 'node:util'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields.ts'
-import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from './model.ts'
+import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
 export interface TextOptions {

@@ -1,6 +1,6 @@
 // Hand-built change and health events for the renderer tests.
 import type { ChangeEvent, EntrySnapshot, HealthEvent } from '../../domain/change.ts'
-import { buildReport, type ChangeReport } from '../../src/reports/model.ts'
+import { buildReport, type ChangeReport } from '../../domain/change-report.ts'
 
 export const AT = new Date('2026-11-26T12:05:00.000Z')
 export const LISTING = { source: 'social-innovation', url: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue' }

@@ -1,7 +1,7 @@
 import { load } from 'cheerio'
 import { describe, expect, it } from 'vitest'
 import { renderFeed } from '../../src/reports/feed.ts'
-import { buildReport } from '../../src/reports/model.ts'
+import { buildReport } from '../../domain/change-report.ts'
 import { AT, event, run2, sampleReport, snapshot } from './events.ts'
 
 describe('renderFeed', () => {

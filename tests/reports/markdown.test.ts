@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { escapeMarkdown, escapeUrl, link, renderMarkdown } from '../../src/reports/markdown.ts'
-import { buildReport } from '../../src/reports/model.ts'
+import { buildReport } from '../../domain/change-report.ts'
 import { AT, event, healthEvent, run2, sampleReport, snapshot } from './events.ts'
 
 function render(...events: Parameters<typeof buildReport>[0]): string {

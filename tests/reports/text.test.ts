@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildReport } from '../../src/reports/model.ts'
+import { buildReport } from '../../domain/change-report.ts'
 import { renderText } from '../../src/reports/text.ts'
 import { AT, event, healthEvent, run2, sampleReport, snapshot } from './events.ts'
 

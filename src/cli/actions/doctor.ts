@@ -20,6 +20,7 @@ export default async function doctor(raw: unknown, command: Command): Promise<Ex
     database: databaseTarget(loaded, env),
     // as a run looks for its Chromium (see crawlSettings)
     chromium: { configured: env.CHROMIUM_PATH ?? loaded.config.browser.executablePath, searchPath: env.PATH },
+    startReplica: async () => (await import('../../../replica/index.ts')).startReplica({ port: 0 }),
   })
   const healthy = checks.every((check) => check.status !== 'fail')
   process.stdout.write(options.json ? `${JSON.stringify({ healthy, checks }, null, 2)}\n` : formatChecks(checks, healthy))

@@ -1,6 +1,6 @@
 // The report model: change events of one or more runs grouped by listing, then by kind. Pure.
-import type { ChangeEvent, ChangeKind, HealthEvent } from '../../domain/change.ts'
-import type { RunStatus } from '../../db/schema.ts'
+import type { ChangeEvent, ChangeKind, HealthEvent } from './change.ts'
+import type { RunStatus } from './run-status.ts'
 
 /** The order kinds appear in within a listing, and in totals. */
 export const KIND_ORDER: readonly ChangeKind[] = ['new', 'changed', 'moved', 'removed', 'reappeared']

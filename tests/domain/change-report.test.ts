@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildReport, KIND_ORDER } from '../../src/reports/model.ts'
-import { AT, event, LISTING, run2, sampleReport, snapshot } from './events.ts'
+import { buildReport, KIND_ORDER } from '../../domain/change-report.ts'
+import { AT, event, LISTING, run2, sampleReport, snapshot } from '../reports/events.ts'
 
 describe('buildReport', () => {
   it('groups by listing, then by kind in a fixed order, and counts every kind', () => {
