@@ -1,13 +1,13 @@
 import type { ParsedEntry } from './entry.ts'
-import type { VersionField } from './versioning.ts'
+import type { ChangedField } from './versioning.ts'
 
 export type ChangeKind = 'new' | 'changed' | 'removed' | 'reappeared' | 'moved'
 
 /** One field's before and after; themes also as the sets added and removed. */
 export interface FieldChange {
-  field: VersionField
-  before: string | string[] | boolean | null
-  after: string | string[] | boolean | null
+  field: ChangedField
+  before: string | string[] | null
+  after: string | string[] | null
   /** Themes only. */
   added?: string[]
   removed?: string[]

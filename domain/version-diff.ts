@@ -1,7 +1,7 @@
 // What changed between two versions of an entry, under the diff rules (DESIGN.md): the ONE
 // comparison behind the diff's change events and the history's per-version changes. Pure.
 import type { FieldChange } from './change.ts'
-import { decideVersion, normalizeVersionFields, type VersionField, type VersionFields } from './versioning.ts'
+import { decideVersion, normalizeVersionFields, type ChangedField, type VersionFields } from './versioning.ts'
 
 /**
  * The fields whose normalized values differ, in the order url, title, type, date, endDate,
@@ -17,7 +17,7 @@ export function diffVersions(before: VersionFields, after: VersionFields): Field
   return decision.changed.map((field) => fieldChange(field, old, decision.next))
 }
 
-function fieldChange(field: VersionField, before: VersionFields, after: VersionFields): FieldChange {
+function fieldChange(field: ChangedField, before: VersionFields, after: VersionFields): FieldChange {
   if (field !== 'themes') return { field, before: before[field], after: after[field] }
   return {
     field,

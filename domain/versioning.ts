@@ -6,6 +6,8 @@ import { normalizeOptionalText, normalizeText, normalizeThemes } from './normali
 /** The versioned fields of an entry (everything a listing shows except its key). */
 export type VersionFields = Omit<ParsedEntry, 'key'>
 export type VersionField = keyof VersionFields
+/** A field whose change is news; the truncation flag only says how the listing showed the summary. */
+export type ChangedField = Exclude<VersionField, 'summaryTruncated'>
 
 /**
  * - `first`: no stored version yet.
@@ -19,7 +21,7 @@ export type VersionField = keyof VersionFields
 export type VersionDecision =
   | { kind: 'first'; next: VersionFields }
   | { kind: 'same' }
-  | { kind: 'changed'; changed: VersionField[]; next: VersionFields }
+  | { kind: 'changed'; changed: ChangedField[]; next: VersionFields }
   | { kind: 'completed'; next: VersionFields }
 
 const PLAIN_FIELDS = ['url', 'title', 'type', 'date', 'endDate', 'documentType'] as const
@@ -29,7 +31,7 @@ export function decideVersion(stored: VersionFields | null, seen: VersionFields)
   if (stored === null) return { kind: 'first', next }
   const old = normalizeVersionFields(stored)
 
-  const changed: VersionField[] = PLAIN_FIELDS.filter((field) => old[field] !== next[field])
+  const changed: ChangedField[] = PLAIN_FIELDS.filter((field) => old[field] !== next[field])
   if (old.themes.join('\n') !== next.themes.join('\n')) changed.push('themes')
 
   const summary = compareSummaries(old, next)

@@ -1,8 +1,8 @@
 // How field names and values read in a report; shared by every renderer. Pure.
 import type { EntrySnapshot, FieldChange } from '../../domain/change.ts'
-import type { VersionField } from '../../domain/versioning.ts'
+import type { ChangedField } from '../../domain/versioning.ts'
 
-const LABELS: Record<VersionField, string> = {
+const LABELS: Record<ChangedField, string> = {
   url: 'link',
   title: 'title',
   type: 'type',
@@ -10,18 +10,16 @@ const LABELS: Record<VersionField, string> = {
   endDate: 'end date',
   themes: 'themes',
   summary: 'summary',
-  summaryTruncated: 'summary cut',
   documentType: 'document type',
 }
 
-export function fieldLabel(field: VersionField): string {
+export function fieldLabel(field: ChangedField): string {
   return LABELS[field]
 }
 
 /** A before/after value as plain text: null reads "(none)", a list is comma-separated. */
 export function formatValue(value: FieldChange['before']): string {
   if (value === null) return '(none)'
-  if (typeof value === 'boolean') return value ? 'yes' : 'no'
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(', ')
   return value
 }
