@@ -1,34 +1,22 @@
 // The CLI as a user runs it: a real process, its exit code and its one-line errors.
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
 import { latin1Listing, startReplica } from '../../replica/index.ts'
 import { readFixture } from '../support/fixtures.ts'
+import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
 
-const BIN = resolve(import.meta.dirname, '../../bin/eurowatch.js')
 const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
 const run = promisify(execFile)
 
-let dir: string
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'eurowatch-cli-'))
-})
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true })
-})
+const workDir = useWorkDir('eurowatch-cli-')
 
-async function eurowatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: 60_000 })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-  }
+function eurowatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runCli(workDir(), args, env)
 }
 
 function expectOneLineError(result: { code: number; stderr: string }, ...fragments: string[]) {
@@ -42,16 +30,16 @@ function expectOneLineError(result: { code: number; stderr: string }, ...fragmen
 // every case starts real processes (tsx compiles on start): slow on a shared machine
 describe('eurowatch CLI', { timeout: 120_000 }, () => {
   it('names the file, line and key of a configuration mistake, and writes nothing', async () => {
-    writeFileSync(join(dir, 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: not a url\n')
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: not a url\n')
     expectOneLineError(await eurowatch(['crawl']), 'eurowatch.yaml:4: sources[0].url')
-    writeFileSync(join(dir, 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: nope\n    url: http://example.org/\n')
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: nope\n    url: http://example.org/\n')
     expectOneLineError(await eurowatch(['sources']), 'eurowatch.yaml:3: sources[0].profile: unknown profile "nope"')
-    writeFileSync(join(dir, 'eurowatch.yaml'), 'politness: {}\nsources: []\n')
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), 'politness: {}\nsources: []\n')
     expectOneLineError(await eurowatch(['sources']), 'eurowatch.yaml:1: politness: unknown key')
-    writeFileSync(join(dir, 'eurowatch.yaml'), 'sources: [\n')
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), 'sources: [\n')
     expectOneLineError(await eurowatch(['sources']), 'invalid YAML')
     expectOneLineError(await eurowatch(['--config', 'missing.yaml', 'sources']), 'missing.yaml not found')
-    expect(await eurowatch(['crawl']).then(() => run('ls', ['-A', dir]))).toMatchObject({ stdout: 'eurowatch.yaml\n' })
+    expect(await eurowatch(['crawl']).then(() => run('ls', ['-A', workDir()]))).toMatchObject({ stdout: 'eurowatch.yaml\n' })
   })
 
   it('reports an unreachable database in one line without its password', async () => {
@@ -66,7 +54,7 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
   })
 
   it('parses a saved page to the reference entries', async () => {
-    writeFileSync(join(dir, 'page.html'), readFixture('legacy/social-innovation-issue.html'))
+    writeFileSync(join(workDir(), 'page.html'), readFixture('legacy/social-innovation-issue.html'))
     const result = await eurowatch(['parse', '--profile', 'eurocities-legacy', '--url', 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue', 'page.html'])
     expect(result.code).toBe(0)
     const page = JSON.parse(result.stdout) as { entries: { key: string }[]; nextPage: string }
@@ -79,7 +67,7 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     const replica = await startReplica()
     try {
       const res = await fetch(replica.origin + listing.path)
-      writeFileSync(join(dir, 'latin1.html'), Buffer.from(await res.arrayBuffer()))
+      writeFileSync(join(workDir(), 'latin1.html'), Buffer.from(await res.arrayBuffer()))
     } finally {
       await replica.close()
     }
@@ -89,7 +77,7 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
   })
 
   it('crawls the bundled replica into PGlite, and a second crawl adds no versions', async () => {
-    writeFileSync(join(dir, 'eurowatch.yaml'), readFileSync(LEGACY_CONFIG))
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), readFileSync(LEGACY_CONFIG))
     const first = await eurowatch(['crawl', '--offline', '--json'])
     expect(first.code).toBe(0)
     const firstRun = JSON.parse(first.stdout) as { status: string; pagesFetched: number; newEntries: number; versionsCreated: number }
@@ -114,10 +102,10 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     const replica = await startReplica({ port: 0, archivePages: 150, faults: [{ kind: 'slow', delayMs: 20, match: 'archive' }] })
     try {
       writeFileSync(
-        join(dir, 'eurowatch.yaml'),
+        join(workDir(), 'eurowatch.yaml'),
         `politeness: { perHostDelaySeconds: 0 }\nsources:\n  - name: archive\n    profile: eurocities-legacy\n    url: ${replica.origin}/eurocities/allcontent&sector=archive\n    maxPages: 1000\n`,
       )
-      const child = spawn('node', [BIN, 'crawl'], { cwd: dir, env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
+      const child = spawn('node', [BIN, 'crawl'], { cwd: workDir(), env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
       await waitFor(() => replica.requests().filter((request) => request.path.includes('newsstart')).length >= 20, 100_000)
       child.kill('SIGKILL')
       await new Promise((done) => child.once('exit', done))
@@ -125,7 +113,7 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
       const next = await eurowatch(['crawl', '--json'])
       expect(next.code).toBe(0)
       expect(JSON.parse(next.stdout)).toMatchObject({ status: 'complete', pagesFetched: 150 })
-      const db = await openDatabase({ kind: 'pglite', dataDir: join(dir, '.eurowatch/pglite') })
+      const db = await openDatabase({ kind: 'pglite', dataDir: join(workDir(), '.eurowatch/pglite') })
       try {
         const runs = await db.selectFrom('crawl_run').select(['id', 'status', 'error']).orderBy('id').execute()
         expect(runs.map((r) => r.status)).toEqual(['failed', 'complete'])

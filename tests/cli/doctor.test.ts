@@ -1,31 +1,13 @@
 // `eurowatch doctor` as a user runs it: what it finds on this machine, and an exit code a script
 // can trust. The browser check really launches Chromium (here the npm package's).
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli, useWorkDir, type CliResult } from './support/cli.ts'
 
-const BIN = resolve(import.meta.dirname, '../../bin/eurowatch.js')
-const run = promisify(execFile)
+const workDir = useWorkDir('eurowatch-doctor-')
 
-let dir: string
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'eurowatch-doctor-'))
-})
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function eurowatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: 90_000 })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-  }
+function eurowatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runCli(workDir(), args, env)
 }
 
 interface Report {
@@ -43,7 +25,7 @@ describe('eurowatch doctor', { timeout: 120_000 }, () => {
     expect(fresh.stdout).toMatch(/^ok {4}node {11}Node \d+\.\d+\.\d+$/m)
     expect(fresh.stdout).toMatch(/^ok {4}configuration {2}built-in defaults \(no eurowatch.yaml here\): \d+ listings, [1-9]\d* rendered in the browser$/m)
     // nothing is created by looking
-    expect(fresh.stdout).toContain(`PGlite in ${join(dir, '.eurowatch/pglite')}: not created yet`)
+    expect(fresh.stdout).toContain(`PGlite in ${join(workDir(), '.eurowatch/pglite')}: not created yet`)
     expect(fresh.stdout).toMatch(/^ok {4}browser {8}Chromium \d+\.\d+\.\d+\.\d+ at \/\S+ \((on PATH|from the npm package @sparticuz\/chromium|browser.executablePath \/ CHROMIUM_PATH)\): launches$/m)
     expect(fresh.stdout).toMatch(/^ok {4}replica {8}answers at http:\/\/127\.0\.0\.1:\d+ \(GET \/robots\.txt: HTTP 200\)$/m)
     expect(fresh.stdout.trim().split('\n').at(-1)).toBe('ready to run')

@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readFixture } from '../support/fixtures.ts'
+import { BIN } from './support/cli.ts'
 
 const run = promisify(execFile)
-const BIN = resolve(import.meta.dirname, '../../bin/eurowatch.js')
 const RECORD = resolve(import.meta.dirname, 'support/record-modules.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'eurowatch-startup-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

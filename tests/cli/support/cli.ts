@@ -1,0 +1,42 @@
+// The built CLI as a user runs it, in a fresh working directory per test.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, beforeEach } from 'vitest'
+
+export const BIN = resolve(import.meta.dirname, '../../../bin/eurowatch.js')
+const run = promisify(execFile)
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** A temporary working directory for each test; returns a getter. */
+export function useWorkDir(prefix: string): () => string {
+  let dir: string | undefined
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix))
+  })
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+  return () => {
+    if (dir === undefined) throw new Error('useWorkDir: no directory outside a test')
+    return dir
+  }
+}
+
+/** `eurowatch ARGS` in `cwd`, on PGlite unless `env` says otherwise; never throws for a non-zero exit. */
+export async function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: timeoutMs })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as CliResult
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
