@@ -61,8 +61,8 @@ async function seed(db: Kysely<Database>, n: number): Promise<void> {
   await sql`insert into crawl_run (started_at, finished_at, status) select now(), now(), 'complete' from generate_series(1, 3)`.execute(db)
   await sql`insert into listing (source_id, profile, url) values ('bench', 'eurocities-legacy', 'http://www.eurocities.eu/bench')`.execute(db)
   await sql`insert into listing_crawl (run_id, listing_id, status, started_at, finished_at) select r, 1, 'complete', now(), now() from generate_series(1, 3) r`.execute(db)
-  await sql`insert into page_fetch (run_id, listing_id, page_number, url, fetched_url, status, duration_ms, attempts, fetched_at)
-    select r, 1, 1, 'http://www.eurocities.eu/bench', 'http://127.0.0.1/bench', 200, 1, 1, now() from generate_series(1, 3) r`.execute(db)
+  await sql`insert into page_fetch (run_id, listing_id, page_number, url, fetched_url, status, duration_ms, attempts, outcome, fetched_at)
+    select r, 1, 1, 'http://www.eurocities.eu/bench', 'http://127.0.0.1/bench', 200, 1, 1, 'fetched', now() from generate_series(1, 3) r`.execute(db)
   await sql`insert into entry (entry_key, first_seen_run, last_seen_run)
     select 'WSPO-' || lpad(g::text, 7, '0'), case when g > ${n} then 3 else 1 end, case when g <= ${REMOVED} then 1 else 3 end
     from generate_series(1, ${n + added}) g`.execute(db)

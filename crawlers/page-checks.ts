@@ -1,21 +1,7 @@
 // The checks every fetched listing page goes through, whichever crawler fetched it.
 import type { Logger } from 'pino'
-import type { ListingPage, SiteProfile } from '../domain/entry.ts'
-import { LayoutError } from '../domain/errors.ts'
 import type { CrawlSettings } from './listing-crawl.ts'
 import { retryDelayMs } from './retry-delay.ts'
-
-export type ParseResult = { page: ListingPage } | { error: string }
-
-/** The profile's parser on the page's HTML at its canonical URL; a layout change becomes the page's failure reason. */
-export function parsePage(profile: SiteProfile, html: string, canonicalUrl: string): ParseResult {
-  try {
-    return { page: profile.parseListing(html, canonicalUrl) }
-  } catch (error) {
-    if (error instanceof LayoutError) return { error: `layout: ${error.message}` }
-    throw error
-  }
-}
 
 export function statusProblem(status: number | null): string | null {
   if (status === null) return 'no HTTP status'

@@ -15,13 +15,6 @@ export function sha256Hex(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex')
 }
 
-/** Stores a body once per content hash (compressed only when new); returns the hash. */
-export async function storePageBody(db: Kysely<Database>, body: Buffer): Promise<string> {
-  const [sha256] = await storePageBodies(db, [body])
-  if (sha256 === undefined) throw new Error('storePageBodies returned no hash')
-  return sha256
-}
-
 /** Stores each distinct body once (two statements for the lot); returns the hashes in order. */
 export async function storePageBodies(db: Kysely<Database>, bodies: readonly Buffer[]): Promise<string[]> {
   const hashes = bodies.map((body) => sha256Hex(body))
@@ -78,12 +71,6 @@ export interface PageFetchRecord {
   bodySha256: string | null
   error: string | null
   fetchedAt: Date
-}
-
-export async function recordPageFetch(db: Kysely<Database>, fetch: PageFetchRecord): Promise<number> {
-  const [id] = await recordPageFetches(db, [fetch])
-  if (id === undefined) throw new Error('recordPageFetches returned no id')
-  return id
 }
 
 /** One statement for many fetches; ids come back in the order given. */

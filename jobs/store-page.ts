@@ -49,12 +49,6 @@ export interface StoredPage {
   sightings: number
 }
 
-export async function storeListingPage(deps: StorePageDeps, input: ListingPageInput): Promise<StoredPage> {
-  const [stored] = await storeListingPages(deps, [input])
-  if (stored === undefined) throw new Error('storeListingPages returned nothing')
-  return stored
-}
-
 /** Stores pages of one run in one transaction, with one statement per table for the whole batch. */
 export async function storeListingPages(deps: StorePageDeps, inputs: readonly ListingPageInput[]): Promise<StoredPage[]> {
   const runId = inputs[0]?.runId

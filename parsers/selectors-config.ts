@@ -1,14 +1,18 @@
 // The configuration of the generic selectors profile, validated where the configuration is read.
-import { select } from 'cheerio-select'
+import { createRequire } from 'node:module'
 import { z } from 'zod'
 import { UserError } from '../domain/errors.ts'
 
 // A typo in a selector should fail when the configuration loads, not on the first crawl.
-// cheerio-select is the selector engine of cheerio, without its HTML parser: checking a
-// configuration (e.g. for `eurowatch sources`) stays light.
+// cheerio-select is the selector engine of cheerio, without its HTML parser; it is loaded (by a
+// synchronous require, as zod checks synchronously) only for a configuration that has selectors.
+const requireCjs = createRequire(import.meta.url)
+let selectorEngine: typeof import('cheerio-select') | undefined
+
 function selectorProblem(selector: string): string | null {
+  selectorEngine ??= requireCjs('cheerio-select') as typeof import('cheerio-select')
   try {
-    select(selector, [])
+    selectorEngine.select(selector, [])
     return null
   } catch (error) {
     return error instanceof Error ? error.message : String(error)

@@ -10,9 +10,11 @@ import { renderListingPage } from './render.ts'
 import { LOGO_GIF, REPORT_PDF, renderDetailPage, renderDriftPage, renderNotFound, ROBOTS_TXT } from './pages.ts'
 import { archivePage, findArchiveEntry } from './archive.ts'
 import { asciiHtml, encodeHtml, htmlContentType } from './encoding.ts'
+import { REFERENCE_PAGE_FILE } from '../assets.ts'
+
 
 /** Page 1 of social-innovation at step 0, served byte for byte. */
-export const REFERENCE_PAGE = readFileSync(new URL('./social-innovation-issue.html', import.meta.url))
+export const REFERENCE_PAGE = readFileSync(REFERENCE_PAGE_FILE)
 
 const HTML = 'text/html; charset=utf-8'
 const DETAIL = /^\/eurocities\/(?:documents|news|allcontent|calendar\/events_list|publications)\/.*-WSPO-([A-Z0-9]{6})$/

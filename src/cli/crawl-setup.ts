@@ -65,7 +65,7 @@ export interface CrawlSession {
  */
 export async function withCrawlSession<T>(command: Command, flags: z.infer<typeof CrawlFlags>, work: (session: CrawlSession) => Promise<T>): Promise<T> {
   const replicaModule = flags.offline ? await loadReplica(flags.step) : null
-  const context = await openCliContext(command)
+  const context = await openCliContext(command, 'sustained')
   try {
     const { origins, replica } = await offlineOrigins(replicaModule, flags.step)
     try {

@@ -8,7 +8,7 @@ import { finishListingCrawl, startListingCrawl, upsertListing } from '../../db/l
 import { createRun, finishRun } from '../../db/runs.ts'
 import type { Database, RunStatus } from '../../db/schema.ts'
 import { diffPending, diffRun, type DiffSummary } from '../../jobs/diff.ts'
-import { storeListingPage } from '../../jobs/store-page.ts'
+import { storeListingPage } from './fixtures.ts'
 import type { ParsedEntry } from '../../domain/entry.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 import { parsedEntry, T0 } from './fixtures.ts'

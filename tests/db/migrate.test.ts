@@ -1,7 +1,8 @@
-import { sql } from 'kysely'
+import { readdirSync } from 'node:fs'
+import { Migrator, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { migrateToLatest } from '../../db/migrate.ts'
-import { backends, useTestDatabase } from '../support/databases.ts'
+import { migrateToLatest, MIGRATIONS } from '../../db/migrate.ts'
+import { backends, openEmptyDatabase, useTestDatabase } from '../support/databases.ts'
 
 describe.each(backends)('migrations on %s', (backend) => {
   const db = useTestDatabase(backend)
@@ -15,5 +16,39 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'change_event', 'crawl_run', 'entry', 'entry_version', 'health_event', 'listing', 'listing_crawl', 'page_body', 'page_fetch', 'sighting',
     ])
+  })
+})
+
+describe('the migration list', () => {
+  it('names every file of db/migrations, oldest first', () => {
+    const files = readdirSync(new URL('../../db/migrations/', import.meta.url)).map((file) => file.replace(/\.ts$/, '')).sort()
+    expect(Object.keys(MIGRATIONS)).toEqual(files)
+  })
+})
+
+describe.each(backends)('the raw page fetch migration on %s', (backend) => {
+  it('tells the kind of every earlier fetch from its error, losing nothing', async () => {
+    const { db, close } = await openEmptyDatabase(backend)
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } })
+      expect((await migrator.migrateTo('2026_11_26_1300_create_change_event')).error).toBeUndefined()
+      await sql`insert into crawl_run (started_at, status) values (now(), 'complete')`.execute(db)
+      await sql`insert into listing (source_id, profile, url) values ('a', 'eurocities-legacy', 'http://www.eurocities.eu/a')`.execute(db)
+      const errors = [null, 'layout: no entries at #content .newsitem', 'health: 2 entries where a page usually has 10', 'HTTP 503']
+      for (const [index, error] of errors.entries()) {
+        await sql`insert into page_fetch (run_id, listing_id, page_number, url, fetched_url, status, duration_ms, attempts, error, fetched_at)
+          values (1, 1, ${index + 1}, 'http://www.eurocities.eu/a', 'http://127.0.0.1/a', 200, 1, 1, ${error}, now())`.execute(db)
+      }
+      expect((await migrator.migrateToLatest()).error).toBeUndefined()
+      const rows = await sql<{ outcome: string; error: string | null; headers: unknown }>`select outcome, error, headers from page_fetch order by page_number`.execute(db)
+      expect(rows.rows).toEqual([
+        { outcome: 'fetched', error: null, headers: null },
+        { outcome: 'layout-error', error: errors[1], headers: null },
+        { outcome: 'health-failed', error: errors[2], headers: null },
+        { outcome: 'fetch-failed', error: errors[3], headers: null },
+      ])
+    } finally {
+      await close()
+    }
   })
 })

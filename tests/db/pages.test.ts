@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { readPageBody, sha256Hex, storePageBody } from '../../db/pages.ts'
+import { readPageBody, sha256Hex } from '../../db/pages.ts'
+import { storePageBody } from './fixtures.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 
 describe.each(backends)('page bodies on %s', (backend) => {

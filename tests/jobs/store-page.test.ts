@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../../db/schema.ts'
-import { storeListingPage, storeListingPages, type ListingPageInput } from '../../jobs/store-page.ts'
+import { storeListingPages, type ListingPageInput } from '../../jobs/store-page.ts'
 import type { ParsedEntry } from '../../domain/entry.ts'
 import { createRun } from '../../db/runs.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
-import { parsedEntry, seedRunAndListing, T0 } from '../db/fixtures.ts'
+import { parsedEntry, seedRunAndListing, storeListingPage, T0 } from '../db/fixtures.ts'
 
 const PAGE_URL = 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue'
 

@@ -61,12 +61,24 @@ export function postgresServerUrl(): string {
 }
 
 async function openPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
+  const empty = await openEmptyPostgres(serverUrl)
+  await migrateToLatest(empty.db)
+  return empty
+}
+
+/** A fresh database without any migration applied: for tests of the migrations themselves. */
+export async function openEmptyDatabase(backend: BackendName): Promise<TestDatabase> {
+  if (backend === 'postgres') return openEmptyPostgres(postgresServerUrl())
+  const db = wrapPglite(await PGlite.create())
+  return { db, close: () => closeDatabase(db) }
+}
+
+async function openEmptyPostgres(serverUrl: string): Promise<TestDatabase> {
   const name = `eurowatch_test_${randomBytes(6).toString('hex')}`
   await admin(serverUrl, `create database ${name}`)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   const db = await openDatabase({ kind: 'postgres', url: url.toString() })
-  await migrateToLatest(db)
   return {
     db,
     close: async () => {

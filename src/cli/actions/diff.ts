@@ -14,7 +14,7 @@ const Options = z.object({
 
 export default async function diffRuns(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
-  const context = await openCliContext(command)
+  const context = await openCliContext(command, 'sustained')
   try {
     const deps = { db: context.db, now: () => new Date(), log: context.log }
     const diffOptions = { removeAfter: options.removeAfter ?? context.loaded.config.diff.removeAfter }

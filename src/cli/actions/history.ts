@@ -14,7 +14,7 @@ const Options = z.object({
 
 export default async function showHistory(keyOrUrl: string, raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
-  const context = await openCliContext(command)
+  const context = await openCliContext(command, 'brief')
   try {
     const history = await entryHistory(context.db, keyOrUrl.trim())
     if (history === null) throw new UserError(`no entry with key or URL ${keyOrUrl}`, 'keys look like WSPO-ABC123; URLs must match one the entry was listed with')

@@ -35,7 +35,7 @@ const Options = z.object({
 export default async function printReport(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
   if (options.run !== undefined && options.since !== undefined) throw new UserError('--run and --since: give one or the other')
-  const context = await openCliContext(command)
+  const context = await openCliContext(command, 'brief')
   try {
     const request = options.since ?? { runIds: options.run ?? (await defaultRun(context.db)) }
     const { report, runs, missingRunIds } = await loadReport({ db: context.db, now: () => new Date() }, request satisfies ReportRequest)
