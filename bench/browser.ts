@@ -6,6 +6,7 @@ import { pino } from 'pino'
 import { crawlListingsInBrowser } from '../crawlers/browser-crawler.ts'
 import { crawlListings } from '../crawlers/http-crawler.ts'
 import type { ListingTarget, PageSink } from '../crawlers/listing-crawl.ts'
+import { requireChromium } from '../crawlers/chromium.ts'
 import { OriginMap } from '../crawlers/origin-map.ts'
 import { processTree, pssBytes } from '../crawlers/process-tree.ts'
 import { parsedPage } from '../domain/page-outcome.ts'
@@ -42,7 +43,8 @@ export async function benchBrowser(replica: Replica): Promise<BrowserBenchFigure
     ...PolitenessSchema.parse({}),
     perHostDelaySeconds: 0,
     origins: new OriginMap(['www.eurocities.eu'], replica.origin),
-    browser: BrowserSchema.parse({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' }),
+    // the Chromium a run would use: CHROMIUM_PATH, else one on PATH, else the npm package's
+    browser: { ...BrowserSchema.parse({}), executablePath: (await requireChromium({ configured: process.env.CHROMIUM_PATH, searchPath: process.env.PATH })).path },
   }
   const target: ListingTarget = {
     listingId: 1,
