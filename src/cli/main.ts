@@ -41,6 +41,13 @@ const program = new Command('eurowatch')
 
 for (const command of program.commands) command.exitOverride()
 
+// A reader that stops early (`eurowatch sources | head -2`) closes the pipe: that ends the
+// output, not in an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
+
 process.exitCode = await runCli()
 
 async function runCli(): Promise<number> {

@@ -29,6 +29,16 @@ function expectOneLineError(result: { code: number; stderr: string }, ...fragmen
 
 // every case starts real processes (tsx compiles on start): slow on a shared machine
 describe('eurowatch CLI', { timeout: 120_000 }, () => {
+  it('ends quietly when the reader of its output goes away (eurowatch sources | head -1)', async () => {
+    const child = spawn('node', [BIN, 'sources', '--json'], { cwd: workDir(), stdio: ['ignore', 'pipe', 'pipe'] })
+    // the read end is closed before the first write: every write meets a closed pipe
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+  })
+
   it('names the file, line and key of a configuration mistake, and writes nothing', async () => {
     writeFileSync(join(workDir(), 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: not a url\n')
     expectOneLineError(await eurowatch(['crawl']), 'eurowatch.yaml:4: sources[0].url')
