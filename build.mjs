@@ -3,8 +3,11 @@
 // and yaml, which every start needs, are bundled in: their hundreds of small files cost more to
 // load than their code (measured: `eurowatch sources` 280 -> 230 ms). The other dependencies stay
 // packages (PGlite and Chromium find their own files beside their code).
-import { readFileSync, rmSync } from 'node:fs'
-import { build } from 'esbuild'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+
+// An installed package is built already and has no sources (nor esbuild): nothing to do.
+if (!existsSync(new URL('./src/cli/main.ts', import.meta.url))) process.exit(0)
+const { build } = await import('esbuild')
 
 const BUNDLED = new Set(['commander', 'zod', 'yaml'])
 const manifest = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
