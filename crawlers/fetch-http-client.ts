@@ -39,6 +39,9 @@ export class FetchHttpClient implements BaseHttpClient {
     })
     const body = response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([])
     body.on('error', (error) => capped.destroy(error))
+    // a body refused before it is read (a declared size over the cap) may fail later, when no one
+    // reads it any more: that must not be an unhandled 'error' event that ends the process
+    capped.on('error', () => undefined)
     body.pipe(capped)
     return {
       url: response.url,

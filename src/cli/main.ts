@@ -41,6 +41,15 @@ const program = new Command('eurowatch')
 
 for (const command of program.commands) command.exitOverride()
 
+// Whatever escapes every handler is a bug: exit 4 with its stack, never Node's default 1, which
+// `run --exit-code` would read as "changes found".
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    process.stderr.write(`eurowatch: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.exit(ExitCode.failure)
+  })
+}
+
 // A reader that stops early (`eurowatch sources | head -2`) closes the pipe: that ends the
 // output, not in an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

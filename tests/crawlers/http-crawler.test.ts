@@ -221,3 +221,25 @@ describe('crawlListings on a page with an unknown charset', () => {
     }
   })
 })
+
+describe('crawlListings on a lying Content-Length', () => {
+  it('refuses the page and survives its body failing later, unread', async () => {
+    const server = createServer((request, response) => {
+      if (request.url === '/robots.txt') return void response.end('')
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': '1000000000000' })
+      response.write('x'.repeat(1024))
+      setTimeout(() => response.destroy(), 300)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const { outcomes } = await crawl([target(`${origin}/list`)], { origins: new OriginMap(), maxRetries: 0 })
+      expect(outcomes[0]?.status).toBe('failed')
+      expect(outcomes[0]?.reason).toContain('exceeds the limit')
+      // the refused body's stream fails after the crawl: an unhandled error would fail this file
+      await new Promise((resolve) => setTimeout(resolve, 800))
+    } finally {
+      server.close()
+    }
+  })
+})
