@@ -17,10 +17,15 @@ export interface ScheduledRuns {
   finished: Promise<void>
 }
 
+/** A UserError naming the flag unless node-cron takes the expression. */
+export function checkCronExpression(cron: string): void {
+  const check = validateDetailed(cron)
+  if (!check.valid) throw new UserError(`--cron: "${cron}" is not a cron expression: ${check.errors?.[0]?.message ?? 'invalid'}`, 'e.g. "17 * * * *" for every hour at :17')
+}
+
 /** Runs the pipeline on a cron schedule, never two at once; a failed run is logged and the next one still comes. */
 export function scheduleRuns(schedule: Schedule, runOnce: () => Promise<RunSummary>, onRun: (summary: RunSummary) => void, log: Logger): ScheduledRuns {
-  const check = validateDetailed(schedule.cron)
-  if (!check.valid) throw new UserError(`--cron: "${schedule.cron}" is not a cron expression: ${check.errors?.[0]?.message ?? 'invalid'}`, 'e.g. "17 * * * *" for every hour at :17')
+  checkCronExpression(schedule.cron)
   let runs = 0
   let current: Promise<unknown> = Promise.resolve()
   let finish: () => void = () => undefined

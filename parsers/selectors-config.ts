@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module'
 import { z } from 'zod'
 import { UserError } from '../domain/errors.ts'
+import { isTimeZone } from '../domain/site-zone.ts'
 
 // A typo in a selector should fail when the configuration loads, not on the first crawl.
 // cheerio-select is the selector engine of cheerio, without its HTML parser; it is loaded (by a
@@ -72,13 +73,4 @@ export function parseSelectorsConfig(raw: unknown): SelectorsConfig {
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => `${issue.path.length === 0 ? '(top level)' : issue.path.join('.')}: ${issue.message}`)
   throw new UserError(`invalid selectors configuration: ${problems.join('; ')}`, 'required keys: entry, title; see the README for the others')
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
 }

@@ -39,9 +39,8 @@ export function databaseTarget(loaded: LoadedConfig, env: Environment): Database
 export type Workload = 'brief' | 'sustained'
 
 /** Configuration, logger and a migrated database: what every storing verb needs. */
-export async function openCliContext(command: Command, workload: Workload): Promise<CliContext> {
+export async function openCliContext(command: Command, workload: Workload, loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
   const env = environment()
-  const loaded = loadCliConfig(command)
   const log = cliLogger(command, env)
   const target = databaseTarget(loaded, env)
   // PGlite is 10 MB of WebAssembly that V8 also compiles with its optimizing tier: for a verb that

@@ -6,6 +6,7 @@ import { replicaHosts } from '../config/defaults.ts'
 import type { Config } from '../config/schema.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl.ts'
+import { loadCliConfig } from './config-file.ts'
 import { openCliContext, type CliContext } from './context.ts'
 import type { Environment } from '../config/environment.ts'
 import type { Replica } from '../../replica/index.ts'
@@ -64,13 +65,15 @@ export interface CrawlSession {
  * when asked, the sources and settings; everything closed after `work`, also when it throws.
  */
 export async function withCrawlSession<T>(command: Command, flags: z.infer<typeof CrawlFlags>, work: (session: CrawlSession) => Promise<T>): Promise<T> {
+  // every flag checked before anything is opened or created
+  const loaded = loadCliConfig(command)
+  const sources = selectSources(loaded.config, flags.source, flags.maxPages)
   const replicaModule = flags.offline ? await loadReplica(flags.step) : null
-  const context = await openCliContext(command, 'sustained')
+  const context = await openCliContext(command, 'sustained', loaded)
   try {
     const { origins, replica } = await offlineOrigins(replicaModule, flags.step)
     try {
       const { config } = context.loaded
-      const sources = selectSources(config, flags.source, flags.maxPages)
       const settings = crawlSettings(config, origins, context.env)
       return await work({ context, sources, settings, deps: { db: context.db, now: () => new Date(), log: context.log } })
     } finally {

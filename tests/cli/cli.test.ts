@@ -39,6 +39,14 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   })
 
+  it('checks every flag before it opens or creates anything', async () => {
+    expectOneLineError(await eurowatch(['run', '--source', 'nope']), '--source: no configured listing named "nope"')
+    expectOneLineError(await eurowatch(['schedule', '--cron', 'nonsense']), '--cron: "nonsense" is not a cron expression')
+    expectOneLineError(await eurowatch(['schedule', '--cron', '17 * * * *', '--timezone', 'Mars/Base']), '--timezone: not an IANA time zone')
+    expectOneLineError(await eurowatch(['crawl', '--offline', '--step', '99']), "--step: the replica's timeline has steps 0-")
+    expect(readdirSync(workDir())).toEqual([])
+  })
+
   it('names the file, line and key of a configuration mistake, and writes nothing', async () => {
     writeFileSync(join(workDir(), 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: not a url\n')
     expectOneLineError(await eurowatch(['crawl']), 'eurowatch.yaml:4: sources[0].url')

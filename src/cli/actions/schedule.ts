@@ -1,21 +1,23 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { SITE_TIME_ZONE } from '../../../domain/site-zone.ts'
+import { isTimeZone, SITE_TIME_ZONE } from '../../../domain/site-zone.ts'
 import { runExclusively } from '../../../jobs/exclusive.ts'
 import { runPipeline, type RunSummary } from '../../../jobs/run.ts'
-import { scheduleRuns } from '../../../jobs/schedule.ts'
+import { checkCronExpression, scheduleRuns } from '../../../jobs/schedule.ts'
 import { CrawlFlags, withCrawlSession } from '../crawl-setup.ts'
 import { parseOptions } from '../options.ts'
 
 const Options = CrawlFlags.extend({
   cron: z.string().min(1),
-  timezone: z.string().min(1).default(SITE_TIME_ZONE),
+  timezone: z.string().min(1).refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Brussels)').default(SITE_TIME_ZONE),
   maxRuns: z.coerce.number({ error: 'must be a positive whole number' }).int().positive().optional(),
   removeAfter: z.coerce.number().int().positive().optional(),
 })
 
 export default async function schedule(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
+  // every flag checked before anything is opened or created
+  checkCronExpression(options.cron)
   await withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
     const removeAfter = options.removeAfter ?? context.loaded.config.diff.removeAfter
     const runs = scheduleRuns(
