@@ -19,6 +19,8 @@ export const DEFAULT_CONFIG_FILE = 'eurowatch.yaml'
 
 /** Reads and validates the configuration; every mistake is one line naming the file, key and line. */
 export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()): LoadedConfig {
+  // an empty --config (an unset shell variable) must not fall back to the built-in listings of the live site
+  if (explicitFile !== undefined && explicitFile.trim() === '') throw new UserError('--config: empty file name', 'name a configuration file, or leave out --config for ./eurowatch.yaml or the built-in defaults')
   const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE)
   if (!existsSync(file)) {
     if (explicitFile) throw new UserError(`configuration file ${file} not found`)

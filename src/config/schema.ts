@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { SelectorsProfileSchema } from '../../parsers/selectors-config.ts'
 
+// Every number has a range a run can live with: timers overflow past 2^31 ms, and a retry base
+// of a billion seconds wraps to a millisecond.
+const seconds = (max: number) => z.number().min(0).max(max, `at most ${max} seconds`)
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
 
 export const SourceSchema = z
@@ -8,7 +12,7 @@ export const SourceSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     profile: z.string().min(1),
     url: httpUrl,
-    maxPages: z.number().int().positive().optional(),
+    maxPages: z.number().int().positive().max(100_000).optional(),
     // the profile's default otherwise: listings filled by JavaScript need 'browser'
     render: z.enum(['http', 'browser']).optional(),
     // a listing of one theme (a topic page): its entries get this theme, kept once seen
@@ -22,14 +26,14 @@ export const PolitenessSchema = z
     userAgent: z.string().min(1).default('eurowatch/0.1 (+https://github.com/eurowatch/eurowatch; change monitor)'),
     respectRobotsTxt: z.boolean().default(true),
     // one request per host per this many seconds: politeness towards a small site's server
-    perHostDelaySeconds: z.number().min(0).default(1),
+    perHostDelaySeconds: seconds(3600).default(1),
     maxConcurrency: z.number().int().min(1).max(32).default(4),
     maxRetries: z.number().int().min(0).max(10).default(3),
-    retryBaseDelaySeconds: z.number().min(0).default(1),
-    maxRetryAfterSeconds: z.number().min(0).default(120),
-    timeoutSeconds: z.number().positive().default(30),
-    maxResponseBytes: z.number().int().positive().default(5_000_000),
-    maxPagesPerListing: z.number().int().positive().default(200),
+    retryBaseDelaySeconds: seconds(600).default(1),
+    maxRetryAfterSeconds: seconds(3600).default(120),
+    timeoutSeconds: seconds(600).positive().default(30),
+    maxResponseBytes: z.number().int().positive().max(1_000_000_000).default(5_000_000),
+    maxPagesPerListing: z.number().int().positive().max(100_000).default(200),
   })
   .strict()
 
@@ -37,9 +41,9 @@ export const BrowserSchema = z
   .object({
     // unset: a chromium on PATH, else the npm package @sparticuz/chromium; CHROMIUM_PATH in the environment overrides it
     executablePath: z.string().min(1).optional(),
-    navigationTimeoutSeconds: z.number().positive().default(30),
+    navigationTimeoutSeconds: seconds(600).positive().default(30),
     // how long to wait for a script-filled list to appear before calling the page empty
-    listTimeoutSeconds: z.number().positive().default(15),
+    listTimeoutSeconds: seconds(600).positive().default(15),
   })
   .strict()
 

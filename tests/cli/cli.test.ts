@@ -57,6 +57,11 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     writeFileSync(join(workDir(), 'eurowatch.yaml'), 'sources: [\n')
     expectOneLineError(await eurowatch(['sources']), 'invalid YAML')
     expectOneLineError(await eurowatch(['--config', 'missing.yaml', 'sources']), 'missing.yaml not found')
+    expectOneLineError(await eurowatch(['--config', '', 'sources']), '--config: empty file name')
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), 'politeness:\n  timeoutSeconds: 1e12\n  retryBaseDelaySeconds: 1\nsources: []\n')
+    expectOneLineError(await eurowatch(['sources']), 'eurowatch.yaml:2: politeness.timeoutSeconds: at most 600 seconds')
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), 'politeness:\n  retryBaseDelaySeconds: 1000000000\nsources: []\n')
+    expectOneLineError(await eurowatch(['sources']), 'eurowatch.yaml:2: politeness.retryBaseDelaySeconds: at most 600 seconds')
     expect(await eurowatch(['crawl']).then(() => run('ls', ['-A', workDir()]))).toMatchObject({ stdout: 'eurowatch.yaml\n' })
   })
 
