@@ -129,6 +129,11 @@ export class ListingCrawl {
     const { nextPage } = await this.sink.acceptPage({ ...this.pageOf(request, fetched), failure: null })
     // a loop or the page limit ends the listing here; the sink's verdict on the listing says so
     if (nextPage === null || visited.has(nextPage) || request.pageNumber >= target.maxPages) return
+    if (!/^https?:$/.test(new URL(nextPage).protocol)) {
+      // a javascript:, data: or file: link is no page of this listing: it ends here, incomplete
+      this.skippedOf.get(request.listingId)?.push(`page ${request.pageNumber}: the next link ${nextPage.slice(0, 100)} is not an http(s) URL`)
+      return
+    }
     const next = await this.allowedRequest({ listingId: request.listingId, pageNumber: request.pageNumber + 1, canonicalUrl: nextPage })
     if (next) await enqueue(next)
   }

@@ -243,3 +243,27 @@ describe('crawlListings on a lying Content-Length', () => {
     }
   })
 })
+
+describe('crawlListings on a next link that is no web page', () => {
+  it.each(['javascript:alert(1)', 'data:text/html,<p>x</p>', 'file:///etc/passwd'])('keeps page 1 and ends the listing as partial at %s', async (link) => {
+    const server = createServer((request, response) => {
+      if (request.url === '/robots.txt') return void response.end('')
+      response.setHeader('content-type', 'text/html; charset=utf-8')
+      response.end(
+        `<div id="content"><div class="newslist"><div class="newsitem"><h2 class="newstitle"><a href="/eurocities/news/A-WSPO-AAAAAA">A</a></h2></div></div>` +
+          `<div class="pager"><a class="next" href="${link}">next</a></div></div>`,
+      )
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const { pages, outcomes } = await crawl([target(`${origin}/list`)], { origins: new OriginMap() })
+      expect(outcomes[0]).toMatchObject({ status: 'partial', pages: 1, entries: 1 })
+      expect(outcomes[0]?.reason).toContain('is not an http(s) URL')
+      expect(pages.map((page) => page.attempts)).toEqual([1])
+      expect(entriesOf(pages).map((entry) => entry.key)).toEqual(['WSPO-AAAAAA'])
+    } finally {
+      server.close()
+    }
+  })
+})
