@@ -78,15 +78,20 @@ function connectionError(target: DatabaseTarget, error: unknown): UserError {
 
 /** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
 export function maskUrl(url: string): string {
-  // Up to the LAST '@': an unencoded '@' in the password must not leak its tail.
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@')
+  // Up to the LAST '@': an unencoded '@' in the password must not leak its tail. libpq also
+  // takes a password as a parameter (`?password=...`).
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@').replace(PASSWORD_PARAMETER, '$1***')
 }
 
+const PASSWORD_PARAMETER = /([?&]password=)[^&#]*/gi
+
 function scrubPassword(text: string, url: string): string {
-  const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:(.*)@/i.exec(url)?.[1]
-  if (password === undefined || password === '') return text
+  const passwords = [/^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:(.*)@/i.exec(url)?.[1], ...[...url.matchAll(PASSWORD_PARAMETER)].map((match) => match[0].slice(match[1]?.length ?? 0))]
   let scrubbed = text
-  for (const form of new Set([password, safeDecode(password)])) scrubbed = scrubbed.split(form).join('***')
+  for (const password of passwords) {
+    if (password === undefined || password === '') continue
+    for (const form of new Set([password, safeDecode(password)])) scrubbed = scrubbed.split(form).join('***')
+  }
   return scrubbed
 }
 

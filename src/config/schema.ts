@@ -5,7 +5,10 @@ import { SelectorsProfileSchema } from '../../parsers/selectors-config.ts'
 // of a billion seconds wraps to a millisecond.
 const seconds = (max: number) => z.number().min(0).max(max, `at most ${max} seconds`)
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+// A password in a listing's URL would travel into every report, log and stored page: refused.
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .refine((url) => { const parsed = new URL(url); return parsed.username === '' && parsed.password === '' }, 'must not carry a user name or password (user:password@)')
 
 export const SourceSchema = z
   .object({

@@ -69,6 +69,16 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     const result = await eurowatch(['migrate'], { DATABASE_URL: 'postgres://watcher:s3cret-pw@127.0.0.1:1/eurowatch' })
     expectOneLineError(result, 'postgres://watcher:***@127.0.0.1:1/eurowatch')
     expect(result.stderr).not.toContain('s3cret-pw')
+    const inQuery = await eurowatch(['migrate'], { DATABASE_URL: 'postgres://watcher@127.0.0.1:1/eurowatch?sslmode=disable&password=hunter2' })
+    expectOneLineError(inQuery, 'postgres://watcher@127.0.0.1:1/eurowatch?sslmode=disable&password=***')
+    expect(inQuery.stderr).not.toContain('hunter2')
+  })
+
+  it('refuses a listing URL that carries a password, without repeating it', async () => {
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: http://alice:hunter2@example.org/list\n')
+    const result = await eurowatch(['sources'])
+    expectOneLineError(result, 'eurowatch.yaml:4: sources[0].url: must not carry a user name or password')
+    expect(result.stderr).not.toContain('hunter2')
   })
 
   it('rejects a bad flag value naming the flag', async () => {
