@@ -8,7 +8,14 @@ const seconds = (max: number) => z.number().min(0).max(max, `at most ${max} seco
 // A password in a listing's URL would travel into every report, log and stored page: refused.
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
-  .refine((url) => { const parsed = new URL(url); return parsed.username === '' && parsed.password === '' }, 'must not carry a user name or password (user:password@)')
+  .refine(withoutCredentials, 'must not carry a user name or password (user:password@)')
+
+// zod runs this also on a value that failed the URL check: that one has nothing to refuse here
+function withoutCredentials(url: string): boolean {
+  if (!URL.canParse(url)) return true
+  const parsed = new URL(url)
+  return parsed.username === '' && parsed.password === ''
+}
 
 export const SourceSchema = z
   .object({
