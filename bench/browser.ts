@@ -10,7 +10,7 @@ import { requireChromium } from '../crawlers/chromium.ts'
 import { OriginMap } from '../crawlers/origin-map.ts'
 import { processTree, pssBytes } from '../crawlers/process-tree.ts'
 import { parsedPage } from '../domain/page-outcome.ts'
-import { readListingPage } from '../jobs/read-page.ts'
+import { readFetchedPage } from '../jobs/read-page.ts'
 import { eurocitiesLegacy } from '../parsers/eurocities-legacy.ts'
 import { BrowserSchema, PolitenessSchema } from '../src/config/schema.ts'
 import { startReplica, type Replica } from '../replica/index.ts'
@@ -86,8 +86,7 @@ async function measure(crawl: (sink: PageSink) => Promise<unknown>): Promise<Cra
   const sink: PageSink = {
     async acceptPage(page) {
       pages += 1
-      const raw = page.body && page.failure === null ? { canonicalUrl: page.canonicalUrl, body: page.body, headers: page.headers, knownCharset: page.charset, notice: page.notice } : null
-      const parsed = raw ? parsedPage(readListingPage(page.target.profile, raw, null).outcome) : null
+      const parsed = parsedPage(readFetchedPage(page, null).outcome)
       entries += parsed?.entries.length ?? 0
       if (pages === BROWSER_BENCH_PAGES / 4) marks.quarter = sample()
       // the sink runs inside the crawl: the browser is still open here

@@ -1,7 +1,7 @@
 // The one place where a listing's crawl is judged from its pages' outcomes: complete (removals
 // may follow), partial or failed.
 import { listingHealthProblem, type HealthProblem, type ListingBaseline } from './health.ts'
-import { parsedPage, type ListingPageOutcome } from './page-outcome.ts'
+import { outcomeProblem, parsedPage, type ListingPageOutcome } from './page-outcome.ts'
 
 export type ListingStatus = 'complete' | 'partial' | 'failed'
 
@@ -35,8 +35,8 @@ export function judgeListing({ pages, maxPages, skipped, baseline }: ListingPage
   const problems: string[] = []
   const health: string[] = []
   for (const { pageNumber, outcome } of inOrder) {
-    if (outcome.kind === 'fetch-failed' || outcome.kind === 'layout-error') problems.push(`page ${pageNumber}: ${failureText(outcome)}`)
-    if (outcome.kind === 'health-failed') health.push(`page ${pageNumber}: ${outcome.problem.message}`)
+    const problem = outcomeProblem(outcome)
+    if (problem !== null) (outcome.kind === 'health-failed' ? health : problems).push(`page ${pageNumber}: ${problem}`)
   }
   problems.push(...skipped)
 
@@ -64,8 +64,4 @@ function crawlVerdict(pages: number, problems: string[], reachedEnd: boolean, li
   if (limited) return { status: 'partial', reason: `stopped at the page limit (${maxPages} pages)`, limited: true }
   if (!reachedEnd) return { status: 'partial', reason: 'the last page was not reached', limited: false }
   return { status: 'complete', reason: null, limited: false }
-}
-
-function failureText(outcome: { kind: 'fetch-failed' | 'layout-error'; reason: string }): string {
-  return outcome.kind === 'layout-error' ? `layout: ${outcome.reason}` : outcome.reason
 }

@@ -30,3 +30,17 @@ export function trustedPage(outcome: PageOutcome): ListingPage | null {
 export function parsedPage(outcome: PageOutcome): ListingPage | null {
   return outcome.kind === 'fetched' || outcome.kind === 'health-failed' ? outcome.page : null
 }
+
+/** Why a page was not used, as the operator is told it (run error, stored fetch, health event); null for a fetched page. */
+export function outcomeProblem(outcome: PageOutcome): string | null {
+  switch (outcome.kind) {
+    case 'fetched':
+      return null
+    case 'fetch-failed':
+      return outcome.reason
+    case 'layout-error':
+      return `layout: ${outcome.reason}`
+    case 'health-failed':
+      return outcome.problem.message
+  }
+}

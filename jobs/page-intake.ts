@@ -7,9 +7,9 @@ import type { FetchedPage, PageSink } from '../crawlers/listing-crawl.ts'
 import { insertHealthEvents, type HealthEventToRecord } from '../db/health-events.ts'
 import type { Database } from '../db/schema.ts'
 import type { ListingBaseline } from '../domain/health.ts'
-import { parsedPage, trustedPage, type ListingPageOutcome, type PageOutcome } from '../domain/page-outcome.ts'
+import { outcomeProblem, parsedPage, trustedPage, type ListingPageOutcome, type PageOutcome } from '../domain/page-outcome.ts'
 import { PageBatcher } from './page-batcher.ts'
-import { readListingPage } from './read-page.ts'
+import { readFetchedPage } from './read-page.ts'
 import { storeListingPages, type ListingPageInput } from './store-page.ts'
 
 export interface IntakeDeps {
@@ -46,7 +46,7 @@ export class PageIntake implements PageSink {
 
   async acceptPage(fetched: FetchedPage): Promise<{ nextPage: string | null }> {
     const listingId = fetched.target.listingId
-    const { outcome, charset } = this.read(fetched)
+    const { outcome, charset } = readFetchedPage(fetched, this.baselines.get(listingId) ?? null)
     this.outcomes.set(listingId, [...(this.outcomes.get(listingId) ?? []), { pageNumber: fetched.pageNumber, canonicalUrl: fetched.canonicalUrl, outcome }])
     const firstPosition = this.nextPosition.get(listingId) ?? 1
     const parsed = parsedPage(outcome)
@@ -69,12 +69,6 @@ export class PageIntake implements PageSink {
     return this.counts.get(listingId) ?? { pagesFetched: 0, newEntries: 0, versionsCreated: 0 }
   }
 
-  private read(fetched: FetchedPage): { outcome: PageOutcome; charset: string | null } {
-    if (fetched.failure !== null || fetched.body === null) return { outcome: { kind: 'fetch-failed', reason: fetched.failure ?? 'no body' }, charset: null }
-    const raw = { canonicalUrl: fetched.canonicalUrl, body: fetched.body, headers: fetched.headers, knownCharset: fetched.charset, notice: fetched.notice }
-    return readListingPage(fetched.target.profile, raw, this.baselines.get(fetched.target.listingId) ?? null)
-  }
-
   private inputOf(fetched: FetchedPage, outcome: PageOutcome, charset: string | null, firstPosition: number): ListingPageInput {
     return {
       runId: this.runId,
@@ -90,7 +84,7 @@ export class PageIntake implements PageSink {
       durationMs: fetched.durationMs,
       attempts: fetched.attempts,
       outcome: outcome.kind,
-      error: problemOf(outcome),
+      error: outcomeProblem(outcome),
       entries: trustedPage(outcome)?.entries ?? null,
       firstPosition,
       theme: fetched.target.theme,
@@ -121,28 +115,10 @@ export class PageIntake implements PageSink {
   }
 }
 
-function problemOf(outcome: PageOutcome): string | null {
-  switch (outcome.kind) {
-    case 'fetched':
-      return null
-    case 'fetch-failed':
-    case 'layout-error':
-      return outcome.reason
-    case 'health-failed':
-      return outcome.problem.message
-  }
-}
-
-/** What an operator is told of a page that was not used. */
+/** The health event of a page that was not used. */
 function healthEventOf(outcome: PageOutcome): Pick<HealthEventToRecord, 'problem' | 'message'> | null {
-  switch (outcome.kind) {
-    case 'fetched':
-      return null
-    case 'fetch-failed':
-      return { problem: 'fetch-failed', message: outcome.reason }
-    case 'layout-error':
-      return { problem: 'layout', message: `layout: ${outcome.reason}` }
-    case 'health-failed':
-      return outcome.problem
-  }
+  const message = outcomeProblem(outcome)
+  if (message === null) return null
+  const problem = outcome.kind === 'health-failed' ? outcome.problem.problem : outcome.kind === 'layout-error' ? 'layout' : 'fetch-failed'
+  return { problem, message }
 }

@@ -1,5 +1,6 @@
 // Reading a stored raw page: its bytes decoded as a browser would, the profile's parser, the
 // parser health check. Pure: what it reads is exactly what the page's record keeps.
+import type { FetchedPage } from '../crawlers/listing-crawl.ts'
 import type { SiteProfile } from '../domain/entry.ts'
 import { LayoutError } from '../domain/errors.ts'
 import { pageHealthProblem, type ListingBaseline } from '../domain/health.ts'
@@ -36,4 +37,11 @@ export function readListingPage(profile: SiteProfile, raw: RawPage, baseline: Li
   }
   const problem = pageHealthProblem(page.entries, page.nextPage === null, baseline)
   return { outcome: problem ? { kind: 'health-failed', page, problem } : { kind: 'fetched', page }, charset }
+}
+
+/** What became of a fetched page: a failed fetch as such, else its bytes read as above. */
+export function readFetchedPage(fetched: FetchedPage, baseline: ListingBaseline | null): { outcome: PageOutcome; charset: string | null } {
+  if (fetched.failure !== null || fetched.body === null) return { outcome: { kind: 'fetch-failed', reason: fetched.failure ?? 'no body' }, charset: null }
+  const raw = { canonicalUrl: fetched.canonicalUrl, body: fetched.body, headers: fetched.headers, knownCharset: fetched.charset, notice: fetched.notice }
+  return readListingPage(fetched.target.profile, raw, baseline)
 }

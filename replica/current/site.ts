@@ -6,6 +6,7 @@ import { cardsOf, driftPage, frame, loadMore, pager } from './render.ts'
 import { detailPage, feed, notFoundPage, TOPIC_SCRIPT_PATH, topicFragment, topicPage } from './pages.ts'
 import { TOPIC_SCRIPT } from './script.ts'
 import { LAST_STEP, postsAt } from './timeline.ts'
+import { nthIndexOf } from '../bytes.ts'
 
 const HTML = 'text/html; charset=UTF-8'
 const FRAGMENT = /^\/wp-json\/replica\/v1\/topics\/([a-z-]+)$/
@@ -93,13 +94,4 @@ export function createCurrentSite(): ReplicaSite {
     lastStep: LAST_STEP,
     resolve: (path, step, query) => route(path, step, query) ?? page(notFoundPage(path), step, 404),
   }
-}
-
-function nthIndexOf(body: Buffer, needle: string, n: number): number {
-  let at = -1
-  for (let k = 0; k < n; k++) {
-    at = body.indexOf(needle, at + 1)
-    if (at < 0) return -1
-  }
-  return at
 }

@@ -11,6 +11,7 @@ import { LOGO_GIF, REPORT_PDF, renderDetailPage, renderDriftPage, renderNotFound
 import { archivePage, findArchiveEntry } from './archive.ts'
 import { asciiHtml, encodeHtml, htmlContentType } from './encoding.ts'
 import { REFERENCE_PAGE_FILE } from '../assets.ts'
+import { nthIndexOf } from '../bytes.ts'
 
 
 /** Page 1 of social-innovation at step 0, served byte for byte. */
@@ -85,13 +86,4 @@ export function createLegacySite(archivePages: number): ReplicaSite {
   }
 
   return { lastStep: LAST_STEP, resolve }
-}
-
-function nthIndexOf(body: Buffer, needle: string, n: number): number {
-  let at = -1
-  for (let k = 0; k < n; k++) {
-    at = body.indexOf(needle, at + 1)
-    if (at < 0) return -1
-  }
-  return at
 }

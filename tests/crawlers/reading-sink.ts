@@ -3,7 +3,7 @@
 import type { CrawledListing, FetchedPage, ListingTarget, PageSink } from '../../crawlers/listing-crawl.ts'
 import { judgeListing, type ListingVerdict } from '../../domain/listing-status.ts'
 import { parsedPage, type PageOutcome } from '../../domain/page-outcome.ts'
-import { readListingPage } from '../../jobs/read-page.ts'
+import { readFetchedPage } from '../../jobs/read-page.ts'
 
 export interface ReadPageRecord extends FetchedPage {
   outcome: PageOutcome
@@ -23,10 +23,7 @@ export function readingSink(): ReadingSink {
   return {
     pages,
     async acceptPage(page) {
-      const outcome: PageOutcome =
-        page.failure !== null || page.body === null
-          ? { kind: 'fetch-failed', reason: page.failure ?? 'no body' }
-          : readListingPage(page.target.profile, { canonicalUrl: page.canonicalUrl, body: page.body, headers: page.headers, knownCharset: page.charset, notice: page.notice }, null).outcome
+      const { outcome } = readFetchedPage(page, null)
       const firstPosition = nextPosition.get(page.target.listingId) ?? 1
       const parsed = parsedPage(outcome)
       nextPosition.set(page.target.listingId, firstPosition + (parsed?.entries.length ?? 0))
