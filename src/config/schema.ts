@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { SelectorsProfileSchema } from '../../parsers/selectors-config.ts'
+import { isTimeZone } from '../../domain/site-zone.ts'
 
 // Every number has a range a run can live with: timers overflow past 2^31 ms, and a retry base
 // of a billion seconds wraps to a millisecond.
@@ -71,6 +72,114 @@ export const DatabaseSchema = z
   })
   .strict()
 
+const CHANGE_KINDS = ['new', 'changed', 'moved', 'removed', 'reappeared'] as const
+
+// Secrets come as ${ENV_NAME} references, resolved before validation (src/config/load.ts).
+export const SmtpSchema = z
+  .object({
+    host: z.string().min(1),
+    // 587 (submission, STARTTLS) unless told; 465 with secure: true
+    port: z.number().int().min(1).max(65_535).default(587),
+    // TLS from the first byte (port 465); otherwise STARTTLS as `starttls` says
+    secure: z.boolean().default(false),
+    // required: refuse a server that does not offer STARTTLS; never: plain text (a local relay)
+    starttls: z.enum(['required', 'opportunistic', 'never']).default('required'),
+    user: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    from: z.string().min(3),
+    // a PEM file of the certificate authority to trust beside the system's (a private relay)
+    caFile: z.string().min(1).optional(),
+    timeoutSeconds: seconds(600).positive().default(30),
+  })
+  .strict()
+  .refine((smtp) => (smtp.user === undefined) === (smtp.password === undefined), { message: 'user and password go together', path: ['password'] })
+
+export const EmailChannelSchema = z
+  .object({
+    type: z.literal('email'),
+    to: z.array(z.email('not an e-mail address')).min(1, 'needs at least one address'),
+    subjectPrefix: z.string().max(60).default('[eurowatch]'),
+  })
+  .strict()
+
+export const WebhookChannelSchema = z
+  .object({
+    type: z.literal('webhook'),
+    url: httpUrl,
+    // signs each body: X-Eurowatch-Signature: sha256=<hex HMAC of the body>
+    secret: z.string().min(16, 'at least 16 characters').optional(),
+    timeoutSeconds: seconds(300).positive().default(10),
+  })
+  .strict()
+
+export const SlackChannelSchema = z
+  .object({
+    type: z.literal('slack'),
+    // an incoming webhook: https://hooks.slack.com/services/… (a secret: give it as ${SLACK_WEBHOOK_URL})
+    url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
+    timeoutSeconds: seconds(300).positive().default(10),
+  })
+  .strict()
+
+export const FeedChannelSchema = z
+  .object({
+    type: z.literal('feed'),
+    // relative to the configuration file; rewritten whole (write, then rename) after each run
+    path: z.string().min(1),
+    format: z.enum(['atom', 'rss', 'jsonfeed']).default('atom'),
+    // the newest changes the file keeps
+    maxItems: z.number().int().positive().max(10_000).default(200),
+  })
+  .strict()
+
+export const ChannelSchema = z.discriminatedUnion('type', [EmailChannelSchema, WebhookChannelSchema, SlackChannelSchema, FeedChannelSchema], {
+  error: 'type must be one of email, webhook, slack, feed',
+})
+
+export const SubscriptionFilterSchema = z
+  .object({
+    listings: z.array(z.string().min(1)).min(1).optional(),
+    kinds: z.array(z.enum(CHANGE_KINDS)).min(1).optional(),
+    types: z.array(z.string().min(1)).min(1).optional(),
+    themes: z.array(z.string().min(1)).min(1).optional(),
+    // any of these words in the title or summary, case and accents aside
+    words: z.array(z.string().min(1)).min(1).optional(),
+    // regular expressions over title and summary (case and accents aside)
+    patterns: z.array(z.string().min(1).refine(isRegExp, 'not a regular expression')).min(1).optional(),
+  })
+  .strict()
+
+export const SubscriptionSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    channel: ChannelSchema,
+    // immediate: after every run; a cron expression (the site's time zone unless timeZone): a digest then
+    digest: z.string().min(1).optional(),
+    timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Brussels)').optional(),
+    filter: SubscriptionFilterSchema.optional(),
+    // a subscription added later starts with the next run; since: also the changes from this date on
+    since: z.iso.date('a date as YYYY-MM-DD').optional(),
+  })
+  .strict()
+
+export const DeliverySchema = z
+  .object({
+    // failed sends of one delivery before it is marked dead (shown by `status`, told to the operator)
+    maxAttempts: z.number().int().min(1).max(100).default(8),
+    // the pause before retry n is retryBaseSeconds * 2^(n-1), at most maxRetrySeconds
+    retryBaseSeconds: seconds(86_400).default(60),
+    maxRetrySeconds: seconds(7 * 86_400).default(6 * 3600),
+    // quick retries within one send (a 500, a reset connection) before the delivery waits for the next run
+    sendAttempts: z.number().int().min(1).max(10).default(3),
+  })
+  .strict()
+
+export const OperatorSchema = z
+  .object({
+    channel: ChannelSchema,
+  })
+  .strict()
+
 export const ConfigSchema = z
   .object({
     database: DatabaseSchema.default({ dataDir: '.eurowatch/pglite' }),
@@ -78,9 +187,29 @@ export const ConfigSchema = z
     browser: BrowserSchema.default(BrowserSchema.parse({})),
     diff: DiffSchema.default(DiffSchema.parse({})),
     sources: z.array(SourceSchema).min(1, 'needs at least one listing'),
+    smtp: SmtpSchema.optional(),
+    delivery: DeliverySchema.default(DeliverySchema.parse({})),
+    subscriptions: z.array(SubscriptionSchema).default([]),
+    operator: OperatorSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
+    const names = new Set<string>()
+    config.subscriptions.forEach((subscription, index) => {
+      if (names.has(subscription.name)) ctx.addIssue({ code: 'custom', path: ['subscriptions', index, 'name'], message: `duplicate subscription name "${subscription.name}"` })
+      names.add(subscription.name)
+      for (const listing of subscription.filter?.listings ?? []) {
+        if (!config.sources.some((source) => source.name === listing)) {
+          ctx.addIssue({ code: 'custom', path: ['subscriptions', index, 'filter', 'listings'], message: `no listing named "${listing}" in sources` })
+        }
+      }
+      if (subscription.channel.type === 'email' && config.smtp === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['subscriptions', index, 'channel'], message: 'an email channel needs the smtp block' })
+      }
+    })
+    if (config.operator?.channel.type === 'email' && config.smtp === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['operator', 'channel'], message: 'an email channel needs the smtp block' })
+    }
     const seen = new Set<string>()
     config.sources.forEach((source, index) => {
       if (seen.has(source.name)) {
@@ -97,7 +226,25 @@ export const ConfigSchema = z
     })
   })
 
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'iu')
+    return true
+  } catch {
+    return false
+  }
+}
+
 export type Config = z.infer<typeof ConfigSchema>
+export type SmtpConfig = z.infer<typeof SmtpSchema>
+export type ChannelConfig = z.infer<typeof ChannelSchema>
+export type EmailChannelConfig = z.infer<typeof EmailChannelSchema>
+export type WebhookChannelConfig = z.infer<typeof WebhookChannelSchema>
+export type SlackChannelConfig = z.infer<typeof SlackChannelSchema>
+export type FeedChannelConfig = z.infer<typeof FeedChannelSchema>
+export type SubscriptionConfig = z.infer<typeof SubscriptionSchema>
+export type SubscriptionFilter = z.infer<typeof SubscriptionFilterSchema>
+export type DeliveryConfig = z.infer<typeof DeliverySchema>
 export type SourceConfig = z.infer<typeof SourceSchema>
 export type BrowserConfig = z.infer<typeof BrowserSchema>
 export type PolitenessConfig = z.infer<typeof PolitenessSchema>
