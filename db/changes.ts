@@ -22,11 +22,16 @@ const openAtEnd = (v: string, runId: number) =>
 const listingSeenIn = (runId: number, entryId: string) =>
   sql`(select s.listing_id from sighting s where s.run_id = ${runId} and s.entry_id = ${sql.ref(entryId)} order by s.listing_id, s.position limit 1)`
 
-/** `new`: every entry first seen in run R. */
+/**
+ * `new`: every entry first seen in run R. It is baseline when no listing it was seen on in R had
+ * a complete crawl before R: a listing's first complete crawl is where watching it starts.
+ */
 export async function insertNewEvents(db: Db, runId: number, at: Date): Promise<InsertedEvent[]> {
   const result = await sql<InsertedEvent>`
-    insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at)
-    select ${runId}, e.id, 'new', v.id, ${listingSeenIn(runId, 'e.id')}, ${at}
+    insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at, baseline)
+    select ${runId}, e.id, 'new', v.id, ${listingSeenIn(runId, 'e.id')}, ${at},
+      not exists (select 1 from sighting s join listing_crawl lc on lc.listing_id = s.listing_id and lc.run_id < ${runId} and lc.status = 'complete'
+                  where s.run_id = ${runId} and s.entry_id = e.id)
     from entry e join entry_version v on v.entry_id = e.id and ${openAtEnd('v', runId)}
     where e.first_seen_run = ${runId}
     on conflict (run_id, entry_id, kind) do nothing

@@ -1,6 +1,6 @@
 // What reports and history read: change and health events by runs or by date, runs, and one
 // entry's versions with when each was seen. Read-only; one statement per question.
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { ChangeEvent, HealthEvent } from '../domain/change.ts'
 import type { Database, RunStatus } from './schema.ts'
 
@@ -57,6 +57,12 @@ export async function healthOfRuns(db: Db, runIds: readonly number[]): Promise<H
   return runIds.length === 0 ? [] : loadHealth(db, { runIds })
 }
 
+interface SeenOnRow {
+  source: string
+  url: string
+  position: number | null
+}
+
 /** In run order, then in the order the diff recorded them. */
 async function loadEvents(db: Db, filter: RunFilter): Promise<ChangeEvent[]> {
   const rows = await db
@@ -67,7 +73,15 @@ async function loadEvents(db: Db, filter: RunFilter): Promise<ChangeEvent[]> {
     .leftJoin('listing as l', 'l.id', 'ce.listing_id')
     .select([
       'ce.id', 'ce.run_id', 'ce.kind', 'ce.changes', 'ce.created_at', 'e.entry_key', 'v.url', 'v.title', 'v.type', 'v.date',
-      'v.end_date', 'v.themes', 'v.summary', 'v.document_type', 'l.source_id', 'l.url as listing_url',
+      'v.end_date', 'v.themes', 'v.summary', 'v.document_type', 'l.source_id', 'l.url as listing_url', 'ce.baseline',
+      // where the entry stood in each listing that showed it in the run; a removal: where it was last
+      sql<SeenOnRow[]>`case when ce.kind = 'removed' then
+        case when ce.listing_id is null then '[]'::jsonb else jsonb_build_array(jsonb_build_object('source', l.source_id, 'url', l.url, 'position',
+          (select s.position from sighting s where s.entry_id = ce.entry_id and s.listing_id = ce.listing_id order by s.run_id desc, s.position limit 1))) end
+        else (select coalesce(jsonb_agg(jsonb_build_object('source', x.source_id, 'url', x.url, 'position', x.position) order by x.source_id), '[]'::jsonb)
+          from (select sl.source_id, sl.url, min(s.position) as position from sighting s join listing sl on sl.id = s.listing_id
+                where s.run_id = ce.run_id and s.entry_id = ce.entry_id group by sl.source_id, sl.url) x)
+        end`.as('seen_on'),
     ])
     .where((eb) => ('since' in filter ? eb('r.started_at', '>=', filter.since) : eb('ce.run_id', 'in', [...filter.runIds])))
     .orderBy('ce.run_id')
@@ -78,6 +92,8 @@ async function loadEvents(db: Db, filter: RunFilter): Promise<ChangeEvent[]> {
     runId: row.run_id,
     kind: row.kind,
     listing: row.source_id === null || row.listing_url === null ? null : { source: row.source_id, url: row.listing_url },
+    seenOn: row.seen_on.map((seen) => ({ listing: { source: seen.source, url: seen.url }, position: seen.position ?? 0 })),
+    baseline: row.baseline,
     entry: {
       key: row.entry_key,
       url: row.url,

@@ -136,7 +136,74 @@ export interface ChangeEventTable {
   listing_id: number | null
   /** Both backends parse jsonb into objects; write it as a JSON string (pg would turn an array into a Postgres array). */
   changes: JSONColumnType<FieldChange[], string | undefined, string>
+  /** A `new` event of a listing's first complete crawl: recorded and counted, never delivered. */
+  baseline: Generated<boolean>
   created_at: CreatedAt
+}
+
+export interface SubscriptionTable {
+  name: string
+  /** The first run whose changes it receives. */
+  start_run: number
+  created_at: CreatedAt
+  /** The digest time of the last message claimed (digests only). */
+  last_digest_at: Date | null
+}
+
+export type DeliveryMessageStatus = 'pending' | 'sent' | 'dead'
+
+export interface DeliveryMessageTable {
+  id: Generated<number>
+  subscription: string
+  /** The idempotency key every attempt of this message carries. */
+  key: string
+  kind: 'changes' | 'operator'
+  status: Generated<DeliveryMessageStatus>
+  attempts: Generated<number>
+  next_attempt_at: Date
+  last_error: string | null
+  notices: JSONColumnType<OperatorNoticeRow[], string | null, string | null> | null
+  created_at: Date
+  sent_at: Date | null
+}
+
+/** An operator notice as a message stores it (dates as ISO text). */
+export interface OperatorNoticeRow {
+  problem: string
+  state: 'open' | 'resolved'
+  listing: { source: string; url: string } | null
+  message: string
+  since: string
+  occurrences: number
+}
+
+export interface DeliveryTable {
+  id: Generated<number>
+  change_event_id: number
+  subscription: string
+  /** null until a message claims it. */
+  message_id: number | null
+  created_at: Date
+}
+
+export interface OperatorProblemTable {
+  problem: string
+  listing_id: number | null
+  message: string
+  first_run: number
+  last_run: number
+  occurrences: Generated<number>
+  opened_at: Date
+  resolved_at: Date | null
+}
+
+export interface SchedulerTable {
+  id: number
+  pid: number
+  cron: string
+  time_zone: string
+  next_run_at: Date | null
+  updated_at: Date
 }
 
 export type HealthProblem = HealthEvent['problem']
@@ -162,6 +229,11 @@ export interface Database {
   sighting: SightingTable
   change_event: ChangeEventTable
   health_event: HealthEventTable
+  subscription: SubscriptionTable
+  delivery_message: DeliveryMessageTable
+  delivery: DeliveryTable
+  operator_problem: OperatorProblemTable
+  scheduler: SchedulerTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>
@@ -185,3 +257,6 @@ export type ChangeEventRow = Selectable<ChangeEventTable>
 export type NewChangeEventRow = Insertable<ChangeEventTable>
 export type HealthEventRow = Selectable<HealthEventTable>
 export type NewHealthEventRow = Insertable<HealthEventTable>
+export type DeliveryMessage = Selectable<DeliveryMessageTable>
+export type Delivery = Selectable<DeliveryTable>
+export type OperatorProblem = Selectable<OperatorProblemTable>

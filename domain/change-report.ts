@@ -29,12 +29,16 @@ export interface ChangeReport {
   runs: ReportRun[]
   groups: ReportGroup[]
   health: HealthEvent[]
+  /** Every change once, however many listings showed it; baseline entries not counted. */
   counts: Record<ChangeKind, number>
+  /** Entries recorded by listings' first complete crawls: where watching starts, not news. */
+  baseline: { entries: number; listings: string[] }
 }
 
 /**
- * Groups events by listing (ordered by source name, listing-less events last), then by kind.
- * Within a kind, events keep the order given (the queries return them by run then id).
+ * Groups events by listing (ordered by source name, listing-less events last), then by kind. An
+ * event seen on several listings appears under each; within a kind, events follow their
+ * position in the listing (then the order given). Baseline events are only counted.
  */
 export function buildReport(
   events: readonly ChangeEvent[],
@@ -43,21 +47,37 @@ export function buildReport(
   scope: ReportScope,
   generatedAt: Date,
 ): ChangeReport {
-  const byListing = new Map<string, { listing: ListingRef | null; events: ChangeEvent[] }>()
-  for (const event of events) {
-    const id = listingId(event.listing)
-    const group = byListing.get(id) ?? { listing: event.listing, events: [] }
-    group.events.push(event)
-    byListing.set(id, group)
-  }
+  const news = events.filter((event) => !event.baseline)
+  const baseline = events.filter((event) => event.baseline)
+  const byListing = new Map<string, { listing: ListingRef | null; placed: { event: ChangeEvent; position: number }[] }>()
+  news.forEach((event) => {
+    const places = event.seenOn.length > 0 ? event.seenOn : [{ listing: event.listing, position: Number.MAX_SAFE_INTEGER }]
+    for (const { listing, position } of places) {
+      const id = listingId(listing)
+      const group = byListing.get(id) ?? { listing, placed: [] }
+      group.placed.push({ event, position })
+      byListing.set(id, group)
+    }
+  })
   const groups = [...byListing.values()]
     .sort((a, b) => compareListings(a.listing, b.listing))
-    .map(({ listing, events: listed }) => ({
-      listing,
-      kinds: KIND_ORDER.map((kind) => ({ kind, events: listed.filter((e) => e.kind === kind) })).filter((k) => k.events.length > 0),
-    }))
-  const counts = Object.fromEntries(KIND_ORDER.map((kind) => [kind, events.filter((e) => e.kind === kind).length])) as Record<ChangeKind, number>
-  return { generatedAt, scope, runs: [...runs], groups, health: [...health], counts }
+    .map(({ listing, placed }) => {
+      const ordered = placed.map((place, index) => ({ ...place, index })).sort((a, b) => a.position - b.position || a.index - b.index)
+      return {
+        listing,
+        kinds: KIND_ORDER.map((kind) => ({ kind, events: ordered.filter((p) => p.event.kind === kind).map((p) => p.event) })).filter((k) => k.events.length > 0),
+      }
+    })
+  const counts = Object.fromEntries(KIND_ORDER.map((kind) => [kind, news.filter((e) => e.kind === kind).length])) as Record<ChangeKind, number>
+  const baselineListings = [...new Set(baseline.flatMap((event) => (event.seenOn.length > 0 ? event.seenOn.map((s) => s.listing.source) : event.listing ? [event.listing.source] : [])))].sort()
+  return { generatedAt, scope, runs: [...runs], groups, health: [...health], counts, baseline: { entries: baseline.length, listings: baselineListings } }
+}
+
+/** Every event of the report once, in report order (an event shown under two listings is one change). */
+export function reportEvents(report: ChangeReport): ChangeEvent[] {
+  const seen = new Map<number, ChangeEvent>()
+  for (const group of report.groups) for (const { events } of group.kinds) for (const event of events) if (!seen.has(event.id)) seen.set(event.id, event)
+  return [...seen.values()]
 }
 
 export function totalChanges(report: ChangeReport): number {
@@ -67,6 +87,13 @@ export function totalChanges(report: ChangeReport): number {
 /** "3 new, 1 changed, 0 moved, 0 removed, 0 reappeared" */
 export function countsLine(counts: Record<ChangeKind, number>): string {
   return KIND_ORDER.map((kind) => `${counts[kind]} ${kind}`).join(', ')
+}
+
+/** "baseline: 45 entries (4 listings)", or null when the report has none. */
+export function baselineLine(report: ChangeReport): string | null {
+  const { entries, listings } = report.baseline
+  if (entries === 0) return null
+  return `baseline: ${entries} ${entries === 1 ? 'entry' : 'entries'} (${listings.length} ${listings.length === 1 ? 'listing' : 'listings'} watched from now on)`
 }
 
 export function describeScope(scope: ReportScope): string {

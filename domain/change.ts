@@ -22,6 +22,10 @@ export interface ChangeEvent {
   kind: ChangeKind
   /** The listing the change was seen on (for a removal: the one it vanished from); null if none applies. */
   listing: { source: string; url: string } | null
+  /** Every listing the entry was seen on in the run, with its position there (a removal: where it was last). */
+  seenOn: { listing: { source: string; url: string }; position: number }[]
+  /** A `new` event of its listings' first complete crawl: counted, never delivered as news. */
+  baseline: boolean
   entry: EntrySnapshot
   /** Per-field differences, for changed and moved; empty otherwise. */
   changes: FieldChange[]

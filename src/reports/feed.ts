@@ -2,7 +2,7 @@
 import { Feed } from 'feed'
 import type { ChangeEvent } from '../../domain/change.ts'
 import { dateRange, fieldLabel, formatValue, themeDelta } from './fields.ts'
-import { describeScope, type ChangeReport } from '../../domain/change-report.ts'
+import { describeScope, reportEvents, type ChangeReport } from '../../domain/change-report.ts'
 
 export type FeedFormat = 'atom' | 'rss' | 'jsonfeed'
 
@@ -12,7 +12,7 @@ export function renderFeed(report: ChangeReport, format: FeedFormat): string {
   // Readers take Atom and RSS titles, and every feed's item body, as HTML (the library declares
   // type="html" and writes JSON Feed's content_html): what the site wrote must reach them as text.
   const titleOf = format === 'jsonfeed' ? (text: string) => text : asHtml
-  const events = report.groups.flatMap((group) => group.kinds.flatMap((kind) => kind.events))
+  const events = reportEvents(report)
   const newest = events.reduce((latest, event) => (event.detectedAt > latest ? event.detectedAt : latest), new Date(0))
   const feed = new Feed({
     // stable, so a feed reader sees one feed however often the report is written

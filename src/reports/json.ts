@@ -3,7 +3,7 @@
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import type { RunStatus } from '../../domain/run-status.ts'
 import { themeDelta } from './fields.ts'
-import type { ChangeReport } from '../../domain/change-report.ts'
+import { reportEvents, type ChangeReport } from '../../domain/change-report.ts'
 
 export const REPORT_JSON_VERSION = 1
 
@@ -13,6 +13,8 @@ export interface ReportJson {
   scope: { runIds: number[] } | { since: string }
   runs: { id: number; status: RunStatus; startedAt: string; finishedAt: string | null }[]
   counts: Record<ChangeKind, number>
+  /** Entries of listings' first complete crawls: not in `changes`. */
+  baseline: { entries: number; listings: string[] }
   health: HealthJson[]
   changes: ChangeJson[]
 }
@@ -30,6 +32,8 @@ export interface ChangeJson {
   kind: ChangeKind
   runId: number
   listing: { source: string; url: string } | null
+  /** Every listing that showed the entry in the run, with its position there. */
+  listings: { source: string; url: string; position: number }[]
   entry: {
     key: string
     url: string
@@ -66,6 +70,7 @@ export function toReportJson(report: ChangeReport): ReportJson {
       finishedAt: run.finishedAt?.toISOString() ?? null,
     })),
     counts: { ...report.counts },
+    baseline: { entries: report.baseline.entries, listings: [...report.baseline.listings] },
     health: report.health.map((event) => ({
       runId: event.runId,
       listing: { source: event.listing.source, url: event.listing.url },
@@ -74,7 +79,7 @@ export function toReportJson(report: ChangeReport): ReportJson {
       message: event.message,
       detectedAt: event.detectedAt.toISOString(),
     })),
-    changes: report.groups.flatMap((group) => group.kinds.flatMap((k) => k.events.map(changeJson))),
+    changes: reportEvents(report).map(changeJson),
   }
 }
 
@@ -88,6 +93,7 @@ function changeJson(event: ChangeEvent): ChangeJson {
     kind: event.kind,
     runId: event.runId,
     listing: event.listing === null ? null : { source: event.listing.source, url: event.listing.url },
+    listings: event.seenOn.map((seen) => ({ source: seen.listing.source, url: seen.listing.url, position: seen.position })),
     entry: {
       key: entry.key,
       url: entry.url,

@@ -2,7 +2,7 @@
 // text, never markup, HTML or a link; only http(s) URLs become link targets.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields.ts'
-import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
+import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
 const HEADINGS: Record<ChangeKind, string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Reappeared' }
@@ -29,6 +29,8 @@ export function renderMarkdown(report: ChangeReport): string {
   const total = totalChanges(report)
   lines.push('', `**${total === 0 ? 'No changes' : `Total: ${total} change${total === 1 ? '' : 's'}`}** (${countsLine(report.counts)})`)
   if (report.health.length > 0) lines.push('', `**Health problems: ${report.health.length}**`)
+  const baseline = baselineLine(report)
+  if (baseline !== null) lines.push('', baseline)
   return `${lines.join('\n')}\n`
 }
 

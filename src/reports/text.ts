@@ -3,7 +3,7 @@
 import { styleText } from 'node:util'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields.ts'
-import { countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from '../../domain/change-report.ts'
+import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
 export interface TextOptions {
@@ -41,6 +41,8 @@ export function renderText(report: ChangeReport, options: TextOptions): string {
   const total = totalChanges(report)
   const health = report.health.length > 0 ? `; ${report.health.length} health problem${report.health.length === 1 ? '' : 's'}` : ''
   lines.push('', `${total === 0 ? 'No changes' : `Total: ${total} change${total === 1 ? '' : 's'}`} (${countsLine(report.counts)})${health}`)
+  const baseline = baselineLine(report)
+  if (baseline !== null) lines.push(baseline)
   return `${lines.join('\n')}\n`
 }
 

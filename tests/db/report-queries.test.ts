@@ -117,6 +117,9 @@ describe.each(backends)('report queries on %s', (backend) => {
       {
         id: expect.any(Number), runId: r2, kind: 'changed',
         listing: { source: 'social-innovation', url: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue' },
+        // where the run showed it
+        seenOn: [{ listing: { source: 'social-innovation', url: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue' }, position: 1 }],
+        baseline: false,
         entry: { key: 'WSPO-000001', url: parsedEntry(1).url, title: 'Entry 1', type: 'news', date: '2019-10-23', endDate: null,
           themes: ['culture', 'economy'], summary: 'The city of Antwerp launched a new plan.', documentType: null },
         changes: [{ field: 'summary', before: 'a', after: 'b' }],

@@ -22,7 +22,9 @@ export function snapshot(n: number, overrides: Partial<EntrySnapshot> = {}): Ent
 }
 
 export function event(id: number, kind: ChangeEvent['kind'], entry: EntrySnapshot, overrides: Partial<ChangeEvent> = {}): ChangeEvent {
-  return { id, runId: 2, kind, listing: LISTING, entry, changes: [], detectedAt: AT, ...overrides }
+  const listing = overrides.listing === undefined ? LISTING : overrides.listing
+  const seenOn = listing === null ? [] : [{ listing, position: id }]
+  return { id, runId: 2, kind, listing, seenOn, baseline: false, entry, changes: [], detectedAt: AT, ...overrides }
 }
 
 export const healthEvent: HealthEvent = {

@@ -14,7 +14,7 @@ describe('the JSON report (docs/report-json.md)', () => {
   const parsed: unknown = JSON.parse(renderJson(sampleReport([healthEvent])))
 
   it('has the documented top-level keys, in order, at version 1', () => {
-    expect(Object.keys(parsed as object)).toEqual(['version', 'generatedAt', 'scope', 'runs', 'counts', 'health', 'changes'])
+    expect(Object.keys(parsed as object)).toEqual(['version', 'generatedAt', 'scope', 'runs', 'counts', 'baseline', 'health', 'changes'])
     expect(parsed).toMatchObject({ version: 1, generatedAt: '2026-11-26T12:05:00.000Z', scope: { runIds: [2] } })
     expect((parsed as { counts: unknown }).counts).toEqual({ new: 2, changed: 1, moved: 0, removed: 1, reappeared: 0 })
   })
@@ -47,6 +47,7 @@ describe('the JSON report (docs/report-json.md)', () => {
       kind: 'string',
       runId: 'number',
       listing: { source: 'string', url: 'string' },
+      listings: [{ source: 'string', url: 'string', position: 'number' }],
       entry,
       fields: [
         { field: 'string', before: 'string', after: 'string' },
