@@ -3,7 +3,7 @@
 // and escaped; only http(s) URLs become links.
 import type { Alert, OperatorNotice } from '../../domain/alert.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import type { ListingRef, ReportGroup } from '../../domain/change-report.ts'
+import { baselineLine, type ListingRef, type ReportGroup } from '../../domain/change-report.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
 import { cleanPiece, cleanText, isWebLink, summaryDiff } from './clean-text.ts'
 import type { EmailHeadline } from './email-text.ts'
@@ -39,7 +39,7 @@ export function renderEmailHtml(alert: Alert, headline: EmailHeadline, subject: 
 <tr><td style="padding:20px 24px 16px;border-bottom:1px solid ${RULE};">
 <div style="font-size:12px;letter-spacing:0.06em;text-transform:uppercase;color:${MUTED};">${text(headline.label)}</div>
 <div style="font-size:20px;font-weight:600;margin:2px 0 8px;">${text(headline.name)}</div>
-<div>${countChips(alert)}<span style="color:${MUTED};font-size:13px;">${text(headline.context)}</span></div>
+<div>${countChips(alert)}<span style="color:${MUTED};font-size:13px;">${text(headline.context)}</span></div>${baseline(alert)}
 </td></tr>
 ${sections.map((section) => `<tr><td style="padding:16px 24px 8px;">${section}</td></tr>`).join('\n')}
 <tr><td style="padding:16px 24px 20px;border-top:1px solid ${RULE};color:${MUTED};font-size:12px;">Sent by eurowatch for the subscription <strong>${text(alert.subscription)}</strong>. Delivery ${text(alert.key)}.</td></tr>
@@ -83,6 +83,12 @@ function countChips(alert: Alert): string {
   const chips = (Object.keys(KINDS) as ChangeKind[]).filter((kind) => counts[kind] > 0).map((kind) => chip(`${counts[kind]} ${kind}`, KINDS[kind].color, KINDS[kind].tint))
   if (health.length > 0) chips.push(chip(`${health.length} health problem${health.length === 1 ? '' : 's'}`, '#b45309', '#fef3c7'))
   return chips.join('')
+}
+
+/** Entries of listings watched from this run on: said once, small, since they are not news. */
+function baseline(alert: Alert): string {
+  const line = baselineLine(alert.report)
+  return line === null ? '' : `<div style="margin-top:6px;color:${MUTED};font-size:12px;">${escapeHtml(line)}</div>`
 }
 
 function banner(message: string, color: string, tint: string): string {

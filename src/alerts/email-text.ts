@@ -2,7 +2,7 @@
 // read text. Site text is cleaned to one line each, so no title can start a line of ours.
 import type { Alert, OperatorNotice } from '../../domain/alert.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import type { ReportGroup } from '../../domain/change-report.ts'
+import { baselineLine, type ReportGroup } from '../../domain/change-report.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
 import { cleanPiece, cleanText, summaryDiff } from './clean-text.ts'
 
@@ -27,6 +27,8 @@ export interface EmailHeadline {
 
 export function renderEmailText(alert: Alert, headline: EmailHeadline): string {
   const lines = [`${headline.label}: ${headline.name}`, `${headline.summary} · ${headline.context}`]
+  const baseline = baselineLine(alert.report)
+  if (baseline !== null) lines.push(baseline)
   if (alert.kind === 'test') lines.push('', 'This is a test message: the e-mail channel of this subscription works. The changes below are a sample.')
   if (alert.notices.length > 0) {
     lines.push('', 'Operator notices')

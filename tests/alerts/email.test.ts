@@ -215,6 +215,16 @@ describe('what an alert e-mail says', () => {
     expect(load(email.html).root().text()).toContain('This is a test message')
   })
 
+  it('mentions entries recorded as the baseline of new listings, without counting them as news', () => {
+    const events = [event(1, 'new', snapshot(1)), event(2, 'new', snapshot(2), { baseline: true }), event(3, 'new', snapshot(3), { baseline: true })]
+    const email = renderEmail(alertOf(buildReport(events, [], [run2], { runIds: [2] }, AT)), '[eurowatch]')
+
+    expect(email.subject).toBe('[eurowatch] 1 new: mobility-digest')
+    expect(email.text).toContain('baseline: 2 entries (1 listing watched from now on)')
+    expect(email.text).not.toContain('Entry 2')
+    expect(load(email.html).root().text()).toContain('baseline: 2 entries (1 listing watched from now on)')
+  })
+
   it('says when there is nothing to tell', () => {
     expect(renderEmail(alertOf(buildReport([], [], [run2], { runIds: [2] }, AT)), '[ew]').subject).toBe('[ew] no changes: mobility-digest')
   })
