@@ -41,6 +41,8 @@ export interface WebhookReceiver {
   uniqueKeys: () => string[]
   /** Requests answered 2xx. */
   accepted: () => ReceivedRequest[]
+  /** Resolves once `count` requests have been read (e.g. to stop a process mid-delivery). */
+  waitForRequests: (count: number) => Promise<void>
   /** Replaces the script; request numbers keep counting. */
   setScript: (script: Script) => void
   close: () => Promise<void>
@@ -63,6 +65,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   let script: Script = options.script ?? []
   const requests: ReceivedRequest[] = []
   const timers = new Set<NodeJS.Timeout>()
+  const waiting: { count: number; resolve: () => void }[] = []
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -82,6 +85,10 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
         answer: 200,
       }
       requests.push(received)
+      for (const waiter of waiting.filter((w) => requests.length >= w.count)) {
+        waiting.splice(waiting.indexOf(waiter), 1)
+        waiter.resolve()
+      }
       answer(received, fault, response)
     })
   })
@@ -117,6 +124,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     requests,
     uniqueKeys: () => [...new Set(requests.flatMap((r) => (r.idempotencyKey === undefined ? [] : [r.idempotencyKey])))],
     accepted: () => requests.filter((r) => typeof r.answer === 'number' && r.answer >= 200 && r.answer < 300),
+    waitForRequests: (count) =>
+      requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve })),
     setScript: (next) => {
       script = next
     },
