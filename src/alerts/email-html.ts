@@ -114,7 +114,7 @@ function noticesSection(notices: OperatorNotice[]): string {
 function healthSection(events: HealthEvent[]): string {
   const items = events.map((event) => {
     const page = event.pageUrl === null ? '' : ` · ${link('page', event.pageUrl)}`
-    return `<div style="padding:6px 0;">${link(event.listing.source, event.listing.url)}: <strong>${escapeHtml(event.problem)}</strong> ${text(event.message)}${page}</div>`
+    return `<div style="padding:6px 0;">${link(event.listing.source, event.listing.url)}: <strong>${escapeHtml(event.problem)}</strong>: ${text(event.message)}${page}</div>`
   })
   return `<div style="padding:10px 14px;border-radius:6px;background:#fffbeb;border:1px solid #fde68a;"><div style="font-weight:600;color:#b45309;">Health problems (${events.length})</div>${items.join('\n')}</div>`
 }
