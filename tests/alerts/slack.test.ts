@@ -6,7 +6,7 @@ import type { ChangeEvent } from '../../domain/change.ts'
 import { buildReport } from '../../domain/change-report.ts'
 import { SlackChannelSchema } from '../../src/config/schema.ts'
 import { SLACK_LIMITS, slackChannel, type SlackMessage } from '../../src/alerts/slack.ts'
-import { AT, event, run2, sampleReport, snapshot } from '../reports/events.ts'
+import { AT, LISTING, event, run2, sampleReport, snapshot } from '../reports/events.ts'
 import { startWebhookReceiver, times, type Script, type WebhookReceiver } from '../support/webhook-receiver.ts'
 
 // an incoming webhook's path is its token
@@ -176,6 +176,23 @@ describe('slackChannel', () => {
     expect(all).toContain('∗bold∗ claim')
     expect(all).toContain('ˍitˍ ∼strike∼ ˋcodeˋ')
     expect(all).toContain('summary: calm *&lt;!everyone&gt; ∗loud∗* words')
+  })
+
+  it('tells a change seen on two listings once, naming the other, and counts baseline entries without listing them', async () => {
+    const hook = await receiver()
+    const news = { source: 'news', url: 'http://www.eurocities.eu/eurocities/news' }
+    const events = [
+      event(1, 'new', snapshot(1), { seenOn: [{ listing: LISTING, position: 1 }, { listing: news, position: 4 }] }),
+      event(2, 'new', snapshot(2), { baseline: true }),
+      event(3, 'new', snapshot(3), { baseline: true }),
+    ]
+    await channel(hook).send(digest(events))
+    const [message] = messagesOf(hook)
+    const text = sectionsOf(message as SlackMessage).join('\n')
+    expect(text.split('Entry-1-WSPO-000001|')).toHaveLength(2)
+    expect(text).toContain('|Entry 1> · news · 2019-10-23 · culture, economy · also on social-innovation')
+    expect(text).not.toContain('Entry-2-WSPO')
+    expect(textsOf(message as SlackMessage).join('\n')).toContain('baseline: 2 entries (1 listing watched from now on)')
   })
 
   it('lists the notices of an operator alert', async () => {
