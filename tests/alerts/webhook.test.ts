@@ -1,6 +1,7 @@
 // The webhook channel against a real receiver on loopback: what it sends, how it retries a
 // receiver that hangs, fails, drops the connection or asks to wait, and what it never says.
 import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DeliveryError, type Alert } from '../../domain/alert.ts'
@@ -61,6 +62,15 @@ describe('webhookChannel', () => {
     expect(body).toEqual(JSON.parse(JSON.stringify(webhookBody(alert()))))
     expect(body).toMatchObject({ ...JSON.parse(JSON.stringify(toReportJson(sampleReport()))), alert: { key: 'eurowatch-17-3f2a9c', subscription: 'analysts', kind: 'changes', cadence: 'immediate' }, notices: [] })
     expect(body.changes).toHaveLength(4)
+  })
+
+  it('sends the body docs/webhook.md shows', async () => {
+    const doc = readFileSync(new URL('../../docs/webhook.md', import.meta.url), 'utf8')
+    const example = /```json\n([\s\S]*?)\n```/.exec(doc)?.[1] ?? ''
+    const hook = await receiver()
+    const report = buildReport([event(1, 'new', snapshot(1))], [], [run2], { runIds: [2] }, AT)
+    await channel(hook.url()).send(alert({ report, createdAt: new Date('2026-11-26T12:05:01.000Z') }))
+    expect(JSON.parse(hook.requests[0]?.text ?? '')).toEqual(JSON.parse(example))
   })
 
   it('signs so that another secret does not verify, and does not sign without a secret', async () => {
