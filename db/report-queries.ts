@@ -9,6 +9,8 @@ type Db = Kysely<Database>
 /** Runs are picked by id, or as every run started at or after a time. */
 export type RunFilter = { runIds: readonly number[] } | { since: Date }
 
+type EventFilter = RunFilter | { eventIds: readonly number[] }
+
 export interface RunInfo {
   id: number
   status: RunStatus
@@ -49,6 +51,11 @@ export async function eventsOfRuns(db: Db, runIds: readonly number[]): Promise<C
   return runIds.length === 0 ? [] : loadEvents(db, { runIds })
 }
 
+/** The events with these ids (an outbox message's), in run order then id. */
+export async function eventsByIds(db: Db, eventIds: readonly number[]): Promise<ChangeEvent[]> {
+  return eventIds.length === 0 ? [] : loadEvents(db, { eventIds })
+}
+
 export async function healthSince(db: Db, since: Date): Promise<HealthEvent[]> {
   return loadHealth(db, { since })
 }
@@ -64,7 +71,7 @@ interface SeenOnRow {
 }
 
 /** In run order, then in the order the diff recorded them. */
-async function loadEvents(db: Db, filter: RunFilter): Promise<ChangeEvent[]> {
+async function loadEvents(db: Db, filter: EventFilter): Promise<ChangeEvent[]> {
   const rows = await db
     .selectFrom('change_event as ce')
     .innerJoin('crawl_run as r', 'r.id', 'ce.run_id')
@@ -83,7 +90,9 @@ async function loadEvents(db: Db, filter: RunFilter): Promise<ChangeEvent[]> {
                 where s.run_id = ce.run_id and s.entry_id = ce.entry_id group by sl.source_id, sl.url) x)
         end`.as('seen_on'),
     ])
-    .where((eb) => ('since' in filter ? eb('r.started_at', '>=', filter.since) : eb('ce.run_id', 'in', [...filter.runIds])))
+    .where((eb) =>
+      'since' in filter ? eb('r.started_at', '>=', filter.since) : 'runIds' in filter ? eb('ce.run_id', 'in', [...filter.runIds]) : eb('ce.id', '=', sql<number>`any(${[...filter.eventIds]}::int[])`),
+    )
     .orderBy('ce.run_id')
     .orderBy('ce.id')
     .execute()

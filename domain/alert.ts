@@ -1,6 +1,9 @@
 // What the outbox hands a channel to send, and how a channel says that a send failed.
 import type { ChangeReport, ListingRef } from './change-report.ts'
 
+/** The name the operator's messages go under (subscription names cannot start with @). */
+export const OPERATOR = '@operator'
+
 /** A problem the operator hears about once when it opens and once when it is resolved. */
 export interface OperatorNotice {
   /** Stable name of the problem, e.g. "health:documents:layout" or "dead:mobility-mail". */

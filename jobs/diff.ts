@@ -14,10 +14,16 @@ import { UserError } from '../domain/errors.ts'
 import { diffVersions } from '../domain/version-diff.ts'
 import type { VersionFields } from '../domain/versioning.ts'
 import type { JobDeps } from './crawl.ts'
+import { recordDeliveries, type Subscriber } from './deliver.ts'
+import { noteRunProblems } from './operator.ts'
 
 export interface DiffOptions {
   /** Complete crawls of a listing the entry must be absent from before it is reported removed. */
   removeAfter: number
+  /** Whose deliveries the run's changes become, in the same transaction. */
+  subscriptions?: readonly Pick<Subscriber, 'name' | 'matches'>[]
+  /** An operator channel is configured: problems opened or resolved become its message. */
+  tellOperator?: boolean
 }
 
 export const defaultDiffOptions: DiffOptions = { removeAfter: 2 }
@@ -45,6 +51,8 @@ export async function diffRun(deps: JobDeps, runId: number, options: DiffOptions
     const inserted = await recordEvents(trx, runId, options, at)
     await markRunDiffed(trx, runId, at)
     const events = await eventsOfRuns(trx, [runId])
+    await recordDeliveries(trx, runId, events, options.subscriptions ?? [], at)
+    await noteRunProblems(trx, runId, at, options.tellOperator ?? false)
     const health = await healthOfRuns(trx, [runId])
     return { runId, counts: countKinds(events), inserted: countKinds(inserted), events, health }
   })

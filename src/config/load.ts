@@ -18,7 +18,7 @@ export interface LoadedConfig {
 export const DEFAULT_CONFIG_FILE = 'eurowatch.yaml'
 
 /** Reads and validates the configuration; every mistake is one line naming the file, key and line. */
-export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()): LoadedConfig {
+export function loadConfig(explicitFile: string | undefined, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   // an empty --config (an unset shell variable) must not fall back to the built-in listings of the live site
   if (explicitFile !== undefined && explicitFile.trim() === '') throw new UserError('--config: empty file name', 'name a configuration file, or leave out --config for ./eurowatch.yaml or the built-in defaults')
   const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE)
@@ -34,15 +34,38 @@ export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()
     const { line } = lineCounter.linePos(syntaxError.pos[0])
     throw new UserError(`${file}:${line}: invalid YAML: ${syntaxError.message.split('\n')[0]}`)
   }
-  const raw: unknown = doc.toJS() ?? {}
+  const lineOf = (path: PropertyKey[]) => {
+    const node = doc.getIn(path, true)
+    return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined
+  }
+  const raw = resolveReferences(doc.toJS() ?? {}, [], (name, path) => {
+    const value = env[name]
+    if (value === undefined || value === '') {
+      const line = lineOf(path)
+      throw new UserError(`${file}${line ? `:${line}` : ''}: ${formatPath(path)}: environment variable ${name} is not set`, 'secrets come from the environment: export it before running eurowatch')
+    }
+    return value
+  })
   return {
-    config: validate(raw, file, (path) => {
-      const node = doc.getIn(path, true)
-      return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined
-    }),
+    config: validate(raw, file, lineOf),
     file,
     baseDir: dirname(file),
   }
+}
+
+const REFERENCE = /\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+
+/**
+ * Replaces every ${NAME} in the file's strings by the environment variable's value (secrets stay
+ * out of the file); $${NAME} is the literal text ${NAME}.
+ */
+function resolveReferences(value: unknown, path: PropertyKey[], lookup: (name: string, path: PropertyKey[]) => string): unknown {
+  if (typeof value === 'string') return value.replace(REFERENCE, (_, literal: string | undefined, name: string) => (literal ? `\${${name}}` : lookup(name, path)))
+  if (Array.isArray(value)) return value.map((item, index) => resolveReferences(item, [...path, index], lookup))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, [...path, key], lookup)]))
+  }
+  return value
 }
 
 function readText(file: string): string {

@@ -1,0 +1,211 @@
+// The outbox: subscriptions, deliveries (one per change event and subscription), and the
+// messages that carry them. Claiming and sending take row locks with SKIP LOCKED, so two
+// deliverers on one PostgreSQL server never send one message twice.
+import { randomUUID } from 'node:crypto'
+import { sql, type Kysely } from 'kysely'
+import type { Database, DeliveryMessage, OperatorNoticeRow } from './schema.ts'
+
+type Db = Kysely<Database>
+
+export interface StoredSubscription {
+  name: string
+  startRun: number
+  createdAt: Date
+  lastDigestAt: Date | null
+}
+
+export async function storedSubscriptions(db: Db): Promise<Map<string, StoredSubscription>> {
+  const rows = await db.selectFrom('subscription').select(['name', 'start_run', 'created_at', 'last_digest_at']).execute()
+  return new Map(rows.map((row) => [row.name, { name: row.name, startRun: row.start_run, createdAt: row.created_at, lastDigestAt: row.last_digest_at }]))
+}
+
+/**
+ * Records the subscriptions not seen before, starting with the run after the latest one:
+ * a subscription added later does not receive the history. Returns the names added.
+ */
+export async function addSubscriptions(db: Db, names: readonly string[], at: Date): Promise<string[]> {
+  if (names.length === 0) return []
+  const { rows } = await sql<{ name: string }>`
+    insert into subscription (name, start_run, created_at)
+    select x.name, coalesce((select max(id) from crawl_run), 0) + 1, ${at}
+    from unnest(${[...names]}::text[]) as x(name)
+    on conflict (name) do nothing
+    returning name`.execute(db)
+  return rows.map((row) => row.name)
+}
+
+export interface DeliveryToInsert {
+  eventId: number
+  subscription: string
+}
+
+/** One statement for any number of deliveries (one JSON parameter); an existing pair is kept. */
+export async function insertDeliveries(db: Db, deliveries: readonly DeliveryToInsert[], at: Date): Promise<number> {
+  if (deliveries.length === 0) return 0
+  const result = await sql`
+    insert into delivery (change_event_id, subscription, created_at)
+    select x."eventId", x.subscription, ${at}
+    from jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb) as x("eventId" integer, subscription text)
+    on conflict (change_event_id, subscription) do nothing`.execute(db)
+  return Number(result.numAffectedRows ?? 0)
+}
+
+/** Change event ids (not baseline) recorded at or after `since`, oldest first: a subscription's `since`. */
+export async function eventIdsSince(db: Db, since: Date): Promise<number[]> {
+  const rows = await db.selectFrom('change_event').select('id').where('created_at', '>=', since).where('baseline', '=', false).orderBy('id').execute()
+  return rows.map((row) => row.id)
+}
+
+/**
+ * Puts the subscription's unclaimed deliveries into messages of at most `perMessage` events,
+ * oldest first, and returns the new messages' ids.
+ */
+export async function claimDeliveries(db: Db, subscription: string, perMessage: number, at: Date): Promise<number[]> {
+  const unclaimed = await sql<{ id: number; eventId: number }>`
+    select id, change_event_id as "eventId" from delivery
+    where subscription = ${subscription} and message_id is null
+    order by id
+    for update skip locked`.execute(db)
+  const messageIds: number[] = []
+  for (let start = 0; start < unclaimed.rows.length; start += perMessage) {
+    const chunk = unclaimed.rows.slice(start, start + perMessage)
+    const key = messageKey(subscription)
+    const message = await db
+      .insertInto('delivery_message')
+      .values({ subscription, key, kind: 'changes', next_attempt_at: at, created_at: at, last_error: null, notices: null, sent_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await sql`update delivery set message_id = ${message.id} where id = any(${chunk.map((delivery) => delivery.id)}::int[])`.execute(db)
+    messageIds.push(message.id)
+  }
+  return messageIds
+}
+
+/** An operator message: its notices travel in the row. */
+export async function insertOperatorMessage(db: Db, subscription: string, notices: readonly OperatorNoticeRow[], at: Date): Promise<number> {
+  const key = messageKey(subscription)
+  const row = await db
+    .insertInto('delivery_message')
+    .values({ subscription, key, kind: 'operator', next_attempt_at: at, created_at: at, last_error: null, notices: JSON.stringify(notices), sent_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function setLastDigest(db: Db, subscription: string, at: Date): Promise<void> {
+  await db.updateTable('subscription').set({ last_digest_at: at }).where('name', '=', subscription).execute()
+}
+
+/** Pending messages whose time has come, locked for this sender (others skip them), oldest first. */
+export async function lockDueMessages(db: Db, subscriptions: readonly string[], at: Date, limit: number): Promise<DeliveryMessage[]> {
+  if (subscriptions.length === 0) return []
+  return db
+    .selectFrom('delivery_message')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', at)
+    .where('subscription', 'in', [...subscriptions])
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute()
+}
+
+/** The change event ids each message carries, in delivery order. */
+export async function eventIdsOfMessages(db: Db, messageIds: readonly number[]): Promise<Map<number, number[]>> {
+  const byMessage = new Map<number, number[]>(messageIds.map((id) => [id, []]))
+  if (messageIds.length === 0) return byMessage
+  const rows = await db
+    .selectFrom('delivery')
+    .select(['message_id', 'change_event_id'])
+    .where('message_id', '=', sql<number>`any(${[...messageIds]}::int[])`)
+    .orderBy('id')
+    .execute()
+  for (const row of rows) if (row.message_id !== null) byMessage.get(row.message_id)?.push(row.change_event_id)
+  return byMessage
+}
+
+export async function markMessagesSent(db: Db, messageIds: readonly number[], at: Date): Promise<void> {
+  if (messageIds.length === 0) return
+  await db
+    .updateTable('delivery_message')
+    .set((eb) => ({ status: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: null }))
+    .where('id', 'in', [...messageIds])
+    .execute()
+}
+
+export interface FailedSend {
+  messageId: number
+  error: string
+  /** null: dead, never tried again. */
+  nextAttemptAt: Date | null
+}
+
+export async function markMessageFailed(db: Db, failure: FailedSend): Promise<void> {
+  await db
+    .updateTable('delivery_message')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: failure.error,
+      status: failure.nextAttemptAt === null ? 'dead' : 'pending',
+      next_attempt_at: failure.nextAttemptAt ?? eb.ref('next_attempt_at'),
+    }))
+    .where('id', '=', failure.messageId)
+    .execute()
+}
+
+export interface ChannelDeliveryCounts {
+  subscription: string
+  /** Deliveries not in a message yet (a digest waiting for its time). */
+  waiting: number
+  /** Messages not sent yet that have not failed. */
+  pending: number
+  /** Messages that failed and wait for a retry. */
+  failing: number
+  dead: number
+  sent: number
+  lastSentAt: Date | null
+  lastError: string | null
+  nextAttemptAt: Date | null
+}
+
+export async function deliveryCounts(db: Db): Promise<ChannelDeliveryCounts[]> {
+  const { rows } = await sql<ChannelDeliveryCounts>`
+    with subs as (
+      select name as subscription from subscription
+      union select distinct subscription from delivery_message
+    )
+    select s.subscription,
+      (select count(*)::int from delivery d where d.subscription = s.subscription and d.message_id is null) as waiting,
+      count(m.id) filter (where m.status = 'pending' and m.attempts = 0)::int as pending,
+      count(m.id) filter (where m.status = 'pending' and m.attempts > 0)::int as failing,
+      count(m.id) filter (where m.status = 'dead')::int as dead,
+      count(m.id) filter (where m.status = 'sent')::int as sent,
+      max(m.sent_at) as "lastSentAt",
+      (select m2.last_error from delivery_message m2 where m2.subscription = s.subscription and m2.last_error is not null order by m2.id desc limit 1) as "lastError",
+      min(m.next_attempt_at) filter (where m.status = 'pending') as "nextAttemptAt"
+    from subs s left join delivery_message m on m.subscription = s.subscription
+    group by s.subscription
+    order by s.subscription`.execute(db)
+  return rows
+}
+
+/** The newest change events delivered (or being delivered) to a subscription, newest first: a feed's items. */
+export async function recentEventIds(db: Db, subscription: string, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('delivery')
+    .select('change_event_id')
+    .where('subscription', '=', subscription)
+    .where('message_id', 'is not', null)
+    .orderBy('change_event_id', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => row.change_event_id)
+}
+
+// Stored with the message, so every attempt carries it; random, so that a new database never
+// repeats a key a receiver has already seen.
+function messageKey(subscription: string): string {
+  return `eurowatch-${subscription.replace(/^@/, '')}-${randomUUID()}`
+}
