@@ -3,20 +3,18 @@
 // "Escaping text"), so <!channel>, <@U123> and <http://x|y> in a title stay text. mrkdwn has no
 // escape for * _ ~ `: they become look-alikes that do not format. Sections are sent with
 // verbatim: true, so bare URLs, #channels and @here are not turned into links or mentions either.
+import { cleanText, isWebLink } from './clean-text.ts'
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
 // ∗ (asterisk operator), ˍ (modifier letter low macron), ∼ (tilde operator), ˋ (modifier letter grave)
 const LOOK_ALIKES: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c', '`': '\u02cb' }
 
-// ANSI escape sequences (CSI, OSC, and two-character ones), then any other C0/C1 control
-// character, and the bidirectional controls that reorder what a reader sees.
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+// an operating system command (ESC ] 0;title BEL) goes whole, its text too; cleanText does the rest
+const OSC = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g
 
-/** One line of plain text: no escape sequences or control characters, whitespace collapsed. */
+/** One line of plain text: no escape sequences, control or bidi characters, whitespace collapsed. */
 export function plainLine(raw: string): string {
-  return raw.replace(ANSI, '').replace(CONTROL, ' ').replace(BIDI, '').replace(/\s+/g, ' ').trim()
+  return cleanText(raw.replace(OSC, ''))
 }
 
 /** Site text for a mrkdwn field: one inert line of at most `max` characters as sent (an ellipsis when cut). */
@@ -42,9 +40,8 @@ export function mrkdwnLink(url: string, label: string, maxLabel: number): string
 const MAX_HREF = 1000
 
 function linkTarget(url: string): string | null {
-  if (!URL.canParse(url)) return null
+  if (!isWebLink(url)) return null
   const parsed = new URL(url)
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null
   // | ends the target in <url|label>; the parser has percent-encoded spaces, quotes and controls
   const href = parsed.href.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/&/g, '&amp;')
   return href.length <= MAX_HREF ? href : null

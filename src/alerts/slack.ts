@@ -7,8 +7,8 @@ import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../do
 import { baselineLine, countsLine, describeScope, totalChanges, type ListingRef } from '../../domain/change-report.ts'
 import { describeEndpoint, postJson, type HttpPostTuning } from '../../channels/http-post.ts'
 import type { SlackChannelConfig } from '../config/schema.ts'
-import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from '../reports/fields.ts'
-import { wordDiff } from '../reports/word-diff.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
+import { cleanPiece, summaryDiff } from './clean-text.ts'
 import { mrkdwnLink, mrkdwnText, plainLine } from './slack-mrkdwn.ts'
 
 /**
@@ -162,19 +162,20 @@ function changeText(change: FieldChange): string {
     const parts = [...added.map((t) => `+${t}`), ...removed.map((t) => `−${t}`)]
     return parts.length === 0 ? '(reordered)' : mrkdwnText(parts.join(' '), 300)
   }
-  if (change.field === 'summary') return summaryDiff(change)
+  if (change.field === 'summary') return summaryText(change)
   return `${mrkdwnText(formatValue(change.before), 200)} → ${mrkdwnText(formatValue(change.after), 200)}`
 }
 
 /** Removed words struck through, added ones bold; the markers hug the words (`* x*` is not bold). */
-function summaryDiff(change: FieldChange): string {
+function summaryText(change: FieldChange): string {
   let text = ''
-  for (const { kind, text: words } of wordDiff(textOf(change.before), textOf(change.after))) {
-    const inert = mrkdwnText(words, 600)
+  for (const { kind, text: words } of summaryDiff(change)) {
+    const { lead, body, trail } = cleanPiece(words)
+    const inert = mrkdwnText(body, 600)
     const marker = inert === '' ? '' : kind === 'added' ? '*' : kind === 'removed' ? '~' : ''
     // ~Ghent~*Antwerp* formats neither: a marked piece next to another is set apart
-    const apart = /^\s/.test(words) || (marker !== '' && /[*~]$/.test(text)) ? ' ' : ''
-    const piece = `${apart}${marker}${inert}${marker}${/\s$/.test(words) ? ' ' : ''}`
+    const apart = lead !== '' || (marker !== '' && /[*~]$/.test(text)) ? ' ' : ''
+    const piece = `${apart}${marker}${inert}${marker}${trail}`
     if (text.length + piece.length > 600) return `${text.trimEnd()} …`
     text += piece
   }

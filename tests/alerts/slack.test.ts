@@ -147,7 +147,7 @@ describe('slackChannel', () => {
     events.push(event(20, 'new', snapshot(20, { title: 'scripted link', url: 'javascript:alert(1)' })))
     events.push(
       event(21, 'changed', snapshot(21), {
-        changes: [{ field: 'summary', before: 'calm words', after: 'calm <!everyone> *loud* words' }],
+        changes: [{ field: 'summary', before: 'calm words', after: 'calm <!everyone> *loud* \u001b[31mwords\u001b[0m' }],
       }),
     )
     await channel(hook).send(digest(events))
@@ -167,6 +167,7 @@ describe('slackChannel', () => {
     expect(all).toContain('&lt;http://evil.example|click here&gt;')
     expect(all).toContain('&amp;lt;already&amp;gt; &amp; more')
     expect(all).toContain('red alert')
+    expect(all).not.toMatch(/0;title|\[31m|\[0m/)
     expect(all).toContain('two lines of title')
     expect(all).toContain('scripted link (javascript:alert(1))')
     expect(all).toContain('&lt;!here&gt;')
