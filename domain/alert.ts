@@ -1,5 +1,6 @@
 // What the outbox hands a channel to send, and how a channel says that a send failed.
 import type { ChangeReport, ListingRef } from './change-report.ts'
+import type { ChangeEvent } from './change.ts'
 
 /** The name the operator's messages go under (subscription names cannot start with @). */
 export const OPERATOR = '@operator'
@@ -35,6 +36,11 @@ export interface Alert {
   /** Operator messages only. */
   notices: OperatorNotice[]
   createdAt: Date
+  /**
+   * For channels that show a window of changes (a feed file): the subscription's newest
+   * delivered changes, this message's included, newest first. Empty unless the channel asks.
+   */
+  history: ChangeEvent[]
 }
 
 /** A send that did not reach the receiver, or that it refused. */
@@ -55,6 +61,8 @@ export class DeliveryError extends Error {
 export interface AlertChannel {
   /** e.g. "email to analysts@example.org", "webhook https://hooks.example.org/…" (never a secret). */
   readonly description: string
+  /** How many of the newest delivered changes each alert's `history` should carry (0: none). */
+  readonly historyItems?: number
   send(alert: Alert): Promise<void>
   close?(): Promise<void>
 }

@@ -6,7 +6,7 @@ import { CronExpressionParser } from 'cron-parser'
 import type { Kysely } from 'kysely'
 import {
   addSubscriptions, claimDeliveries, eventIdsOfMessages, eventIdsSince, insertDeliveries, lockDueMessages, markMessageFailed,
-  markMessagesSent, setLastDigest, storedSubscriptions,
+  markMessagesSent, recentEventIds, setLastDigest, storedSubscriptions,
 } from '../db/outbox.ts'
 import { eventsByIds } from '../db/report-queries.ts'
 import type { Database, DeliveryMessage } from '../db/schema.ts'
@@ -125,6 +125,7 @@ async function sendDue(deps: JobDeps, outbox: Outbox, only: string | null): Prom
         const target = channels.get(message.subscription)
         if (target === undefined) continue
         const alert = alertOf(message, target.cadence, (eventIds.get(message.id) ?? []).flatMap((id) => events.get(id) ?? []), deps.now())
+        if (target.channel.historyItems) alert.history = await eventsByIds(trx, await recentEventIds(trx, message.subscription, target.channel.historyItems)).then(newestFirst)
         const tally = summary.bySubscription.get(message.subscription) ?? { sent: 0, failed: 0, dead: 0, lastError: null }
         summary.bySubscription.set(message.subscription, tally)
         try {
@@ -199,7 +200,12 @@ function alertOf(message: DeliveryMessage, cadence: Cadence['kind'], events: Cha
     report: buildReport(events, [], [], { runIds }, now),
     notices,
     createdAt: message.created_at,
+    history: [],
   }
+}
+
+function newestFirst(events: ChangeEvent[]): ChangeEvent[] {
+  return [...events].sort((a, b) => b.id - a.id)
 }
 
 function describeFailure(error: unknown): DeliveryError {

@@ -36,6 +36,8 @@ export interface DiffSummary {
   counts: KindCounts
   /** Events recorded by this call only: all zero when the run had been diffed already. */
   inserted: KindCounts
+  /** Of the `new` events recorded by this call, those of listings' first complete crawls. */
+  baselineInserted: number
   events: ChangeEvent[]
   health: HealthEvent[]
 }
@@ -54,7 +56,9 @@ export async function diffRun(deps: JobDeps, runId: number, options: DiffOptions
     await recordDeliveries(trx, runId, events, options.subscriptions ?? [], at)
     await noteRunProblems(trx, runId, at, options.tellOperator ?? false)
     const health = await healthOfRuns(trx, [runId])
-    return { runId, counts: countKinds(events), inserted: countKinds(inserted), events, health }
+    const insertedIds = new Set(inserted.map((event) => event.id))
+    const baselineInserted = events.filter((event) => event.baseline && insertedIds.has(event.id)).length
+    return { runId, counts: countKinds(events), inserted: countKinds(inserted), baselineInserted, events, health }
   })
   deps.log.info({ runId, ...summary.inserted }, 'diff recorded')
   return summary

@@ -1,19 +1,27 @@
 import type { CrawlSettings } from '../crawlers/listing-crawl.ts'
 import { crawlJob, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
+import { deliverPending, registerSubscriptions, type DeliverySummary, type Outbox } from './deliver.ts'
 import { diffPending, type DiffOptions, type DiffSummary } from './diff.ts'
 
 export interface RunSummary {
   crawl: CrawlSummary
   /** Every run diffed now, oldest first: a run whose diff a killed process never did, then this one. */
   diffs: DiffSummary[]
-  /** Changes recorded by this call (a repeated run on an unchanged site records none). */
+  /** Changes recorded by this call (a repeated run on an unchanged site records none); baseline entries not counted. */
   changes: number
+  /** What went out to subscriptions (null when none are configured). */
+  delivery: DeliverySummary | null
 }
 
-/** The whole pipeline once: crawl every source, then diff every crawled run not diffed yet. */
-export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlSettings, diff: DiffOptions): Promise<RunSummary> {
+/**
+ * The whole pipeline once: record new subscriptions, crawl every source, diff every crawled run
+ * not diffed yet (its deliveries recorded with its events), then send what is due.
+ */
+export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlSettings, diff: DiffOptions, outbox: Outbox | null = null): Promise<RunSummary> {
+  if (outbox !== null) await registerSubscriptions(deps, outbox.subscribers)
   const crawl = await crawlJob(deps, sources, settings)
-  const diffs = await diffPending(deps, diff)
-  const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0), 0)
-  return { crawl, diffs, changes }
+  const diffs = await diffPending(deps, { ...diff, subscriptions: outbox?.subscribers ?? [], tellOperator: outbox?.operator != null })
+  const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0) - summary.baselineInserted, 0)
+  const delivery = outbox === null || (outbox.subscribers.length === 0 && outbox.operator === null) ? null : await deliverPending(deps, outbox)
+  return { crawl, diffs, changes, delivery }
 }

@@ -2,6 +2,7 @@ import { createTask, validateDetailed } from 'node-cron'
 import type { Logger } from 'pino'
 import { UserError } from '../domain/errors.ts'
 import type { RunSummary } from './run.ts'
+import type { Outbox } from './deliver.ts'
 
 export interface Schedule {
   cron: string
@@ -51,4 +52,23 @@ export function scheduleRuns(schedule: Schedule, runOnce: () => Promise<RunSumma
   void task.start()
   log.info({ cron: schedule.cron, timeZone: schedule.timeZone }, 'schedule started')
   return { stop, finished }
+}
+
+/**
+ * One cron task per digest subscription, sending what is due at its time (the runs' own
+ * deliveries also send digests whose time has passed). A failed send is logged; the next comes.
+ */
+export function scheduleDigests(outbox: Outbox, deliver: () => Promise<unknown>, log: Logger): { stop(): Promise<void> }[] {
+  return outbox.subscribers.flatMap((subscriber) => {
+    if (subscriber.cadence.kind !== 'digest') return []
+    const task = createTask(
+      subscriber.cadence.cron,
+      async () => {
+        await deliver().catch((error: unknown) => log.error({ subscription: subscriber.name, error: error instanceof Error ? error.message : String(error) }, 'digest delivery failed'))
+      },
+      { timezone: subscriber.cadence.timeZone, noOverlap: true, name: `digest ${subscriber.name}` },
+    )
+    void task.start()
+    return [{ stop: async () => void (await task.stop()) }]
+  })
 }

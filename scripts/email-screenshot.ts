@@ -55,6 +55,7 @@ const alert: Alert = {
   report: buildReport(events, [], [{ id: 42, status: 'complete', startedAt: AT, finishedAt: AT }], { runIds: [42] }, AT),
   notices: [],
   createdAt: AT,
+  history: [],
 }
 
 const { subject, html } = renderEmail(alert, '[eurowatch]')

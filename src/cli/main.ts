@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander'
 import { LayoutError, UserError } from '../../domain/errors.ts'
 import { takeExitCode } from './action.ts'
 import { ExitCode } from './exit-codes.ts'
+import { alertsCommand } from './commands/alerts.ts'
 import { crawlCommand } from './commands/crawl.ts'
+import { deliverCommand } from './commands/deliver.ts'
 import { demoCommand } from './commands/demo.ts'
 import { diffCommand } from './commands/diff.ts'
 import { doctorCommand } from './commands/doctor.ts'
@@ -14,6 +16,7 @@ import { reportCommand } from './commands/report.ts'
 import { runCommand } from './commands/run.ts'
 import { scheduleCommand } from './commands/schedule.ts'
 import { sourcesCommand } from './commands/sources.ts'
+import { statusCommand } from './commands/status.ts'
 
 const program = new Command('eurowatch')
   .description('watch the listing pages of the EUROCITIES network and report what is new, changed or gone')
@@ -28,6 +31,9 @@ const program = new Command('eurowatch')
   .addCommand(scheduleCommand)
   .addCommand(crawlCommand)
   .addCommand(diffCommand)
+  .addCommand(deliverCommand)
+  .addCommand(statusCommand)
+  .addCommand(alertsCommand)
   .addCommand(reportCommand)
   .addCommand(historyCommand)
   .addCommand(parseCommand)
@@ -39,7 +45,10 @@ const program = new Command('eurowatch')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
 
-for (const command of program.commands) command.exitOverride()
+for (const command of program.commands) {
+  command.exitOverride()
+  for (const subcommand of command.commands) subcommand.exitOverride()
+}
 
 // Whatever escapes every handler is a bug: exit 4 with its stack, never Node's default 1, which
 // `run --exit-code` would read as "changes found".

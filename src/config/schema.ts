@@ -1,3 +1,5 @@
+import { CronExpressionParser } from 'cron-parser'
+import { validate } from 'node-cron'
 import { z } from 'zod'
 import { SelectorsProfileSchema } from '../../parsers/selectors-config.ts'
 import { isTimeZone } from '../../domain/site-zone.ts'
@@ -154,7 +156,7 @@ export const SubscriptionSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     channel: ChannelSchema,
     // immediate: after every run; a cron expression (the site's time zone unless timeZone): a digest then
-    digest: z.string().min(1).optional(),
+    digest: z.string().min(1).refine(isCronExpression, 'not a cron expression (e.g. "0 8 * * 1-5": weekdays at 08:00)').optional(),
     timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Brussels)').optional(),
     filter: SubscriptionFilterSchema.optional(),
     // a subscription added later starts with the next run; since: also the changes from this date on
@@ -225,6 +227,15 @@ export const ConfigSchema = z
       }
     })
   })
+
+function isCronExpression(expression: string): boolean {
+  try {
+    CronExpressionParser.parse(expression)
+    return validate(expression)
+  } catch {
+    return false
+  }
+}
 
 function isRegExp(pattern: string): boolean {
   try {

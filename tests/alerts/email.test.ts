@@ -28,7 +28,7 @@ function smtpFor(port: number, overrides: Partial<SmtpConfig> = {}): SmtpConfig 
 }
 
 function alertOf(report: ChangeReport, overrides: Partial<Alert> = {}): Alert {
-  return { key: 'eurowatch-7-0a1b2c', subscription: 'mobility-digest', kind: 'changes', cadence: 'digest', report, notices: [], createdAt: AT, ...overrides }
+  return { key: 'eurowatch-7-0a1b2c', subscription: 'mobility-digest', kind: 'changes', cadence: 'digest', report, notices: [], createdAt: AT, history: [], ...overrides }
 }
 
 /** Sends through a fresh channel, closes it; the error if the send failed. */

@@ -6,6 +6,8 @@ import { CrawlFlags, withCrawlSession } from '../crawl-setup.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
 import { parseOptions } from '../options.ts'
 import { terminalProgress } from '../progress.ts'
+import { withOutbox } from '../outbox.ts'
+import { registerSubscriptions } from '../../../jobs/deliver.ts'
 
 const Options = CrawlFlags.extend({ json: z.boolean().default(false) })
 
@@ -14,7 +16,13 @@ export default async function crawl(raw: unknown, command: Command): Promise<Exi
   return withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
     const line = terminalProgress(context.env)
     const shown = { ...deps, progress: line.progress }
-    const summary = await runExclusively(shown, context.target, () => crawlJob(shown, sources, settings)).finally(line.done)
+    // subscriptions are recorded before the crawl, so that its changes reach them when diffed
+    const summary = await withOutbox(context.loaded, (outbox) =>
+      runExclusively(shown, context.target, async () => {
+        if (outbox !== null) await registerSubscriptions(shown, outbox.subscribers)
+        return crawlJob(shown, sources, settings)
+      }),
+    ).finally(line.done)
     process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
     return exitCodeOf(summary)
   })

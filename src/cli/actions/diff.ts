@@ -4,6 +4,7 @@ import { latestFinishedRun } from '../../../db/diff-runs.ts'
 import { diffPending, diffRun, type DiffSummary } from '../../../jobs/diff.ts'
 import { UserError } from '../../../domain/errors.ts'
 import { openCliContext } from '../context.ts'
+import { compileFilter } from '../../../domain/subscription.ts'
 import { parseOptions } from '../options.ts'
 
 const Options = z.object({
@@ -17,7 +18,13 @@ export default async function diffRuns(raw: unknown, command: Command): Promise<
   const context = await openCliContext(command, 'sustained')
   try {
     const deps = { db: context.db, now: () => new Date(), log: context.log }
-    const diffOptions = { removeAfter: options.removeAfter ?? context.loaded.config.diff.removeAfter }
+    const { config } = context.loaded
+    // the deliveries of the changes are recorded with them; `eurowatch deliver` sends them
+    const diffOptions = {
+      removeAfter: options.removeAfter ?? config.diff.removeAfter,
+      subscriptions: config.subscriptions.map((subscription) => ({ name: subscription.name, matches: compileFilter(subscription.filter ?? {}) })),
+      tellOperator: config.operator !== undefined,
+    }
     let summaries: DiffSummary[]
     if (options.run !== undefined) summaries = [await diffRun(deps, options.run, diffOptions)]
     else {

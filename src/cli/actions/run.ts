@@ -10,6 +10,8 @@ import { CrawlFlags, withCrawlSession } from '../crawl-setup.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
 import { parseOptions } from '../options.ts'
 import { terminalProgress } from '../progress.ts'
+import { withOutbox } from '../outbox.ts'
+import { describeDelivery } from '../delivery-line.ts'
 
 const Options = CrawlFlags.extend({
   removeAfter: z.coerce.number().int().positive().optional(),
@@ -24,7 +26,10 @@ export default async function runAll(raw: unknown, command: Command): Promise<Ex
     const line = terminalProgress(context.env)
     const shown = { ...deps, progress: line.progress }
     const removeAfter = options.removeAfter ?? context.loaded.config.diff.removeAfter
-    const summary = await runExclusively(shown, context.target, () => runPipeline(shown, sources, settings, { removeAfter })).finally(line.done)
+    const summary = await withOutbox(context.loaded, (outbox) =>
+      runExclusively(shown, context.target, () => runPipeline(shown, sources, settings, { removeAfter }, outbox)),
+    ).finally(line.done)
+    if (summary.delivery !== null) process.stderr.write(describeDelivery(summary.delivery))
     const { report } = await loadReport(deps, { runIds: summary.diffs.map((diff) => diff.runId) })
     const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
     process.stdout.write(renderReport(report, options.format, { color }))

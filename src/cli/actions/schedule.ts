@@ -3,7 +3,11 @@ import { z } from 'zod'
 import { isTimeZone, SITE_TIME_ZONE } from '../../../domain/site-zone.ts'
 import { runExclusively } from '../../../jobs/exclusive.ts'
 import { runPipeline, type RunSummary } from '../../../jobs/run.ts'
-import { checkCronExpression, scheduleRuns } from '../../../jobs/schedule.ts'
+import { checkCronExpression, scheduleDigests, scheduleRuns } from '../../../jobs/schedule.ts'
+import { deliverPending, nextTick } from '../../../jobs/deliver.ts'
+import { recordScheduler, type SchedulerState } from '../../../db/status-queries.ts'
+import { withOutbox } from '../outbox.ts'
+import { describeDelivery } from '../delivery-line.ts'
 import { CrawlFlags, withCrawlSession } from '../crawl-setup.ts'
 import { parseOptions } from '../options.ts'
 
@@ -18,25 +22,41 @@ export default async function schedule(raw: unknown, command: Command): Promise<
   const options = parseOptions(Options, raw)
   // every flag checked before anything is opened or created
   checkCronExpression(options.cron)
-  await withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
-    const removeAfter = options.removeAfter ?? context.loaded.config.diff.removeAfter
-    const runs = scheduleRuns(
-      { cron: options.cron, timeZone: options.timezone, maxRuns: options.maxRuns ?? null },
-      () => runExclusively(deps, context.target, () => runPipeline(deps, sources, settings, { removeAfter })),
-      (summary) => process.stdout.write(describeRun(summary)),
-      context.log,
-    )
-    process.stdout.write(`eurowatch: running "${options.cron}" (${options.timezone}) for ${sources.length} listings; stop with Ctrl-C\n`)
-    const stop = () => void runs.stop()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    await runs.finished
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
-  })
+  await withCrawlSession(command, options, ({ context, sources, settings, deps }) =>
+    withOutbox(context.loaded, async (outbox) => {
+      const removeAfter = options.removeAfter ?? context.loaded.config.diff.removeAfter
+      const schedule = { cron: options.cron, timeZone: options.timezone, maxRuns: options.maxRuns ?? null }
+      // where the schedule stands, for `eurowatch status`; a failure to record it never stops the runs
+      const heartbeat = (state: SchedulerState | null) =>
+        recordScheduler(deps.db, state).catch((error: unknown) => context.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not record the schedule'))
+      const beat = () => heartbeat({ pid: process.pid, cron: schedule.cron, timeZone: schedule.timeZone, nextRunAt: nextTick(schedule, new Date()), updatedAt: new Date() })
+      const runs = scheduleRuns(
+        schedule,
+        () => runExclusively(deps, context.target, () => runPipeline(deps, sources, settings, { removeAfter }, outbox)),
+        (summary) => {
+          process.stdout.write(describeRun(summary))
+          void beat()
+        },
+        context.log,
+      )
+      // digests go out at their own times, between runs
+      const digests = outbox === null ? [] : scheduleDigests(outbox, () => runExclusively(deps, context.target, () => deliverPending(deps, outbox)), context.log)
+      await beat()
+      process.stdout.write(`eurowatch: running "${options.cron}" (${options.timezone}) for ${sources.length} listings; stop with Ctrl-C\n`)
+      const stop = () => void runs.stop()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      await runs.finished
+      await Promise.all(digests.map((digest) => digest.stop()))
+      await heartbeat(null)
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+    }),
+  )
 }
 
 function describeRun(summary: RunSummary): string {
   const counts = summary.diffs.flatMap((diff) => Object.entries(diff.inserted).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`))
-  return `${new Date().toISOString()} run ${summary.crawl.runId}: ${summary.crawl.status}, ${summary.crawl.pagesFetched} pages; ${counts.join(', ') || 'no changes'}\n`
+  const delivery = summary.delivery === null ? '' : `; ${describeDelivery(summary.delivery).trimEnd()}`
+  return `${new Date().toISOString()} run ${summary.crawl.runId}: ${summary.crawl.status}, ${summary.crawl.pagesFetched} pages; ${counts.join(', ') || 'no changes'}${delivery}\n`
 }
