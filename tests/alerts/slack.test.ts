@@ -30,7 +30,7 @@ function channel(hook: WebhookReceiver, options: { attempts?: number; timeoutSec
 }
 
 function alert(overrides: Partial<Alert> = {}): Alert {
-  return { key: 'eurowatch-21-77ab01', subscription: 'analysts', kind: 'changes', cadence: 'immediate', report: sampleReport(), notices: [], createdAt: AT, ...overrides }
+  return { key: 'eurowatch-21-77ab01', subscription: 'analysts', kind: 'changes', cadence: 'immediate', report: sampleReport(), notices: [], createdAt: AT, history: [], ...overrides }
 }
 
 function digest(events: ChangeEvent[]): Alert {

@@ -29,7 +29,7 @@ async function receiver(options: WebhookReceiverOptions = {}): Promise<WebhookRe
 }
 
 function alert(overrides: Partial<Alert> = {}): Alert {
-  return { key: 'eurowatch-17-3f2a9c', subscription: 'analysts', kind: 'changes', cadence: 'immediate', report: sampleReport(), notices: [], createdAt: AT, ...overrides }
+  return { key: 'eurowatch-17-3f2a9c', subscription: 'analysts', kind: 'changes', cadence: 'immediate', report: sampleReport(), notices: [], createdAt: AT, history: [], ...overrides }
 }
 
 function channel(url: string, options: { secret?: string; timeoutSeconds?: number; attempts?: number } = {}) {
