@@ -96,16 +96,32 @@ export async function setLastDigest(db: Db, subscription: string, at: Date): Pro
   await db.updateTable('subscription').set({ last_digest_at: at }).where('name', '=', subscription).execute()
 }
 
-/** Pending messages whose time has come, locked for this sender (others skip them), oldest first. */
+/**
+ * Pending messages whose time has come, locked for this sender (others skip them), oldest first.
+ * A subscription with a message waiting for its retry sends nothing else before then: its
+ * receiver is down, and its messages keep their order.
+ */
 export async function lockDueMessages(db: Db, subscriptions: readonly string[], at: Date, limit: number): Promise<DeliveryMessage[]> {
   if (subscriptions.length === 0) return []
   return db
-    .selectFrom('delivery_message')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', at)
-    .where('subscription', 'in', [...subscriptions])
-    .orderBy('id')
+    .selectFrom('delivery_message as m')
+    .selectAll('m')
+    .where('m.status', '=', 'pending')
+    .where('m.next_attempt_at', '<=', at)
+    .where('m.subscription', 'in', [...subscriptions])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('delivery_message as f')
+            .select('f.id')
+            .whereRef('f.subscription', '=', 'm.subscription')
+            .where('f.status', '=', 'pending')
+            .where('f.attempts', '>', 0)
+            .where('f.next_attempt_at', '>', at),
+        ),
+      ),
+    )
+    .orderBy('m.id')
     .limit(limit)
     .forUpdate()
     .skipLocked()
