@@ -43,9 +43,16 @@ export function compileFilter(filter: ChangeFilter): ChangeMatcher {
   }
 }
 
-/** Lower case without diacritics: "Économie" and "economie" are one word to a reader. */
+// letters with a stroke or ligatures have no decomposition to strip: spelled out as readers type them
+const SPELLED: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ı: 'i', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th' }
+
+/** Lower case without diacritics: "Économie" and "economie", "Łódź" and "Lodz" are one word to a reader. */
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase()
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[łøđħıßæœþ]/g, (letter) => SPELLED[letter] ?? letter)
 }
 
 function listingsOf(event: ChangeEvent): string[] {

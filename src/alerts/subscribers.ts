@@ -1,6 +1,7 @@
 // The configuration's subscriptions and operator channel, made ready to send: each channel
 // opened once per process, each filter compiled, each digest's cron and time zone settled.
 import { isAbsolute, resolve } from 'node:path'
+import { DateTime } from 'luxon'
 import type { AlertChannel } from '../../domain/alert.ts'
 import { SITE_TIME_ZONE } from '../../domain/site-zone.ts'
 import { compileFilter } from '../../domain/subscription.ts'
@@ -34,7 +35,8 @@ export function subscriberOf(subscription: SubscriptionConfig, config: Config, b
     // a webhook told at once hears of each change in its own request; everything else gets them together
     eventsPerMessage: subscription.channel.type === 'webhook' && cadence.kind === 'immediate' ? 1 : EVENTS_PER_MESSAGE,
     channel: openChannel(subscription.channel, config, baseDir),
-    since: subscription.since === undefined ? null : new Date(`${subscription.since}T00:00:00Z`),
+    // midnight in the site's time zone, as `report --since` reads a date
+    since: subscription.since === undefined ? null : DateTime.fromISO(subscription.since, { zone: SITE_TIME_ZONE }).toJSDate(),
   }
 }
 
