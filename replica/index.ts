@@ -12,6 +12,7 @@ import { NETWORK_NEWS } from './network/data.ts'
 
 export type { ChangeKind, Fault, FaultKind, FaultPlan, PageDropOff, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types.ts'
 export { legacyTimeline } from './legacy/timeline.ts'
+export { startWebhookReceiver, type WebhookReceiver, type ReceivedRequest } from './webhook-receiver.ts'
 export { latin1Listing, type ExpectedLegacyEntry, type Latin1Listing } from './legacy/latin1.ts'
 export { currentTimeline } from './current/timeline.ts'
 export { networkTimeline, NETWORK_HOST } from './network/data.ts'

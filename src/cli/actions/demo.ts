@@ -9,7 +9,9 @@ import { runPipeline, type RunSummary } from '../../../jobs/run.ts'
 import { legacySources, replicaHosts } from '../../config/defaults.ts'
 import { ConfigSchema } from '../../config/schema.ts'
 import { OriginMap } from '../../../crawlers/origin-map.ts'
-import { legacyTimeline, startReplica } from '../../../replica/index.ts'
+import { legacyTimeline, startReplica, startWebhookReceiver, type ReceivedRequest } from '../../../replica/index.ts'
+import { closeOutbox, outboxOf } from '../../alerts/subscribers.ts'
+import { cleanText } from '../../alerts/clean-text.ts'
 import { renderText } from '../../reports/text.ts'
 import { useColor } from '../color.ts'
 import { cliLogger, environment } from '../context.ts'
@@ -20,18 +22,26 @@ export default async function demo(_raw: unknown, command: Command): Promise<voi
   const say = (line: string) => process.stdout.write(`${line}\n`)
   const dataDir = mkdtempSync(join(tmpdir(), 'eurowatch-demo-'))
   const replica = await startReplica({ port: 0, step: 0 })
+  // an analyst's system on loopback: it receives the webhook of the demo's subscription
+  const receiver = await startWebhookReceiver()
   const db = await openDatabase({ kind: 'pglite', dataDir })
+  const config = ConfigSchema.parse({
+    sources: legacySources,
+    subscriptions: [{ name: 'analysts', channel: { type: 'webhook', url: receiver.url('/eurowatch') }, filter: { kinds: ['new', 'changed', 'moved', 'removed'] } }],
+  })
+  const outbox = outboxOf(config, dataDir)
   try {
     await migrateToLatest(db)
-    const config = ConfigSchema.parse({ sources: legacySources })
     const sources = selectSources(config, undefined, undefined)
     const settings = crawlSettings(config, new OriginMap(replicaHosts, replica.origin), env)
     const deps = { db, now: () => new Date(), log: cliLogger(command, env) }
-    const run = () => runPipeline(deps, sources, settings, { removeAfter: 2 })
+    const run = () => runPipeline(deps, sources, settings, { removeAfter: 2 }, outbox)
     say(`Replica of the EUROCITIES legacy site at ${replica.origin}; ${sources.length} listings; a fresh PGlite database in ${dataDir}`)
+    say(`Subscription "analysts": a webhook to ${receiver.url('/eurowatch')} (a receiver on loopback), for new, changed, moved and removed entries`)
 
     say(`\n1. First run, timeline step 0 (${legacyTimeline[0]?.description}):`)
     say(`   ${describe(await run())}`)
+    say(`   webhook requests so far: ${receiver.requests.length} (the baseline is recorded, not announced)`)
 
     const last = legacyTimeline.length - 1
     replica.setStep(last)
@@ -44,11 +54,16 @@ export default async function demo(_raw: unknown, command: Command): Promise<voi
     const repeated = await run()
     say(`   run ${repeated.crawl.runId} (same site again): ${describe(repeated)}`)
 
-    say(`\n3. The report of runs ${changed.crawl.runId} and ${confirmed.crawl.runId}:\n`)
+    say(`\n3. What reached the subscription's webhook, one request per change, each with its Idempotency-Key:`)
+    for (const request of receiver.accepted()) say(`   ${describeRequest(request)}`)
+
+    say(`\n4. The report of runs ${changed.crawl.runId} and ${confirmed.crawl.runId}:\n`)
     const { report } = await loadReport(deps, { runIds: [changed.crawl.runId, confirmed.crawl.runId] })
     process.stdout.write(renderText(report, { color: useColor(undefined, process.stdout, env.NO_COLOR) }))
   } finally {
+    await closeOutbox(outbox)
     await closeDatabase(db)
+    await receiver.close()
     await replica.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
@@ -56,6 +71,20 @@ export default async function demo(_raw: unknown, command: Command): Promise<voi
 
 function describe(summary: RunSummary): string {
   const { crawl } = summary
-  const counts = summary.diffs.map((diff) => Object.entries(diff.inserted).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`).join(', '))
-  return `${crawl.status} crawl of ${crawl.pagesFetched} pages (${crawl.entriesSeen} entries) in ${(crawl.durationMs / 1000).toFixed(1)} s; ${counts.join('; ') || 'no changes'}`
+  const counts = summary.diffs.map((diff) =>
+    Object.entries(diff.inserted)
+      .map(([kind, n]) => [kind, kind === 'new' ? n - diff.baselineInserted : n] as const)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .concat(diff.baselineInserted > 0 ? [`baseline of ${diff.baselineInserted} entries`] : [])
+      .join(', '),
+  )
+  const sent = summary.delivery === null || summary.delivery.sent === 0 ? '' : `; ${summary.delivery.sent} sent to the webhook`
+  return `${crawl.status} crawl of ${crawl.pagesFetched} pages (${crawl.entriesSeen} entries) in ${(crawl.durationMs / 1000).toFixed(1)} s; ${counts.join('; ') || 'no changes'}${sent}`
+}
+
+function describeRequest(request: ReceivedRequest): string {
+  const body = JSON.parse(request.text) as { changes: { kind: string; entry: { title: string | null; key: string } }[] }
+  const changes = body.changes.map((change) => `${change.kind}: ${cleanText(change.entry.title ?? change.entry.key)}`).join('; ')
+  return `${request.idempotencyKey?.replace(/^eurowatch-analysts-/, '').slice(0, 8) ?? '-'}…  ${changes}`
 }
