@@ -86,7 +86,7 @@ interface BenchDatabase {
   close(): Promise<void>
 }
 
-async function openBenchDatabase(backend: DiffBenchBackend, serverUrl: string | undefined): Promise<BenchDatabase> {
+export async function openBenchDatabase(backend: DiffBenchBackend, serverUrl: string | undefined): Promise<BenchDatabase> {
   if (backend === 'pglite') {
     const db = wrapPglite(await PGlite.create())
     await migrateToLatest(db)

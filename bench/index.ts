@@ -3,6 +3,7 @@ import { startReplica } from '../replica/index.ts'
 import { BROWSER_BENCH_PAGES, benchBrowser, formatBrowserBench } from './browser.ts'
 import { bareLoop, crawlFigures, fetchArchivePages, parseFigures } from './crawl.ts'
 import { benchDiff } from './diff.ts'
+import { benchDelivery } from './deliver.ts'
 import { benchStartup, formatStartup } from './startup.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
@@ -43,6 +44,16 @@ try {
   }
 } finally {
   await replica.close()
+}
+
+line(`\n# alerts: 10,000 change events to a webhook on loopback (one request each) and to an SMTP server as digests`)
+for (const backend of backends) {
+  const delivery = await benchDelivery(backend, { url: serverUrl })
+  line(
+    `outbox on ${backend}: ${delivery.events} webhook deliveries in ${(delivery.outboxMs / 1000).toFixed(1)} s = ${delivery.webhookPerSecond}/s; ` +
+      `bare loop of ${delivery.events} POSTs ${(delivery.bareMs / 1000).toFixed(1)} s; ratio ${delivery.ratio} (target <= 1.5)`,
+  )
+  line(`digests on ${backend}: ${delivery.events} events in ${delivery.mails} mails in ${(delivery.digestMs / 1000).toFixed(1)} s = ${delivery.digestEventsPerSecond} events/s`)
 }
 
 line(`\n# browser crawler next to the HTTP crawler, ${BROWSER_BENCH_PAGES} pages`)

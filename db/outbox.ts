@@ -58,27 +58,28 @@ export async function eventIdsSince(db: Db, since: Date): Promise<number[]> {
 
 /**
  * Puts the subscription's unclaimed deliveries into messages of at most `perMessage` events,
- * oldest first, and returns the new messages' ids.
+ * oldest first, and returns how many messages it made.
  */
-export async function claimDeliveries(db: Db, subscription: string, perMessage: number, at: Date): Promise<number[]> {
-  const unclaimed = await sql<{ id: number; eventId: number }>`
-    select id, change_event_id as "eventId" from delivery
+export async function claimDeliveries(db: Db, subscription: string, perMessage: number, at: Date): Promise<number> {
+  const unclaimed = await sql<{ id: number }>`
+    select id from delivery
     where subscription = ${subscription} and message_id is null
     order by id
     for update skip locked`.execute(db)
-  const messageIds: number[] = []
-  for (let start = 0; start < unclaimed.rows.length; start += perMessage) {
-    const chunk = unclaimed.rows.slice(start, start + perMessage)
-    const key = messageKey(subscription)
-    const message = await db
-      .insertInto('delivery_message')
-      .values({ subscription, key, kind: 'changes', next_attempt_at: at, created_at: at, last_error: null, notices: null, sent_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await sql`update delivery set message_id = ${message.id} where id = any(${chunk.map((delivery) => delivery.id)}::int[])`.execute(db)
-    messageIds.push(message.id)
-  }
-  return messageIds
+  if (unclaimed.rows.length === 0) return 0
+  // three statements for any number of messages: their keys, the messages, the deliveries' links
+  const claims = unclaimed.rows.map((delivery, index) => ({ id: delivery.id, chunk: Math.floor(index / perMessage) }))
+  const keys = Array.from({ length: Math.ceil(claims.length / perMessage) }, () => messageKey(subscription))
+  await sql`
+    insert into delivery_message (subscription, key, kind, next_attempt_at, created_at)
+    select ${subscription}, k.key, 'changes', ${at}, ${at} from unnest(${keys}::text[]) with ordinality as k(key, n) order by k.n`.execute(db)
+  const links = claims.map((claim) => ({ id: claim.id, key: keys[claim.chunk] }))
+  await sql`
+    update delivery d set message_id = m.id
+    from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(id integer, key text)
+    join delivery_message m on m.key = x.key
+    where d.id = x.id`.execute(db)
+  return keys.length
 }
 
 /** An operator message: its notices travel in the row. */
@@ -103,25 +104,24 @@ export async function setLastDigest(db: Db, subscription: string, at: Date): Pro
  */
 export async function lockDueMessages(db: Db, subscriptions: readonly string[], at: Date, limit: number): Promise<DeliveryMessage[]> {
   if (subscriptions.length === 0) return []
+  const waiting = await db
+    .selectFrom('delivery_message')
+    .select('subscription')
+    .distinct()
+    .where('status', '=', 'pending')
+    .where('attempts', '>', 0)
+    .where('next_attempt_at', '>', at)
+    .execute()
+  const resting = new Set(waiting.map((row) => row.subscription))
+  const ready = subscriptions.filter((name) => !resting.has(name))
+  if (ready.length === 0) return []
   return db
-    .selectFrom('delivery_message as m')
-    .selectAll('m')
-    .where('m.status', '=', 'pending')
-    .where('m.next_attempt_at', '<=', at)
-    .where('m.subscription', 'in', [...subscriptions])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('delivery_message as f')
-            .select('f.id')
-            .whereRef('f.subscription', '=', 'm.subscription')
-            .where('f.status', '=', 'pending')
-            .where('f.attempts', '>', 0)
-            .where('f.next_attempt_at', '>', at),
-        ),
-      ),
-    )
-    .orderBy('m.id')
+    .selectFrom('delivery_message')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', at)
+    .where('subscription', 'in', ready)
+    .orderBy('id')
     .limit(limit)
     .forUpdate()
     .skipLocked()

@@ -61,6 +61,8 @@ export class DeliveryError extends Error {
 export interface AlertChannel {
   /** e.g. "email to analysts@example.org", "webhook https://hooks.example.org/…" (never a secret). */
   readonly description: string
+  /** Messages it may send at once (default 1: one after the other, in order). */
+  readonly concurrency?: number
   /** How many of the newest delivered changes each alert's `history` should carry (0: none). */
   readonly historyItems?: number
   send(alert: Alert): Promise<void>

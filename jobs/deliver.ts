@@ -3,6 +3,7 @@
 // keeps its key across attempts, so a process killed between sending and recording re-sends
 // the same message, and a receiver that dedupes sees it once.
 import { CronExpressionParser } from 'cron-parser'
+import PQueue from 'p-queue'
 import type { Kysely } from 'kysely'
 import {
   addSubscriptions, claimDeliveries, eventIdsOfMessages, eventIdsSince, insertDeliveries, lockDueMessages, markMessageFailed,
@@ -53,8 +54,8 @@ export interface DeliverySummary {
   bySubscription: Map<string, { sent: number; failed: number; dead: number; lastError: string | null }>
 }
 
-// a few messages at a time under one lock: a kill re-sends at most these
-const MESSAGES_PER_LOCK = 25
+// messages locked and sent per transaction: a process killed mid-way re-sends at most these
+const MESSAGES_PER_LOCK = 100
 
 /**
  * Records the subscriptions seen for the first time: they start with the next run, or with the
@@ -119,42 +120,72 @@ async function sendDue(deps: JobDeps, outbox: Outbox, only: string | null): Prom
       const messages = await lockDueMessages(trx, active, deps.now(), MESSAGES_PER_LOCK)
       const eventIds = await eventIdsOfMessages(trx, messages.filter((m) => m.kind === 'changes').map((m) => m.id))
       const events = new Map((await eventsByIds(trx, [...eventIds.values()].flat())).map((event) => [event.id, event]))
-      const sent: number[] = []
+      const outgoing: { message: DeliveryMessage; alert: Alert; channel: AlertChannel }[] = []
       for (const message of messages) {
-        if (resting.has(message.subscription)) continue
         const target = channels.get(message.subscription)
         if (target === undefined) continue
         const alert = alertOf(message, target.cadence, (eventIds.get(message.id) ?? []).flatMap((id) => events.get(id) ?? []), deps.now())
-        if (target.channel.historyItems) alert.history = await eventsByIds(trx, await recentEventIds(trx, message.subscription, target.channel.historyItems)).then(newestFirst)
+        if (target.channel.historyItems) alert.history = newestFirst(await eventsByIds(trx, await recentEventIds(trx, message.subscription, target.channel.historyItems)))
+        outgoing.push({ message, alert, channel: target.channel })
+      }
+      const outcomes = await sendAll(outgoing, resting)
+      for (const { message, error } of outcomes) {
         const tally = summary.bySubscription.get(message.subscription) ?? { sent: 0, failed: 0, dead: 0, lastError: null }
         summary.bySubscription.set(message.subscription, tally)
-        try {
-          await target.channel.send(alert)
-          sent.push(message.id)
+        if (error === null) {
           tally.sent += 1
           summary.sent += 1
-        } catch (error) {
-          const failure = describeFailure(error)
-          const nextAttemptAt = nextAttempt(message, failure, outbox.retry, deps.now())
-          await markMessageFailed(trx, { messageId: message.id, error: failure.message, nextAttemptAt })
-          tally.lastError = failure.message
-          if (nextAttemptAt === null) {
-            tally.dead += 1
-            summary.dead += 1
-          } else {
-            tally.failed += 1
-            summary.failed += 1
-          }
-          resting.add(message.subscription)
-          deps.log.warn({ subscription: message.subscription, message: message.key, attempts: message.attempts + 1, dead: nextAttemptAt === null, error: failure.message }, 'delivery failed')
+          continue
         }
+        const nextAttemptAt = nextAttempt(message, error, outbox.retry, deps.now())
+        await markMessageFailed(trx, { messageId: message.id, error: error.message, nextAttemptAt })
+        tally.lastError = error.message
+        if (nextAttemptAt === null) {
+          tally.dead += 1
+          summary.dead += 1
+        } else {
+          tally.failed += 1
+          summary.failed += 1
+        }
+        deps.log.warn({ subscription: message.subscription, message: message.key, attempts: message.attempts + 1, dead: nextAttemptAt === null, error: error.message }, 'delivery failed')
       }
-      await markMessagesSent(trx, sent, deps.now())
+      await markMessagesSent(trx, outcomes.filter((outcome) => outcome.error === null).map((outcome) => outcome.message.id), deps.now())
       return messages.length
     })
     if (handled < MESSAGES_PER_LOCK) break
   }
   return summary
+}
+
+/**
+ * Sends each subscription's messages in order, as many at once as its channel takes (a webhook
+ * several, Slack one: it asks for a message a second); subscriptions side by side. After a
+ * failure, a subscription's messages not yet started wait for the next turn (no outcome).
+ */
+async function sendAll(outgoing: { message: DeliveryMessage; alert: Alert; channel: AlertChannel }[], resting: Set<string>): Promise<{ message: DeliveryMessage; error: DeliveryError | null }[]> {
+  const bySubscription = new Map<string, typeof outgoing>()
+  for (const item of outgoing) bySubscription.set(item.message.subscription, [...(bySubscription.get(item.message.subscription) ?? []), item])
+  const outcomes: { message: DeliveryMessage; error: DeliveryError | null }[] = []
+  await Promise.all(
+    [...bySubscription.values()].map(async (items) => {
+      const queue = new PQueue({ concurrency: items[0]?.channel.concurrency ?? 1 })
+      await Promise.all(
+        items.map((item) =>
+          queue.add(async () => {
+            if (resting.has(item.message.subscription)) return
+            try {
+              await item.channel.send(item.alert)
+              outcomes.push({ message: item.message, error: null })
+            } catch (error) {
+              resting.add(item.message.subscription)
+              outcomes.push({ message: item.message, error: describeFailure(error) })
+            }
+          }),
+        ),
+      )
+    }),
+  )
+  return outcomes
 }
 
 /** Puts waiting deliveries into messages: at once for immediate subscriptions, at their cron time for digests. */

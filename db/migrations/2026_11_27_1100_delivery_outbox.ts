@@ -40,7 +40,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('sent_at', 'timestamptz')
     .execute()
-  await db.schema.createIndex('delivery_message_due').on('delivery_message').columns(['status', 'next_attempt_at']).execute()
+  // the sender's question, "the oldest pending messages", answered from a small index
+  await db.schema.createIndex('delivery_message_pending').on('delivery_message').columns(['id']).where(sql.ref('status'), '=', 'pending').execute()
 
   await db.schema
     .createTable('delivery')

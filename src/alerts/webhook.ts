@@ -26,6 +26,8 @@ export interface NoticeJson {
 export function webhookChannel(config: WebhookChannelConfig, sendAttempts: number, tuning: Partial<HttpPostTuning> = {}): AlertChannel {
   return {
     description: describeEndpoint('webhook', config.url),
+    // each request stands alone (its own key): a few at once, as a receiver of a busy site gets them
+    concurrency: 4,
     async send(alert: Alert): Promise<void> {
       const body = Buffer.from(JSON.stringify(webhookBody(alert)), 'utf8')
       const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Idempotency-Key': alert.key }
