@@ -143,11 +143,13 @@ describe.each(backends)('the outbox on %s', (backend) => {
     await runAt(1, outbox)
     const firstKey = down.requests[0]?.idempotencyKey
     expect(firstKey).toBeDefined()
-    // a receiver down stops its subscription for this turn: one request, not one per message
-    expect(down.requests).toHaveLength(1)
+    // a receiver down stops its subscription for this turn: only the requests already under way (4 at once)
+    const firstTurn = down.requests.length
+    expect(firstTurn).toBeGreaterThanOrEqual(1)
+    expect(firstTurn).toBeLessThanOrEqual(4)
     // not due yet: nothing is sent again before the backoff has passed, not even its next message
     await deliverPending(deps(), outbox)
-    expect(down.requests).toHaveLength(1)
+    expect(down.requests).toHaveLength(firstTurn)
     for (let attempt = 0; attempt < 3; attempt += 1) {
       clock = new Date(clock.getTime() + 3 * 3600_000)
       await deliverPending(deps(), outbox)
@@ -164,9 +166,12 @@ describe.each(backends)('the outbox on %s', (backend) => {
     down.setScript([])
     clock = new Date(clock.getTime() + 24 * 3600_000)
     await runAt(2, outbox)
-    const lost = bodyOf(down.requests[0] as ReceivedRequest).changes.map((change) => `${change.kind} ${change.entry.key}`)
-    expect(lost).toHaveLength(1)
-    expect(delivered(down, `/${flaky.name}`)).toEqual(changesAt(1, 2).filter((change) => !lost.includes(change)))
+    // what was given up is lost to the receiver; everything else arrives once
+    const deadKeys = new Set((await db().selectFrom('delivery_message').select('key').where('subscription', '=', flaky.name).where('status', '=', 'dead').execute()).map((row) => row.key))
+    const lost = [...new Map(down.requests.filter((request) => deadKeys.has(request.idempotencyKey ?? '')).map((request) => [request.idempotencyKey, request])).values()]
+      .flatMap((request) => bodyOf(request).changes.map((change) => `${change.kind} ${change.entry.key}`))
+    expect(lost.length).toBe(deadKeys.size)
+    expect(delivered(down, `/${flaky.name}`)).toEqual(changesAt(1, 2).filter((change) => !lost.includes(change)).sort())
     const resolved = receiver.accepted().filter((request) => request.path === '/operator').flatMap((request) => bodyOf(request).notices ?? [])
     expect(resolved.filter((notice) => notice.problem === `dead:${flaky.name}` && notice.state === 'resolved')).toHaveLength(1)
   })
