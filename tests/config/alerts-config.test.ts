@@ -87,3 +87,28 @@ subscriptions:
     expect(message).not.toContain('secret-token-123')
   })
 })
+
+describe("the README's alert configuration", () => {
+  it('is a valid configuration as printed', async () => {
+    const { readFileSync } = await import('node:fs')
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('## Alerts'))
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1]
+    expect(yaml).toContain('subscriptions:')
+    const sources = `  - { name: social-innovation, profile: eurocities-legacy, url: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue' }
+  - { name: documents-social-affairs, profile: eurocities-legacy, url: 'http://www.eurocities.eu/eurocities/documents&sector=social-affairs' }
+`
+    const env = { SMTP_USER: 'u', SMTP_PASSWORD: 'p', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X', WEBHOOK_SECRET: 'sixteen-characters!', OPS_WEBHOOK_URL: 'https://ops.example.org/hook' }
+    const dir = mkdtempSync(join(tmpdir(), 'eurowatch-readme-'))
+    const file = join(dir, 'eurowatch.yaml')
+    writeFileSync(file, `sources:\n${sources}${yaml}`)
+    const { config } = loadConfig(file, dir, env)
+    expect(config.subscriptions.map((s) => [s.name, s.channel.type, s.digest ?? 'immediate'])).toEqual([
+      ['mobility-morning', 'email', '0 8 * * 1-5'],
+      ['newsroom', 'slack', 'immediate'],
+      ['intranet', 'webhook', 'immediate'],
+      ['reader', 'feed', 'immediate'],
+    ])
+    expect(config.subscriptions[2]?.filter?.patterns).toEqual(['homeless\\w*'])
+  })
+})
