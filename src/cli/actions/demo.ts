@@ -13,6 +13,7 @@ import { legacyTimeline, startReplica, startWebhookReceiver, type ReceivedReques
 import { closeOutbox, outboxOf } from '../../alerts/subscribers.ts'
 import { cleanText } from '../../alerts/clean-text.ts'
 import { renderText } from '../../reports/text.ts'
+import { KIND_ORDER } from '../../../domain/change-report.ts'
 import { useColor } from '../color.ts'
 import { cliLogger, environment } from '../context.ts'
 import { crawlSettings, selectSources } from '../crawl-setup.ts'
@@ -55,7 +56,8 @@ export default async function demo(_raw: unknown, command: Command): Promise<voi
     say(`   run ${repeated.crawl.runId} (same site again): ${describe(repeated)}`)
 
     say(`\n3. What reached the subscription's webhook, one request per change, each with its Idempotency-Key:`)
-    for (const request of receiver.accepted()) say(`   ${describeRequest(request)}`)
+    // requests go a few at a time: shown in report order, not in order of arrival
+    for (const line of receiver.accepted().map(describeRequest).sort(byKindThenTitle)) say(`   ${line}`)
 
     say(`\n4. The report of runs ${changed.crawl.runId} and ${confirmed.crawl.runId}:\n`)
     const { report } = await loadReport(deps, { runIds: [changed.crawl.runId, confirmed.crawl.runId] })
@@ -81,6 +83,11 @@ function describe(summary: RunSummary): string {
   )
   const sent = summary.delivery === null || summary.delivery.sent === 0 ? '' : `; ${summary.delivery.sent} sent to the webhook`
   return `${crawl.status} crawl of ${crawl.pagesFetched} pages (${crawl.entriesSeen} entries) in ${(crawl.durationMs / 1000).toFixed(1)} s; ${counts.join('; ') || 'no changes'}${sent}`
+}
+
+function byKindThenTitle(a: string, b: string): number {
+  const kind = (line: string) => KIND_ORDER.findIndex((k) => line.includes(`  ${k}: `))
+  return kind(a) - kind(b) || a.slice(11).localeCompare(b.slice(11))
 }
 
 function describeRequest(request: ReceivedRequest): string {
