@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { EntryHistory, Seen } from '../domain/entry-history.ts'
 import type { Database } from './schema.ts'
+import { removalsOfEntries } from './archive.ts'
 import { versionFieldsOf } from './entries.ts'
 
 // The legacy site's stable id inside a detail URL: the slug before it may change, the id does not.
@@ -10,8 +11,12 @@ const LEGACY_KEY = /(WSPO-[A-Z0-9]{6})(?=$|[/?&#])/
 /**
  * The entry whose key is `keyOrUrl`, else the legacy entry whose WSPO id the URL carries, else
  * the entry one of whose versions had this URL. null when none matches.
+ *
+ * With `asOf`, the history as it stood then: versions and sightings stored by then, a validity
+ * that ended later read as open, the removal only if the diff had reported it by then; null
+ * when the entry had not been seen by then.
  */
-export async function entryHistory(db: Kysely<Database>, keyOrUrl: string): Promise<EntryHistory | null> {
+export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf: Date | null = null): Promise<EntryHistory | null> {
   const entry = await findEntry(db, keyOrUrl)
   if (entry === undefined) return null
   const rows = await db
@@ -20,10 +25,12 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string): Prom
       (eb) =>
         eb
           .selectFrom('sighting as s')
+          .innerJoin('page_fetch as p', 'p.id', 's.page_fetch_id')
           .select((s) => [s.fn.min('s.run_id').as('first_run'), s.fn.max('s.run_id').as('last_run')])
           .whereRef('s.entry_id', '=', 'v.entry_id')
           .whereRef('s.run_id', '>=', 'v.valid_from_run')
           .where((s) => s.or([s('v.valid_to_run', 'is', null), s('s.run_id', '<', s.ref('v.valid_to_run'))]))
+          .$if(asOf !== null, (qb) => qb.where('p.fetched_at', '<=', asOf as Date))
           .as('seen'),
       (join) => join.onTrue(),
     )
@@ -32,24 +39,34 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string): Prom
     .selectAll('v')
     .select(['seen.first_run', 'seen.last_run', 'fr.started_at as first_at', 'lr.started_at as last_at'])
     .where('v.entry_id', '=', entry.id)
+    .$if(asOf !== null, (qb) => qb.where('v.valid_from', '<=', asOf as Date))
     .orderBy('v.valid_from_run')
     .orderBy('v.id')
     .execute()
+  if (rows.length === 0) return null
+  const endedBy = (at: Date | null): boolean => at !== null && (asOf === null || at <= asOf)
+  const versions = rows.map((row) => ({
+    id: row.id,
+    fields: versionFieldsOf(row),
+    validFromRun: row.valid_from_run,
+    validToRun: endedBy(row.valid_to) ? row.valid_to_run : null,
+    validFrom: row.valid_from,
+    validTo: endedBy(row.valid_to) ? row.valid_to : null,
+    firstSeen: seen(row.first_run, row.first_at),
+    lastSeen: seen(row.last_run, row.last_at),
+  }))
+  if (asOf === null) {
+    return { key: entry.entry_key, firstSeenRun: entry.first_seen_run, lastSeenRun: entry.last_seen_run, removedAt: entry.removed_at, asOf, versions }
+  }
+  // every sighting falls within one version's validity: the versions' sightings are all of them
+  const runs = versions.flatMap((version) => [version.firstSeen?.runId ?? [], version.lastSeen?.runId ?? []].flat())
   return {
     key: entry.entry_key,
-    firstSeenRun: entry.first_seen_run,
-    lastSeenRun: entry.last_seen_run,
-    removedAt: entry.removed_at,
-    versions: rows.map((row) => ({
-      id: row.id,
-      fields: versionFieldsOf(row),
-      validFromRun: row.valid_from_run,
-      validToRun: row.valid_to_run,
-      validFrom: row.valid_from,
-      validTo: row.valid_to,
-      firstSeen: seen(row.first_run, row.first_at),
-      lastSeen: seen(row.last_run, row.last_at),
-    })),
+    firstSeenRun: runs.length === 0 ? (versions[0]?.validFromRun ?? entry.first_seen_run) : Math.min(...runs),
+    lastSeenRun: runs.length === 0 ? (versions.at(-1)?.validFromRun ?? entry.last_seen_run) : Math.max(...runs),
+    removedAt: (await removalsOfEntries(db, [entry.id], asOf)).get(entry.id)?.at ?? null,
+    asOf,
+    versions,
   }
 }
 

@@ -52,6 +52,13 @@ export async function readPageBody(db: Kysely<Database>, sha256: string): Promis
   return decompress(row.body)
 }
 
+/** The uncompressed bodies with these hashes, those that exist; one statement, decompressed side by side (libuv's threads). */
+export async function readPageBodies(db: Kysely<Database>, hashes: readonly string[]): Promise<Map<string, Buffer>> {
+  if (hashes.length === 0) return new Map()
+  const rows = await db.selectFrom('page_body').select(['sha256', 'body']).where('sha256', 'in', [...new Set(hashes)]).execute()
+  return new Map(await Promise.all(rows.map(async (row) => [row.sha256, await decompress(row.body)] as const)))
+}
+
 export interface PageFetchRecord {
   runId: number
   listingId: number

@@ -24,6 +24,8 @@ export interface EntryHistory {
   firstSeenRun: number
   lastSeenRun: number
   removedAt: Date | null
+  /** The moment the history is told as of (what was stored by then); null: everything stored. */
+  asOf: Date | null
   /** Oldest first. */
   versions: HistoryVersion[]
 }

@@ -8,6 +8,7 @@ import { deliverCommand } from './commands/deliver.ts'
 import { demoCommand } from './commands/demo.ts'
 import { diffCommand } from './commands/diff.ts'
 import { doctorCommand } from './commands/doctor.ts'
+import { exportCommand } from './commands/export.ts'
 import { historyCommand } from './commands/history.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { parseCommand } from './commands/parse.ts'
@@ -15,6 +16,7 @@ import { replicaCommand } from './commands/replica.ts'
 import { reportCommand } from './commands/report.ts'
 import { runCommand } from './commands/run.ts'
 import { scheduleCommand } from './commands/schedule.ts'
+import { snapshotCommand } from './commands/snapshot.ts'
 import { sourcesCommand } from './commands/sources.ts'
 import { statusCommand } from './commands/status.ts'
 
@@ -36,6 +38,8 @@ const program = new Command('eurowatch')
   .addCommand(alertsCommand)
   .addCommand(reportCommand)
   .addCommand(historyCommand)
+  .addCommand(snapshotCommand)
+  .addCommand(exportCommand)
   .addCommand(parseCommand)
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)

@@ -12,7 +12,7 @@ export function renderHistoryText(history: EntryHistory, options: { color: boole
   const count = history.versions.length
   const status = history.removedAt === null ? 'listed' : `removed ${formatTime(history.removedAt)}`
   const lines = [
-    paint('bold', `entry ${clean(history.key)}`),
+    paint('bold', `entry ${clean(history.key)}${history.asOf === null ? '' : ` as of ${formatTime(history.asOf)}`}`),
     `  ${count} version${count === 1 ? '' : 's'}; seen from run ${history.firstSeenRun} to run ${history.lastSeenRun}; ${status}`,
   ]
   history.versions.forEach((version, index) => {
@@ -52,6 +52,8 @@ function snapshotLines(version: HistoryVersion): string[] {
 export interface HistoryJson {
   version: 1
   key: string
+  /** The moment asked for with --as-of; null: everything stored. */
+  asOf: string | null
   firstSeenRun: number
   lastSeenRun: number
   removedAt: string | null
@@ -73,6 +75,7 @@ export function toHistoryJson(history: EntryHistory): HistoryJson {
   return {
     version: 1,
     key: history.key,
+    asOf: history.asOf?.toISOString() ?? null,
     firstSeenRun: history.firstSeenRun,
     lastSeenRun: history.lastSeenRun,
     removedAt: history.removedAt?.toISOString() ?? null,

@@ -5,9 +5,11 @@ import { UserError } from '../../../domain/errors.ts'
 import { renderHistoryJson, renderHistoryText } from '../../reports/history.ts'
 import { useColor } from '../color.ts'
 import { openCliContext } from '../context.ts'
+import { dateFlag } from '../dates.ts'
 import { parseOptions } from '../options.ts'
 
 const Options = z.object({
+  asOf: dateFlag('end').optional(),
   format: z.enum(['text', 'json']).default('text'),
   color: z.boolean().optional(),
 })
@@ -16,7 +18,10 @@ export default async function showHistory(keyOrUrl: string, raw: unknown, comman
   const options = parseOptions(Options, raw)
   const context = await openCliContext(command, 'brief')
   try {
-    const history = await entryHistory(context.db, keyOrUrl.trim())
+    const history = await entryHistory(context.db, keyOrUrl.trim(), options.asOf?.at ?? null)
+    if (history === null && options.asOf !== undefined && (await entryHistory(context.db, keyOrUrl.trim())) !== null) {
+      throw new UserError(`nothing to show: entry ${keyOrUrl} was first seen after ${options.asOf.text}`)
+    }
     if (history === null) throw new UserError(`no entry with key or URL ${keyOrUrl}`, 'keys look like WSPO-ABC123; URLs must match one the entry was listed with')
     const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
     process.stdout.write(options.format === 'json' ? renderHistoryJson(history) : renderHistoryText(history, { color }))

@@ -1,21 +1,18 @@
 import type { Command } from 'commander'
-import { DateTime } from 'luxon'
 import { z } from 'zod'
 import { latestRunId } from '../../../db/report-queries.ts'
 import { loadReport, type ReportRequest } from '../../../jobs/report.ts'
 import { UserError } from '../../../domain/errors.ts'
-import { SITE_TIME_ZONE } from '../../../domain/site-zone.ts'
 import { REPORT_FORMATS } from '../../reports/formats.ts'
 import { renderReport } from '../../reports/render.ts'
 import { useColor } from '../color.ts'
 import { openCliContext } from '../context.ts'
+import { parseDateFlag } from '../dates.ts'
 import { parseOptions } from '../options.ts'
 
 /** `YYYY-MM-DD` (midnight in the site's zone, unless the datetime carries its own offset) or an ISO datetime; null when it is neither. */
 export function parseSince(text: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}([T ].+)?$/.test(text)) return null
-  const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone: SITE_TIME_ZONE })
-  return parsed.isValid ? parsed.toJSDate() : null
+  return parseDateFlag(text, 'start')
 }
 
 const Since = z.string().transform((text, ctx) => {

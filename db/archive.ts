@@ -1,0 +1,128 @@
+// What `eurowatch export` reads, a page at a time (keyset pages: no cursor held open across
+// writes, the same plan for the first page and the thousandth). Read-only.
+import { sql, type Kysely } from 'kysely'
+import type { EntryListing, ExportScope, StoredFetch, Validity } from '../domain/archive.ts'
+import type { VersionFields } from '../domain/versioning.ts'
+import type { Database } from './schema.ts'
+import { versionFieldsOf } from './entries.ts'
+
+type Db = Kysely<Database>
+
+export async function listingIdByName(db: Db, source: string): Promise<number | null> {
+  const row = await db.selectFrom('listing').select('id').where('source_id', '=', source).executeTakeFirst()
+  return row?.id ?? null
+}
+
+/** Fetches that got a response, in the order they were stored, after fetch `afterId`. */
+export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<StoredFetch[]> {
+  const rows = await db
+    .selectFrom('page_fetch as p')
+    .innerJoin('listing as l', 'l.id', 'p.listing_id')
+    .leftJoin('page_body as b', 'b.sha256', 'p.body_sha256')
+    .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'l.source_id', 'b.size'])
+    .where('p.id', '>', afterId)
+    .where('p.status', 'is not', null)
+    .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))
+    .$if(scope.until !== null, (qb) => qb.where('p.fetched_at', '<=', scope.until as Date))
+    .$if(scope.listingId !== null, (qb) => qb.where('p.listing_id', '=', scope.listingId as number))
+    .orderBy('p.id')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    url: row.url,
+    status: row.status ?? 0,
+    headers: row.headers ?? {},
+    fetchedAt: row.fetched_at,
+    source: row.source_id,
+    sha256: row.body_sha256,
+    bodySize: row.size,
+  }))
+}
+
+export interface ExportedEntryRow {
+  id: number
+  key: string
+}
+
+/**
+ * Entries sighted in the scope (on its listing when it names one), after entry `afterId`, in the
+ * order they were first stored.
+ */
+export async function entriesAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<ExportedEntryRow[]> {
+  const rows = await db
+    .selectFrom('entry as e')
+    .select(['e.id', 'e.entry_key'])
+    .where('e.id', '>', afterId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('sighting as s')
+          .innerJoin('page_fetch as p', 'p.id', 's.page_fetch_id')
+          .select('s.id')
+          .whereRef('s.entry_id', '=', 'e.id')
+          .$if(scope.listingId !== null, (qb) => qb.where('s.listing_id', '=', scope.listingId as number))
+          .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))
+          .$if(scope.until !== null, (qb) => qb.where('p.fetched_at', '<=', scope.until as Date)),
+      ),
+    )
+    .orderBy('e.id')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({ id: row.id, key: row.entry_key }))
+}
+
+export interface StoredVersion {
+  entryId: number
+  validity: Validity
+  fields: VersionFields
+}
+
+/** The versions of these entries stored by `until`, oldest first; a validity that ended after `until` reads as open. */
+export async function versionsOfEntries(db: Db, entryIds: readonly number[], until: Date | null): Promise<StoredVersion[]> {
+  if (entryIds.length === 0) return []
+  const rows = await db
+    .selectFrom('entry_version as v')
+    .selectAll('v')
+    .where('v.entry_id', '=', sql<number>`any(${[...entryIds]}::int[])`)
+    .$if(until !== null, (qb) => qb.where('v.valid_from', '<=', until as Date))
+    .orderBy('v.entry_id')
+    .orderBy('v.valid_from_run')
+    .orderBy('v.id')
+    .execute()
+  return rows.map((row) => {
+    const ended = row.valid_to !== null && (until === null || row.valid_to <= until)
+    return {
+      entryId: row.entry_id,
+      validity: { validFromRun: row.valid_from_run, validToRun: ended ? row.valid_to_run : null, validFrom: row.valid_from, validTo: ended ? row.valid_to : null },
+      fields: versionFieldsOf(row),
+    }
+  })
+}
+
+/** Per entry and listing: the first and last run that showed it by `until`, and where it stood in the last. */
+export async function listingsOfEntries(db: Db, entryIds: readonly number[], until: Date | null): Promise<(EntryListing & { entryId: number })[]> {
+  if (entryIds.length === 0) return []
+  const { rows } = await sql<{ entryId: number; source: string; url: string; firstSeenRun: number; lastSeenRun: number; lastPosition: number }>`
+    select s.entry_id as "entryId", l.source_id as source, l.url, min(s.run_id) as "firstSeenRun", max(s.run_id) as "lastSeenRun",
+      (array_agg(s.position order by s.run_id desc, s.position))[1] as "lastPosition"
+    from sighting s
+    join page_fetch p on p.id = s.page_fetch_id
+    join listing l on l.id = s.listing_id
+    where s.entry_id = any(${[...entryIds]}::int[]) and (${until}::timestamptz is null or p.fetched_at <= ${until}::timestamptz)
+    group by s.entry_id, l.source_id, l.url
+    order by s.entry_id, l.source_id`.execute(db)
+  return rows
+}
+
+/** Per entry: the removal the diff reported by `until`, unless the entry reappeared after it (by `until`). */
+export async function removalsOfEntries(db: Db, entryIds: readonly number[], until: Date | null): Promise<Map<number, { runId: number; at: Date }>> {
+  if (entryIds.length === 0) return new Map()
+  const { rows } = await sql<{ entryId: number; kind: string; runId: number; at: Date }>`
+    select distinct on (ce.entry_id) ce.entry_id as "entryId", ce.kind, ce.run_id as "runId", ce.created_at as at
+    from change_event ce
+    where ce.entry_id = any(${[...entryIds]}::int[]) and ce.kind in ('removed', 'reappeared')
+      and (${until}::timestamptz is null or ce.created_at <= ${until}::timestamptz)
+    order by ce.entry_id, ce.run_id desc, ce.id desc`.execute(db)
+  return new Map(rows.filter((row) => row.kind === 'removed').map((row) => [row.entryId, { runId: row.runId, at: row.at }]))
+}

@@ -1,0 +1,179 @@
+// What `eurowatch snapshot` reads: a listing's last complete crawl at or before a moment, and
+// the entries that crawl saw in their order, each with the version valid in that run. Read-only.
+import type { Kysely } from 'kysely'
+import type { CrawlAtMoment, SnapshotCrawl, SnapshotEntry } from '../domain/archive.ts'
+import type { Database } from './schema.ts'
+import { versionFieldsOf } from './entries.ts'
+
+type Db = Kysely<Database>
+
+export interface SnapshotCrawlState {
+  listing: { id: number; source: string; url: string }
+  /** The last complete crawl finished at or before the moment; null when none. */
+  complete: SnapshotCrawl | null
+  /** The last crawl started at or before the moment, as it stood then (complete only later: running). */
+  latest: CrawlAtMoment | null
+  /** Crawls started at or before the moment. */
+  crawlsBefore: number
+  firstCrawlAt: Date | null
+  /** The first complete crawl finished after the moment, if any. */
+  nextCompleteAt: Date | null
+}
+
+/** One statement: the listing named `source` and its crawls around `asOf`; null when no listing has that name. */
+export async function snapshotCrawlState(db: Db, source: string, asOf: Date): Promise<SnapshotCrawlState | null> {
+  const row = await db
+    .selectFrom('listing as l')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('listing_crawl as c')
+          .select(['c.run_id', 'c.started_at', 'c.finished_at', 'c.pages', 'c.entries'])
+          .whereRef('c.listing_id', '=', 'l.id')
+          .where('c.status', '=', 'complete')
+          .where('c.finished_at', '<=', asOf)
+          .orderBy('c.run_id', 'desc')
+          .limit(1)
+          .as('done'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('listing_crawl as c')
+          .select(['c.run_id', 'c.status', 'c.started_at', 'c.finished_at', 'c.reason'])
+          .whereRef('c.listing_id', '=', 'l.id')
+          .where('c.started_at', '<=', asOf)
+          .orderBy('c.run_id', 'desc')
+          .limit(1)
+          .as('last'),
+      (join) => join.onTrue(),
+    )
+    .select((eb) => [
+      'l.id',
+      'l.source_id',
+      'l.url',
+      'done.run_id as done_run',
+      'done.started_at as done_started_at',
+      'done.finished_at as done_finished_at',
+      'done.pages as done_pages',
+      'done.entries as done_entries',
+      'last.run_id as last_run',
+      'last.status as last_status',
+      'last.started_at as last_started_at',
+      'last.finished_at as last_finished_at',
+      'last.reason as last_reason',
+      eb.selectFrom('listing_crawl as c').select((c) => c.fn.min('c.started_at').as('first')).whereRef('c.listing_id', '=', 'l.id').as('first_crawl_at'),
+      eb
+        .selectFrom('listing_crawl as c')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('c.listing_id', '=', 'l.id')
+        .where('c.started_at', '<=', asOf)
+        .as('crawls_before'),
+      eb
+        .selectFrom('listing_crawl as c')
+        .select((c) => c.fn.min('c.finished_at').as('next'))
+        .whereRef('c.listing_id', '=', 'l.id')
+        .where('c.status', '=', 'complete')
+        .where('c.finished_at', '>', asOf)
+        .as('next_complete_at'),
+    ])
+    .where('l.source_id', '=', source)
+    .executeTakeFirst()
+  if (row === undefined) return null
+  const complete =
+    row.done_run === null || row.done_started_at === null || row.done_finished_at === null
+      ? null
+      : { runId: row.done_run, startedAt: row.done_started_at, finishedAt: row.done_finished_at, pages: row.done_pages ?? 0, entries: row.done_entries ?? 0 }
+  const latest =
+    row.last_run === null || row.last_status === null || row.last_started_at === null
+      ? null
+      : // a crawl that finished only after the moment was still running then
+        {
+          runId: row.last_run,
+          status: row.last_finished_at === null || row.last_finished_at > asOf ? ('running' as const) : row.last_status,
+          startedAt: row.last_started_at,
+          reason: row.last_reason,
+        }
+  return {
+    listing: { id: row.id, source: row.source_id, url: row.url },
+    complete,
+    latest,
+    crawlsBefore: Number(row.crawls_before ?? 0),
+    firstCrawlAt: row.first_crawl_at ?? null,
+    nextCompleteAt: row.next_complete_at ?? null,
+  }
+}
+
+export async function listingNames(db: Db): Promise<string[]> {
+  return (await db.selectFrom('listing').select('source_id').orderBy('source_id').execute()).map((row) => row.source_id)
+}
+
+/**
+ * The entries a crawl (run `runId` on the listing) saw, in listing order, each once at its first
+ * position, with the version valid in that run. A validity that ended after `asOf` reads as open.
+ * Built apart from running it so that its plan can be read (EXPLAIN): every table is reached
+ * through an index, the versions by one probe per entry.
+ */
+export function snapshotEntriesQuery(db: Db, listingId: number, runId: number, asOf: Date) {
+  return db
+    .selectFrom('sighting as s')
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('entry_version as v')
+          .selectAll('v')
+          .whereRef('v.entry_id', '=', 's.entry_id')
+          .where('v.valid_from_run', '<=', runId)
+          .where((w) => w.or([w('v.valid_to_run', 'is', null), w('v.valid_to_run', '>', runId)]))
+          .orderBy('v.valid_from_run', 'desc')
+          .limit(1)
+          .as('v'),
+      (join) => join.onTrue(),
+    )
+    .select((eb) => [
+      's.position',
+      's.page_number',
+      eb.selectFrom('entry as e').select('e.entry_key').whereRef('e.id', '=', 's.entry_id').as('entry_key'),
+      'v.url',
+      'v.title',
+      'v.type',
+      'v.date',
+      'v.end_date',
+      'v.themes',
+      'v.summary',
+      'v.summary_truncated',
+      'v.document_type',
+      'v.valid_from_run',
+      'v.valid_from',
+      eb.case().when('v.valid_to', '<=', asOf).then(eb.ref('v.valid_to_run')).else(null).end().as('valid_to_run'),
+      eb.case().when('v.valid_to', '<=', asOf).then(eb.ref('v.valid_to')).else(null).end().as('valid_to'),
+    ])
+    .where('s.run_id', '=', runId)
+    .where('s.listing_id', '=', listingId)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('sighting as d')
+            .select('d.id')
+            .whereRef('d.run_id', '=', 's.run_id')
+            .whereRef('d.entry_id', '=', 's.entry_id')
+            .whereRef('d.listing_id', '=', 's.listing_id')
+            .whereRef('d.position', '<', 's.position'),
+        ),
+      ),
+    )
+    .orderBy('s.position')
+}
+
+export async function snapshotEntries(db: Db, listingId: number, runId: number, asOf: Date): Promise<SnapshotEntry[]> {
+  const rows = await snapshotEntriesQuery(db, listingId, runId, asOf).execute()
+  return rows.map((row) => ({
+    position: row.position,
+    pageNumber: row.page_number,
+    key: row.entry_key ?? '',
+    fields: versionFieldsOf(row),
+    validity: { validFromRun: row.valid_from_run, validToRun: row.valid_to_run, validFrom: row.valid_from, validTo: row.valid_to },
+  }))
+}

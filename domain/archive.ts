@@ -1,0 +1,123 @@
+// What an archivist reads back: a listing as it stood at a moment, entries with every version,
+// and the stored page fetches. "As of" a moment means what eurowatch had stored by then: a
+// validity that ended later reads as still open.
+import type { RunStatus } from './run-status.ts'
+import type { VersionFields } from './versioning.ts'
+
+export interface ListingRef {
+  source: string
+  url: string
+}
+
+/** A version holds for runs validFromRun <= r < validToRun; null ends: still open (as of the moment asked). */
+export interface Validity {
+  validFromRun: number
+  validToRun: number | null
+  validFrom: Date
+  validTo: Date | null
+}
+
+export interface SnapshotCrawl {
+  runId: number
+  startedAt: Date
+  finishedAt: Date
+  pages: number
+  entries: number
+}
+
+export interface SnapshotEntry {
+  /** 1-based position in the listing across its pages (an entry listed twice: its first). */
+  position: number
+  pageNumber: number
+  key: string
+  fields: VersionFields
+  validity: Validity
+}
+
+/** A listing as its last complete crawl at or before `asOf` saw it. */
+export interface ListingSnapshot {
+  listing: ListingRef
+  asOf: Date
+  /** The moment as the user gave it. */
+  asOfText: string
+  crawl: SnapshotCrawl
+  /** In listing order. */
+  entries: SnapshotEntry[]
+}
+
+/** A listing's crawl as it stood at a moment (one that finished later was running then). */
+export interface CrawlAtMoment {
+  runId: number
+  status: RunStatus
+  startedAt: Date
+  reason: string | null
+}
+
+/** Why there is no snapshot to show: a listing not known, or nothing complete by then. */
+export type SnapshotGap =
+  | { kind: 'unknown-listing'; known: string[] }
+  | { kind: 'before-first-crawl'; firstCrawlAt: Date | null }
+  | { kind: 'no-complete-crawl'; crawls: number; latest: CrawlAtMoment; nextCompleteAt: Date | null }
+
+export type SnapshotResult = { kind: 'snapshot'; snapshot: ListingSnapshot } | SnapshotGap
+
+/** One listing that showed an entry, as of the export's end. */
+export interface EntryListing extends ListingRef {
+  firstSeenRun: number
+  lastSeenRun: number
+  /** Its position there in the last run that showed it (an entry listed twice: its first). */
+  lastPosition: number
+}
+
+/** An entry with every version stored by the export's end. */
+export interface ExportedEntry {
+  key: string
+  firstSeenRun: number
+  lastSeenRun: number
+  /** The removal the diff reported, when the entry had not reappeared by the export's end. */
+  removed: { runId: number; at: Date } | null
+  listings: EntryListing[]
+  /** Oldest first. */
+  versions: { validity: Validity; fields: VersionFields }[]
+}
+
+/** What an export covers: page fetches or sightings in [since, until], on one listing or all. */
+export interface ExportScope {
+  since: Date | null
+  until: Date | null
+  /** The listing's id, or null for all. */
+  listingId: number | null
+}
+
+/** One stored fetch of a page that answered (a fetch without a response has nothing to archive). */
+export interface StoredFetch {
+  id: number
+  /** The page's canonical URL (the site's own, even when fetched from the replica). */
+  url: string
+  status: number
+  /** Response headers, names in lower case; empty for fetches stored before they were kept. */
+  headers: Record<string, string>
+  fetchedAt: Date
+  source: string
+  /** Hex sha256 of the body; null when the response had none. */
+  sha256: string | null
+  /** The body's length in bytes; null when the response had none. */
+  bodySize: number | null
+}
+
+/** The first capture of a body in one export: later captures of the same body refer to it. */
+export interface FirstCapture {
+  fetchId: number
+  url: string
+  fetchedAt: Date
+  sha256: string
+}
+
+/**
+ * A fetch as an export writes it: with its body; as a revisit of the earlier capture in the same
+ * export that has the same body; or without a body (the response had none).
+ */
+export type PageCapture =
+  | { kind: 'body'; fetch: StoredFetch; body: Uint8Array }
+  | { kind: 'revisit'; fetch: StoredFetch; of: FirstCapture }
+  | { kind: 'empty'; fetch: StoredFetch }

@@ -1,0 +1,59 @@
+// An entry version as the archive formats write it (snapshot JSON and CSV, export JSONL and
+// CSV): one shape, so that a snapshot and an export of the same moment compare field by field.
+// Shapes in docs/export.md. Pure.
+import { stringify } from 'csv-stringify/sync'
+import type { Validity } from '../../domain/archive.ts'
+import type { VersionFields } from '../../domain/versioning.ts'
+
+export interface VersionJson {
+  validFromRun: number
+  validToRun: number | null
+  validFrom: string
+  validTo: string | null
+  url: string
+  title: string | null
+  type: string | null
+  date: string | null
+  endDate: string | null
+  themes: string[]
+  summary: string | null
+  summaryTruncated: boolean
+  documentType: string | null
+}
+
+export function versionJson(fields: VersionFields, validity: Validity): VersionJson {
+  return {
+    validFromRun: validity.validFromRun,
+    validToRun: validity.validToRun,
+    validFrom: validity.validFrom.toISOString(),
+    validTo: validity.validTo?.toISOString() ?? null,
+    url: fields.url,
+    title: fields.title,
+    type: fields.type,
+    date: fields.date,
+    endDate: fields.endDate,
+    themes: [...fields.themes],
+    summary: fields.summary,
+    summaryTruncated: fields.summaryTruncated,
+    documentType: fields.documentType,
+  }
+}
+
+/** CSV columns of a version, in order; themes joined by "; ", booleans as true/false, absent values empty. */
+export const VERSION_COLUMNS = [
+  'valid_from_run', 'valid_to_run', 'valid_from', 'valid_to', 'url', 'title', 'type', 'date', 'end_date', 'themes', 'summary', 'summary_truncated', 'document_type',
+] as const
+
+export type CsvValue = string | number | boolean | null
+
+export function versionCells(version: VersionJson): CsvValue[] {
+  return [
+    version.validFromRun, version.validToRun, version.validFrom, version.validTo, version.url, version.title, version.type, version.date,
+    version.endDate, version.themes.join('; '), version.summary, version.summaryTruncated, version.documentType,
+  ]
+}
+
+/** RFC 4180 lines (CRLF), every line complete: a caller may write a file a few rows at a time. */
+export function csvLines(rows: readonly CsvValue[][]): string {
+  return stringify(rows as CsvValue[][], { record_delimiter: 'windows', cast: { boolean: (value) => String(value) } })
+}

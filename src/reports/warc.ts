@@ -1,0 +1,101 @@
+// Stored page fetches as WARC 1.1 records, by warcio (Webrecorder's library): a warcinfo record,
+// then per fetch a request and a response record, or a revisit record (identical payload
+// digest) when the same body was written earlier in the file. Records come out as chunks, one
+// record at a time, so a file of any size is written in constant memory.
+//
+// What eurowatch stored is what the crawler read: the body after HTTP's transfer and content
+// codings were undone, and the response headers (names in lower case). So that the record
+// reads back as the bytes it holds, Content-Encoding and Transfer-Encoding are kept as
+// X-Archive-Orig-Content-Encoding / -Transfer-Encoding, and a Content-Length that is not the
+// stored body's length as X-Archive-Orig-Content-Length beside the true one. Request headers
+// were not stored: the request record has the method, the path and Host. Details in docs/export.md.
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import { WARC_1_1, WARCRecord, WARCSerializer } from 'warcio'
+import type { PageCapture, StoredFetch } from '../../domain/archive.ts'
+
+export interface WarcOptions {
+  /** Each record gzip-compressed on its own (a .warc.gz), as archives keep them. */
+  gzip: boolean
+  /** The file's name for the warcinfo record; null when written to standard output. */
+  filename: string | null
+  /** Fields of the warcinfo record besides software and format (what was exported). */
+  info: Record<string, string>
+}
+
+const ARCHIVED = new Set(['content-encoding', 'transfer-encoding'])
+
+export class WarcWriter {
+  private readonly infoId = recordId()
+  /** The response record of each body's first capture, by fetch id: what a revisit refers to. */
+  private readonly firstRecords = new Map<number, string>()
+
+  constructor(private readonly options: WarcOptions) {}
+
+  async *warcinfo(): AsyncGenerator<Uint8Array> {
+    const fields = { software: 'eurowatch 0.1.0 (warcio.js)', format: 'WARC File Format 1.1', conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/', ...this.options.info }
+    const record = await WARCRecord.createWARCInfo({ filename: this.options.filename ?? '', warcVersion: WARC_1_1, warcHeaders: { 'WARC-Record-ID': this.infoId } }, fields)
+    yield* this.serialize(record)
+  }
+
+  /** The request record, then the response (or revisit) record, of one fetch. */
+  async *records(capture: PageCapture): AsyncGenerator<Uint8Array> {
+    const { fetch } = capture
+    const responseId = recordId()
+    const date = fetch.fetchedAt.toISOString()
+    const common = { url: fetch.url, date, warcVersion: WARC_1_1 } as const
+    const target = new URL(fetch.url)
+    const request = WARCRecord.create({
+      ...common,
+      type: 'request',
+      statusline: `GET ${target.pathname}${target.search} HTTP/1.1`,
+      httpHeaders: { host: target.host },
+      warcHeaders: { 'WARC-Record-ID': recordId(), 'WARC-Concurrent-To': responseId, 'WARC-Warcinfo-ID': this.infoId },
+    })
+    yield* this.serialize(request)
+
+    const statusline = `HTTP/1.1 ${fetch.status} ${STATUS_CODES[fetch.status] ?? ''}`.trimEnd()
+    if (capture.kind === 'revisit') {
+      const refersTo = this.firstRecords.get(capture.of.fetchId)
+      if (refersTo === undefined) throw new Error(`revisit of fetch ${capture.of.fetchId}, which this file has not written`)
+      const revisit = WARCRecord.create({
+        ...common,
+        type: 'revisit',
+        statusline,
+        httpHeaders: archivedHeaders(fetch),
+        refersToUrl: capture.of.url,
+        refersToDate: capture.of.fetchedAt.toISOString(),
+        warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Refers-To': refersTo, 'WARC-Payload-Digest': `sha256:${capture.of.sha256}`, 'WARC-Warcinfo-ID': this.infoId },
+      })
+      yield* this.serialize(revisit)
+      return
+    }
+    if (capture.kind === 'body') this.firstRecords.set(fetch.id, responseId)
+    const response = WARCRecord.create(
+      { ...common, type: 'response', statusline, httpHeaders: archivedHeaders(fetch), warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Warcinfo-ID': this.infoId } },
+      capture.kind === 'body' ? [capture.body] : [],
+    )
+    yield* this.serialize(response)
+  }
+
+  private async *serialize(record: WARCRecord): AsyncGenerator<Uint8Array> {
+    yield* new WARCSerializer(record, { gzip: this.options.gzip })
+  }
+}
+
+/** The stored response headers, made true of the stored body (see the top of this file). */
+export function archivedHeaders(fetch: Pick<StoredFetch, 'headers' | 'bodySize'>): [string, string][] {
+  const length = String(fetch.bodySize ?? 0)
+  const headers: [string, string][] = []
+  for (const [name, value] of Object.entries(fetch.headers)) {
+    const lower = name.toLowerCase()
+    if (ARCHIVED.has(lower) || (lower === 'content-length' && value.trim() !== length)) headers.push([`x-archive-orig-${lower}`, value])
+    else if (lower !== 'content-length') headers.push([name, value])
+  }
+  headers.push(['content-length', length])
+  return headers
+}
+
+function recordId(): string {
+  return `<urn:uuid:${randomUUID()}>`
+}
