@@ -4,6 +4,8 @@ import { BROWSER_BENCH_PAGES, benchBrowser, formatBrowserBench } from './browser
 import { bareLoop, crawlFigures, fetchArchivePages, parseFigures } from './crawl.ts'
 import { benchDiff } from './diff.ts'
 import { benchDelivery } from './deliver.ts'
+import { benchExport, formatExportBench } from './export.ts'
+import { benchSnapshot, formatSnapshotBench } from './snapshot.ts'
 import { benchStartup, formatStartup } from './startup.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
@@ -55,6 +57,10 @@ for (const backend of backends) {
   )
   line(`digests on ${backend}: ${delivery.events} events in ${delivery.mails} mails in ${(delivery.digestMs / 1000).toFixed(1)} s = ${delivery.digestEventsPerSecond} events/s`)
 }
+
+line(`\n# archive: 10,000 stored pages exported to WARC beside a bare read of their bodies; a snapshot of a 10,000-entry listing as of a date in its history`)
+for (const backend of backends) line(formatExportBench(await benchExport(backend, { serverUrl })))
+for (const backend of backends) line(formatSnapshotBench(await benchSnapshot(backend, { url: serverUrl })))
 
 line(`\n# browser crawler next to the HTTP crawler, ${BROWSER_BENCH_PAGES} pages`)
 const browserReplica = await startReplica({ port: 0, archivePages: BROWSER_BENCH_PAGES })

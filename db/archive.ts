@@ -17,9 +17,7 @@ export async function listingIdByName(db: Db, source: string): Promise<number | 
 export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<StoredFetch[]> {
   const rows = await db
     .selectFrom('page_fetch as p')
-    .innerJoin('listing as l', 'l.id', 'p.listing_id')
-    .leftJoin('page_body as b', 'b.sha256', 'p.body_sha256')
-    .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'l.source_id', 'b.size'])
+    .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'p.bytes'])
     .where('p.id', '>', afterId)
     .where('p.status', 'is not', null)
     .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))
@@ -34,9 +32,8 @@ export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: nu
     status: row.status ?? 0,
     headers: row.headers ?? {},
     fetchedAt: row.fetched_at,
-    source: row.source_id,
     sha256: row.body_sha256,
-    bodySize: row.size,
+    bodySize: row.body_sha256 === null ? null : row.bytes,
   }))
 }
 

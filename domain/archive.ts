@@ -98,7 +98,6 @@ export interface StoredFetch {
   /** Response headers, names in lower case; empty for fetches stored before they were kept. */
   headers: Record<string, string>
   fetchedAt: Date
-  source: string
   /** Hex sha256 of the body; null when the response had none. */
   sha256: string | null
   /** The body's length in bytes; null when the response had none. */

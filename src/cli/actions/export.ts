@@ -32,26 +32,29 @@ export default async function runExport(raw: unknown, command: Command): Promise
     const until = options.until ?? { at: started, text: started.toISOString() }
     const scope = await resolveScope(context.db, { since: options.since?.at ?? null, until: until.at, listing: options.listing ?? null })
     if (scope === null) throw new UserError(`--listing: no listing named "${options.listing}" in the database`, `its listings: ${(await listingNames(context.db)).join(', ') || 'none yet'}`)
-    const output = await openOutput(options.output ?? null)
+    // SIGINT and SIGTERM stop the export between two records and remove what it wrote
     const interruption = new AbortController()
     const interrupt = () => interruption.abort()
     process.once('SIGINT', interrupt)
     process.once('SIGTERM', interrupt)
     try {
-      const warc = { gzip: options.output?.endsWith('.gz') ?? false, filename: options.output === undefined ? null : basename(options.output), info: describeScope(options, until) }
-      const counts = await writeExport(context.db, options.format, scope, output, { warc, signal: interruption.signal })
-      await output.commit()
-      const what =
-        options.format === 'warc'
-          ? `${counts.items} page fetches (${counts.detail} of them revisits of a body written before)`
-          : `${counts.items} entries with ${counts.detail} versions`
-      process.stderr.write(`eurowatch: exported ${what}, ${megabytes(output.bytes())}, to ${options.output ?? 'standard output'}\n`)
-      return ExitCode.ok
-    } catch (error) {
-      await output.abort()
-      if (!(error instanceof ExportInterrupted)) throw error
-      process.stderr.write(`eurowatch: export interrupted; ${options.output === undefined ? 'the output is incomplete' : `nothing written to ${options.output}`}\n`)
-      return ExitCode.failure
+      const output = await openOutput(options.output ?? null)
+      try {
+        const warc = { gzip: options.output?.endsWith('.gz') ?? false, filename: options.output === undefined ? null : basename(options.output), info: describeScope(options, until) }
+        const counts = await writeExport(context.db, options.format, scope, output, { warc, signal: interruption.signal })
+        await output.commit()
+        const what =
+          options.format === 'warc'
+            ? `${counts.items} page fetches (${counts.detail} of them revisits of a body written before)`
+            : `${counts.items} entries with ${counts.detail} versions`
+        process.stderr.write(`eurowatch: exported ${what}, ${megabytes(output.bytes())}, to ${options.output ?? 'standard output'}\n`)
+        return ExitCode.ok
+      } catch (error) {
+        await output.abort()
+        if (!(error instanceof ExportInterrupted)) throw error
+        process.stderr.write(`eurowatch: export interrupted; ${options.output === undefined ? 'the output is incomplete' : `nothing written to ${options.output}`}\n`)
+        return ExitCode.failure
+      }
     } finally {
       process.off('SIGINT', interrupt)
       process.off('SIGTERM', interrupt)
