@@ -67,7 +67,11 @@ function streamOutput(stream: Writable, finish: () => Promise<void>): Output {
       }
       if (full) await drained(stream)
     },
-    commit: finish,
+    async commit() {
+      // a write that failed after it was taken (a full disk) has closed the stream already
+      if (failure !== null) throw failure
+      await finish()
+    },
     async abort() {},
     bytes: () => bytes,
   }
