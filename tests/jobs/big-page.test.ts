@@ -29,7 +29,7 @@ function listingHtml(): string {
 }
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listingHtml())
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
