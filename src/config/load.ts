@@ -34,7 +34,7 @@ export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()
     const { line } = lineCounter.linePos(syntaxError.pos[0])
     throw new UserError(`${file}:${line}: invalid YAML: ${syntaxError.message.split('\n')[0]}`)
   }
-  const raw: unknown = doc.toJS() ?? {}
+  const raw = toValue(doc, file)
   return {
     config: validate(raw, file, (path) => {
       const node = doc.getIn(path, true)
@@ -42,6 +42,19 @@ export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()
     }),
     file,
     baseDir: dirname(file),
+  }
+}
+
+/** Aliases a configuration may expand: a few anchors are handy, a billion laughs is an attack. */
+const MAX_ALIAS_COUNT = 100
+
+function toValue(doc: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}
+  } catch (error) {
+    // yaml refuses an alias expanding past the count with a ReferenceError; nothing else throws here
+    if (!(error instanceof ReferenceError)) throw error
+    throw new UserError(`${file}: invalid YAML: its aliases expand too far (a "billion laughs"; at most ${MAX_ALIAS_COUNT} nodes an alias)`, 'write the values out instead of nesting anchors and aliases')
   }
 }
 
