@@ -59,7 +59,7 @@ async function openContext(command: Command, workload: Workload, loaded: LoadedC
   const target = databaseTarget(loaded, env)
   // opening PGlite creates its directory: a reader leaves none behind
   if (schema === 'read' && target.kind === 'pglite' && !existsSync(target.dataDir)) {
-    throw new UserError(`no database in ${target.dataDir} yet`, 'run `eurowatch migrate`, or a first `eurowatch run`')
+    throw new UserError(`no database in ${target.dataDir} yet: run \`eurowatch migrate\`, or a first \`eurowatch run\``)
   }
   // PGlite is 10 MB of WebAssembly that V8 also compiles with its optimizing tier: for a verb that
   // reads a little and exits, the baseline tier alone opens it in 0.65 s and 250 MB instead of
