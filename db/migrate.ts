@@ -1,7 +1,9 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
+import { UserError } from '../domain/errors.ts'
 import * as createSchema from './migrations/2026_11_26_1200_create_schema.ts'
 import * as createChangeEvent from './migrations/2026_11_26_1300_create_change_event.ts'
 import * as rawPageFetch from './migrations/2026_11_27_0900_raw_page_fetch.ts'
+import * as runPrinted from './migrations/2026_11_27_1000_run_printed.ts'
 import * as deliveryOutbox from './migrations/2026_11_27_1100_delivery_outbox.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
@@ -10,6 +12,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_26_1200_create_schema': createSchema,
   '2026_11_26_1300_create_change_event': createChangeEvent,
   '2026_11_27_0900_raw_page_fetch': rawPageFetch,
+  '2026_11_27_1000_run_printed': runPrinted,
   '2026_11_27_1100_delivery_outbox': deliveryOutbox,
 }
 
@@ -30,6 +33,20 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
     throw cause
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/**
+ * For verbs that only read: a UserError unless every migration is applied. They never migrate
+ * (their role may not have the right to, and a reader must not change the schema under a run).
+ */
+export async function requireCurrentSchema<DB>(db: Kysely<DB>): Promise<void> {
+  const applied = await appliedMigrations(db)
+  const pending = Object.keys(MIGRATIONS).filter((name) => !applied.has(name))
+  if (pending.length === 0) return
+  const hint = 'as a role that may create tables; a run or crawl migrates too'
+  if (applied.size === 0) throw new UserError('the database has no eurowatch schema yet: run `eurowatch migrate`', hint)
+  const missing = `${pending.length} migration${pending.length === 1 ? '' : 's'} not applied (${pending.join(', ')})`
+  throw new UserError(`the database schema is out of date, ${missing}: run \`eurowatch migrate\``, hint)
 }
 
 /** The names in kysely's migration table; none before the first migration. */

@@ -22,6 +22,8 @@ export interface CrawlRunTable {
   error: string | null
   /** Set by the diff job once it has recorded this run's changes. */
   diffed_at: Date | null
+  /** Set once `eurowatch run` has printed this run's changes (its output flushed). */
+  printed_at: Date | null
 }
 
 export interface ListingTable {

@@ -24,6 +24,9 @@ export interface StoredCounts {
   versionsCreated: number
 }
 
+/** Entries one store transaction takes at most (unless a single page has more). */
+const MAX_ENTRIES_PER_BATCH = 5_000
+
 interface PageToStore {
   input: ListingPageInput
   outcome: PageOutcome
@@ -41,7 +44,7 @@ export class PageIntake implements PageSink {
     private readonly runId: number,
     private readonly baselines: Map<number, ListingBaseline>,
   ) {
-    this.storage = new PageBatcher((pages: PageToStore[]) => this.store(pages))
+    this.storage = new PageBatcher((pages: PageToStore[]) => this.store(pages), 50, 100, 50, (page) => page.input.entries?.length ?? 0, MAX_ENTRIES_PER_BATCH)
   }
 
   async acceptPage(fetched: FetchedPage): Promise<{ nextPage: string | null }> {

@@ -4,7 +4,7 @@ import { entryHistory } from '../../../db/entry-history.ts'
 import { UserError } from '../../../domain/errors.ts'
 import { renderHistoryJson, renderHistoryText } from '../../reports/history.ts'
 import { useColor } from '../color.ts'
-import { openCliContext } from '../context.ts'
+import { openReadOnlyContext } from '../context.ts'
 import { parseOptions } from '../options.ts'
 
 const Options = z.object({
@@ -14,7 +14,7 @@ const Options = z.object({
 
 export default async function showHistory(keyOrUrl: string, raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
-  const context = await openCliContext(command, 'brief')
+  const context = await openReadOnlyContext(command)
   try {
     const history = await entryHistory(context.db, keyOrUrl.trim())
     if (history === null) throw new UserError(`no entry with key or URL ${keyOrUrl}`, 'keys look like WSPO-ABC123; URLs must match one the entry was listed with')
