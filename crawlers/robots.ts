@@ -2,6 +2,7 @@
 // every page request) and within the crawl's timeout. crawlee's own check fetches it with a
 // random browser User-Agent and cannot be told otherwise, so the crawlers use this one instead.
 import robotsParser from 'robots-parser'
+import type { HostLimiter } from './host-limiter.ts'
 import type { OriginMap } from './origin-map.ts'
 
 /** RFC 9309 2.5: a crawler must parse at least 500 KiB; what follows is ignored, never buffered. */
@@ -21,7 +22,11 @@ type Rules = { allows(url: string): boolean; why: string }
 export class RobotsRules {
   private readonly byOrigin = new Map<string, Promise<Rules>>()
 
-  constructor(private readonly settings: RobotsSettings) {}
+  constructor(
+    private readonly settings: RobotsSettings,
+    /** The crawl's per-host pacing: robots.txt is a request like any other. */
+    private readonly limiter?: HostLimiter,
+  ) {}
 
   /** Null when the URL may be fetched, else why not. */
   async refusal(canonicalUrl: string): Promise<string | null> {
@@ -37,8 +42,10 @@ export class RobotsRules {
 
   private async load(origin: string): Promise<Rules> {
     const canonical = `${origin}/robots.txt`
+    const url = this.settings.origins.toFetchUrl(canonical)
     try {
-      const response = await fetch(this.settings.origins.toFetchUrl(canonical), {
+      await this.limiter?.turn(url)
+      const response = await fetch(url, {
         headers: { 'user-agent': this.settings.userAgent, accept: 'text/plain,*/*;q=0.5' },
         signal: AbortSignal.timeout(this.settings.timeoutSeconds * 1000),
       })

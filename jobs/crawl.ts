@@ -26,6 +26,8 @@ export interface CrawlSource {
   maxPages: number
   render: RenderMode
   theme: string | null
+  /** Hosts besides the listing's own that its next links and redirects may lead to. */
+  allowedHosts?: readonly string[]
 }
 
 export interface ListingCrawlSummary {
