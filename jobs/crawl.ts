@@ -10,6 +10,7 @@ import type { ListingTarget } from '../crawlers/listing-crawl.ts'
 import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
 import { judgeListing } from '../domain/listing-status.ts'
 import { PageIntake, type StoredCounts } from './page-intake.ts'
+import { DEFAULT_PARSE_TIMEOUT_SECONDS, defaultReadThreads, PageReader } from './page-reader.ts'
 
 export interface JobDeps {
   db: Kysely<Database>
@@ -54,8 +55,13 @@ export interface CrawlSummary {
   durationMs: number
 }
 
-/** The crawl settings, and the browser's for sources with `render: 'browser'`. */
-export type CrawlJobSettings = MixedCrawlSettings
+/** The crawl settings, the browser's for sources with `render: 'browser'`, and how pages are read. */
+export type CrawlJobSettings = MixedCrawlSettings & {
+  /** How long one page may take to be read in its worker thread (default 10 s). */
+  parseTimeoutSeconds?: number
+  /** Worker threads that read pages (default: a core each but one, 1 to 4); 0 reads them on the crawl's thread. */
+  parseThreads?: number
+}
 
 /** One crawl run: every page of every source fetched and stored raw, read into entries, versions and sightings. */
 export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings): Promise<CrawlSummary> {
@@ -71,7 +77,8 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   log.info({ runId, listings: targets.length }, 'crawl started')
 
   const baselines = await listingBaselines(db, targets.map((target) => target.listingId), runId)
-  const intake = new PageIntake(deps, runId, baselines)
+  const reader = new PageReader({ threads: settings.parseThreads ?? defaultReadThreads(), budgetSeconds: settings.parseTimeoutSeconds ?? DEFAULT_PARSE_TIMEOUT_SECONDS })
+  const intake = new PageIntake(deps, runId, baselines, reader)
   try {
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
     const crawled = await crawlListingsByRender(targets, intake, settings, log)

@@ -1,5 +1,4 @@
-import type { CrawlSettings } from '../crawlers/listing-crawl.ts'
-import { crawlJob, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
+import { crawlJob, type CrawlJobSettings, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
 import { diffPending, type DiffOptions, type DiffSummary } from './diff.ts'
 
 export interface RunSummary {
@@ -11,7 +10,7 @@ export interface RunSummary {
 }
 
 /** The whole pipeline once: crawl every source, then diff every crawled run not diffed yet. */
-export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlSettings, diff: DiffOptions): Promise<RunSummary> {
+export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings, diff: DiffOptions): Promise<RunSummary> {
   const crawl = await crawlJob(deps, sources, settings)
   const diffs = await diffPending(deps, diff)
   const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0), 0)

@@ -51,6 +51,8 @@ export const PolitenessSchema = z
     retryBaseDelaySeconds: seconds(600).default(1),
     maxRetryAfterSeconds: seconds(3600).default(120),
     timeoutSeconds: seconds(600).positive().default(30),
+    // how long one page may take to be read (decoded, parsed) in its worker thread before it is given up
+    parseTimeoutSeconds: seconds(600).positive().default(10),
     maxResponseBytes: z.number().int().positive().max(1_000_000_000).default(5_000_000),
     maxPagesPerListing: z.number().int().positive().max(100_000).default(200),
   })
