@@ -9,6 +9,10 @@ import type { OriginMap } from './origin-map.ts'
 export const MAX_ROBOTS_BYTES = 500 * 1024
 /** The product token matched against `User-agent:` lines. */
 export const ROBOTS_PRODUCT_TOKEN = 'eurowatch'
+// A connection that fails (a kept-alive socket the server closed as it was reused) is tried again:
+// robots.txt unread forbids every page of its site. A timeout is not: it has had its time.
+const CONNECTION_RETRIES = 2
+const CONNECTION_RETRY_PAUSE_MS = 200
 
 export interface RobotsSettings {
   userAgent: string
@@ -44,11 +48,7 @@ export class RobotsRules {
     const canonical = `${origin}/robots.txt`
     const url = this.settings.origins.toFetchUrl(canonical)
     try {
-      await this.limiter?.turn(url)
-      const response = await fetch(url, {
-        headers: { 'user-agent': this.settings.userAgent, accept: 'text/plain,*/*;q=0.5' },
-        signal: AbortSignal.timeout(this.settings.timeoutSeconds * 1000),
-      })
+      const response = await this.fetchRobots(url)
       // 4xx: no rules were published (RFC 9309 2.3.1.3); 5xx: unreachable, so nothing may be crawled (2.3.1.4)
       if (response.status >= 400 && response.status < 500) return everything(response)
       if (!response.ok) return nothing(`robots.txt answered HTTP ${response.status}`, response)
@@ -56,6 +56,18 @@ export class RobotsRules {
       return { allows: (url) => robots.isAllowed(url, ROBOTS_PRODUCT_TOKEN) !== false, why: 'disallowed by robots.txt' }
     } catch (error) {
       return nothing(`robots.txt could not be read (${error instanceof Error ? error.message : String(error)})`)
+    }
+  }
+
+  private async fetchRobots(url: string, attempt = 0): Promise<Response> {
+    await this.limiter?.turn(url)
+    const signal = AbortSignal.timeout(this.settings.timeoutSeconds * 1000)
+    try {
+      return await fetch(url, { headers: { 'user-agent': this.settings.userAgent, accept: 'text/plain,*/*;q=0.5' }, signal })
+    } catch (error) {
+      if (signal.aborted || attempt >= CONNECTION_RETRIES) throw error
+      await new Promise((resolve) => setTimeout(resolve, CONNECTION_RETRY_PAUSE_MS))
+      return this.fetchRobots(url, attempt + 1)
     }
   }
 }
