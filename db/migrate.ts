@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import * as createSchema from './migrations/2026_11_26_1200_create_schema.ts'
 import * as createChangeEvent from './migrations/2026_11_26_1300_create_change_event.ts'
 import * as rawPageFetch from './migrations/2026_11_27_0900_raw_page_fetch.ts'
+import * as entryUnlisted from './migrations/2026_11_27_1200_entry_unlisted.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -9,6 +10,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_26_1200_create_schema': createSchema,
   '2026_11_26_1300_create_change_event': createChangeEvent,
   '2026_11_27_0900_raw_page_fetch': rawPageFetch,
+  '2026_11_27_1200_entry_unlisted': entryUnlisted,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

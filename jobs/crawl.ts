@@ -8,9 +8,11 @@ import { insertHealthEvents } from '../db/health-events.ts'
 import { listingBaselines } from '../db/listing-baselines.ts'
 import type { ListingTarget } from '../crawlers/listing-crawl.ts'
 import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
+import { PageAsker } from '../crawlers/page-asker.ts'
 import { judgeListing } from '../domain/listing-status.ts'
 import { PageIntake, type StoredCounts } from './page-intake.ts'
 import { DEFAULT_PARSE_TIMEOUT_SECONDS, defaultReadThreads, PageReader } from './page-reader.ts'
+import { askOldNextPage, type PagerCheck } from './pager-check.ts'
 
 export interface JobDeps {
   db: Kysely<Database>
@@ -83,9 +85,14 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
     const crawled = await crawlListingsByRender(targets, intake, settings, log)
     await intake.finish()
+    let asker: PageAsker | undefined
+    const pagerCheck: PagerCheck = { db, runId, reader, asker: () => (asker ??= new PageAsker(settings)) }
     const listings: ListingCrawlSummary[] = []
     for (const { target, skipped } of crawled) {
-      const verdict = judgeListing({ pages: intake.pagesOf(target.listingId), maxPages: target.maxPages, skipped, baseline: baselines.get(target.listingId) ?? null })
+      const pages = intake.pagesOf(target.listingId)
+      const baseline = baselines.get(target.listingId) ?? null
+      const oldNextPage = skipped.length === 0 ? await askOldNextPage(pagerCheck, target, pages, baseline) : null
+      const verdict = judgeListing({ pages, maxPages: target.maxPages, skipped, baseline, oldNextPage })
       if (verdict.listingProblem) await insertHealthEvents(db, [{ runId, listingId: target.listingId, pageFetchId: null, ...verdict.listingProblem, at: now() }])
       await finishListingCrawl(db, runId, target.listingId, verdict, now())
       const stored = intake.countsOf(target.listingId)

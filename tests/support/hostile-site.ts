@@ -58,6 +58,8 @@ export interface HostileSite {
   otherPort: number
   /** Serves the listing at /<name>, its page N at /<name>&page=N. Replaces any listing of that name. */
   setListing(name: string, spec: ListingSpec): void
+  /** Changes how a listing is served, its entries (and their keys) kept. */
+  changeListing(name: string, changes: Omit<Partial<ListingSpec>, 'entries'>): void
   /** The entry keys of a listing, in listing order (hidden ones included). */
   keysOf(name: string): string[]
   /** What an entry's own page answers (200 by default). */
@@ -109,6 +111,11 @@ export async function startHostileSite(): Promise<HostileSite> {
     setListing(name, spec) {
       const prefix = (listingCount += 1).toString(36).toUpperCase().padStart(2, '0')
       listings.set(name, { spec, keys: Array.from({ length: spec.entries }, (_, index) => `WSPO-${prefix}${index.toString(36).toUpperCase().padStart(4, '0')}`) })
+    },
+    changeListing(name, changes) {
+      const listing = listings.get(name)
+      if (!listing) throw new Error(`no listing ${name} on the hostile site`)
+      listing.spec = { ...listing.spec, ...changes }
     },
     keysOf(name) {
       return [...(listings.get(name)?.keys ?? [])]
