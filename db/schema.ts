@@ -91,6 +91,8 @@ export interface EntryTable {
   removed_at: Date | null
   /** The run whose diff reported the removal; set and cleared with removed_at. */
   removed_run: ColumnType<number | null, number | null | undefined, number | null>
+  /** The run that found it gone from its listings while its own page still answered (not removed); stale once sighted again. */
+  unlisted_run: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface EntryVersionTable {
