@@ -187,28 +187,6 @@ describe('crawlListingsInBrowser on a hostile site', { timeout: 60_000 }, () => 
       await site.close()
     }
   })
-
-  it('keeps perHostDelaySeconds between pages of a host that is an IP address, across listings crawled at once', async () => {
-    const site = await startHostileSite()
-    try {
-      site.setListing('paced-a', { entries: 20 })
-      site.setListing('paced-b', { entries: 20 })
-      const { outcomes } = await crawl([legacyTarget(site.pageUrl('paced-a')), { ...legacyTarget(site.pageUrl('paced-b')), listingId: 10 }], {
-        origins: new OriginMap(),
-        perHostDelaySeconds: 1,
-      })
-      expect(outcomes.map((outcome) => [outcome.status, outcome.pages])).toEqual([
-        ['complete', 2],
-        ['complete', 2],
-      ])
-      const times = site.requests().filter((request) => request.path.startsWith('/paced')).map((request) => request.at)
-      expect(times).toHaveLength(4)
-      // Chromium sends a navigation some time after it is started: half the delay is the margin
-      expect(Math.min(...times.slice(1).map((at, index) => at - (times[index] ?? at)))).toBeGreaterThan(500)
-    } finally {
-      await site.close()
-    }
-  })
 })
 
 describe('crawlListingsInBrowser politeness', { timeout: 60_000 }, () => {
