@@ -26,14 +26,17 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
   const path = `${dataDir.replace(/\/+$/, '')}.lock`
   if (isFile(path)) rmSync(path) // a lock file of eurowatch 0.1, which knew only pids
   mkdirSync(dirname(path), { recursive: true })
+  // removing the owner record changes the mtime: a touch in flight then must not cry foul
+  let releasing = false
+  const isReleasing = () => releasing
   let release: () => Promise<void>
   try {
-    release = await takeLock(dataDir, path)
+    release = await takeLock(dataDir, path, isReleasing)
   } catch (error) {
     if (!isLockedError(error) || !ownerIsGone(path)) throw heldError(path, error)
     rmSync(path, { recursive: true, force: true })
     try {
-      release = await takeLock(dataDir, path)
+      release = await takeLock(dataDir, path, isReleasing)
     } catch (again) {
       throw heldError(path, again)
     }
@@ -41,6 +44,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
   held.add(path)
   writeOwner(path)
   return async () => {
+    releasing = true
     held.delete(path)
     rmSync(join(path, OWNER), { force: true })
     await release()
@@ -60,7 +64,7 @@ function writeOwner(path: string): void {
   utimesSync(path, atime, mtime)
 }
 
-function takeLock(dataDir: string, path: string): Promise<() => Promise<void>> {
+function takeLock(dataDir: string, path: string, isReleasing: () => boolean): Promise<() => Promise<void>> {
   return lockfile.lock(dataDir, {
     lockfilePath: path,
     realpath: false, // the data directory does not exist before the first run
@@ -68,6 +72,7 @@ function takeLock(dataDir: string, path: string): Promise<() => Promise<void>> {
     update: UPDATE_MS,
     retries: 0,
     onCompromised: (error) => {
+      if (isReleasing()) return
       // another process took a lock this one could not keep fresh: stop before both write
       throw new Error(`lost the lock on ${dataDir} (${error.message}): stopping before two processes write one database`)
     },
