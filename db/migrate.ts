@@ -19,6 +19,9 @@ export const MIGRATIONS: Record<string, Migration> = {
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
+// Branches add migrations side by side: a database may have run a later name before an earlier
+// one merged (2026_11_27_1100 before 1000). Each stands alone, so a missing one is applied late.
+const migratorOptions = { provider, allowUnorderedMigrations: true }
 
 /** Applies every pending migration; returns the names applied. Throws the migration's own error. */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
@@ -27,7 +30,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const known = Object.keys(MIGRATIONS)
   const applied = await appliedMigrations(db)
   if (known.every((name) => applied.has(name))) return []
-  const result: MigrationResultSet = await new Migrator({ db, provider }).migrateToLatest()
+  const result: MigrationResultSet = await new Migrator({ db, ...migratorOptions }).migrateToLatest()
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')
     const cause = result.error instanceof Error ? result.error : new Error(String(result.error))
@@ -68,7 +71,7 @@ export interface MigrationStatus {
 
 /** How far the schema is, read without applying anything (`eurowatch doctor` changes nothing). */
 export async function migrationStatus<DB>(db: Kysely<DB>): Promise<MigrationStatus> {
-  const migrations = await new Migrator({ db, provider }).getMigrations()
+  const migrations = await new Migrator({ db, ...migratorOptions }).getMigrations()
   const pending = migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
   return { known: migrations.length, applied: migrations.length - pending.length, pending }
 }
