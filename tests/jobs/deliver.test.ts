@@ -50,7 +50,8 @@ function subscriber(name: string, filter: ChangeFilter = {}, overrides: Partial<
 
 const retry = { maxAttempts: 3, retryBaseSeconds: 60, maxRetrySeconds: 3600 }
 
-describe.each(backends)('the outbox on %s', (backend) => {
+// five crawls of the replica a test: minutes on a loaded machine
+describe.each(backends)('the outbox on %s', { timeout: 240_000 }, (backend) => {
   const db = useTestDatabase(backend)
   let clock = new Date('2026-11-27T06:00:00Z')
   const deps = () => ({ db: db(), now: () => clock, log: silentLog })
