@@ -137,7 +137,7 @@ afterEach(() => {
   }
 })
 
-describe.each(backends)('alerts through the CLI on %s', { timeout: 400_000 }, (backend) => {
+describe.each(backends)('alerts through the CLI on %s', { timeout: 600_000 }, (backend) => {
   let db: CliDatabase | undefined
   afterEach(async () => {
     await db?.drop()

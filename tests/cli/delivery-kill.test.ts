@@ -53,7 +53,7 @@ interface Attempt {
 }
 
 describe('deliveries under SIGKILL', () => {
-  it.concurrent.for(backends)('every change reaches the webhook under one key, none lost, on %s', { timeout: 600_000 }, async (backend: BackendName, { expect }) => {
+  it.concurrent.for(backends)('every change reaches the webhook under one key, none lost, on %s', { timeout: 900_000 }, async (backend: BackendName, { expect }) => {
     const random = generator(SEED + backends.indexOf(backend))
     // the receiver takes 50-150 ms a request: a kill finds sends in flight
     const slowness = generator(SEED + 1000)
