@@ -15,8 +15,9 @@ const packages = [...Object.keys(manifest.dependencies), ...Object.keys(manifest
 
 rmSync('dist', { recursive: true, force: true })
 await build({
-  // the replica is an entry of its own: only --offline, demo, replica and doctor load it
-  entryPoints: ['src/cli/main.ts', 'replica/index.ts'],
+  // the replica is an entry of its own: only --offline, demo, replica and doctor load it; the page
+  // reader's worker thread loads its own (jobs/page-reader.ts finds it beside dist/chunks/)
+  entryPoints: ['src/cli/main.ts', 'replica/index.ts', 'jobs/read-page-worker.ts'],
   outbase: '.',
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

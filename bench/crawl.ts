@@ -67,12 +67,15 @@ export async function fetchArchivePages(replica: Replica, count: number): Promis
   return pages
 }
 
-/** A first crawl and a second one of the unchanged replica, in a child process, into a fresh database. */
-export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgres', bare: { ms: number; pages: number }, serverUrl?: string): Promise<CrawlFigures> {
+/**
+ * A first crawl and a second one of the unchanged replica, in a child process, into a fresh database;
+ * pages read in the default worker threads, or in `parseThreads` (0: on the crawl's own thread).
+ */
+export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgres', bare: { ms: number; pages: number }, serverUrl?: string, parseThreads?: number): Promise<CrawlFigures> {
   const database = backend === 'postgres' && serverUrl ? await createDatabase(serverUrl) : null
   try {
     replica.resetRequests()
-    const { stdout } = await run('node', [...productNodeFlags(), '--import', 'tsx', 'bench/crawl-child.ts', replica.origin, backend, '2'], {
+    const { stdout } = await run('node', [...productNodeFlags(), '--import', 'tsx', 'bench/crawl-child.ts', replica.origin, backend, '2', ...(parseThreads === undefined ? [] : [String(parseThreads)])], {
       env: { ...process.env, ...(database ? { DATABASE_URL: database.url } : {}) },
       maxBuffer: 10_000_000,
     })

@@ -6,6 +6,7 @@ import { benchDiff } from './diff.ts'
 import { benchDelivery } from './deliver.ts'
 import { benchExport, formatExportBench } from './export.ts'
 import { benchSnapshot, formatSnapshotBench } from './snapshot.ts'
+import { benchNested, benchReading, benchSlowPage, formatReading } from './parse.ts'
 import { benchStartup, formatStartup } from './startup.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
@@ -23,6 +24,9 @@ try {
   const parse = parseFigures(sample)
   line(`parser: ${Math.round(parse.entriesPerSecond)} entries/s over ${sample.length} replica pages; time / bare cheerio.load of the same pages = ${parse.ratioToLoad.toFixed(2)}`)
 
+  line(`\n# pages read in worker threads, and on the crawl's own thread`)
+  for (const text of formatReading(await benchReading(replica, Math.min(PAGES, 200)), await benchNested(), await benchSlowPage(replica))) line(text)
+
   line(`\n# first crawl of a ${PAGES}-page listing (${PAGES * 10} entries), and a re-crawl of the unchanged site`)
   const bare = await bareLoop(replica)
   const barePps = bare.pages / (bare.ms / 1000)
@@ -37,6 +41,13 @@ try {
       `unchanged re-crawl into ${backend}: ${crawl.secondPages} pages in ${(crawl.secondMs / 1000).toFixed(1)} s (first: ${(crawl.firstMs / 1000).toFixed(1)} s); ` +
         `${crawl.requests} requests served over both runs`,
     )
+    if (backend === 'pglite') {
+      const onThread = await crawlFigures(replica, backend, bare, serverUrl, 0)
+      line(
+        `first crawl into ${backend}, pages read on the crawl's own thread: ${onThread.pagesPerSecond.toFixed(0)} pages/s; ` +
+          `with worker threads / without = ${(crawl.pagesPerSecond / onThread.pagesPerSecond).toFixed(2)}`,
+      )
+    }
   }
 
   line(`\n# diff job, 1% changed, 1% new, 5 removed`)

@@ -1,12 +1,15 @@
 // Listings filled by JavaScript: crawlee's PlaywrightCrawler on Chromium (see chromium.ts). The page's
 // HTML, once the list is there, goes to the same parser and the same bookkeeping as over HTTP.
+import { AsyncResource } from 'node:async_hooks'
 import { Configuration, PlaywrightCrawler, log as crawleeLog, LogLevel, type PlaywrightCrawlingContext } from '@crawlee/playwright'
 import { chromium, type Page, type Response } from 'playwright'
 import type { Logger } from 'pino'
 import { CHROMIUM_ARGS, requireChromium } from './chromium.ts'
+import { HostLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
 import { contentTypeProblem, describeFetchError, isRetryableStatus, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 import { RobotsRules } from './robots.ts'
+import { offSiteRefusal } from './site-scope.ts'
 
 export interface BrowserSettings {
   /** The Chromium to launch: as configured (browser.executablePath, CHROMIUM_PATH) or as found; absent: looked for (see findChromium). */
@@ -36,11 +39,13 @@ export async function crawlListingsInBrowser(
   sink: PageSink,
   settings: BrowserCrawlSettings,
   log: Logger,
+  /** perHostDelaySeconds, shared with the HTTP crawler when both run at once. */
+  limiter = new HostLimiter(settings.perHostDelaySeconds),
 ): Promise<CrawledListing[]> {
   const { browser } = settings
   // one clear line instead of a launch failure deep inside Playwright, and before any fetch
   const { path: executablePath } = await requireChromium({ configured: browser.executablePath, searchPath: browser.searchPath })
-  const robots = settings.respectRobotsTxt ? new RobotsRules(settings) : null
+  const robots = settings.respectRobotsTxt ? new RobotsRules(settings, limiter) : null
   const crawl = new ListingCrawl(targets, sink, settings.origins, robots, log)
   const fetchedOf = (context: PlaywrightCrawlingContext, body: Buffer | null, notice: string | null = null): FetchedResponse => ({
     fetchedUrl: context.request.url,
@@ -75,13 +80,15 @@ export async function crawlListingsInBrowser(
       maxRequestRetries: settings.maxRetries,
       navigationTimeoutSecs: browser.navigationTimeoutSeconds,
       requestHandlerTimeoutSecs: browser.listTimeoutSeconds + settings.timeoutSeconds * 4,
-      sameDomainDelaySecs: settings.perHostDelaySeconds,
+      // perHostDelaySeconds is kept by the HostLimiter before each navigation, for every host (crawlee's keys on domains)
       // robots.txt is read by ListingCrawl, with our own User-Agent
       respectRobotsTxtFile: false,
       preNavigationHooks: [
         async (context, gotoOptions) => {
-          context.request.userData.startedAt = performance.now()
           await blockHeavyAndForeign(context.page)
+          // the host's turn last, so the navigation follows it at once
+          await limiter.turn(context.request.url)
+          context.request.userData.startedAt = performance.now()
           // the list is awaited by its selector below, so the load event (images, late scripts) is not needed
           if (gotoOptions) gotoOptions.waitUntil = 'domcontentloaded'
         },
@@ -90,6 +97,9 @@ export async function crawlListingsInBrowser(
         const request = requestOf(context)
         const profile = crawl.targetOf(request).profile
         const status = context.response?.status() ?? null
+        // Chromium follows redirects by itself: a page that ended on another site is not this listing's
+        const offSite = await redirectRefusal(crawl.targetOf(request), context.request.url, context.page.url())
+        if (offSite !== null) return crawl.pageFailed(request, fetchedOf(context, null), offSite)
         if (status !== null && isRetryableStatus(status)) throw new Error(`HTTP ${status}`)
         const failure = statusProblem(status) ?? contentTypeProblem(headerOf(context.response, 'content-type'))
         const ready = failure ? false : await waitForList(context.page, profile.readySelector, browser.listTimeoutSeconds)
@@ -100,8 +110,7 @@ export async function crawlListingsInBrowser(
         if (problem) return crawl.pageFailed(request, fetchedOf(context, body), problem)
         await crawl.pageFetched(request, fetchedOf(context, body, notice), async (next) => {
           await context.addRequests([next])
-          // start the next page now rather than at the pool's next half-second tick
-          crawler.autoscaledPool?.notify()
+          startNextNow()
         })
       },
       errorHandler: async (context, error) =>
@@ -115,6 +124,9 @@ export async function crawlListingsInBrowser(
     },
     new Configuration({ persistStorage: false }),
   )
+  // Start the next page now rather than at the pool's next half-second tick, from outside the page's own
+  // context: a task started inside it shares its cancellation (see http-crawler.ts).
+  const startNextNow = AsyncResource.bind(() => void crawler.autoscaledPool?.notify())
 
   try {
     await crawler.run(await crawl.firstRequests())
@@ -136,6 +148,13 @@ async function blockHeavyAndForeign(page: Page): Promise<void> {
     const foreign = new URL(request.url()).host !== new URL(page.url()).host
     return foreign || BLOCKED_RESOURCE_TYPES.has(request.resourceType()) ? route.abort('blockedbyclient') : route.continue()
   })
+}
+
+/** Why a page that was redirected to another host than the one asked is refused, or null. */
+async function redirectRefusal(target: ListingTarget, requested: string, landed: string): Promise<string | null> {
+  if (new URL(landed).host === new URL(requested).host) return null
+  const refusal = await offSiteRefusal({ listingUrl: target.url, allowedHosts: target.allowedHosts }, landed)
+  return refusal === null ? null : `redirect to ${landed.slice(0, 200)} refused: ${refusal}`
 }
 
 /** True once the selector is in the page; false after the timeout (the caller parses what is there). */

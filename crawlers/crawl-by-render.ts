@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { UserError } from '../domain/errors.ts'
 import type { BrowserCrawlSettings, BrowserSettings } from './browser-crawler.ts'
 import { findChromium, type ChromiumLookup, type ChromiumSearch } from './chromium.ts'
+import { HostLimiter } from './host-limiter.ts'
 import { crawlListings } from './http-crawler.ts'
 import type { CrawledListing, CrawlSettings, ListingTarget, PageSink } from './listing-crawl.ts'
 
@@ -28,9 +29,11 @@ export async function crawlListingsByRender(
   // once per run and before any fetch, so a mistyped path does not leave half a run behind
   const chromium = browser && inBrowser.length > 0 ? await lookUpChromium({ configured: browser.executablePath, searchPath: browser.searchPath }) : null
   if (chromium && 'unavailable' in chromium && chromium.configured) throw new UserError(chromium.unavailable)
+  // one pace per host for both crawlers: a site's HTTP and browser listings are one site to it
+  const limiter = new HostLimiter(settings.perHostDelaySeconds)
   const results = await Promise.allSettled([
-    overHttp.length > 0 ? crawlListings(overHttp, sink, settings, log) : [],
-    browser && chromium ? crawlInBrowser(inBrowser, sink, { ...settings, browser }, chromium, log) : [],
+    overHttp.length > 0 ? crawlListings(overHttp, sink, settings, log, limiter) : [],
+    browser && chromium ? crawlInBrowser(inBrowser, sink, { ...settings, browser }, chromium, limiter, log) : [],
   ])
   const crawled = new Map<number, CrawledListing>()
   for (const result of results) {
@@ -44,7 +47,14 @@ export async function crawlListingsByRender(
   })
 }
 
-async function crawlInBrowser(targets: ListingTarget[], sink: PageSink, settings: BrowserCrawlSettings, chromium: ChromiumLookup, log: Logger): Promise<CrawledListing[]> {
+async function crawlInBrowser(
+  targets: ListingTarget[],
+  sink: PageSink,
+  settings: BrowserCrawlSettings,
+  chromium: ChromiumLookup,
+  limiter: HostLimiter,
+  log: Logger,
+): Promise<CrawledListing[]> {
   if ('unavailable' in chromium) {
     log.warn({ reason: chromium.unavailable }, 'no Chromium: the browser listings fail, the others are crawled')
     // not one page fetched, and why: the listing's verdict is "failed" for that reason
@@ -52,5 +62,5 @@ async function crawlInBrowser(targets: ListingTarget[], sink: PageSink, settings
   }
   // Playwright is loaded only when a listing needs it: tens of MB and a slower start otherwise
   const { crawlListingsInBrowser } = await import('./browser-crawler.ts')
-  return crawlListingsInBrowser(targets, sink, { ...settings, browser: { ...settings.browser, executablePath: chromium.path } }, log)
+  return crawlListingsInBrowser(targets, sink, { ...settings, browser: { ...settings.browser, executablePath: chromium.path } }, log, limiter)
 }

@@ -1,13 +1,31 @@
 import { Readable, Transform } from 'node:stream'
-import type { BaseHttpClient, HttpRequest, HttpResponse, ResponseTypes, StreamingHttpResponse } from '@crawlee/core'
+import type { ReadableStream } from 'node:stream/web'
+import { NonRetryableError, type BaseHttpClient, type HttpRequest, type HttpResponse, type ResponseTypes, type StreamingHttpResponse } from '@crawlee/core'
+import type { HostLimiter } from './host-limiter.ts'
+
+/** Where a redirect may lead: the URL to fetch next, or why not. A request carries it as `context.redirect`. */
+export type RedirectDecision = (location: string) => Promise<{ url: string } | { refusal: string }>
+
+export interface FetchClientSettings {
+  maxResponseBytes: number
+  /** Each request (each redirect hop) is over this long after it starts: headers and body. */
+  timeoutSeconds: number
+  limiter: HostLimiter
+}
+
+export const MAX_REDIRECTS = 10
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 /**
  * crawlee's HTTP client on Node's own fetch (undici): keep-alive connections, no browser
- * impersonation (we announce ourselves), and a hard cap on body size enforced while reading,
- * so a chunked response without Content-Length cannot exceed it either.
+ * impersonation (we announce ourselves). Every request waits for its host's turn (perHostDelaySeconds),
+ * owns a timer that ends it, headers and body, at timeoutSeconds (an AbortSignal.any with a timeout
+ * signal may be collected before it fires: nodejs/node#57736), and has its body capped while read,
+ * decompressed, so neither a chunked body nor a compression bomb passes the cap; a body over the cap
+ * is not retried. Redirects are followed one hop at a time, each hop asked of the request's decision.
  */
 export class FetchHttpClient implements BaseHttpClient {
-  constructor(private readonly maxResponseBytes: number) {}
+  constructor(private readonly settings: FetchClientSettings) {}
 
   async sendRequest<T extends keyof ResponseTypes = 'text'>(request: HttpRequest<T>): Promise<HttpResponse<T>> {
     const streamed = await this.stream(request as HttpRequest)
@@ -19,29 +37,80 @@ export class FetchHttpClient implements BaseHttpClient {
   }
 
   async stream(request: HttpRequest): Promise<StreamingHttpResponse> {
-    const timeout = request.timeout && 'request' in request.timeout ? request.timeout.request : undefined
-    const signals = [request.signal, timeout ? AbortSignal.timeout(timeout) : undefined].filter((signal) => signal !== undefined)
-    const response = await fetch(request.url, {
-      method: request.method?.toUpperCase() ?? 'GET',
-      headers: plainHeaders(request.headers),
-      redirect: request.followRedirect === false ? 'manual' : 'follow',
-      signal: signals.length ? AbortSignal.any(signals) : null,
-    })
+    const decide = redirectDecisionOf(request)
+    const redirectUrls: URL[] = []
+    let url = String(request.url)
+    for (;;) {
+      const started = await this.start(url, request)
+      const location = started.response.headers.get('location')
+      if (!REDIRECT_STATUSES.has(started.response.status) || location === null || request.followRedirect === false) {
+        return this.streamed(started, request, redirectUrls)
+      }
+      started.discard()
+      if (redirectUrls.length >= MAX_REDIRECTS) throw new NonRetryableError(`more than ${MAX_REDIRECTS} redirects`)
+      const next = await decide(location, url)
+      if ('refusal' in next) throw new NonRetryableError(next.refusal)
+      url = next.url
+      redirectUrls.push(new URL(url))
+    }
+  }
+
+  /** One request, its timer running from its start (after its host's turn) to the end of its body. */
+  private async start(url: string, request: HttpRequest): Promise<Started> {
+    await this.settings.limiter.turn(url)
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new Error(`no complete answer within ${this.settings.timeoutSeconds} s`)), this.settings.timeoutSeconds * 1000)
+    // a refused body nobody reads any more is ended by its timer, which must not hold the process open
+    timer.unref()
+    const cancel = () => controller.abort(request.signal?.reason)
+    request.signal?.addEventListener('abort', cancel, { once: true })
+    const settle = () => {
+      clearTimeout(timer)
+      request.signal?.removeEventListener('abort', cancel)
+    }
+    try {
+      const response = await fetch(url, {
+        method: request.method?.toUpperCase() ?? 'GET',
+        headers: plainHeaders(request.headers),
+        redirect: 'manual',
+        signal: controller.signal,
+      })
+      return {
+        response,
+        controller,
+        settle,
+        discard() {
+          settle()
+          void response.body?.cancel().catch(() => undefined)
+        },
+      }
+    } catch (error) {
+      settle()
+      throw controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : error
+    }
+  }
+
+  private streamed({ response, controller, settle }: Started, request: HttpRequest, redirectUrls: URL[]): StreamingHttpResponse {
     let transferred = 0
     const declared = Number(response.headers.get('content-length') ?? 0) || undefined
-    const limit = this.maxResponseBytes
+    const limit = this.settings.maxResponseBytes
     const capped = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         transferred += chunk.length
-        if (transferred > limit) done(new Error(`response exceeds the limit of ${limit} bytes`))
+        if (transferred > limit) done(new NonRetryableError(`response exceeds the limit of ${limit} bytes`))
         else done(null, chunk)
       },
     })
-    const body = response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([])
+    const body = response.body ? Readable.fromWeb(response.body as ReadableStream<Uint8Array>) : Readable.from([])
     body.on('error', (error) => capped.destroy(error))
     // a body refused before it is read (a declared size over the cap) may fail later, when no one
     // reads it any more: that must not be an unhandled 'error' event that ends the process
     capped.on('error', () => undefined)
+    capped.on('close', () => {
+      settle()
+      // refused or given up before its end: stop the download too
+      if (!body.readableEnded) controller.abort(new Error('body not read to its end'))
+    })
     body.pipe(capped)
     return {
       url: response.url,
@@ -49,7 +118,7 @@ export class FetchHttpClient implements BaseHttpClient {
       statusMessage: response.statusText,
       headers: Object.fromEntries(response.headers),
       trailers: {},
-      redirectUrls: response.redirected ? [new URL(response.url)] : [],
+      redirectUrls,
       complete: false,
       request,
       stream: capped,
@@ -60,6 +129,26 @@ export class FetchHttpClient implements BaseHttpClient {
         return { percent: 1, transferred: 0 }
       },
     }
+  }
+}
+
+interface Started {
+  response: Response
+  controller: AbortController
+  /** Stops the timer: the request is over. */
+  settle(): void
+  /** Ends a response whose body is not wanted (a redirect's). */
+  discard(): void
+}
+
+/** The request's own decision, else: the same host only. */
+function redirectDecisionOf(request: HttpRequest): (location: string, from: string) => ReturnType<RedirectDecision> {
+  const context = request.context
+  const own = typeof context === 'object' && context !== null && 'redirect' in context ? context.redirect : undefined
+  if (typeof own === 'function') return (location) => (own as RedirectDecision)(location)
+  return async (location, from) => {
+    const next = new URL(location, from)
+    return next.host === new URL(from).host ? { url: next.href } : { refusal: `redirect to ${next.href} refused: another host` }
   }
 }
 

@@ -1,9 +1,11 @@
+import { AsyncResource } from 'node:async_hooks'
 import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
 import type { Logger } from 'pino'
 import { FetchHttpClient } from './fetch-http-client.ts'
+import { HostLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
 import { RobotsRules } from './robots.ts'
-import { describeFetchError, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
+import { backstopSeconds, contentTypeProblem, describeFetchError, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 
 // crawlee logs its own INFO lines; ours are structured and go through pino
 crawleeLog.setLevel(LogLevel.OFF)
@@ -14,11 +16,13 @@ export async function crawlListings(
   sink: PageSink,
   settings: CrawlSettings,
   log: Logger,
+  /** perHostDelaySeconds, shared with whatever else requests the same hosts at the same time. */
+  limiter = new HostLimiter(settings.perHostDelaySeconds),
 ): Promise<CrawledListing[]> {
-  const robots = settings.respectRobotsTxt ? new RobotsRules(settings) : null
+  const robots = settings.respectRobotsTxt ? new RobotsRules(settings, limiter) : null
   const crawl = new ListingCrawl(targets, sink, settings.origins, robots, log)
   const fetchedOf = (context: HttpCrawlingContext<PageRequest>, body: Buffer | null): FetchedResponse => ({
-    fetchedUrl: context.request.url,
+    fetchedUrl: context.request.loadedUrl ?? context.request.url,
     status: context.response?.statusCode ?? null,
     headers: headersOf(context),
     body,
@@ -29,19 +33,22 @@ export async function crawlListings(
 
   const crawler = new HttpCrawler<HttpCrawlingContext<PageRequest>>(
     {
-      httpClient: new FetchHttpClient(settings.maxResponseBytes),
+      httpClient: new FetchHttpClient({ maxResponseBytes: settings.maxResponseBytes, timeoutSeconds: settings.timeoutSeconds, limiter }),
       useSessionPool: false,
       persistCookiesPerSession: false,
       maxConcurrency: settings.maxConcurrency,
       // the next page is queued before the current one is stored, so fetching and storing overlap
       minConcurrency: Math.min(2, settings.maxConcurrency),
       maxRequestRetries: settings.maxRetries,
-      navigationTimeoutSecs: settings.timeoutSeconds,
-      requestHandlerTimeoutSecs: settings.timeoutSeconds * 4,
-      sameDomainDelaySecs: settings.perHostDelaySeconds,
+      // the client's own timer ends each request at timeoutSeconds; crawlee's timeouts only back it up
+      navigationTimeoutSecs: backstopSeconds(settings),
+      requestHandlerTimeoutSecs: backstopSeconds(settings),
+      // perHostDelaySeconds is kept by the client's HostLimiter, for every host (crawlee's keys on domains)
       // robots.txt is read by ListingCrawl, with our own User-Agent
       respectRobotsTxtFile: false,
       additionalHttpErrorStatusCodes: [429],
+      // every answer reaches the postNavigationHook below, which refuses what is not HTML once, unretried
+      additionalMimeTypes: ['*/*'],
       // crawlee would transcode the body by the header's charset alone (no BOM or <meta>, latin-1 for
       // iso-8859-1, an unknown label an error); 'utf8' is how it is told to leave the bytes as they came.
       // The crawl job decodes them as a browser would.
@@ -51,13 +58,24 @@ export async function crawlListings(
         (context, gotOptions) => {
           context.request.userData.startedAt = performance.now()
           gotOptions.headers = { ...gotOptions.headers, 'user-agent': settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' }
+          // redirects stay on the listing's site (fetch-http-client asks this at every hop)
+          gotOptions.context = { ...gotOptions.context, redirect: crawl.redirectDecision(context.request.userData) }
         },
       ],
       postNavigationHooks: [
         (context) => {
           const declared = Number(headerOf(context, 'content-length') ?? 0)
-          if (declared > settings.maxResponseBytes) {
-            throw new NonRetryableError(`response of ${declared} bytes exceeds the limit of ${settings.maxResponseBytes}`)
+          const status = context.response?.statusCode ?? 0
+          const refusal =
+            declared > settings.maxResponseBytes
+              ? `response of ${declared} bytes exceeds the limit of ${settings.maxResponseBytes}`
+              : status >= 200 && status < 300
+                ? contentTypeProblem(headerOf(context, 'content-type'))
+                : null
+          if (refusal !== null) {
+            // not read at all: the download stops now
+            context.response?.destroy()
+            throw new NonRetryableError(refusal)
           }
         },
       ],
@@ -69,8 +87,7 @@ export async function crawlListings(
         if (failure) return crawl.pageFailed(request, fetched, failure)
         await crawl.pageFetched(request, fetched, async (next) => {
           await context.addRequests([next])
-          // start the next page now rather than at the pool's next half-second tick
-          crawler.autoscaledPool?.notify()
+          startNextNow()
         })
       },
       errorHandler: async (context, error) =>
@@ -84,6 +101,10 @@ export async function crawlListings(
     },
     new Configuration({ persistStorage: false }),
   )
+  // Start the next page now rather than at the pool's next half-second tick, from outside the page's
+  // own context: a task started inside it shares its cancellation, so a page that timed out would
+  // cancel every page started after it, and crawlee ends the run ("Promise handler has been canceled").
+  const startNextNow = AsyncResource.bind(() => void crawler.autoscaledPool?.notify())
 
   try {
     await crawler.run(await crawl.firstRequests())

@@ -3,8 +3,10 @@
 // came (bytes, status, headers); the sink says where the listing goes on.
 import type { Logger } from 'pino'
 import type { RenderMode, SiteProfile } from '../domain/entry.ts'
+import type { RedirectDecision } from './fetch-http-client.ts'
 import type { OriginMap } from './origin-map.ts'
 import type { RobotsRules } from './robots.ts'
+import { offSiteRefusal } from './site-scope.ts'
 
 /** One configured listing to crawl from its first page. */
 export interface ListingTarget {
@@ -17,6 +19,8 @@ export interface ListingTarget {
   render: RenderMode
   /** The theme this listing gives its entries (a topic page), or null. */
   theme: string | null
+  /** Hosts besides its own that its next links and redirects may lead to. */
+  allowedHosts?: readonly string[]
 }
 
 /** What a fetch returned, whichever crawler made it. */
@@ -134,8 +138,27 @@ export class ListingCrawl {
       this.skippedOf.get(request.listingId)?.push(`page ${request.pageNumber}: the next link ${nextPage.slice(0, 100)} is not an http(s) URL`)
       return
     }
+    // another host's pages are not this listing's: following them would store its entries here
+    const offSite = await offSiteRefusal({ listingUrl: target.url, allowedHosts: target.allowedHosts }, nextPage)
+    if (offSite !== null) {
+      this.skippedOf.get(request.listingId)?.push(`page ${request.pageNumber}: the next link ${nextPage.slice(0, 100)} not followed: ${offSite}`)
+      return
+    }
     const next = await this.allowedRequest({ listingId: request.listingId, pageNumber: request.pageNumber + 1, canonicalUrl: nextPage })
     if (next) await enqueue(next)
+  }
+
+  /** How a page's redirects are judged, hop by hop, on canonical URLs: within the listing's site only. */
+  redirectDecision(request: PageRequest): RedirectDecision {
+    const target = this.targetOf(request)
+    let canonical = request.canonicalUrl
+    return async (location) => {
+      const next = new URL(location, canonical).href
+      const refusal = await offSiteRefusal({ listingUrl: target.url, allowedHosts: target.allowedHosts }, next)
+      if (refusal !== null) return { refusal: `redirect to ${next.slice(0, 200)} refused: ${refusal}` }
+      canonical = next
+      return { url: this.origins.toFetchUrl(next) }
+    }
   }
 
   /** What the crawler knows of each listing, in the targets' order. */

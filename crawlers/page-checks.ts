@@ -1,7 +1,21 @@
 // The checks every fetched listing page goes through, whichever crawler fetched it.
 import type { Logger } from 'pino'
+import { MAX_REDIRECTS } from './fetch-http-client.ts'
 import type { CrawlSettings } from './listing-crawl.ts'
 import { retryDelayMs } from './retry-delay.ts'
+
+// crawlee adds its timeouts up into one timer, which must stay below 2^31 ms.
+const MAX_BACKSTOP_SECONDS = 1_000_000
+
+/**
+ * crawlee's own timeouts, set out of the way of ours (the client's timer ends each request, the parse
+ * budget each reading): crawlee's, firing first, would retry a page whose handler still runs, and store
+ * it twice. Room for every redirect hop, each after its host's turn behind the other concurrent requests.
+ */
+export function backstopSeconds(settings: Pick<CrawlSettings, 'timeoutSeconds' | 'maxConcurrency' | 'perHostDelaySeconds'>): number {
+  const hop = settings.timeoutSeconds + settings.maxConcurrency * settings.perHostDelaySeconds
+  return Math.min(MAX_BACKSTOP_SECONDS, (MAX_REDIRECTS + 1) * hop + 600)
+}
 
 export function statusProblem(status: number | null): string | null {
   if (status === null) return 'no HTTP status'

@@ -84,17 +84,16 @@ export async function insertChangeEvents(db: Db, runId: number, rows: readonly C
   return result.rows
 }
 
-/**
- * `removed`: E, not removed, last sighted in run S < R, and for EVERY listing L it was sighted on
- * in S: L's crawl in R is complete, and L had at least `removeAfter` complete crawls in (S, R].
- * Partial and failed crawls never count. Marks the entries removed in the same statement.
- */
-export async function insertRemovedEvents(db: Db, runId: number, removeAfter: number, at: Date): Promise<InsertedEvent[]> {
-  const result = await sql<InsertedEvent>`
+// The entries run R finds removed: E, not removed, last sighted in run S < R, and for EVERY listing L
+// it was sighted on in S: L's crawl in R is complete, and L had at least `removeAfter` complete crawls
+// in (S, R]. Partial and failed crawls never count. An entry found unlisted (its page still answered)
+// since it was last sighted is not one of them. `gone` holds one listing each: the lowest id.
+const goneCtes = (runId: number, removeAfter: number) => sql`
     with seen_last as (
       select distinct e.id as entry_id, e.last_seen_run as last_run, s.listing_id
       from entry e join sighting s on s.entry_id = e.id and s.run_id = e.last_seen_run
       where e.removed_at is null and e.last_seen_run < ${runId}
+        and (e.unlisted_run is null or e.unlisted_run < e.last_seen_run)
     ), gone as (
       select entry_id, min(listing_id) as listing_id
       from seen_last sl
@@ -104,10 +103,42 @@ export async function insertRemovedEvents(db: Db, runId: number, removeAfter: nu
         and (select count(*) from listing_crawl lc
              where lc.listing_id = sl.listing_id and lc.run_id > sl.last_run and lc.run_id <= ${runId} and lc.status = 'complete') >= ${removeAfter}
       )
-    ), inserted as (
+    )`
+
+// A list of ids as one parameter, whatever its length.
+const idsIn = (ids: readonly number[]) => sql`(select value::int from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`
+
+/** An entry run R would report removed, with its URL and the listing it vanished from: to be asked first. */
+export interface RemovalCandidate {
+  entryId: number
+  url: string
+  listingId: number
+  listingUrl: string
+  sourceId: string
+}
+
+export async function removalCandidates(db: Db, runId: number, removeAfter: number): Promise<RemovalCandidate[]> {
+  const result = await sql<RemovalCandidate>`
+    ${goneCtes(runId, removeAfter)}
+    select g.entry_id as "entryId", v.url, g.listing_id as "listingId", l.url as "listingUrl", l.source_id as "sourceId"
+    from gone g
+    join entry_version v on v.entry_id = g.entry_id and v.valid_to_run is null
+    join listing l on l.id = g.listing_id
+    order by g.entry_id`.execute(db)
+  return result.rows
+}
+
+/**
+ * `removed`: the entries of `goneCtes`, or only those of them in `only` (the ones whose pages were asked
+ * and are gone). Marks the entries removed in the same statement.
+ */
+export async function insertRemovedEvents(db: Db, runId: number, removeAfter: number, at: Date, only: readonly number[] | null = null): Promise<InsertedEvent[]> {
+  const result = await sql<InsertedEvent>`
+    ${goneCtes(runId, removeAfter)}, inserted as (
       insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at)
       select ${runId}, g.entry_id, 'removed', v.id, g.listing_id, ${at}
       from gone g join entry_version v on v.entry_id = g.entry_id and v.valid_to_run is null
+      where ${only === null ? sql`true` : sql`g.entry_id in ${idsIn(only)}`}
       on conflict (run_id, entry_id, kind) do nothing
       returning id, entry_id, kind
     )
@@ -115,6 +146,12 @@ export async function insertRemovedEvents(db: Db, runId: number, removeAfter: nu
     from inserted where entry.id = inserted.entry_id
     returning inserted.id, inserted.entry_id as "entryId", inserted.kind`.execute(db)
   return result.rows
+}
+
+/** Entries gone from their listings whose own pages still answered in run R: not removed, not asked again until sighted. */
+export async function markUnlisted(db: Db, runId: number, entryIds: readonly number[]): Promise<void> {
+  if (entryIds.length === 0) return
+  await sql`update entry set unlisted_run = ${runId} where id in ${idsIn(entryIds)}`.execute(db)
 }
 
 /** `reappeared`: a removed entry sighted in run R. Clears its removal in the same statement. */

@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { UserError } from '../domain/errors.ts'
+import { lockDataDir } from './data-dir-lock.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }
@@ -17,15 +18,23 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
   try {
     await sql`select 1`.execute(db)
   } catch (error) {
-    await db.destroy().catch(() => undefined)
+    await closeDatabase(db).catch(() => undefined)
     throw connectionError(target, error)
   }
   return db
 }
 
 export async function closeDatabase(db: Kysely<Database>): Promise<void> {
-  await db.destroy()
+  try {
+    await db.destroy()
+  } finally {
+    await dataDirLocks.get(db)?.()
+    dataDirLocks.delete(db)
+  }
 }
+
+/** The data directory lock of each open PGlite database, released once it is closed. */
+const dataDirLocks = new WeakMap<Kysely<Database>, () => Promise<void>>()
 
 /**
  * Wraps an open PGlite. The dialect hands its single session to one kysely connection at a
@@ -38,12 +47,28 @@ export function wrapPglite(client: PGlite): Kysely<Database> {
 
 async function openPglite(dataDir: string): Promise<Kysely<Database>> {
   const target = { kind: 'pglite', dataDir } as const
+  if (dataDir.startsWith('memory://')) return createPglite(target)
+  // before PGlite touches the directory: two processes creating one data directory break it
+  const release = await lockDataDir(dataDir).catch((error: unknown) => {
+    throw error instanceof UserError ? error : connectionError(target, error)
+  })
   try {
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
+    const db = await createPglite(target)
+    dataDirLocks.set(db, release)
+    return db
+  } catch (error) {
+    await release()
+    throw error
+  }
+}
+
+async function createPglite(target: { kind: 'pglite'; dataDir: string }): Promise<Kysely<Database>> {
+  try {
+    if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true })
     // each backend's driver is loaded only when used: a verb on PostgreSQL never loads PGlite's 10 MB of WebAssembly
     const { PGlite } = await import('@electric-sql/pglite')
     // int8 (count(*)) as number, as on pg below; PGlite already does, say it anyway.
-    const client = await PGlite.create(dataDir, { parsers: { [INT8_OID]: Number } })
+    const client = await PGlite.create(target.dataDir, { parsers: { [INT8_OID]: Number } })
     return wrapPglite(client)
   } catch (error) {
     throw connectionError(target, error)

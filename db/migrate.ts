@@ -1,8 +1,11 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
+import { UserError } from '../domain/errors.ts'
 import * as createSchema from './migrations/2026_11_26_1200_create_schema.ts'
 import * as createChangeEvent from './migrations/2026_11_26_1300_create_change_event.ts'
 import * as rawPageFetch from './migrations/2026_11_27_0900_raw_page_fetch.ts'
+import * as runPrinted from './migrations/2026_11_27_1000_run_printed.ts'
 import * as deliveryOutbox from './migrations/2026_11_27_1100_delivery_outbox.ts'
+import * as entryUnlisted from './migrations/2026_11_27_1200_entry_unlisted.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -10,10 +13,15 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_26_1200_create_schema': createSchema,
   '2026_11_26_1300_create_change_event': createChangeEvent,
   '2026_11_27_0900_raw_page_fetch': rawPageFetch,
+  '2026_11_27_1000_run_printed': runPrinted,
   '2026_11_27_1100_delivery_outbox': deliveryOutbox,
+  '2026_11_27_1200_entry_unlisted': entryUnlisted,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
+// Branches add migrations side by side: a database may have run a later name before an earlier
+// one merged (2026_11_27_1100 before 1000). Each stands alone, so a missing one is applied late.
+const migratorOptions = { provider, allowUnorderedMigrations: true }
 
 /** Applies every pending migration; returns the names applied. Throws the migration's own error. */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
@@ -22,7 +30,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const known = Object.keys(MIGRATIONS)
   const applied = await appliedMigrations(db)
   if (known.every((name) => applied.has(name))) return []
-  const result: MigrationResultSet = await new Migrator({ db, provider }).migrateToLatest()
+  const result: MigrationResultSet = await new Migrator({ db, ...migratorOptions }).migrateToLatest()
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')
     const cause = result.error instanceof Error ? result.error : new Error(String(result.error))
@@ -30,6 +38,20 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
     throw cause
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/**
+ * For verbs that only read: a UserError unless every migration is applied. They never migrate
+ * (their role may not have the right to, and a reader must not change the schema under a run).
+ */
+export async function requireCurrentSchema<DB>(db: Kysely<DB>): Promise<void> {
+  const applied = await appliedMigrations(db)
+  const pending = Object.keys(MIGRATIONS).filter((name) => !applied.has(name))
+  if (pending.length === 0) return
+  const hint = 'as a role that may create tables; a run or crawl migrates too'
+  if (applied.size === 0) throw new UserError('the database has no eurowatch schema yet: run `eurowatch migrate`', hint)
+  const missing = `${pending.length} migration${pending.length === 1 ? '' : 's'} not applied (${pending.join(', ')})`
+  throw new UserError(`the database schema is out of date, ${missing}: run \`eurowatch migrate\``, hint)
 }
 
 /** The names in kysely's migration table; none before the first migration. */
@@ -49,7 +71,7 @@ export interface MigrationStatus {
 
 /** How far the schema is, read without applying anything (`eurowatch doctor` changes nothing). */
 export async function migrationStatus<DB>(db: Kysely<DB>): Promise<MigrationStatus> {
-  const migrations = await new Migrator({ db, provider }).getMigrations()
+  const migrations = await new Migrator({ db, ...migratorOptions }).getMigrations()
   const pending = migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
   return { known: migrations.length, applied: migrations.length - pending.length, pending }
 }

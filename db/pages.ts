@@ -3,6 +3,7 @@ import { promisify } from 'node:util'
 import { brotliCompress, brotliDecompress, constants } from 'node:zlib'
 import type { Kysely } from 'kysely'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
+import { batchesOf } from './batches.ts'
 import type { Database } from './schema.ts'
 
 const compress = promisify(brotliCompress)
@@ -15,11 +16,13 @@ export function sha256Hex(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex')
 }
 
-/** Stores each distinct body once (two statements for the lot); returns the hashes in order. */
+/** Stores each distinct body once (two statements for a batch of pages); returns the hashes in order. */
 export async function storePageBodies(db: Kysely<Database>, bodies: readonly Buffer[]): Promise<string[]> {
   const hashes = bodies.map((body) => sha256Hex(body))
-  if (hashes.length === 0) return hashes
-  const known = new Set((await db.selectFrom('page_body').select('sha256').where('sha256', 'in', [...new Set(hashes)]).execute()).map((row) => row.sha256))
+  const known = new Set<string>()
+  for (const batch of batchesOf([...new Set(hashes)], 1)) {
+    for (const row of await db.selectFrom('page_body').select('sha256').where('sha256', 'in', batch).execute()) known.add(row.sha256)
+  }
   const fresh = new Map<string, Buffer>()
   bodies.forEach((body, index) => {
     const sha256 = hashes[index]
@@ -30,7 +33,7 @@ export async function storePageBodies(db: Kysely<Database>, bodies: readonly Buf
       [...fresh].map(async ([sha256, body]) => ({ sha256, size: body.length, compression: 'br' as const, body: await compressBody(body) })),
     )
     // A concurrent writer may have stored the same body meanwhile: same content, keep theirs.
-    await db.insertInto('page_body').values(rows).onConflict((oc) => oc.column('sha256').doNothing()).execute()
+    for (const batch of batchesOf(rows, 4)) await db.insertInto('page_body').values(batch).onConflict((oc) => oc.column('sha256').doNothing()).execute()
   }
   return hashes
 }
@@ -80,33 +83,36 @@ export interface PageFetchRecord {
   fetchedAt: Date
 }
 
-/** One statement for many fetches; ids come back in the order given. */
+/** One statement for many fetches (a statement a batch); ids come back in the order given. */
 export async function recordPageFetches(db: Kysely<Database>, fetches: readonly PageFetchRecord[]): Promise<number[]> {
-  if (fetches.length === 0) return []
-  const rows = await db
-    .insertInto('page_fetch')
-    .values(
-      fetches.map((fetch) => ({
-        run_id: fetch.runId,
-        listing_id: fetch.listingId,
-        page_number: fetch.pageNumber,
-        url: fetch.url,
-        fetched_url: fetch.fetchedUrl,
-        status: fetch.status,
-        content_type: fetch.contentType,
-        headers: fetch.headers === null ? null : JSON.stringify(fetch.headers),
-        charset: fetch.charset,
-        outcome: fetch.outcome,
-        bytes: fetch.bytes,
-        duration_ms: Math.round(fetch.durationMs),
-        attempts: fetch.attempts,
-        body_sha256: fetch.bodySha256,
-        error: fetch.error,
-        fetched_at: fetch.fetchedAt,
-      })),
-    )
-    .returning('id')
-    .execute()
-  // serial ids are drawn in VALUES order, so sorting them restores the input order
-  return rows.map((row) => row.id).sort((a, b) => a - b)
+  const ids: number[] = []
+  for (const batch of batchesOf(fetches, 16)) {
+    const rows = await db
+      .insertInto('page_fetch')
+      .values(
+        batch.map((fetch) => ({
+          run_id: fetch.runId,
+          listing_id: fetch.listingId,
+          page_number: fetch.pageNumber,
+          url: fetch.url,
+          fetched_url: fetch.fetchedUrl,
+          status: fetch.status,
+          content_type: fetch.contentType,
+          headers: fetch.headers === null ? null : JSON.stringify(fetch.headers),
+          charset: fetch.charset,
+          outcome: fetch.outcome,
+          bytes: fetch.bytes,
+          duration_ms: Math.round(fetch.durationMs),
+          attempts: fetch.attempts,
+          body_sha256: fetch.bodySha256,
+          error: fetch.error,
+          fetched_at: fetch.fetchedAt,
+        })),
+      )
+      .returning('id')
+      .execute()
+    ids.push(...rows.map((row) => row.id))
+  }
+  // serial ids are drawn in VALUES order, batch after batch, so sorting them restores the input order
+  return ids.sort((a, b) => a - b)
 }

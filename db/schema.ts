@@ -22,6 +22,8 @@ export interface CrawlRunTable {
   error: string | null
   /** Set by the diff job once it has recorded this run's changes. */
   diffed_at: Date | null
+  /** Set once `eurowatch run` has printed this run's changes (its output flushed). */
+  printed_at: Date | null
 }
 
 export interface ListingTable {
@@ -89,6 +91,8 @@ export interface EntryTable {
   removed_at: Date | null
   /** The run whose diff reported the removal; set and cleared with removed_at. */
   removed_run: ColumnType<number | null, number | null | undefined, number | null>
+  /** The run that found it gone from its listings while its own page still answered (not removed); stale once sighted again. */
+  unlisted_run: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface EntryVersionTable {

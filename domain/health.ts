@@ -7,6 +7,8 @@ export interface ListingBaseline {
   entriesPerPage: number
   /** Entries over all its pages. */
   entries: number
+  /** Pages it had (with entries). */
+  pages: number
   /** Share of entries that had each field (0..1). */
   presence: Record<CheckedField, number>
 }
@@ -45,8 +47,37 @@ export function pageHealthProblem(entries: readonly ParsedEntry[], isLastPage: b
   return null
 }
 
-/** A listing crawled to its end: did the end come far too early (a lost pager reads as a shorter listing)? */
-export function listingHealthProblem(entries: number, baseline: ListingBaseline | null): HealthProblem | null {
-  if (baseline === null || entries >= baseline.entries * FEW_ENTRIES_SHARE) return null
-  return { problem: 'incomplete', message: `${entries} entries where the listing usually has ${baseline.entries}` }
+/** What a listing crawled to its end looked like. */
+export interface ListingShape {
+  entries: number
+  pages: number
+  /** Entries on its last page. */
+  lastPageEntries: number
+}
+
+/** The page that followed, in the listing's last complete crawl, the page it now ends on: asked again. */
+export interface OldNextPage {
+  url: string | null
+  /** It lists entries this crawl did not see; null: it could not be asked or read now. */
+  listsMore: boolean | null
+}
+
+/**
+ * A last page as full as any, before the last page of its last complete crawl: a next link lost, or a
+ * listing that shrank by whole pages. The page that followed in that crawl tells which (OldNextPage).
+ */
+export function endsEarlyOnFullPage({ pages, lastPageEntries }: ListingShape, baseline: ListingBaseline | null): boolean {
+  return baseline !== null && pages < baseline.pages && lastPageEntries >= baseline.entriesPerPage
+}
+
+/** A listing crawled to its end: did the end come too early (a lost pager reads as a shorter listing)? */
+export function listingHealthProblem(shape: ListingShape, baseline: ListingBaseline | null, oldNextPage: OldNextPage | null = null): HealthProblem | null {
+  if (baseline === null) return null
+  if (shape.entries < baseline.entries * FEW_ENTRIES_SHARE) return { problem: 'incomplete', message: `${shape.entries} entries where the listing usually has ${baseline.entries}` }
+  // nothing is removed from it unless the page that followed is known to list nothing more
+  if (!endsEarlyOnFullPage(shape, baseline) || oldNextPage?.listsMore === false) return null
+  const message = oldNextPage?.listsMore
+    ? `page ${shape.pages} is full and has no next link, but page ${shape.pages + 1} of its last complete crawl (${oldNextPage.url}) still lists entries`
+    : `ended on page ${shape.pages}, full (${shape.lastPageEntries} entries), where its last complete crawl had ${baseline.pages} pages`
+  return { problem: 'incomplete', message }
 }

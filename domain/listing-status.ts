@@ -1,6 +1,6 @@
 // The one place where a listing's crawl is judged from its pages' outcomes: complete (removals
 // may follow), partial or failed.
-import { listingHealthProblem, type HealthProblem, type ListingBaseline } from './health.ts'
+import { listingHealthProblem, type HealthProblem, type ListingBaseline, type ListingShape, type OldNextPage } from './health.ts'
 import { outcomeProblem, parsedPage, type ListingPageOutcome } from './page-outcome.ts'
 
 export type ListingStatus = 'complete' | 'partial' | 'failed'
@@ -23,9 +23,19 @@ export interface ListingPages {
   /** Requests the crawler never made, with the reason (robots.txt). */
   skipped: readonly string[]
   baseline: ListingBaseline | null
+  /** For a listing that ends early on a full page: the page that followed in its last complete crawl, asked again. */
+  oldNextPage?: OldNextPage | null
 }
 
-export function judgeListing({ pages, maxPages, skipped, baseline }: ListingPages): ListingVerdict {
+/** What the parsed pages of a listing add up to; null when none parsed. */
+export function listingShape(pages: readonly ListingPageOutcome[]): ListingShape | null {
+  const parsed = [...pages].sort((a, b) => a.pageNumber - b.pageNumber).flatMap((page) => parsedPage(page.outcome) ?? [])
+  const last = parsed.at(-1)
+  if (last === undefined) return null
+  return { entries: parsed.reduce((sum, page) => sum + page.entries.length, 0), pages: parsed.length, lastPageEntries: last.entries.length }
+}
+
+export function judgeListing({ pages, maxPages, skipped, baseline, oldNextPage = null }: ListingPages): ListingVerdict {
   const inOrder = [...pages].sort((a, b) => a.pageNumber - b.pageNumber)
   const parsed = inOrder.flatMap((page) => {
     const listingPage = parsedPage(page.outcome)
@@ -46,7 +56,8 @@ export function judgeListing({ pages, maxPages, skipped, baseline }: ListingPage
   if (last && nextOfLast !== null && visited.has(nextOfLast)) problems.push(`page ${last.pageNumber}: the next link leads back to ${nextOfLast}`)
 
   const crawled = crawlVerdict(counts.pages, problems, last !== undefined && nextOfLast === null, last !== undefined && nextOfLast !== null && last.pageNumber >= maxPages, maxPages)
-  const listingProblem = crawled.status === 'complete' ? listingHealthProblem(counts.entries, baseline) : null
+  const shape = { ...counts, lastPageEntries: last?.listingPage.entries.length ?? 0 }
+  const listingProblem = crawled.status === 'complete' ? listingHealthProblem(shape, baseline, oldNextPage) : null
   if (listingProblem) health.push(listingProblem.message)
   if (health.length === 0 || crawled.status === 'failed') return { ...counts, ...crawled, listingProblem }
   return {

@@ -8,8 +8,11 @@ import { insertHealthEvents } from '../db/health-events.ts'
 import { listingBaselines } from '../db/listing-baselines.ts'
 import type { ListingTarget } from '../crawlers/listing-crawl.ts'
 import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
+import { PageAsker } from '../crawlers/page-asker.ts'
 import { judgeListing } from '../domain/listing-status.ts'
 import { PageIntake, type StoredCounts } from './page-intake.ts'
+import { DEFAULT_PARSE_TIMEOUT_SECONDS, defaultReadThreads, PageReader } from './page-reader.ts'
+import { askOldNextPage, type PagerCheck } from './pager-check.ts'
 
 export interface JobDeps {
   db: Kysely<Database>
@@ -26,6 +29,8 @@ export interface CrawlSource {
   maxPages: number
   render: RenderMode
   theme: string | null
+  /** Hosts besides the listing's own that its next links and redirects may lead to. */
+  allowedHosts?: readonly string[]
 }
 
 export interface ListingCrawlSummary {
@@ -52,8 +57,13 @@ export interface CrawlSummary {
   durationMs: number
 }
 
-/** The crawl settings, and the browser's for sources with `render: 'browser'`. */
-export type CrawlJobSettings = MixedCrawlSettings
+/** The crawl settings, the browser's for sources with `render: 'browser'`, and how pages are read. */
+export type CrawlJobSettings = MixedCrawlSettings & {
+  /** How long one page may take to be read in its worker thread (default 10 s). */
+  parseTimeoutSeconds?: number
+  /** Worker threads that read pages (default: a core each but one, 1 to 4); 0 reads them on the crawl's thread. */
+  parseThreads?: number
+}
 
 /** One crawl run: every page of every source fetched and stored raw, read into entries, versions and sightings. */
 export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings): Promise<CrawlSummary> {
@@ -69,14 +79,20 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   log.info({ runId, listings: targets.length }, 'crawl started')
 
   const baselines = await listingBaselines(db, targets.map((target) => target.listingId), runId)
-  const intake = new PageIntake(deps, runId, baselines)
+  const reader = new PageReader({ threads: settings.parseThreads ?? defaultReadThreads(), budgetSeconds: settings.parseTimeoutSeconds ?? DEFAULT_PARSE_TIMEOUT_SECONDS })
+  const intake = new PageIntake(deps, runId, baselines, reader)
   try {
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
     const crawled = await crawlListingsByRender(targets, intake, settings, log)
     await intake.finish()
+    let asker: PageAsker | undefined
+    const pagerCheck: PagerCheck = { db, runId, reader, asker: () => (asker ??= new PageAsker(settings)) }
     const listings: ListingCrawlSummary[] = []
     for (const { target, skipped } of crawled) {
-      const verdict = judgeListing({ pages: intake.pagesOf(target.listingId), maxPages: target.maxPages, skipped, baseline: baselines.get(target.listingId) ?? null })
+      const pages = intake.pagesOf(target.listingId)
+      const baseline = baselines.get(target.listingId) ?? null
+      const oldNextPage = skipped.length === 0 ? await askOldNextPage(pagerCheck, target, pages, baseline) : null
+      const verdict = judgeListing({ pages, maxPages: target.maxPages, skipped, baseline, oldNextPage })
       if (verdict.listingProblem) await insertHealthEvents(db, [{ runId, listingId: target.listingId, pageFetchId: null, ...verdict.listingProblem, at: now() }])
       await finishListingCrawl(db, runId, target.listingId, verdict, now())
       const stored = intake.countsOf(target.listingId)

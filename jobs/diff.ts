@@ -3,9 +3,10 @@
 // (by diffVersions, the one comparison history shows too), then inserted in one statement.
 import type { Kysely } from 'kysely'
 import {
-  findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents,
-  type ChangeToInsert, type InsertedEvent, type VersionPair,
+  findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents, markUnlisted, removalCandidates,
+  type ChangeToInsert, type InsertedEvent, type RemovalCandidate, type VersionPair,
 } from '../db/changes.ts'
+import type { EntryPageAnswer } from '../crawlers/entry-pages.ts'
 import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs.ts'
 import { eventsOfRuns, healthOfRuns } from '../db/report-queries.ts'
 import type { Database } from '../db/schema.ts'
@@ -24,6 +25,17 @@ export interface DiffOptions {
   subscriptions?: readonly Pick<Subscriber, 'name' | 'matches'>[]
   /** An operator channel is configured: problems opened or resolved become its message. */
   tellOperator?: boolean
+  /**
+   * Asks the pages of the entries about to be reported removed (see crawlers/entry-pages.ts), by URL.
+   * Without it the listings alone decide (the diff verb, which has no crawl settings of its own).
+   */
+  askEntryPages?: (candidates: readonly RemovalCandidate[]) => Promise<Map<string, EntryPageAnswer>>
+}
+
+/** What the entry pages said: removed, still on the site but no longer listed, or asked again next run. */
+interface RemovalCheck {
+  removed: number[]
+  unlisted: number[]
 }
 
 export const defaultDiffOptions: DiffOptions = { removeAfter: 2 }
@@ -45,12 +57,14 @@ export interface DiffSummary {
 /** Diffs one finished run in one transaction; a repeated call records nothing new. */
 export async function diffRun(deps: JobDeps, runId: number, options: DiffOptions = defaultDiffOptions): Promise<DiffSummary> {
   const at = deps.now()
+  // asked before the transaction: HTTP requests must not hold it open
+  const check = options.askEntryPages ? await checkRemovals(deps, runId, options.removeAfter, options.askEntryPages) : null
   const summary = await deps.db.transaction().execute(async (trx) => {
     // Through trx only: with PGlite, touching deps.db here would wait for this very transaction.
     const run = await lockRunForDiff(trx, runId)
     if (run === undefined) throw new UserError(`no crawl run ${runId}`, 'see the run ids printed by `eurowatch crawl`')
     if (run.status === 'running') throw new UserError(`run ${runId} is still running`, 'diff it once its crawl has finished')
-    const inserted = await recordEvents(trx, runId, options, at)
+    const inserted = await recordEvents(trx, runId, options, at, check)
     await markRunDiffed(trx, runId, at)
     const events = await eventsOfRuns(trx, [runId])
     await recordDeliveries(trx, runId, events, options.subscriptions ?? [], at)
@@ -71,13 +85,34 @@ export async function diffPending(deps: JobDeps, options: DiffOptions = defaultD
   return summaries
 }
 
-async function recordEvents(trx: Kysely<Database>, runId: number, options: DiffOptions, at: Date): Promise<InsertedEvent[]> {
+async function recordEvents(trx: Kysely<Database>, runId: number, options: DiffOptions, at: Date, check: RemovalCheck | null): Promise<InsertedEvent[]> {
   const reappeared = await insertReappearedEvents(trx, runId, at)
-  const removed = await insertRemovedEvents(trx, runId, options.removeAfter, at)
+  const removed = await insertRemovedEvents(trx, runId, options.removeAfter, at, check?.removed ?? null)
+  if (check) await markUnlisted(trx, runId, check.unlisted)
   const added = await insertNewEvents(trx, runId, at)
   const changes = (await findVersionPairs(trx, runId)).flatMap((pair) => changeOf(pair) ?? [])
   const changed = await insertChangeEvents(trx, runId, changes, at)
   return [...reappeared, ...removed, ...added, ...changed]
+}
+
+/**
+ * The entries run R would report removed, each page asked: gone (or not ours to ask) is removed; still
+ * answering is "no longer listed", not a removal; no trustworthy answer now is asked again next run.
+ */
+async function checkRemovals(deps: JobDeps, runId: number, removeAfter: number, ask: NonNullable<DiffOptions['askEntryPages']>): Promise<RemovalCheck> {
+  const candidates = await removalCandidates(deps.db, runId, removeAfter)
+  if (candidates.length === 0) return { removed: [], unlisted: [] }
+  const answers = await ask(candidates)
+  const answerOf = (candidate: RemovalCandidate) => answers.get(candidate.url) ?? 'unsure'
+  const check = {
+    removed: candidates.filter((candidate) => ['gone', 'unasked'].includes(answerOf(candidate))).map((candidate) => candidate.entryId),
+    unlisted: candidates.filter((candidate) => answerOf(candidate) === 'answers').map((candidate) => candidate.entryId),
+  }
+  const postponed = candidates.length - check.removed.length - check.unlisted.length
+  if (check.unlisted.length + postponed > 0) {
+    deps.log.info({ runId, unlisted: check.unlisted.length, postponed }, 'entries gone from their listings whose pages still answer (or did not answer now) are not reported removed')
+  }
+  return check
 }
 
 function changeOf(pair: VersionPair): ChangeToInsert | null {

@@ -4,6 +4,8 @@
  * Fewer, larger transactions matter most for PGlite, which writes on the crawl's own thread
  * (measured: 1,000 pages in 15.6 s without the window, 10.8 s with 50 ms).
  * Past `backlog` waiting pages, `add` waits, so memory stays bounded when storage is slower.
+ * A batch also ends once its pages weigh `maxWeight` (their entries): one transaction never
+ * holds fifty pages of thousands of entries each.
  */
 export class PageBatcher<Page> {
   private waiting: Page[] = []
@@ -16,6 +18,8 @@ export class PageBatcher<Page> {
     private readonly maxBatch = 50,
     private readonly backlog = 100,
     private readonly gatherMs = 50,
+    private readonly weight: (page: Page) => number = () => 1,
+    private readonly maxWeight = Number.POSITIVE_INFINITY,
   ) {}
 
   async add(page: Page): Promise<void> {
@@ -34,7 +38,7 @@ export class PageBatcher<Page> {
   private async flush(): Promise<void> {
     while (this.waiting.length > 0 && !this.failure) {
       if (this.waiting.length < this.maxBatch) await new Promise((resolve) => setTimeout(resolve, this.gatherMs))
-      const batch = this.waiting.splice(0, this.maxBatch)
+      const batch = this.waiting.splice(0, this.batchLength())
       for (const resolve of this.drained.splice(0)) resolve()
       try {
         await this.write(batch)
@@ -43,5 +47,17 @@ export class PageBatcher<Page> {
       }
     }
     for (const resolve of this.drained.splice(0)) resolve()
+  }
+
+  /** How many waiting pages the next batch takes: at least one, at most maxBatch, within maxWeight. */
+  private batchLength(): number {
+    let weight = 0
+    let length = 0
+    for (const page of this.waiting.slice(0, this.maxBatch)) {
+      weight += this.weight(page)
+      if (length > 0 && weight > this.maxWeight) break
+      length += 1
+    }
+    return length
   }
 }

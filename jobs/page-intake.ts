@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.ts'
 import type { ListingBaseline } from '../domain/health.ts'
 import { outcomeProblem, parsedPage, trustedPage, type ListingPageOutcome, type PageOutcome } from '../domain/page-outcome.ts'
 import { PageBatcher } from './page-batcher.ts'
-import { readFetchedPage } from './read-page.ts'
+import type { PageReader } from './page-reader.ts'
 import { storeListingPages, type ListingPageInput } from './store-page.ts'
 
 export interface IntakeDeps {
@@ -23,6 +23,9 @@ export interface StoredCounts {
   newEntries: number
   versionsCreated: number
 }
+
+/** Entries one store transaction takes at most (unless a single page has more). */
+const MAX_ENTRIES_PER_BATCH = 5_000
 
 interface PageToStore {
   input: ListingPageInput
@@ -40,13 +43,14 @@ export class PageIntake implements PageSink {
     private readonly deps: IntakeDeps,
     private readonly runId: number,
     private readonly baselines: Map<number, ListingBaseline>,
+    private readonly reader: PageReader,
   ) {
-    this.storage = new PageBatcher((pages: PageToStore[]) => this.store(pages))
+    this.storage = new PageBatcher((pages: PageToStore[]) => this.store(pages), 50, 100, 50, (page) => page.input.entries?.length ?? 0, MAX_ENTRIES_PER_BATCH)
   }
 
   async acceptPage(fetched: FetchedPage): Promise<{ nextPage: string | null }> {
     const listingId = fetched.target.listingId
-    const { outcome, charset } = readFetchedPage(fetched, this.baselines.get(listingId) ?? null)
+    const { outcome, charset } = await this.reader.read(fetched, this.baselines.get(listingId) ?? null)
     this.outcomes.set(listingId, [...(this.outcomes.get(listingId) ?? []), { pageNumber: fetched.pageNumber, canonicalUrl: fetched.canonicalUrl, outcome }])
     const firstPosition = this.nextPosition.get(listingId) ?? 1
     const parsed = parsedPage(outcome)

@@ -41,7 +41,13 @@ export function readListingPage(profile: SiteProfile, raw: RawPage, baseline: Li
 
 /** What became of a fetched page: a failed fetch as such, else its bytes read as above. */
 export function readFetchedPage(fetched: FetchedPage, baseline: ListingBaseline | null): { outcome: PageOutcome; charset: string | null } {
-  if (fetched.failure !== null || fetched.body === null) return { outcome: { kind: 'fetch-failed', reason: fetched.failure ?? 'no body' }, charset: null }
-  const raw = { canonicalUrl: fetched.canonicalUrl, body: fetched.body, headers: fetched.headers, knownCharset: fetched.charset, notice: fetched.notice }
+  const raw = rawPageOf(fetched)
+  if (raw === null) return { outcome: { kind: 'fetch-failed', reason: fetched.failure ?? 'no body' }, charset: null }
   return readListingPage(fetched.target.profile, raw, baseline)
+}
+
+/** The raw page to read of a fetch; null for a fetch that failed. */
+export function rawPageOf(fetched: FetchedPage): RawPage | null {
+  if (fetched.failure !== null || fetched.body === null) return null
+  return { canonicalUrl: fetched.canonicalUrl, body: fetched.body, headers: fetched.headers, knownCharset: fetched.charset, notice: fetched.notice }
 }

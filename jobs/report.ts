@@ -2,6 +2,7 @@
 // `eurowatch report` and anything that prints a report after a run.
 import type { Kysely } from 'kysely'
 import { eventsOfRuns, eventsSince, healthOfRuns, healthSince, runsByIds, runsSince, type RunInfo } from '../db/report-queries.ts'
+import { markRunsPrinted, unprintedRuns } from '../db/printed-runs.ts'
 import type { Database } from '../db/schema.ts'
 import { buildReport, type ChangeReport } from '../domain/change-report.ts'
 
@@ -29,6 +30,20 @@ export async function loadReport(deps: { db: Kysely<Database>; now: () => Date }
     runs,
     missingRunIds: ids.filter((id) => !found.has(id)),
   }
+}
+
+/**
+ * The report of every diffed run whose changes no `eurowatch run` has printed yet, handed to
+ * `print`. The runs are marked printed only once `print` has resolved (the output flushed): a
+ * process killed before leaves them to the next call. Call it while holding the run lock, so
+ * that two runs never print the same changes.
+ */
+export async function printUnprinted(deps: { db: Kysely<Database>; now: () => Date }, print: (loaded: LoadedReport) => Promise<void>): Promise<LoadedReport> {
+  const runIds = await unprintedRuns(deps.db)
+  const loaded = await loadReport(deps, { runIds })
+  await print(loaded)
+  await markRunsPrinted(deps.db, runIds, deps.now())
+  return loaded
 }
 
 function reportRun(run: RunInfo) {

@@ -1,5 +1,5 @@
-import type { CrawlSettings } from '../crawlers/listing-crawl.ts'
-import { crawlJob, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
+import { askEntryPages } from '../crawlers/entry-pages.ts'
+import { crawlJob, type CrawlJobSettings, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
 import { deliverPending, registerSubscriptions, type DeliverySummary, type Outbox } from './deliver.ts'
 import { diffPending, type DiffOptions, type DiffSummary } from './diff.ts'
 
@@ -15,12 +15,24 @@ export interface RunSummary {
 
 /**
  * The whole pipeline once: record new subscriptions, crawl every source, diff every crawled run
- * not diffed yet (its deliveries recorded with its events), then send what is due.
+ * not diffed yet (asking the page of every entry about to be reported removed first, with the
+ * crawl's settings; its deliveries recorded with its events), then send what is due.
  */
-export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlSettings, diff: DiffOptions, outbox: Outbox | null = null): Promise<RunSummary> {
+export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings, diff: DiffOptions, outbox: Outbox | null = null): Promise<RunSummary> {
   if (outbox !== null) await registerSubscriptions(deps, outbox.subscribers)
   const crawl = await crawlJob(deps, sources, settings)
-  const diffs = await diffPending(deps, { ...diff, subscriptions: outbox?.subscribers ?? [], tellOperator: outbox?.operator != null })
+  const allowedHosts = new Map(sources.map((source) => [source.name, source.allowedHosts ?? []]))
+  const diffs = await diffPending(deps, {
+    ...diff,
+    subscriptions: outbox?.subscribers ?? [],
+    tellOperator: outbox?.operator != null,
+    askEntryPages: (candidates) =>
+      askEntryPages(
+        candidates.map((candidate) => ({ url: candidate.url, listingUrl: candidate.listingUrl, allowedHosts: allowedHosts.get(candidate.sourceId) ?? [] })),
+        settings,
+        deps.log,
+      ),
+  })
   const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0) - summary.baselineInserted, 0)
   const delivery = outbox === null || (outbox.subscribers.length === 0 && outbox.operator === null) ? null : await deliverPending(deps, outbox)
   return { crawl, diffs, changes, delivery }

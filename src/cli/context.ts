@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import type { Command } from 'commander'
@@ -7,7 +8,8 @@ import { globalOptions, loadCliConfig } from './config-file.ts'
 import { readEnvironment, type Environment } from '../config/environment.ts'
 import { createLogger, type Logger } from '../logging.ts'
 import { openDatabase, closeDatabase, type DatabaseTarget } from '../../db/connection.ts'
-import { migrateToLatest } from '../../db/migrate.ts'
+import { migrateToLatest, requireCurrentSchema } from '../../db/migrate.ts'
+import { UserError } from '../../domain/errors.ts'
 import type { Database } from '../../db/schema.ts'
 
 export interface CliContext {
@@ -40,16 +42,32 @@ export type Workload = 'brief' | 'sustained'
 
 /** Configuration, logger and a migrated database: what every storing verb needs. */
 export async function openCliContext(command: Command, workload: Workload, loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
+  return openContext(command, workload, loaded, 'migrate')
+}
+
+/**
+ * The same for a verb that only reads (report, history, snapshot, export): it never creates, migrates or writes.
+ * A missing or out-of-date schema is a UserError saying to run `eurowatch migrate`.
+ */
+export async function openReadOnlyContext(command: Command, workload: Workload = 'brief', loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
+  return openContext(command, workload, loaded, 'read')
+}
+
+async function openContext(command: Command, workload: Workload, loaded: LoadedConfig, schema: 'migrate' | 'read'): Promise<CliContext> {
   const env = environment()
   const log = cliLogger(command, env)
   const target = databaseTarget(loaded, env)
+  // opening PGlite creates its directory: a reader leaves none behind
+  if (schema === 'read' && target.kind === 'pglite' && !existsSync(target.dataDir)) {
+    throw new UserError(`no database in ${target.dataDir} yet: run \`eurowatch migrate\`, or a first \`eurowatch run\``)
+  }
   // PGlite is 10 MB of WebAssembly that V8 also compiles with its optimizing tier: for a verb that
   // reads a little and exits, the baseline tier alone opens it in 0.65 s and 250 MB instead of
   // 0.8 s and 330 MB (measured). A crawl keeps the optimizing tier for its many queries.
   if (workload === 'brief' && target.kind === 'pglite') setFlagsFromString('--liftoff-only')
   const db = await openDatabase(target)
   try {
-    await migrateToLatest(db)
+    await (schema === 'migrate' ? migrateToLatest(db) : requireCurrentSchema(db))
   } catch (error) {
     await closeDatabase(db)
     throw error

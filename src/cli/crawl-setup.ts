@@ -36,6 +36,7 @@ export function selectSources(config: Config, names: string[] | undefined, maxPa
         maxPages: maxPages ?? source.maxPages ?? config.politeness.maxPagesPerListing,
         render: source.render ?? profile.render,
         theme: source.theme ?? null,
+        allowedHosts: source.allowedHosts ?? [],
       }
     })
 }

@@ -38,7 +38,7 @@ export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()
     const node = doc.getIn(path, true)
     return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined
   }
-  const raw = resolveReferences(doc.toJS() ?? {}, [], (name, path) => {
+  const raw = resolveReferences(toValue(doc, file), [], (name, path) => {
     const value = env[name]
     if (value === undefined || value === '') {
       const line = lineOf(path)
@@ -66,6 +66,19 @@ function resolveReferences(value: unknown, path: PropertyKey[], lookup: (name: s
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, [...path, key], lookup)]))
   }
   return value
+}
+
+/** Aliases a configuration may expand: a few anchors are handy, a billion laughs is an attack. */
+const MAX_ALIAS_COUNT = 100
+
+function toValue(doc: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}
+  } catch (error) {
+    // yaml refuses an alias expanding past the count with a ReferenceError; nothing else throws here
+    if (!(error instanceof ReferenceError)) throw error
+    throw new UserError(`${file}: invalid YAML: its aliases expand too far (a "billion laughs"; at most ${MAX_ALIAS_COUNT} nodes an alias)`, 'write the values out instead of nesting anchors and aliases')
+  }
 }
 
 function readText(file: string): string {

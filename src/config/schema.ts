@@ -20,6 +20,13 @@ function withoutCredentials(url: string): boolean {
   return parsed.username === '' && parsed.password === ''
 }
 
+// A host a listing's next links and redirects may also lead to: a name or an address, :port optional
+const allowedHost = z
+  .string()
+  .trim()
+  .refine((value) => !/[/@?#\s]/.test(value) && URL.canParse(`http://${value}`), 'a host name or address, optionally with :port (no scheme, path or user)')
+  .transform((value) => new URL(`http://${value}`).host)
+
 export const SourceSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
@@ -30,6 +37,8 @@ export const SourceSchema = z
     render: z.enum(['http', 'browser']).optional(),
     // a listing of one theme (a topic page): its entries get this theme, kept once seen
     theme: z.string().min(1).optional(),
+    // other hosts its pages may be on; by default next links and redirects stay on the listing's own host
+    allowedHosts: z.array(allowedHost).max(100).optional(),
     selectors: SelectorsProfileSchema.optional(),
   })
   .strict()
@@ -45,6 +54,8 @@ export const PolitenessSchema = z
     retryBaseDelaySeconds: seconds(600).default(1),
     maxRetryAfterSeconds: seconds(3600).default(120),
     timeoutSeconds: seconds(600).positive().default(30),
+    // how long one page may take to be read (decoded, parsed) in its worker thread before it is given up
+    parseTimeoutSeconds: seconds(600).positive().default(10),
     maxResponseBytes: z.number().int().positive().max(1_000_000_000).default(5_000_000),
     maxPagesPerListing: z.number().int().positive().max(100_000).default(200),
   })

@@ -49,3 +49,23 @@ export function dateRange(entry: Pick<EntrySnapshot, 'date' | 'endDate'>): strin
 export function formatTime(time: Date): string {
   return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
+
+// C0 and C1 controls but tab and newline (one ESC makes a whole XML feed invalid, and on a
+// terminal it starts an escape sequence), bidirectional embeddings, overrides and isolates
+// (U+202E shows a URL or title reversed), XML's non-characters and lone surrogates.
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Site text without the characters that break a feed or drive a terminal. */
+export function stripUnsafe(text: string): string {
+  return text.replace(UNSAFE, '')
+}
+
+/** The URL when it is an absolute http(s) URL, else null: no javascript:, data: or file: link leaves a report. */
+export function webUrl(url: string): string | null {
+  if (!/^https?:\/\//i.test(url)) return null
+  try {
+    return new URL(url).href
+  } catch {
+    return null
+  }
+}

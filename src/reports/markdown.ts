@@ -1,7 +1,7 @@
 // GitHub-flavoured Markdown. Everything taken from a site is escaped: a title or summary is
 // text, never markup, HTML or a link; only http(s) URLs become link targets.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, stripUnsafe, textOf, themeDelta } from './fields.ts'
 import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
@@ -87,7 +87,7 @@ export function link(text: string, url: string): string {
  * specials as entities, and Markdown punctuation backslash-escaped. `$` too: GitHub renders math.
  */
 export function escapeMarkdown(text: string): string {
-  return text
+  return stripUnsafe(text)
     .replace(/\s+/g, ' ')
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/&/g, '&amp;')

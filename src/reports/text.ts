@@ -2,7 +2,7 @@
 // (TTY and NO_COLOR), so styleText must not check process.stdout itself (validateStream: false).
 import { styleText } from 'node:util'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { dateRange, fieldLabel, formatTime, formatValue, textOf, themeDelta } from './fields.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, stripUnsafe, textOf, themeDelta } from './fields.ts'
 import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
@@ -107,7 +107,10 @@ export function changeText(change: FieldChange, paint: Paint, color: boolean): s
   return `${clean(formatValue(change.before))} → ${clean(formatValue(change.after))}`
 }
 
-/** Site text must not drive the terminal: whitespace controls become spaces, other controls U+FFFD. */
+/**
+ * Site text must not drive the terminal: whitespace controls become spaces, other controls
+ * U+FFFD, and bidirectional overrides (U+202E shows what follows reversed) are dropped.
+ */
 export function clean(text: string): string {
-  return text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD')
+  return stripUnsafe(text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD'))
 }

@@ -1,7 +1,8 @@
 // The Slack channel against a real receiver on loopback standing in for an incoming webhook:
 // Block Kit within Slack's limits, a long digest split whole, hostile site text inert, retries.
 import { afterEach, describe, expect, it } from 'vitest'
-import { DeliveryError, type Alert } from '../../domain/alert.ts'
+import type { Alert } from '../../domain/alert.ts'
+import { deliveryFailure } from '../support/failure.ts'
 import type { ChangeEvent } from '../../domain/change.ts'
 import { buildReport } from '../../domain/change-report.ts'
 import { SlackChannelSchema } from '../../src/config/schema.ts'
@@ -47,15 +48,6 @@ function textsOf(message: SlackMessage): string[] {
 
 function sectionsOf(message: SlackMessage): string[] {
   return message.blocks.flatMap((block) => (block.type === 'section' ? [block.text.text] : []))
-}
-
-async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(DeliveryError)
-  return error as DeliveryError
 }
 
 describe('slackChannel', () => {
@@ -119,7 +111,7 @@ describe('slackChannel', () => {
     const hook = await receiver([undefined, { status: 500 }])
     const events = Array.from({ length: 300 }, (_, i) => event(i + 1, 'new', snapshot(i + 1, { summary: 'x'.repeat(200) })))
     const slack = channel(hook, { attempts: 1 })
-    const error = await failure(slack.send(digest(events)))
+    const error = await deliveryFailure(slack.send(digest(events)))
     expect(error.retryable).toBe(true)
     expect(error.message).toMatch(/answered 500 Internal Server Error \(1 try\) \(part 2 of \d+\)$/)
     await slack.send(digest(events))
@@ -236,7 +228,7 @@ describe('slackChannel', () => {
   it('fails for good on a 404 channel_not_found, naming neither path nor token', async () => {
     const hook = await receiver(() => ({ status: 404, body: 'channel_not_found' }))
     const slack = channel(hook, { attempts: 3 })
-    const error = await failure(slack.send(alert()))
+    const error = await deliveryFailure(slack.send(alert()))
     expect(error.retryable).toBe(false)
     expect(error.message).toBe(`slack ${hook.url('')}: answered 404 channel_not_found`)
     expect(slack.description).toBe(`slack ${hook.url('')}/…`)
@@ -245,7 +237,7 @@ describe('slackChannel', () => {
 
   it('hands a Retry-After beyond the cap to the outbox', async () => {
     const hook = await receiver([{ status: 429, retryAfter: '900' }])
-    const error = await failure(channel(hook).send(alert()))
+    const error = await deliveryFailure(channel(hook).send(alert()))
     expect(error.retryable).toBe(true)
     expect(error.retryAfterMs).toBe(900_000)
     expect(error.message).not.toMatch(/secret|services/)

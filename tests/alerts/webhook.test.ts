@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DeliveryError, type Alert } from '../../domain/alert.ts'
+import type { Alert } from '../../domain/alert.ts'
+import { deliveryFailure } from '../support/failure.ts'
 import { buildReport } from '../../domain/change-report.ts'
 import { WebhookChannelSchema } from '../../src/config/schema.ts'
 import { webhookBody, webhookChannel } from '../../src/alerts/webhook.ts'
@@ -35,15 +36,6 @@ function alert(overrides: Partial<Alert> = {}): Alert {
 function channel(url: string, options: { secret?: string; timeoutSeconds?: number; attempts?: number } = {}) {
   const config = WebhookChannelSchema.parse({ type: 'webhook', url, secret: options.secret, timeoutSeconds: options.timeoutSeconds ?? 5 })
   return webhookChannel(config, options.attempts ?? 3, QUICK)
-}
-
-async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(DeliveryError)
-  return error as DeliveryError
 }
 
 describe('webhookChannel', () => {
@@ -127,7 +119,7 @@ describe('webhookChannel', () => {
     const hook = await receiver({ script: () => ({ status: 502 }) })
     const sending = channel(hook.url(), { attempts: 3 }).send(alert())
     await hook.waitForRequests(3)
-    const error = await failure(sending)
+    const error = await deliveryFailure(sending)
     expect(error.retryable).toBe(true)
     expect(error.message).toMatch(/answered 502 Bad Gateway \(3 tries\)$/)
     expect(hook.requests).toHaveLength(3)
@@ -135,7 +127,7 @@ describe('webhookChannel', () => {
 
   it.each([400, 401, 404, 410, 422])('does not retry a %i: the same message will never be accepted', async (status) => {
     const hook = await receiver({ script: () => ({ status }) })
-    const error = await failure(channel(hook.url(), { attempts: 5 }).send(alert()))
+    const error = await deliveryFailure(channel(hook.url(), { attempts: 5 }).send(alert()))
     expect(error.retryable).toBe(false)
     expect(error.message).toContain(`answered ${status}`)
     expect(hook.requests).toHaveLength(1)
@@ -143,17 +135,18 @@ describe('webhookChannel', () => {
 
   it('does not follow a redirect: the body and its signature go only where configured', async () => {
     const hook = await receiver({ script: () => ({ status: 308 }) })
-    const error = await failure(channel(hook.url(), { attempts: 3 }).send(alert()))
+    const error = await deliveryFailure(channel(hook.url(), { attempts: 3 }).send(alert()))
     expect(error.retryable).toBe(false)
     expect(hook.requests).toHaveLength(1)
   })
 
   it.each([
-    ['seconds', '3600', 3_600_000],
-    ['an HTTP date', new Date(Date.now() + 7_200_000).toUTCString(), 7_200_000],
-  ])('stops at a Retry-After beyond the cap (%s) and hands the wait to the outbox', async (_name, retryAfter, expected) => {
-    const hook = await receiver({ script: [{ status: 429, retryAfter }] })
-    const error = await failure(channel(hook.url(), { attempts: 5 }).send(alert()))
+    ['seconds', () => '3600', 3_600_000],
+    // the date made as the test runs, not as the file loads (a loaded machine may start it much later)
+    ['an HTTP date', () => new Date(Date.now() + 7_200_000).toUTCString(), 7_200_000],
+  ])('stops at a Retry-After beyond the cap (%s) and hands the wait to the outbox', async (_name, retryAfterOf, expected) => {
+    const hook = await receiver({ script: [{ status: 429, retryAfter: retryAfterOf() }] })
+    const error = await deliveryFailure(channel(hook.url(), { attempts: 5 }).send(alert()))
     expect(error.retryable).toBe(true)
     expect(error.retryAfterMs).toBeGreaterThan(expected - 5_000)
     expect(error.retryAfterMs).toBeLessThanOrEqual(expected)
@@ -162,7 +155,7 @@ describe('webhookChannel', () => {
 
   it('keeps the Retry-After of the last try when the tries run out', async () => {
     const hook = await receiver({ script: () => ({ status: 503, retryAfter: '0' }) })
-    const error = await failure(channel(hook.url(), { attempts: 2 }).send(alert()))
+    const error = await deliveryFailure(channel(hook.url(), { attempts: 2 }).send(alert()))
     expect(error.retryable).toBe(true)
     expect(error.retryAfterMs).toBe(0)
     expect(hook.requests).toHaveLength(2)
@@ -174,7 +167,7 @@ describe('webhookChannel', () => {
     const messages: string[] = [channel(hook.url(TOKEN_PATH)).description]
     const attempt = async (script: Parameters<WebhookReceiver['setScript']>[0], timeoutSeconds = 5) => {
       hook.setScript(script)
-      const error = await failure(channel(hook.url(TOKEN_PATH), { secret: SECRET, timeoutSeconds, attempts: 1 }).send(alert()))
+      const error = await deliveryFailure(channel(hook.url(TOKEN_PATH), { secret: SECRET, timeoutSeconds, attempts: 1 }).send(alert()))
       messages.push(error.message)
     }
     await attempt(() => ({ delayMs: 5_000 }), 0.3)
@@ -185,7 +178,7 @@ describe('webhookChannel', () => {
     await attempt(() => ({ status: 404, body: 'xoxsecrettoken' }))
     await attempt(() => ({ status: 403, body: 'querysecret' }))
     const closedPort = await unusedPort()
-    const refused = await failure(channel(`http://127.0.0.1:${closedPort}${TOKEN_PATH}`, { attempts: 1 }).send(alert()))
+    const refused = await deliveryFailure(channel(`http://127.0.0.1:${closedPort}${TOKEN_PATH}`, { attempts: 1 }).send(alert()))
     messages.push(refused.message)
     expect(messages[0]).toBe(`webhook ${origin}/…`)
     // a closed connection reads as the socket closing or, if the close raced the request, a reset

@@ -35,7 +35,8 @@ describe('the light verbs', () => {
     const loaded = await modulesLoadedBy(['migrate'])
     expect(loaded.some((url) => /\/@electric-sql\/pglite\//.test(url))).toBe(true)
     expect(replicaChunks(await modulesLoadedBy(['doctor', '--json'])).length).toBeGreaterThan(0)
-  })
+    // two heavy starts, one of them launching Chromium: 20-30 s on a shared machine under load
+  }, 120_000)
 
   it.each([['--help'], ['sources'], ['parse']])('%s loads no browser, database or replica', async (verb) => {
     const page = join(dir, 'page.html')

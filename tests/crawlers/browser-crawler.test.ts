@@ -9,8 +9,10 @@ import type { ListingTarget } from '../../crawlers/listing-crawl.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import { chromiumProcesses } from '../../crawlers/process-tree.ts'
 import { eurocities } from '../../parsers/eurocities.ts'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { UserError } from '../../domain/errors.ts'
 import { startReplica, type Replica } from '../../replica/index.ts'
+import { OTHER_HOST, startHostileSite } from '../support/hostile-site.ts'
 import { browserSettings, isRunning, requireChromiumForTests, topicKeys, watchChromium } from './browser-support.ts'
 import { entriesOf, readingSink, type ReadPageRecord } from './reading-sink.ts'
 
@@ -149,6 +151,41 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
       'Chromium not found at /nonexistent/chromium (browser.executablePath / CHROMIUM_PATH): correct the path, or remove it to use a Chromium on PATH or the npm package @sparticuz/chromium',
     )
     expect(replica.requests()).toEqual([])
+  })
+})
+
+describe('crawlListingsInBrowser on a hostile site', { timeout: 60_000 }, () => {
+  const legacyTarget = (url: string, extra: Partial<ListingTarget> = {}): ListingTarget => ({ ...target(url, 9), profile: eurocitiesLegacy, theme: null, ...extra })
+
+  it('fails a page slower than the navigation timeout and goes on: the listing is partial, the run not aborted', async () => {
+    const site = await startHostileSite()
+    try {
+      site.setListing('slow', { entries: 20, pages: { 2: { kind: 'slow', delayMs: 6000 } } })
+      const { outcomes, seen } = await crawl([legacyTarget(site.pageUrl('slow'))], {
+        origins: new OriginMap(),
+        maxRetries: 1,
+        browser: { ...browserSettings(replica).browser, navigationTimeoutSeconds: 1 },
+      })
+      expect(outcomes[0]).toMatchObject({ status: 'partial', pages: 1, entries: 10 })
+      expect(outcomes[0]?.reason).toMatch(/^page 2: .*[Tt]imeout/)
+      expectBrowserClosed(seen)
+    } finally {
+      await site.close()
+    }
+  })
+
+  it('refuses a page that Chromium was redirected to another host with', async () => {
+    const site = await startHostileSite()
+    try {
+      site.setListing('elsewhere', { entries: 10 })
+      site.setListing('moved', { entries: 10, pages: { 1: { kind: 'redirect', to: site.pageUrl('elsewhere', 1, site.otherOrigin) } } })
+      const { pages, outcomes } = await crawl([legacyTarget(site.pageUrl('moved'))], { origins: new OriginMap() })
+      expect(outcomes[0]).toMatchObject({ status: 'failed', pages: 0 })
+      expect(outcomes[0]?.reason).toBe(`page 1: redirect to ${site.otherOrigin}/elsewhere refused: ${OTHER_HOST}:${site.otherPort} is not this listing's host (allowedHosts)`)
+      expect(pages.map((page) => page.body)).toEqual([null])
+    } finally {
+      await site.close()
+    }
   })
 })
 

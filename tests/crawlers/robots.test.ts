@@ -44,6 +44,19 @@ describe('RobotsRules', () => {
     expect(await rules().refusal(`${origin}/list`)).toBe('robots.txt answered HTTP 503')
   })
 
+  it('asks again when the connection fails, rather than forbidding the whole site', async () => {
+    let asked = 0
+    const origin = await serve((request, response) => {
+      asked += 1
+      if (asked === 1) return void request.socket.destroy()
+      response.end('User-agent: *\nDisallow: /private\n')
+    })
+    const robots = rules()
+    expect(await robots.refusal(`${origin}/list`)).toBeNull()
+    expect(await robots.refusal(`${origin}/private/list`)).toBe('disallowed by robots.txt')
+    expect(asked).toBe(2)
+  })
+
   it('allows nothing when robots.txt hangs past the timeout, and gives up in time', async () => {
     const origin = await serve(() => undefined)
     const started = performance.now()

@@ -53,3 +53,19 @@ describe.each(backends)('the raw page fetch migration on %s', (backend) => {
     }
   })
 })
+
+describe.each(backends)('the run printed migration on %s', (backend) => {
+  it('counts runs diffed before it as printed, and leaves the others to the next run', async () => {
+    const { db, close } = await openEmptyDatabase(backend)
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } })
+      expect((await migrator.migrateTo('2026_11_27_0900_raw_page_fetch')).error).toBeUndefined()
+      await sql`insert into crawl_run (started_at, status, diffed_at) values (now(), 'complete', '2026-11-26T12:00:00Z'), (now(), 'complete', null)`.execute(db)
+      expect((await migrator.migrateToLatest()).error).toBeUndefined()
+      const rows = await sql<{ printed_at: Date | null }>`select printed_at from crawl_run order by id`.execute(db)
+      expect(rows.rows.map((row) => row.printed_at?.toISOString() ?? null)).toEqual(['2026-11-26T12:00:00.000Z', null])
+    } finally {
+      await close()
+    }
+  })
+})

@@ -5,26 +5,15 @@ import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
 import { diffPending, diffRun, type DiffSummary } from '../../jobs/diff.ts'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { legacySources } from '../../src/config/defaults.ts'
-import { legacyTimeline, type Fault } from '../../replica/index.ts'
+import type { Fault } from '../../replica/index.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
+import { timelineChanges } from '../support/timeline-changes.ts'
 import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
 
 const silent = pino({ level: 'silent' })
 const sources: CrawlSource[] = legacySources.map((s) => ({ name: s.name, profile: eurocitiesLegacy, url: s.url, maxPages: 50, render: 'http', theme: null }))
-// page-1 paths, byte for byte (the legacy URLs carry their parameters in the path)
-const crawledPaths = sources.map((s) => s.url.replace(/^https?:\/\/[^/]+/, ''))
-
-// What each timeline change must be reported as; cosmetic edits are not changes.
-const expectedKind = { publish: 'new', 'edit-summary': 'changed', retag: 'changed', retitle: 'moved', remove: 'removed', cosmetic: null } as const
-
 /** The events a step should produce on the crawled listings, as sorted "kind key" strings. */
-function expectedAt(...steps: number[]): string[] {
-  return steps
-    .flatMap((step) => legacyTimeline[step]?.changes ?? [])
-    .filter((change) => change.listings.some((path) => crawledPaths.includes(path)))
-    .flatMap((change) => (expectedKind[change.kind] === null ? [] : [`${expectedKind[change.kind]} ${change.key}`]))
-    .sort()
-}
+const expectedAt = (...steps: number[]) => timelineChanges(sources, ...steps)
 const reported = (s: DiffSummary) => s.events.map((ev) => `${ev.kind} ${ev.entry.key}`).sort()
 
 const replica = useReplica()

@@ -69,6 +69,10 @@ describe('renderMarkdown', () => {
     expect(md).toContain('](http://example.org/a%20%28b%29)')
   })
 
+  it('drops C1 controls and bidi overrides from text', () => {
+    expect(escapeMarkdown('Report \u202Efdp.exe\u202C \u009b31m \u2066x\u2069')).toBe('Report fdp.exe 31m x')
+  })
+
   it('escapes every Markdown special in plain text', () => {
     expect(escapeMarkdown('\\`*_{}[]()#!|~$')).toBe('\\\\\\`\\*\\_\\{\\}\\[\\]\\(\\)\\#\\!\\|\\~\\$')
     expect(escapeMarkdown('a\r\n\tb')).toBe('a b')

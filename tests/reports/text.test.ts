@@ -82,6 +82,15 @@ describe('renderText', () => {
     expect(text).toContain('    ~ Red \uFFFD[31malert\uFFFD[0m second line\n')
   })
 
+  it('drops bidi overrides and isolates, which would show a title or URL reversed', () => {
+    const hostile = event(1, 'new', snapshot(1, { title: 'Annual report \u202Efdp.exe\u202C', url: 'http://www.eurocities.eu/\u2067evil\u2069/x', themes: ['cul\u202Dture'] }))
+    const text = renderText(buildReport([hostile], [], [run2], { runIds: [2] }, AT), { color: true })
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/)
+    expect(text).toContain('Annual report fdp.exe')
+    expect(text).toContain('http://www.eurocities.eu/evil/x')
+    expect(text).toContain('culture')
+  })
+
   it('colours only when asked, with red and green for the summary diff', () => {
     const text = renderText(sampleReport([healthEvent]), { color: true })
     expect(text).toContain(`${ESC}[32mAntwerp${ESC}[39m`)

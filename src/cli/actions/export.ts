@@ -7,7 +7,7 @@ import { listingNames } from '../../../db/snapshot.ts'
 import { EXPORT_FORMATS } from '../../reports/archive-formats.ts'
 import { ExportInterrupted, writeExport } from '../archive-export.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
-import { openCliContext } from '../context.ts'
+import { openReadOnlyContext } from '../context.ts'
 import { dateFlag, type DateFlag } from '../dates.ts'
 import { openOutput } from '../output-file.ts'
 import { parseOptions } from '../options.ts'
@@ -25,7 +25,7 @@ type ExportOptions = z.infer<typeof Options>
 export default async function runExport(raw: unknown, command: Command): Promise<ExitCodeValue> {
   const options = parseOptions(Options, raw)
   if (options.since !== undefined && options.until !== undefined && options.since.at > options.until.at) throw new UserError(`--since ${options.since.text} is after --until ${options.until.text}`)
-  const context = await openCliContext(command, 'sustained')
+  const context = await openReadOnlyContext(command, 'sustained')
   try {
     // without --until, the archive as it stood when the export began: a crawl running meanwhile adds nothing half-way
     const started = new Date()

@@ -4,7 +4,7 @@ import { entryHistory } from '../../../db/entry-history.ts'
 import { UserError } from '../../../domain/errors.ts'
 import { renderHistoryJson, renderHistoryText } from '../../reports/history.ts'
 import { useColor } from '../color.ts'
-import { openCliContext } from '../context.ts'
+import { openReadOnlyContext } from '../context.ts'
 import { dateFlag } from '../dates.ts'
 import { parseOptions } from '../options.ts'
 
@@ -16,7 +16,7 @@ const Options = z.object({
 
 export default async function showHistory(keyOrUrl: string, raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
-  const context = await openCliContext(command, 'brief')
+  const context = await openReadOnlyContext(command)
   try {
     const history = await entryHistory(context.db, keyOrUrl.trim(), options.asOf?.at ?? null)
     if (history === null && options.asOf !== undefined && (await entryHistory(context.db, keyOrUrl.trim())) !== null) {

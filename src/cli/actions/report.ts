@@ -6,7 +6,7 @@ import { UserError } from '../../../domain/errors.ts'
 import { REPORT_FORMATS } from '../../reports/formats.ts'
 import { renderReport } from '../../reports/render.ts'
 import { useColor } from '../color.ts'
-import { openCliContext } from '../context.ts'
+import { openReadOnlyContext } from '../context.ts'
 import { parseDateFlag } from '../dates.ts'
 import { parseOptions } from '../options.ts'
 
@@ -32,7 +32,7 @@ const Options = z.object({
 export default async function printReport(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
   if (options.run !== undefined && options.since !== undefined) throw new UserError('--run and --since: give one or the other')
-  const context = await openCliContext(command, 'brief')
+  const context = await openReadOnlyContext(command)
   try {
     const request = options.since ?? { runIds: options.run ?? (await defaultRun(context.db)) }
     const { report, runs, missingRunIds } = await loadReport({ db: context.db, now: () => new Date() }, request satisfies ReportRequest)

@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { loadReport } from '../../../jobs/report.ts'
+import { printUnprinted } from '../../../jobs/report.ts'
 import { runExclusively } from '../../../jobs/exclusive.ts'
 import { runPipeline, type RunSummary } from '../../../jobs/run.ts'
+import { totalChanges } from '../../../domain/change-report.ts'
 import { REPORT_FORMATS } from '../../reports/formats.ts'
 import { renderReport } from '../../reports/render.ts'
 import { useColor } from '../color.ts'
@@ -26,20 +27,28 @@ export default async function runAll(raw: unknown, command: Command): Promise<Ex
     const line = terminalProgress(context.env)
     const shown = { ...deps, progress: line.progress }
     const removeAfter = options.removeAfter ?? context.loaded.config.diff.removeAfter
-    const summary = await withOutbox(context.loaded, (outbox) =>
-      runExclusively(shown, context.target, () => runPipeline(shown, sources, settings, { removeAfter }, outbox)),
-    ).finally(line.done)
-    if (summary.delivery !== null) process.stderr.write(describeDelivery(summary.delivery))
-    const { report } = await loadReport(deps, { runIds: summary.diffs.map((diff) => diff.runId) })
     const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
-    process.stdout.write(renderReport(report, options.format, { color }))
-    return exitCodeOf(summary, options.exitCode)
+    const { summary, printed } = await withOutbox(context.loaded, (outbox) =>
+      runExclusively(shown, context.target, async () => {
+        const summary = await runPipeline(shown, sources, settings, { removeAfter }, outbox).finally(line.done)
+        if (summary.delivery !== null) process.stderr.write(describeDelivery(summary.delivery))
+        // this run's changes and those of any run killed before it printed them: each change once
+        const { report } = await printUnprinted(deps, ({ report }) => flushed(renderReport(report, options.format, { color })))
+        return { summary, printed: totalChanges(report) }
+      }),
+    )
+    return exitCodeOf(summary, printed, options.exitCode)
   })
 }
 
-/** Failure outranks a partial run, which outranks "changes found". */
-function exitCodeOf(summary: RunSummary, changesExit: boolean): ExitCodeValue {
+/** Resolves once the text is handed to the output (a pipe or file takes it synchronously on Linux). */
+function flushed(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())))
+}
+
+/** Failure outranks a partial run, which outranks "changes found" (in what was printed). */
+function exitCodeOf(summary: RunSummary, printedChanges: number, changesExit: boolean): ExitCodeValue {
   if (summary.crawl.status === 'failed') return ExitCode.failure
   if (summary.crawl.status === 'partial') return ExitCode.partial
-  return changesExit && summary.changes > 0 ? ExitCode.changes : ExitCode.ok
+  return changesExit && printedChanges > 0 ? ExitCode.changes : ExitCode.ok
 }

@@ -6,7 +6,7 @@ import { loadSnapshot } from '../../../jobs/snapshot.ts'
 import { SNAPSHOT_FORMATS } from '../../reports/archive-formats.ts'
 import { formatTime } from '../../reports/fields.ts'
 import { renderSnapshot } from '../../reports/render-snapshot.ts'
-import { openCliContext } from '../context.ts'
+import { openReadOnlyContext } from '../context.ts'
 import { dateFlag } from '../dates.ts'
 import { parseOptions } from '../options.ts'
 
@@ -17,7 +17,7 @@ const Options = z.object({
 
 export default async function printSnapshot(listing: string, raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
-  const context = await openCliContext(command, 'brief')
+  const context = await openReadOnlyContext(command)
   try {
     const result = await loadSnapshot(context.db, { listing, asOf: options.asOf.at, asOfText: options.asOf.text })
     if (result.kind !== 'snapshot') throw gapError(listing, options.asOf.text, result)

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { z } from 'zod'
 import { loadStatus } from '../../../jobs/status.ts'
 import { renderStatusJson, renderStatusText } from '../../reports/status.ts'
-import { openCliContext } from '../context.ts'
+import { openReadOnlyContext } from '../context.ts'
 import { parseOptions } from '../options.ts'
 
 const Options = z.object({
@@ -12,7 +12,7 @@ const Options = z.object({
 
 export default async function status(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
-  const context = await openCliContext(command, 'brief')
+  const context = await openReadOnlyContext(command)
   try {
     const watch = await loadStatus(context.db, { awaitingLimit: options.limit })
     const { config } = context.loaded

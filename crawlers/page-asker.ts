@@ -1,0 +1,78 @@
+// One page asked outside a listing's crawl, to check what a crawl found: an entry's own page before it
+// is reported removed, the next page a listing had before it ended early. As polite as a crawl: the
+// same User-Agent, robots.txt, host pacing, timeout and size cap, and only on the listing's own site
+// (or its allowedHosts), redirects included.
+import { NonRetryableError } from '@crawlee/core'
+import { FetchHttpClient } from './fetch-http-client.ts'
+import { HostLimiter } from './host-limiter.ts'
+import type { CrawlSettings } from './listing-crawl.ts'
+import { RobotsRules } from './robots.ts'
+import { offSiteRefusal, type SiteScope } from './site-scope.ts'
+
+export interface PageToAsk extends SiteScope {
+  /** The canonical URL to ask. */
+  url: string
+}
+
+export type Asked =
+  /** An answer; `itself`: after redirects within the site, the same path and query (scheme and a trailing slash aside). */
+  | { kind: 'answered'; status: number; itself: boolean; headers: Record<string, string>; body: Buffer | null }
+  /** Not ours to ask: robots.txt forbids it, or it is on another host. */
+  | { kind: 'unasked' }
+  /** It redirected off the site, or in circles. */
+  | { kind: 'left' }
+  /** No answer worth trusting now (a timeout, no connection). */
+  | { kind: 'no-answer'; reason: string }
+
+export class PageAsker {
+  private readonly limiter: HostLimiter
+  private readonly robots: RobotsRules | null
+  private readonly client: FetchHttpClient
+
+  constructor(private readonly settings: CrawlSettings) {
+    this.limiter = new HostLimiter(settings.perHostDelaySeconds)
+    this.robots = settings.respectRobotsTxt ? new RobotsRules(settings, this.limiter) : null
+    this.client = new FetchHttpClient({ maxResponseBytes: settings.maxResponseBytes, timeoutSeconds: settings.timeoutSeconds, limiter: this.limiter })
+  }
+
+  /** Asks a page; its body is read only when wanted. */
+  async ask(page: PageToAsk, withBody: boolean): Promise<Asked> {
+    if ((await offSiteRefusal(page, page.url)) !== null || ((await this.robots?.refusal(page.url)) ?? null) !== null) return { kind: 'unasked' }
+    let canonical = page.url
+    try {
+      const response = await this.client.stream({
+        url: this.settings.origins.toFetchUrl(page.url),
+        method: 'GET',
+        headers: { 'user-agent': this.settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
+        context: {
+          redirect: async (location: string) => {
+            const next = new URL(location, canonical).href
+            const refusal = await offSiteRefusal(page, next)
+            if (refusal !== null) return { refusal }
+            canonical = next
+            return { url: this.settings.origins.toFetchUrl(next) }
+          },
+        },
+      })
+      const body = withBody ? await readAll(response.stream) : null
+      if (!withBody) response.stream.destroy()
+      const headers = Object.fromEntries(Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name.toLowerCase(), String(value)]])))
+      return { kind: 'answered', status: response.statusCode, itself: samePage(page.url, canonical), headers, body }
+    } catch (error) {
+      // a redirect off the site or in circles (or a body over the cap) is an answer of its own
+      if (error instanceof NonRetryableError) return { kind: 'left' }
+      return { kind: 'no-answer', reason: error instanceof Error ? error.message : String(error) }
+    }
+  }
+}
+
+async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+function samePage(asked: string, landed: string): boolean {
+  const path = (url: URL) => `${url.pathname.replace(/\/$/, '')}${url.search}`
+  return path(new URL(asked)) === path(new URL(landed))
+}

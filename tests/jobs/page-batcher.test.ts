@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { PageBatcher } from '../../jobs/page-batcher.ts'
+
+describe('PageBatcher', () => {
+  it('ends a batch at maxBatch pages or at maxWeight, and still writes a page heavier than maxWeight alone', async () => {
+    const batches: number[][] = []
+    const batcher = new PageBatcher<number>(async (pages) => void batches.push(pages), 3, 100, 5, (page) => page, 10)
+    // queued before the gathering window ends: cut by count (3 pages), then by weight (10)
+    for (const page of [1, 1, 1, 1, 1, 4, 6, 25, 2, 2]) await batcher.add(page)
+    await batcher.finish()
+    expect(batches).toEqual([[1, 1, 1], [1, 1, 4], [6], [25], [2, 2]])
+  })
+
+  it('rethrows a failed write from finish and refuses later pages', async () => {
+    const batcher = new PageBatcher<number>(async () => Promise.reject(new Error('disk full')), 3, 100, 0)
+    await batcher.add(1)
+    await expect(batcher.finish()).rejects.toThrow('disk full')
+    await expect(batcher.add(2)).rejects.toThrow('disk full')
+  })
+})

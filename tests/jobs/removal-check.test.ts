@@ -1,0 +1,96 @@
+// What is reported removed: only what left the site. A listing that ends early on a full page (a lost
+// next link) removes nothing; an entry gone from its listings is asked for by its own page first.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OriginMap } from '../../crawlers/origin-map.ts'
+import type { CrawlSource } from '../../jobs/crawl.ts'
+import { runPipeline, type RunSummary } from '../../jobs/run.ts'
+import { resolveProfile } from '../../parsers/index.ts'
+import { backends, useTestDatabase } from '../support/databases.ts'
+import { startHostileSite, type HostileSite } from '../support/hostile-site.ts'
+import { silentLog } from '../support/replica.ts'
+
+let site: HostileSite
+beforeAll(async () => {
+  site = await startHostileSite()
+})
+afterAll(async () => {
+  await site.close()
+})
+
+const settings = () => ({
+  userAgent: 'eurowatch-test/1 (+https://example.org/eurowatch)',
+  respectRobotsTxt: true,
+  perHostDelaySeconds: 0,
+  maxConcurrency: 4,
+  maxRetries: 0,
+  retryBaseDelaySeconds: 0.01,
+  maxRetryAfterSeconds: 1,
+  timeoutSeconds: 5,
+  maxResponseBytes: 2_000_000,
+  origins: new OriginMap(),
+})
+
+const eventsOf = (summary: RunSummary, kind: string) =>
+  summary.diffs.flatMap((diff) => diff.events).filter((event) => event.kind === kind).map((event) => event.entry.key).sort()
+
+describe.each(backends)('removals on %s', (backend) => {
+  const db = useTestDatabase(backend)
+  const source = (name: string): CrawlSource => ({ name, profile: resolveProfile('eurocities-legacy'), url: site.pageUrl(name), maxPages: 50, render: 'http', theme: null })
+  const run = (name: string) => runPipeline({ db: db(), now: () => new Date(), log: silentLog }, [source(name)], settings(), { removeAfter: 2 })
+
+  it('removes nothing from a listing that ends on a full page before the last page of its last complete crawl', async () => {
+    site.setListing('pager', { entries: 50 })
+    expect((await run('pager')).crawl.status).toBe('complete')
+    site.changeListing('pager', { pagerEndsAt: 4 })
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const lost = await run('pager')
+      expect(lost.crawl.listings[0]).toMatchObject({ status: 'partial', pages: 4, entries: 40 })
+      expect(lost.crawl.listings[0]?.reason).toBe(`parser health: page 4 is full and has no next link, but page 5 of its last complete crawl (${site.pageUrl('pager', 5)}) still lists entries`)
+      expect(lost.changes).toBe(0)
+    }
+    site.changeListing('pager', { pagerEndsAt: undefined })
+    const found = await run('pager')
+    expect(found.crawl.status).toBe('complete')
+    expect(found.changes).toBe(0)
+  })
+
+  it('removes what a listing that shrank by a whole page lost: the page that followed is gone', async () => {
+    site.setListing('shrink', { entries: 30 })
+    expect((await run('shrink')).crawl.status).toBe('complete')
+    const lost = site.keysOf('shrink').slice(20)
+    site.changeListing('shrink', { hidden: [20, 21, 22, 23, 24, 25, 26, 27, 28, 29] })
+    for (const key of lost) site.setEntryStatus(key, 404)
+    const first = await run('shrink')
+    expect(first.crawl.listings[0]).toMatchObject({ status: 'complete', pages: 2, entries: 20 })
+    expect(eventsOf(await run('shrink'), 'removed')).toEqual([...lost].sort())
+  })
+
+  it("asks an entry's own page first: a page that is gone is removed, one that still answers is no longer listed and not asked again", async () => {
+    site.setListing('shelf', { entries: 25 })
+    const [stillThere = '', gone = '', later = ''] = site.keysOf('shelf')
+    await run('shelf')
+    site.changeListing('shelf', { hidden: [0, 1, 2] })
+    site.setEntryStatus(gone, 404)
+    site.setEntryStatus(later, 503)
+    expect((await run('shelf')).changes).toBe(0)
+    site.resetRequests()
+    const second = await run('shelf')
+    expect(eventsOf(second, 'removed')).toEqual([gone])
+    expect(site.requests().map((request) => request.path).filter((path) => path.startsWith('/eurocities/news/')).sort()).toEqual(
+      [gone, stillThere, later].map((key) => `/eurocities/news/entry-${key}`).sort(),
+    )
+
+    // the page that did not answer is asked again; the one that still answers is not
+    site.setEntryStatus(later, 410)
+    site.resetRequests()
+    const third = await run('shelf')
+    expect(eventsOf(third, 'removed')).toEqual([later])
+    expect(site.requests().filter((request) => request.path.startsWith('/eurocities/news/')).map((request) => request.path)).toEqual([`/eurocities/news/entry-${later}`])
+
+    // back on the listing: the removed ones reappear, the unlisted one was never gone
+    site.changeListing('shelf', { hidden: [] })
+    const back = await run('shelf')
+    expect(eventsOf(back, 'reappeared')).toEqual([gone, later].sort())
+    expect(back.changes).toBe(2)
+  })
+})
