@@ -3,22 +3,15 @@
 // Shapes in docs/export.md. Pure.
 import { stringify } from 'csv-stringify/sync'
 import type { Validity } from '../../domain/archive.ts'
+import type { ParsedEntry } from '../../domain/entry.ts'
 import type { VersionFields } from '../../domain/versioning.ts'
 
-export interface VersionJson {
+/** The fields of a listed entry, with when the version held. */
+export interface VersionJson extends Omit<ParsedEntry, 'key'> {
   validFromRun: number
   validToRun: number | null
   validFrom: string
   validTo: string | null
-  url: string
-  title: string | null
-  type: string | null
-  date: string | null
-  endDate: string | null
-  themes: string[]
-  summary: string | null
-  summaryTruncated: boolean
-  documentType: string | null
 }
 
 export function versionJson(fields: VersionFields, validity: Validity): VersionJson {
