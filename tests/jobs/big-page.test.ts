@@ -1,4 +1,4 @@
-// A listing page of 20,000 entries over loopback HTTP, crawled, stored and diffed on both backends:
+// A listing page of 11,000 entries over loopback HTTP, crawled, stored and diffed on both backends:
 // every write is cut under the bind-parameter limits (PGlite failed from 3,000 entries, PostgreSQL
 // from 5,500), and a store step that fails leaves its run failed, never 'running'.
 import { createServer, type Server } from 'node:http'
@@ -15,7 +15,9 @@ import { parseSelectorsConfig } from '../../parsers/selectors-config.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 import { silentLog } from '../support/replica.ts'
 
-const ENTRIES = 20_000
+// above the limits that failed before (3,000 and 5,500) and above 65,535 parameters for a row of
+// six (a sighting), and no bigger: the test crawls it twice a backend
+const ENTRIES = 11_000
 const SITE = 'https://big.example'
 
 let server: Server
@@ -60,7 +62,7 @@ function settings() {
 
 const source = (parser: SiteProfile = profile): CrawlSource => ({ name: 'big', profile: parser, url: `${SITE}/news/`, maxPages: 1, render: 'http', theme: null })
 
-describe.each(backends)('a page of 20,000 entries on %s', (backend) => {
+describe.each(backends)('a page of 11,000 entries on %s', (backend) => {
   const db = useTestDatabase(backend)
   const deps = () => ({ db: db(), now: () => new Date(), log: silentLog })
 
