@@ -38,7 +38,7 @@ export interface HealthEvent {
   runId: number
   listing: { source: string; url: string }
   pageUrl: string | null
-  problem: 'fetch-failed' | 'layout' | 'no-entries' | 'few-entries' | 'missing-field' | 'incomplete'
+  problem: 'fetch-failed' | 'layout' | 'no-entries' | 'few-entries' | 'missing-field' | 'incomplete' | 'detail-layout'
   message: string
   detectedAt: Date
 }
