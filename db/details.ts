@@ -204,11 +204,17 @@ export async function foldMovedEntry(db: Db, from: number, into: number, runId: 
   return true
 }
 
-/** The detail fields of these versions, by version id. */
-export async function detailsOfVersions(db: Db, versionIds: readonly number[]): Promise<Map<number, EntryDetail>> {
+/** The detail fields of these versions, by version id; with `asOf`, only pages fetched by then. */
+export async function detailsOfVersions(db: Db, versionIds: readonly number[], asOf: Date | null = null): Promise<Map<number, EntryDetail>> {
   const details = new Map<number, EntryDetail>()
   for (const batch of batchesOf(versionIds, 1)) {
-    const rows = await db.selectFrom('entry_detail').selectAll().where('version_id', 'in', batch).execute()
+    const rows = await db
+      .selectFrom('entry_detail')
+      .innerJoin('detail_fetch', 'detail_fetch.id', 'entry_detail.fetch_id')
+      .selectAll('entry_detail')
+      .where('entry_detail.version_id', 'in', batch)
+      .$if(asOf !== null, (qb) => qb.where('detail_fetch.fetched_at', '<=', asOf as Date))
+      .execute()
     for (const row of rows) {
       details.set(row.version_id, {
         postId: row.post_id,

@@ -8,6 +8,8 @@ import { fetchDetailsOfRun } from '../../jobs/detail-pages.ts'
 import { diffPending } from '../../jobs/diff.ts'
 import { runPipeline, type RunSummary } from '../../jobs/run.ts'
 import { detailsOfVersions } from '../../db/details.ts'
+import { entryHistory } from '../../db/entry-history.ts'
+import { renderHistoryText, toHistoryJson } from '../../src/reports/history.ts'
 import { resolveProfile } from '../../parsers/index.ts'
 import { legacySources } from '../../src/config/defaults.ts'
 import { currentTimeline, type Fault } from '../../replica/index.ts'
@@ -44,15 +46,15 @@ describe.each(backends)('detail pages on %s', (backend) => {
 
   it('fetches each new version\'s page once, at most the cap a run, and completes cut summaries without reporting a change', async () => {
     replica().resetRequests()
-    const first = await run([DOCUMENTS], 0, 10)
+    const first = await run([DOCUMENTS], 0, 15)
     const total = first.details.asked + first.details.waiting
-    expect(first.details).toMatchObject({ asked: 10, outcomes: { read: 10 } })
+    expect(first.details).toMatchObject({ asked: 15, outcomes: { read: 15 } })
     expect(total).toBe(first.crawl.entriesSeen)
-    expect(detailRequests()).toHaveLength(10)
+    expect(detailRequests()).toHaveLength(15)
     let completed = first.details.completed
     let asked = first.details.asked
     for (let runs = 0; runs < 5 && asked < total; runs += 1) {
-      const next = await run([DOCUMENTS], 0, 10)
+      const next = await run([DOCUMENTS], 0, 15)
       expect(next.changes).toBe(0)
       asked += next.details.asked
       completed += next.details.completed
@@ -61,7 +63,7 @@ describe.each(backends)('detail pages on %s', (backend) => {
     // every page asked once: the versions a completion opened carry the detail they were completed from
     expect(new Set(detailRequests().map((request) => request.path)).size).toBe(total)
     expect(detailRequests()).toHaveLength(total)
-    const idle = await run([DOCUMENTS], 0, 10)
+    const idle = await run([DOCUMENTS], 0, 15)
     expect(idle.details).toMatchObject({ asked: 0, waiting: 0 })
     expect(idle.changes).toBe(0)
 
@@ -71,9 +73,9 @@ describe.each(backends)('detail pages on %s', (backend) => {
     expect(open.filter((version) => version.summary_truncated)).toEqual([])
     expect((await detailsOfVersions(db(), open.map((version) => version.id))).size).toBe(total)
     // the listing still cuts those summaries: the fuller stored text is no change, run after run
-    expect((await run([DOCUMENTS], 0, 10)).changes).toBe(0)
+    expect((await run([DOCUMENTS], 0, 15)).changes).toBe(0)
 
-    const published = await run([DOCUMENTS], 1, 10)
+    const published = await run([DOCUMENTS], 1, 15)
     expect(eventsOf(published)).toEqual(['new WSPO-BH4N2R'])
     const report = published.diffs.flatMap((diff) => diff.events).find((event) => event.entry.key === 'WSPO-BH4N2R')
     expect(report?.entry.summary).toBe(
@@ -89,7 +91,16 @@ describe.each(backends)('detail pages on %s', (backend) => {
     const fetch = await db().selectFrom('detail_fetch').selectAll().where('version_id', '<', version.id + 1).where('url', 'like', '%BH4N2R').executeTakeFirstOrThrow()
     expect(fetch).toMatchObject({ status: 200, outcome: 'read', final_url: fetch.url })
     expect(await db().selectFrom('page_body').select('sha256').where('sha256', '=', fetch.body_sha256 ?? '').execute()).toHaveLength(1)
-  })
+
+    // history: the listing's cut version, then the same entry with its summary in full, no change; both with their page's fields
+    const history = await entryHistory(db(), 'WSPO-BH4N2R')
+    if (history === null) throw new Error('no history of WSPO-BH4N2R')
+    expect(history.versions.map((v) => [v.fields.summaryTruncated, v.detail?.documentType])).toEqual([[true, 'policy publication'], [false, 'policy publication']])
+    const text = renderHistoryText(history, { color: false })
+    expect(text).toContain('no change under the diff rules (a cut summary now in full, or cosmetics)')
+    expect(text).toContain('  its page: published 2019-10-30 | policy publication\n  contact: Social affairs team\n  file: download the document (PDF) <http://www.eurocities.eu/eurocities/documents/report.pdf>\n  text: Nine cities report')
+    expect(toHistoryJson(history).versions[1]?.detail).toMatchObject({ published: '2019-10-30', text: report?.entry.summary })
+  }, 240_000)
 
   it('records faults and nothing false: a 404 is noted, a page without its block is a health event, a failed fetch is asked again next run', async () => {
     const baseline = await run([DOCUMENTS], 0, 0)
@@ -117,7 +128,7 @@ describe.each(backends)('detail pages on %s', (backend) => {
     expect(detailRequests().map((request) => request.path)).toEqual([failing])
     expect(retried.changes).toBe(0)
     expect(retried.diffs.flatMap((diff) => diff.health)).toEqual([])
-  })
+  }, 240_000)
 
   it('follows a redirect from an old slug to the page it moved to, and records where it landed', async () => {
     replica().setStep(2)
@@ -131,7 +142,7 @@ describe.each(backends)('detail pages on %s', (backend) => {
     expect(replica().requests().some((request) => request.status === 301 && request.path.endsWith('Vilnius-tech-park-WSPO-BCKM2P'))).toBe(true)
     // the version's own fields are the listing's: nothing changed before the diff sees the next crawl
     expect((await diffPending(deps(), { removeAfter: 2 })).flatMap((diff) => diff.events).filter((event) => !event.baseline)).toEqual([])
-  })
+  }, 240_000)
 
   it('reports a WordPress post whose slug changed as moved, by the post id of its page, where the listing alone sees removed + new', async () => {
     const [reslugged] = (currentTimeline[3]?.changes ?? []).filter((change) => change.kind === 'retitle' && !change.key.includes('culture'))
@@ -152,12 +163,12 @@ describe.each(backends)('detail pages on %s', (backend) => {
     const detail = await db().selectFrom('entry_detail').select(['post_id', 'author', 'tags']).where('post_id', '=', '9106').execute()
     expect(detail.length).toBeGreaterThanOrEqual(2)
     expect(detail[0]).toMatchObject({ author: 'Julie Bosschaert', tags: ['citizens', 'urban agenda'] })
-  })
+  }, 240_000)
 
   it('without detail pages the same slug change reads as new, then removed once a second complete crawl misses the old URL', async () => {
     for (const step of [0, 1, 2]) await run([LATEST], step, 0)
     const key = 'https://eurocities.eu/latest/cities-need-climate-budgets-of-their-own/'
     expect(eventsOf(await run([LATEST], 3, 0))).toEqual([`changed https://eurocities.eu/latest/culture-capitals-share-their-legacy/`, `new ${key}`])
     expect(eventsOf(await run([LATEST], 3, 0))).toEqual(['removed https://eurocities.eu/latest/why-cities-need-their-own-climate-budgets/'])
-  })
+  }, 240_000)
 })
