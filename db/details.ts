@@ -204,6 +204,31 @@ export async function foldMovedEntry(db: Db, from: number, into: number, runId: 
   return true
 }
 
+/** An entry_detail row as `to_jsonb` gives it (snake_case keys), as the domain's EntryDetail. */
+export interface EntryDetailJsonRow {
+  post_id: string | null
+  published: string | null
+  document_type: string | null
+  author: string | null
+  contact: string | null
+  tags: string[]
+  files: EntryDetail['files']
+  text: string | null
+}
+
+export function detailOfJsonRow(row: EntryDetailJsonRow): EntryDetail {
+  return {
+    postId: row.post_id,
+    published: row.published,
+    documentType: row.document_type,
+    author: row.author,
+    contact: row.contact,
+    tags: row.tags,
+    files: row.files,
+    text: row.text,
+  }
+}
+
 /** The detail fields of these versions, by version id; with `asOf`, only pages fetched by then. */
 export async function detailsOfVersions(db: Db, versionIds: readonly number[], asOf: Date | null = null): Promise<Map<number, EntryDetail>> {
   const details = new Map<number, EntryDetail>()

@@ -81,6 +81,8 @@ describe.each(backends)('detail pages on %s', (backend) => {
     expect(report?.entry.summary).toBe(
       'Nine cities report on two years of active inclusion strategies: what changed for residents furthest from the labour market, what it cost & what they would do differently next time.',
     )
+    // the change report carries what the page said (JSON report and webhooks: entry.detail)
+    expect(report?.detail).toMatchObject({ published: '2019-10-30', documentType: 'policy publication', contact: 'Social affairs team' })
     const version = await db().selectFrom('entry_version').innerJoin('entry', 'entry.id', 'entry_version.entry_id').select('entry_version.id').where('entry_key', '=', 'WSPO-BH4N2R').where('valid_to_run', 'is', null).executeTakeFirstOrThrow()
     expect((await detailsOfVersions(db(), [version.id])).get(version.id)).toMatchObject({
       published: '2019-10-30',
