@@ -145,7 +145,8 @@ function judge({ asked }: FetchedDetailPage, pending: PendingDetail): { outcome:
       try {
         return { outcome: 'read', detail: parse(decodePage(asked.body, asked.headers['content-type'] ?? null).html, asked.landed), error: null }
       } catch (error) {
-        if (error instanceof LayoutError) return { outcome: 'no-block', detail: null, error: error.message }
+        // a redirect to another kind of page (a home page for a deleted post) is the entry's page gone, not a layout change
+        if (error instanceof LayoutError) return { outcome: asked.itself ? 'no-block' : 'gone', detail: null, error: error.message }
         throw error
       }
     }
