@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely'
 
 const detailOutcome = sql`check (outcome in ('read', 'no-block', 'gone', 'failed', 'unasked'))`
 const healthProblem = sql`check (problem in ('fetch-failed', 'layout', 'no-entries', 'few-entries', 'missing-field', 'incomplete', 'detail-layout'))`
+const healthProblemBefore = sql`check (problem in ('fetch-failed', 'layout', 'no-entries', 'few-entries', 'missing-field', 'incomplete'))`
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -52,6 +53,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`delete from health_event where problem = 'detail-layout'`.execute(db)
+  await sql`alter table health_event drop constraint health_event_problem_check`.execute(db)
+  await sql`alter table health_event add constraint health_event_problem_check ${healthProblemBefore}`.execute(db)
   await db.schema.dropTable('entry_detail').execute()
   await db.schema.dropTable('detail_fetch').execute()
 }
