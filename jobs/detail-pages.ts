@@ -8,9 +8,9 @@ import { completedSummary, type DetailOutcome, type EntryDetail } from '../domai
 import { fetchDetailPages, type FetchedDetailPage } from '../crawlers/detail-pages.ts'
 import type { CrawlSettings } from '../crawlers/listing-crawl.ts'
 import {
-  completeSummary, findPostTwin, foldMovedEntry, insertEntryDetails, isRunDiffed, pendingDetails, recordDetailFetches,
-  type DetailFetchRecord, type PendingDetail,
+  completeSummary, insertEntryDetails, isRunDiffed, pendingDetails, recordDetailFetches, type DetailFetchRecord, type PendingDetail,
 } from '../db/details.ts'
+import { findPostTwin, foldMovedEntry } from '../db/moved-posts.ts'
 import { insertHealthEvents, type HealthEventToRecord } from '../db/health-events.ts'
 import { storePageBodies } from '../db/pages.ts'
 import { decodePage } from '../parsers/decode-page.ts'
