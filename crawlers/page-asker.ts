@@ -15,8 +15,11 @@ export interface PageToAsk extends SiteScope {
 }
 
 export type Asked =
-  /** An answer; `itself`: after redirects within the site, the same path and query (scheme and a trailing slash aside). */
-  | { kind: 'answered'; status: number; itself: boolean; headers: Record<string, string>; body: Buffer | null }
+  /**
+   * An answer; `itself`: after redirects within the site, the same path and query (scheme and a trailing
+   * slash aside); `landed`: the canonical URL that answered, after those redirects.
+   */
+  | { kind: 'answered'; status: number; itself: boolean; landed: string; headers: Record<string, string>; body: Buffer | null }
   /** Not ours to ask: robots.txt forbids it, or it is on another host. */
   | { kind: 'unasked' }
   /** It redirected off the site, or in circles. */
@@ -57,7 +60,7 @@ export class PageAsker {
       const body = withBody ? await readAll(response.stream) : null
       if (!withBody) response.stream.destroy()
       const headers = Object.fromEntries(Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name.toLowerCase(), String(value)]])))
-      return { kind: 'answered', status: response.statusCode, itself: samePage(page.url, canonical), headers, body }
+      return { kind: 'answered', status: response.statusCode, itself: samePage(page.url, canonical), landed: canonical, headers, body }
     } catch (error) {
       // a redirect off the site or in circles (or a body over the cap) is an answer of its own
       if (error instanceof NonRetryableError) return { kind: 'left' }

@@ -71,6 +71,7 @@ export async function entriesAfter(db: Db, scope: ExportScope, afterId: number, 
 
 export interface StoredVersion {
   entryId: number
+  versionId: number
   validity: Validity
   fields: VersionFields
 }
@@ -91,6 +92,7 @@ export async function versionsOfEntries(db: Db, entryIds: readonly number[], unt
     const ended = row.valid_to !== null && (until === null || row.valid_to <= until)
     return {
       entryId: row.entry_id,
+      versionId: row.id,
       validity: { validFromRun: row.valid_from_run, validToRun: ended ? row.valid_to_run : null, validFrom: row.valid_from, validTo: ended ? row.valid_to : null },
       fields: versionFieldsOf(row),
     }

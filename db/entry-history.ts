@@ -4,6 +4,7 @@ import type { EntryHistory, Seen } from '../domain/entry-history.ts'
 import type { Database } from './schema.ts'
 import { removalsOfEntries } from './archive.ts'
 import { versionFieldsOf } from './entries.ts'
+import { detailsOfVersions } from './details.ts'
 
 // The legacy site's stable id inside a detail URL: the slug before it may change, the id does not.
 const LEGACY_KEY = /(WSPO-[A-Z0-9]{6})(?=$|[/?&#])/
@@ -45,6 +46,7 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf:
     .execute()
   if (rows.length === 0) return null
   const endedBy = (at: Date | null): boolean => at !== null && (asOf === null || at <= asOf)
+  const details = await detailsOfVersions(db, rows.map((row) => row.id), asOf)
   const versions = rows.map((row) => ({
     id: row.id,
     fields: versionFieldsOf(row),
@@ -54,6 +56,7 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf:
     validTo: endedBy(row.valid_to) ? row.valid_to : null,
     firstSeen: seen(row.first_run, row.first_at),
     lastSeen: seen(row.last_run, row.last_at),
+    detail: details.get(row.id) ?? null,
   }))
   if (asOf === null) {
     return { key: entry.entry_key, firstSeenRun: entry.first_seen_run, lastSeenRun: entry.last_seen_run, removedAt: entry.removed_at, asOf, versions }

@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { ChangeEvent, HealthEvent } from '../domain/change.ts'
 import type { Database, RunStatus } from './schema.ts'
+import { detailOfJsonRow, type EntryDetailJsonRow } from './details.ts'
 
 type Db = Kysely<Database>
 
@@ -81,6 +82,7 @@ async function loadEvents(db: Db, filter: EventFilter): Promise<ChangeEvent[]> {
     .select([
       'ce.id', 'ce.run_id', 'ce.kind', 'ce.changes', 'ce.created_at', 'e.entry_key', 'v.url', 'v.title', 'v.type', 'v.date',
       'v.end_date', 'v.themes', 'v.summary', 'v.document_type', 'l.source_id', 'l.url as listing_url', 'ce.baseline',
+      sql<EntryDetailJsonRow | null>`(select to_jsonb(d) from entry_detail d where d.version_id = ce.version_id)`.as('detail'),
       // where the entry stood in each listing that showed it in the run; a removal: where it was last
       sql<SeenOnRow[]>`case when ce.kind = 'removed' then
         case when ce.listing_id is null then '[]'::jsonb else jsonb_build_array(jsonb_build_object('source', l.source_id, 'url', l.url, 'position',
@@ -114,6 +116,7 @@ async function loadEvents(db: Db, filter: EventFilter): Promise<ChangeEvent[]> {
       summary: row.summary,
       documentType: row.document_type,
     },
+    detail: row.detail === null ? null : detailOfJsonRow(row.detail),
     changes: row.changes,
     detectedAt: row.created_at,
   }))

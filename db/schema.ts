@@ -3,6 +3,7 @@
 // (pg hands back a Buffer, PGlite a plain Uint8Array), dates as 'YYYY-MM-DD' text.
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
 import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
+import type { DetailFile, DetailOutcome } from '../domain/detail.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import type { RunStatus } from '../domain/run-status.ts'
 
@@ -114,6 +115,46 @@ export interface EntryVersionTable {
   valid_to_run: number | null
   valid_from: Date
   valid_to: Date | null
+}
+
+/** One fetch of an entry's own page (db/migrations/2026_11_28_0400_detail_pages.ts). */
+export interface DetailFetchTable {
+  id: Generated<number>
+  run_id: number
+  entry_id: number
+  /** The version whose URL was asked. */
+  version_id: number
+  /** Canonical URL asked. */
+  url: string
+  /** URL actually requested (differs when fetching from the offline replica). */
+  fetched_url: string
+  /** Canonical URL answered after redirects within the site; null without an answer. */
+  final_url: string | null
+  status: number | null
+  content_type: string | null
+  headers: JSONColumnType<Record<string, string>, string | null, string | null> | null
+  bytes: number | null
+  duration_ms: number
+  body_sha256: string | null
+  outcome: DetailOutcome
+  error: string | null
+  fetched_at: Date
+}
+
+/** What a profile read from an entry version's own page. */
+export interface EntryDetailTable {
+  version_id: number
+  entry_id: number
+  fetch_id: number
+  post_id: string | null
+  /** 'YYYY-MM-DD' */
+  published: string | null
+  document_type: string | null
+  author: string | null
+  contact: string | null
+  tags: ColumnType<string[], string[] | undefined, string[]>
+  files: JSONColumnType<DetailFile[], string | undefined, string>
+  text: string | null
 }
 
 export interface SightingTable {
@@ -231,6 +272,8 @@ export interface Database {
   entry: EntryTable
   entry_version: EntryVersionTable
   sighting: SightingTable
+  detail_fetch: DetailFetchTable
+  entry_detail: EntryDetailTable
   change_event: ChangeEventTable
   health_event: HealthEventTable
   subscription: SubscriptionTable

@@ -3,6 +3,7 @@
 // validity that ended later reads as still open.
 import type { RunStatus } from './run-status.ts'
 import type { VersionFields } from './versioning.ts'
+import type { EntryDetail } from './detail.ts'
 
 export interface ListingRef {
   source: string
@@ -77,8 +78,8 @@ export interface ExportedEntry {
   /** The removal the diff reported, when the entry had not reappeared by the export's end. */
   removed: { runId: number; at: Date } | null
   listings: EntryListing[]
-  /** Oldest first. */
-  versions: { validity: Validity; fields: VersionFields }[]
+  /** Oldest first; `detail`: what the version's own page said, null when it was not read (by the export's end). */
+  versions: { validity: Validity; fields: VersionFields; detail: EntryDetail | null }[]
 }
 
 /** What an export covers: page fetches or sightings in [since, until], on one listing or all. */

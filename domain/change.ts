@@ -1,3 +1,4 @@
+import type { EntryDetail } from './detail.ts'
 import type { ParsedEntry } from './entry.ts'
 import type { ChangedField } from './versioning.ts'
 
@@ -27,6 +28,8 @@ export interface ChangeEvent {
   /** A `new` event of its listings' first complete crawl: counted, never delivered as news. */
   baseline: boolean
   entry: EntrySnapshot
+  /** What the version's own page said, when it was read (reports that load it; absent elsewhere). */
+  detail?: EntryDetail | null
   /** Per-field differences, for changed and moved; empty otherwise. */
   changes: FieldChange[]
   detectedAt: Date
@@ -38,7 +41,7 @@ export interface HealthEvent {
   runId: number
   listing: { source: string; url: string }
   pageUrl: string | null
-  problem: 'fetch-failed' | 'layout' | 'no-entries' | 'few-entries' | 'missing-field' | 'incomplete'
+  problem: 'fetch-failed' | 'layout' | 'no-entries' | 'few-entries' | 'missing-field' | 'incomplete' | 'detail-layout'
   message: string
   detectedAt: Date
 }

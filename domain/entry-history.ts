@@ -1,4 +1,5 @@
 // One entry's history: its versions and the runs each was first and last seen in.
+import type { EntryDetail } from './detail.ts'
 import type { VersionFields } from './versioning.ts'
 
 export interface Seen {
@@ -17,6 +18,8 @@ export interface HistoryVersion {
   /** From sightings; null if never sighted while it held (possible when it was replaced within its first run). */
   firstSeen: Seen | null
   lastSeen: Seen | null
+  /** What its own page said (db: entry_detail); null when the page was not read (yet). */
+  detail: EntryDetail | null
 }
 
 export interface EntryHistory {

@@ -3,6 +3,7 @@
 // fetch refers to the first capture), and entries with every version. Memory holds two pages
 // of rows and at most twice BODY_BYTES of bodies, plus one small record per distinct body.
 import type { Kysely } from 'kysely'
+import { detailsOfVersions } from '../db/details.ts'
 import { entriesAfter, listingIdByName, listingsOfEntries, removalsOfEntries, storedFetchesAfter, versionsOfEntries } from '../db/archive.ts'
 import { readPageBodies, sha256Hex } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
@@ -95,7 +96,9 @@ export async function* exportedEntries(db: Kysely<Database>, scope: ExportScope)
     if (last === undefined) return
     after = last.id
     const ids = entries.map((entry) => entry.id)
-    const versions = groupBy(await versionsOfEntries(db, ids, scope.until), (version) => version.entryId)
+    const stored = await versionsOfEntries(db, ids, scope.until)
+    const versions = groupBy(stored, (version) => version.entryId)
+    const details = await detailsOfVersions(db, stored.map((version) => version.versionId), scope.until)
     const listings = groupBy(await listingsOfEntries(db, ids, scope.until), (listing) => listing.entryId)
     const removals = await removalsOfEntries(db, ids, scope.until)
     for (const entry of entries) {
@@ -106,7 +109,7 @@ export async function* exportedEntries(db: Kysely<Database>, scope: ExportScope)
         lastSeenRun: Math.max(...seenOn.map((listing) => listing.lastSeenRun)),
         removed: removals.get(entry.id) ?? null,
         listings: seenOn,
-        versions: (versions.get(entry.id) ?? []).map(({ validity, fields }) => ({ validity, fields })),
+        versions: (versions.get(entry.id) ?? []).map(({ versionId, validity, fields }) => ({ validity, fields, detail: details.get(versionId) ?? null })),
       }
     }
   }

@@ -2,9 +2,12 @@ import { askEntryPages } from '../crawlers/entry-pages.ts'
 import { crawlJob, type CrawlJobSettings, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
 import { deliverPending, registerSubscriptions, type DeliverySummary, type Outbox } from './deliver.ts'
 import { diffPending, type DiffOptions, type DiffSummary } from './diff.ts'
+import { fetchDetailsOfRun, type DetailPageSettings, type DetailSummary } from './detail-pages.ts'
 
 export interface RunSummary {
   crawl: CrawlSummary
+  /** The entries' own pages fetched after the crawl (new and changed versions, a capped number a run). */
+  details: DetailSummary
   /** Every run diffed now, oldest first: a run whose diff a killed process never did, then this one. */
   diffs: DiffSummary[]
   /** Changes recorded by this call (a repeated run on an unchanged site records none); baseline entries not counted. */
@@ -14,13 +17,15 @@ export interface RunSummary {
 }
 
 /**
- * The whole pipeline once: record new subscriptions, crawl every source, diff every crawled run
+ * The whole pipeline once: record new subscriptions, crawl every source, fetch the own pages of new
+ * and changed entries (jobs/detail-pages.ts), diff every crawled run
  * not diffed yet (asking the page of every entry about to be reported removed first, with the
  * crawl's settings; its deliveries recorded with its events), then send what is due.
  */
-export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings, diff: DiffOptions, outbox: Outbox | null = null): Promise<RunSummary> {
+export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings & DetailPageSettings, diff: DiffOptions, outbox: Outbox | null = null): Promise<RunSummary> {
   if (outbox !== null) await registerSubscriptions(deps, outbox.subscribers)
   const crawl = await crawlJob(deps, sources, settings)
+  const details = await fetchDetailsOfRun(deps, crawl.runId, sources, settings)
   const allowedHosts = new Map(sources.map((source) => [source.name, source.allowedHosts ?? []]))
   const diffs = await diffPending(deps, {
     ...diff,
@@ -35,5 +40,5 @@ export async function runPipeline(deps: JobDeps, sources: CrawlSource[], setting
   })
   const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0) - summary.baselineInserted, 0)
   const delivery = outbox === null || (outbox.subscribers.length === 0 && outbox.operator === null) ? null : await deliverPending(deps, outbox)
-  return { crawl, diffs, changes, delivery }
+  return { crawl, details, diffs, changes, delivery }
 }

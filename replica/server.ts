@@ -53,8 +53,9 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
       return record(...send(res, method, errorPage(429), { 'Retry-After': String(action.retryAfterSeconds) }))
     }
     if (action?.kind === 'oversize') return record(...send(res, method, { ...page, status: 200, body: oversizeBody(action.bytes) }, {}))
-    if (action?.kind === 'layout-drift' && page.listing !== undefined) {
-      return record(...send(res, method, { ...page, body: Buffer.from(page.listing.drift()) }, cacheHeaders(page)))
+    const drift = page.listing?.drift ?? page.drift
+    if (action?.kind === 'layout-drift' && drift !== undefined) {
+      return record(...send(res, method, { ...page, body: Buffer.from(drift()) }, cacheHeaders(page)))
     }
     if (action?.kind === 'truncate' && page.status === 200 && method === 'GET') {
       const cut = page.listing?.truncateAt ?? Math.floor(page.body.length / 2)

@@ -90,6 +90,8 @@ export interface SiteResponse {
   body: Buffer
   headers?: Record<string, string>
   lastModified?: Date
+  /** Set on entries' own pages: the page without the block a profile reads (a layout-drift fault that matches it). */
+  drift?: () => string
   /** Set on listing pages: the default target of faults. */
   listing?: {
     /** The same entries in a redesigned markup (layout-drift fault). */

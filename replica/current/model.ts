@@ -46,6 +46,21 @@ export interface CurrentPost {
   /** ISO publication date (feed order and ties). */
   published: string
   readingMinutes: number
+  /** Slugs it had before a retitle changed its slug: WordPress redirects them to the current one. */
+  formerSlugs?: readonly string[]
+}
+
+const AUTHORS = ['Anna Lisa Boni', 'Wilhelm Lappe', 'Julie Bosschaert', 'Thomas Jézéquel']
+const TAGS = ['local government', 'EU funding', 'peer learning', 'city network', 'urban agenda', 'citizens']
+
+/** The post's author on its own page, the same at every step. */
+export function authorOf(p: Pick<CurrentPost, 'id'>): string {
+  return AUTHORS[p.id % AUTHORS.length] ?? ''
+}
+
+/** The post's tags on its own page (two, the same at every step), sorted. */
+export function tagsOf(p: Pick<CurrentPost, 'id'>): string[] {
+  return [TAGS[p.id % TAGS.length] ?? '', TAGS[(p.id * 7 + 1) % TAGS.length] ?? ''].filter((tag, i, all) => all.indexOf(tag) === i).sort()
 }
 
 export function postUrl(slug: string): string {

@@ -1,6 +1,6 @@
 // The current site's other pages: the script-filled topic page and its fragment endpoint,
 // post details, the RSS feed and "not found".
-import { CANONICAL_ORIGIN, displayDate, escapeHtml, htmlToText, postUrl, TOPICS, type CurrentPost, type Topic } from './model.ts'
+import { authorOf, CANONICAL_ORIGIN, displayDate, escapeHtml, htmlToText, postUrl, tagsOf, TOPICS, type CurrentPost, type Topic } from './model.ts'
 import { cardsOf, frame } from './render.ts'
 
 export const TOPIC_SCRIPT_PATH = '/wp-content/themes/eurocities/dist/js/topic-list.js'
@@ -41,18 +41,30 @@ export function topicFragment(slug: string, page: number, posts: CurrentPost[], 
   ].join('\n')
 }
 
-export function detailPage(p: CurrentPost): string {
+/**
+ * A post's own page: its shortlink (`?p=ID`, which survives a slug change), author, the article
+ * (the card's summary as its lead, then a paragraph of its own), topics and tags. `withContent:
+ * false` serves it as a page builder without its `.entry-content` block.
+ */
+export function detailPage(p: CurrentPost, withContent = true): string {
   const topics = TOPICS.filter((t) => p.topics.includes(t.slug))
+  const title = htmlToText(p.titleHtml).replace(/[&<>]/g, (c) => escapeHtml(c))
+  const lead = p.summaryHtml === null ? '' : `<p class="lead">${p.summaryHtml}</p>`
+  const body = `<p>${escapeHtml(`${htmlToText(p.titleHtml)}: the full story, as our members told it in ${displayDate(p.published)}.`)}</p>`
   return frame({
-    title: htmlToText(p.titleHtml).replace(/[&<>]/g, (c) => escapeHtml(c)),
+    title,
     canonical: `/latest/${p.slug}/`,
-    bodyClass: 'single single-post',
+    bodyClass: `single single-post postid-${p.id}`,
+    head: [`<link rel="shortlink" href="${CANONICAL_ORIGIN}/?p=${p.id}">`],
     content: [
       '  <article class="single-story">',
       `    <div class="story-meta">${p.categories.map((c) => `<span class="meta-cat">${c}</span>`).join('')}<span class="date">${displayDate(p.date)}</span></div>`,
       `    <h1 class="story-title">${p.titleHtml}</h1>`,
-      `    <div class="entry-content">${p.summaryHtml === null ? '' : `<p class="lead">${p.summaryHtml}</p>`}<p>${p.readingMinutes} minute read.</p></div>`,
+      `    <div class="story-author">By <a class="author-name" rel="author" href="${CANONICAL_ORIGIN}/author/${p.id % 4}/">${escapeHtml(authorOf(p))}</a></div>`,
+      ...(withContent ? [`    <div class="entry-content">${lead}${body}</div>`] : ['    <div class="wp-block-placeholder"></div>']),
+      `    <span class="reading-time">${p.readingMinutes} minute read</span>`,
       `    <ul class="story-topics">${topics.map((t) => `<li><a href="${CANONICAL_ORIGIN}/topics/${t.slug}/">${t.name}</a></li>`).join('')}</ul>`,
+      `    <ul class="story-tags">${tagsOf(p).map((tag) => `<li><a rel="tag" href="${CANONICAL_ORIGIN}/tag/${tag.replace(/ /g, '-').toLowerCase()}/">${escapeHtml(tag)}</a></li>`).join('')}</ul>`,
       '  </article>',
     ],
   })

@@ -39,7 +39,7 @@ export function cardsOf(listing: Pick<CurrentListing, 'variant'>, posts: Current
   return posts.map(listing.variant === 2024 ? card2024 : card2026).join('\n')
 }
 
-export function frame(o: { title: string; canonical: string; bodyClass: string; content: string[] }): string {
+export function frame(o: { title: string; canonical: string; bodyClass: string; content: string[]; head?: string[] }): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en-GB">',
@@ -47,6 +47,7 @@ export function frame(o: { title: string; canonical: string; bodyClass: string; 
     '<meta charset="UTF-8">',
     `<title>${o.title} - Eurocities</title>`,
     `<link rel="canonical" href="${CANONICAL_ORIGIN}${o.canonical}">`,
+    ...(o.head ?? []),
     '</head>',
     `<body class="${o.bodyClass}">`,
     '<header class="site-header"><nav class="main-navigation"><ul class="menu">',

@@ -86,8 +86,13 @@ export function createCurrentSite(): ReplicaSite {
     if (topic !== undefined) return listingResponse(topicPage(topic), [], topic.name, step)
     const fragmentSlug = FRAGMENT.exec(path)?.[1]
     if (fragmentSlug !== undefined) return fragment(fragmentSlug, query, step)
-    const post = postsAt(step).get(DETAIL.exec(path)?.[1] ?? '')
-    return post === undefined ? null : page(detailPage(post), step)
+    const slug = DETAIL.exec(path)?.[1]
+    if (slug === undefined) return null
+    const post = postsAt(step).get(slug)
+    if (post !== undefined) return { ...page(detailPage(post), step), drift: () => detailPage(post, false) }
+    // WordPress sends an old slug to the post's current one
+    const renamed = [...postsAt(step).values()].find((p) => p.formerSlugs?.includes(slug))
+    return renamed === undefined ? null : { ...page('', step, 301), headers: { Location: `/latest/${renamed.slug}/` } }
   }
 
   return {

@@ -2,7 +2,7 @@
 // canonical post URL. See ../README.md for what each step changes.
 import type { ChangeKind, PageDropOff, TimelineStep } from '../types.ts'
 import { BASE_POSTS, PUBLISHED_AT_STEP1 } from './dataset.ts'
-import { postUrl, todayAt, type CurrentPost } from './model.ts'
+import { escapeHtml, postUrl, slugify, todayAt, type CurrentPost } from './model.ts'
 import { CURRENT_LISTINGS, listingOrder, PAGE_SIZE } from './listings.ts'
 
 type State = Map<string, CurrentPost>
@@ -10,6 +10,8 @@ type State = Map<string, CurrentPost>
 interface Op {
   kind: ChangeKind
   slug: string
+  /** The post's slug after the op, when it changes it. */
+  newSlug?: string
   apply(state: State): void
 }
 
@@ -24,6 +26,20 @@ function edit(kind: ChangeKind, slug: string, change: (p: CurrentPost) => Partia
       const p = s.get(slug)
       if (p === undefined) throw new Error(`timeline: no post ${slug}`)
       s.set(slug, { ...p, ...change(p) })
+    },
+  }
+}
+
+/** A retitle that changes the slug (as WordPress does when an editor edits the permalink): the old URL redirects to the new one. */
+function reslug(slug: string, title: string): Op {
+  const newSlug = slugify(title)
+  return {
+    kind: 'retitle', slug, newSlug,
+    apply: (s) => {
+      const p = s.get(slug)
+      if (p === undefined) throw new Error(`timeline: no post ${slug}`)
+      s.delete(slug)
+      s.set(newSlug, { ...p, slug: newSlug, titleHtml: escapeHtml(title), formerSlugs: [...(p.formerSlugs ?? []), slug] })
     },
   }
 }
@@ -49,8 +65,11 @@ const STEPS: { description: string; ops: Op[] }[] = [
     ],
   },
   {
-    description: 'a post retitled; WordPress keeps its slug, so its URL (the key) stays',
-    ops: [edit('retitle', 'culture-capitals-share-their-legacy', () => ({ titleHtml: 'European capitals of culture: what stays' }))],
+    description: 'a post retitled; WordPress keeps its slug, so its URL (the key) stays. Another retitled with a new slug: a new URL (its old one redirects), the same post id',
+    ops: [
+      edit('retitle', 'culture-capitals-share-their-legacy', () => ({ titleHtml: 'European capitals of culture: what stays' })),
+      reslug('why-cities-need-their-own-climate-budgets', 'Cities need climate budgets of their own'),
+    ],
   },
   {
     description: 'a filler post (News, page 2 of /latest/) removed from every listing',
@@ -90,8 +109,9 @@ STEPS.forEach(({ description, ops }, step) => {
   const changes = ops.map((op) => {
     const old = current.get(op.slug)
     op.apply(current)
-    const listings = new Set([...listingsOf(old), ...listingsOf(current.get(op.slug))])
-    return { kind: op.kind, key: postUrl(op.slug), listings: [...listings] }
+    const slug = op.newSlug ?? op.slug
+    const listings = new Set([...listingsOf(old), ...listingsOf(current.get(slug))])
+    return { kind: op.kind, key: postUrl(slug), listings: [...listings] }
   })
   states.push(current)
   timeline.push({ step, description, changes, ...(step > 0 ? { droppedOffPage1: dropOffs(before, current, step) } : {}) })

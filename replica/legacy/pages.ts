@@ -5,20 +5,31 @@ import { displayDate, escapeHtml } from './model.ts'
 import { renderFrame } from './layout.ts'
 import { entryHref, themesHtml } from './render.ts'
 
-export function renderDetailPage(e: LegacyEntry): string {
+/**
+ * An entry's own page: the full summary (listings of documents cut it), the publication date and
+ * document type, the files to download (publications) and the staff contact of its first listing.
+ * `withBlock: false` serves the page as a broken template printed it: title only, no `.detailinfo`.
+ */
+export function renderDetailPage(e: LegacyEntry, contact: string, withBlock = true): string {
   const date = e.endDate === null ? `publication date: ${displayDate(e.date)}` : `start date: ${displayDate(e.date)} - end date: ${displayDate(e.endDate)}`
+  const doc = e.docType === null ? '' : `<br /><span class="doctype">${escapeHtml(e.docType)}</span>`
+  const files = e.type === 'publication' || e.docType !== null
+    ? [`  <ul class="downloads"><li><a href="/eurocities/documents/report.pdf">download the document (PDF)</a></li></ul>`]
+    : []
   return renderFrame({
     titleHtml: e.titleHtml ?? '',
     bodyClass: 'detail',
     selected: null,
-    content: [
-      ...(e.themes.length > 0 ? [`  ${themesHtml(e.themes)}`] : []),
-      `  <h1 class="detailtitle">${e.titleHtml ?? ''}</h1>`,
-      `  <div class="detailinfo"><span class="newstype">${escapeHtml(e.type)}</span> &middot; <span class="newsdate">${date}</span></div>`,
-      ...(e.summaryHtml === null ? [] : [`  <div class="detailtext"><p>${e.summaryHtml}</p></div>`]),
-      '  <p><a href="/eurocities/documents/report.pdf">download the document (PDF)</a></p>',
-    ],
-    rightcol: [],
+    content: withBlock
+      ? [
+          ...(e.themes.length > 0 ? [`  ${themesHtml(e.themes)}`] : []),
+          `  <h1 class="detailtitle">${e.titleHtml ?? ''}</h1>`,
+          `  <div class="detailinfo"><span class="newstype">${escapeHtml(e.type)}</span> &middot; <span class="newsdate">${date}</span>${doc}</div>`,
+          ...(e.summaryHtml === null ? [] : [`  <div class="detailtext"><p>${e.summaryHtml}</p></div>`]),
+          ...files,
+        ]
+      : [`  <h1 class="detailtitle">${e.titleHtml ?? ''}</h1>`, '  <p>This page is being updated.</p>'],
+    rightcol: ['  <div class="box staffcontact">', '   <h3>EUROCITIES staff contact</h3>', `   <p>${escapeHtml(contact)}</p>`, '  </div>'],
   })
 }
 

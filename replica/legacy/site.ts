@@ -67,7 +67,8 @@ export function createLegacySite(archivePages: number): ReplicaSite {
       // A stale slug: the id is what identifies the entry, as on the real site.
       return { ...html(`<html><body><a href="${current}">moved</a></body></html>`, step, 301), headers: { Location: current } }
     }
-    return html(renderDetailPage(entry), step)
+    const contact = LEGACY_LISTINGS.find((listing) => listing.path === entry.listings[0])?.contact ?? 'Communications team'
+    return { ...html(renderDetailPage(entry, contact), step), drift: () => renderDetailPage(entry, contact, false) }
   }
 
   function resolve(path: string, step: number): SiteResponse {

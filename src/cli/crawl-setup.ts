@@ -6,6 +6,7 @@ import { replicaHosts } from '../config/defaults.ts'
 import type { Config } from '../config/schema.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl.ts'
+import type { DetailPageSettings } from '../../jobs/detail-pages.ts'
 import { loadCliConfig } from './config-file.ts'
 import { openCliContext, type CliContext } from './context.ts'
 import type { Environment } from '../config/environment.ts'
@@ -41,7 +42,7 @@ export function selectSources(config: Config, names: string[] | undefined, maxPa
     })
 }
 
-export function crawlSettings(config: Config, origins: OriginMap, env: Environment): CrawlJobSettings {
+export function crawlSettings(config: Config, origins: OriginMap, env: Environment): CrawlJobSettings & DetailPageSettings {
   const { politeness } = config
   return {
     ...politeness,
@@ -57,7 +58,7 @@ export function crawlSettings(config: Config, origins: OriginMap, env: Environme
 export interface CrawlSession {
   context: CliContext
   sources: CrawlSource[]
-  settings: CrawlJobSettings
+  settings: CrawlJobSettings & DetailPageSettings
   deps: JobDeps
 }
 

@@ -58,6 +58,8 @@ export const PolitenessSchema = z
     parseTimeoutSeconds: seconds(600).positive().default(10),
     maxResponseBytes: z.number().int().positive().max(1_000_000_000).default(5_000_000),
     maxPagesPerListing: z.number().int().positive().max(100_000).default(200),
+    // entries' own pages fetched a run (new and changed versions; the rest wait for the next runs); 0: none
+    detailPagesPerRun: z.number().int().min(0).max(10_000).default(50),
   })
   .strict()
 

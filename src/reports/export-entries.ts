@@ -1,6 +1,7 @@
 // Entries with every version, as JSON Lines (one entry a line) or CSV (one version a row). The
 // shapes are stable and documented in docs/export.md; text is as stored, not escaped. Pure.
 import type { ExportedEntry } from '../../domain/archive.ts'
+import type { EntryDetail } from '../../domain/detail.ts'
 import { csvLines, versionCells, versionJson, VERSION_COLUMNS, type VersionJson } from './archive-fields.ts'
 
 export interface EntryJson {
@@ -9,7 +10,8 @@ export interface EntryJson {
   lastSeenRun: number
   removed: { runId: number; at: string } | null
   listings: { source: string; url: string; firstSeenRun: number; lastSeenRun: number; lastPosition: number }[]
-  versions: VersionJson[]
+  /** `detail`: what the version's own page said (JSON Lines only; the CSV keeps the listing's fields). */
+  versions: (VersionJson & { detail: EntryDetail | null })[]
 }
 
 export function toEntryJson(entry: ExportedEntry): EntryJson {
@@ -19,7 +21,7 @@ export function toEntryJson(entry: ExportedEntry): EntryJson {
     lastSeenRun: entry.lastSeenRun,
     removed: entry.removed === null ? null : { runId: entry.removed.runId, at: entry.removed.at.toISOString() },
     listings: entry.listings.map((listing) => ({ ...listing })),
-    versions: entry.versions.map((version) => versionJson(version.fields, version.validity)),
+    versions: entry.versions.map((version) => ({ ...versionJson(version.fields, version.validity), detail: version.detail })),
   }
 }
 

@@ -2,6 +2,7 @@
 // what changed from the version before, by the diff's own rules (diffVersions). Pure.
 import type { EntryHistory, HistoryVersion, Seen } from '../../domain/entry-history.ts'
 import type { FieldChange } from '../../domain/change.ts'
+import type { EntryDetail } from '../../domain/detail.ts'
 import { diffVersions } from '../../domain/version-diff.ts'
 import { dateRange, fieldLabel, formatTime, textOf } from './fields.ts'
 import { changeText, clean, painter } from './text.ts'
@@ -25,6 +26,7 @@ export function renderHistoryText(history: EntryHistory, options: { color: boole
       if (changes.length === 0) lines.push('  no change under the diff rules (a cut summary now in full, or cosmetics)')
       for (const change of changes) lines.push(`  ${fieldLabel(change.field)}: ${changeText(change, paint, options.color)}`)
     }
+    if (version.detail !== null) lines.push(...detailLines(version.detail))
   })
   return `${lines.join('\n')}\n`
 }
@@ -49,6 +51,25 @@ function snapshotLines(version: HistoryVersion): string[] {
   return lines
 }
 
+/** What the entry's own page said, beyond its listing card. */
+function detailLines(detail: EntryDetail): string[] {
+  const facts = [
+    detail.published === null ? [] : `published ${detail.published}`,
+    detail.documentType ?? [],
+    detail.author === null ? [] : `by ${detail.author}`,
+    detail.tags.length === 0 ? [] : `tags: ${detail.tags.join(', ')}`,
+    detail.postId === null ? [] : `post ${detail.postId}`,
+  ].flat()
+  const lines = [`  its page: ${facts.length === 0 ? 'read' : clean(facts.join(' | '))}`]
+  if (detail.contact !== null) lines.push(`  contact: ${clean(detail.contact)}`)
+  for (const file of detail.files) lines.push(`  file: ${clean(file.label)} <${clean(file.url)}>`)
+  if (detail.text !== null) lines.push(`  text: ${clean(detail.text.length > TEXT_SHOWN ? `${detail.text.slice(0, TEXT_SHOWN).trimEnd()}…` : detail.text)}`)
+  return lines
+}
+
+// The page's text in the terminal: its beginning (all of it in --format json).
+const TEXT_SHOWN = 240
+
 export interface HistoryJson {
   version: 1
   key: string
@@ -65,6 +86,8 @@ export interface HistoryJson {
     firstSeen: { runId: number; at: string } | null
     lastSeen: { runId: number; at: string } | null
     fields: HistoryVersion['fields']
+    /** What its own page said (publication date, document type, files, contact, author, tags, post id, full text); null when not read. */
+    detail: EntryDetail | null
     /** Against the version before, as the diff reports it; empty for the first. The summary carries its word diff. */
     changes: (FieldChange & { words?: WordSegment[] })[]
   }[]
@@ -90,6 +113,7 @@ export function toHistoryJson(history: EntryHistory): HistoryJson {
         firstSeen: seen(v.firstSeen),
         lastSeen: seen(v.lastSeen),
         fields: { ...v.fields, themes: [...v.fields.themes] },
+        detail: v.detail,
         changes: changes.map((c) => (c.field === 'summary' ? { ...c, words: wordDiff(textOf(c.before), textOf(c.after)) } : c)),
       }
     }),

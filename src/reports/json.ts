@@ -1,6 +1,7 @@
 // The JSON report: a stable, versioned shape (docs/report-json.md). Bump `version` on any
 // change that could break a consumer; adding a key is not one, renaming or retyping is.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
+import type { EntryDetail } from '../../domain/detail.ts'
 import type { RunStatus } from '../../domain/run-status.ts'
 import { themeDelta } from './fields.ts'
 import { reportEvents, type ChangeReport } from '../../domain/change-report.ts'
@@ -44,6 +45,8 @@ export interface ChangeJson {
     themes: string[]
     summary: string | null
     documentType: string | null
+    /** What the version's own page said (README, "Detail pages"); null when it was not read. */
+    detail: EntryDetail | null
   }
   fields: FieldJson[]
   detectedAt: string
@@ -104,6 +107,7 @@ function changeJson(event: ChangeEvent): ChangeJson {
       themes: [...entry.themes],
       summary: entry.summary,
       documentType: entry.documentType,
+      detail: event.detail ?? null,
     },
     fields: event.changes.map(fieldJson),
     detectedAt: event.detectedAt.toISOString(),

@@ -122,7 +122,8 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
 
   it('runs the demo: the changes of the timeline, the removal after two crawls, nothing left behind', async () => {
     const before = readdirSync(tmpdir()).filter((name) => name.startsWith('eurowatch-demo-'))
-    const demo = await eurowatch(['demo'])
+    // four runs, each also fetching up to 50 entries' own pages: minutes on a loaded machine
+    const demo = await runCli(workDir(), ['demo'], {}, 170_000)
     expect(demo.code).toBe(0)
     expect(demo.stdout).toMatch(/complete crawl of 17 pages \(154 entries\) in [\d.]+ s; baseline of 134 entries\n   webhook requests so far: 0 /)
     expect(demo.stdout).toMatch(/run 2: complete crawl of \d+ pages \(\d+ entries\) in [\d.]+ s; 3 new, 2 changed, 1 moved; 6 sent to the webhook\n/)
@@ -133,7 +134,7 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     expect(demo.stdout).toMatch(/run 4 \(same site again\): .*; no changes\n/)
     expect(demo.stdout).toContain('Total: 7 changes (3 new, 2 changed, 1 moved, 1 removed, 0 reappeared)')
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith('eurowatch-demo-'))).toEqual(before)
-  })
+  }, 180_000)
 
   it('recovers from a crawl killed midway: the next one runs, the killed one is marked failed', async () => {
     const replica = await startReplica({ port: 0, archivePages: 150, faults: [{ kind: 'slow', delayMs: 20, match: 'archive' }] })

@@ -122,6 +122,8 @@ describe.each(backends)('report queries on %s', (backend) => {
         baseline: false,
         entry: { key: 'WSPO-000001', url: parsedEntry(1).url, title: 'Entry 1', type: 'news', date: '2019-10-23', endDate: null,
           themes: ['culture', 'economy'], summary: 'The city of Antwerp launched a new plan.', documentType: null },
+        // its page was not fetched
+        detail: null,
         changes: [{ field: 'summary', before: 'a', after: 'b' }],
         detectedAt: at,
       },

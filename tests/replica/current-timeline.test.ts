@@ -72,6 +72,26 @@ describe('current site timeline', () => {
     expect((await getText(r, key.slice(CANONICAL.length))).text).toContain('European capitals of culture: what stays')
   })
 
+  it('step 3 also retitles a post with a new slug: a new URL and key, the same post id, the old URL redirecting to the new', async () => {
+    const r = await replica({ step: 2 })
+    const oldPath = '/latest/why-cities-need-their-own-climate-budgets/'
+    const newPath = '/latest/cities-need-climate-budgets-of-their-own/'
+    const [, reslugged] = keysOf('retitle', 3)
+    expect(reslugged).toBe(CANONICAL + newPath)
+    const shortlink = '<link rel="shortlink" href="https://eurocities.eu/?p=9106">'
+    expect((await getText(r, oldPath)).text).toContain(shortlink)
+    expect((await getText(r, newPath)).status).toBe(404)
+    r.setStep(3)
+    const keys = (await crawlListing(r, '/latest/')).entries.map((e) => e.key)
+    expect(keys).toContain(CANONICAL + newPath)
+    expect(keys).not.toContain(CANONICAL + oldPath)
+    const moved = await getText(r, oldPath, { redirect: 'manual' })
+    expect([moved.status, moved.headers.get('location')]).toEqual([301, newPath])
+    const page = (await getText(r, newPath)).text
+    expect(page).toContain(shortlink)
+    expect(page).toContain('<h1 class="story-title">Cities need climate budgets of their own</h1>')
+  })
+
   it('step 4 removes a post from every listing and its detail page', async () => {
     const r = await replica({ step: 3 })
     const [key = ''] = keysOf('remove', 4)
@@ -88,6 +108,17 @@ describe('current site timeline', () => {
 })
 
 describe('current site faults', () => {
+  it('layout-drift on a post\'s own page serves it without .entry-content', async () => {
+    const path = '/latest/bike-lanes-that-stay/'
+    const r = await replica({ faults: [{ kind: 'layout-drift', match: path }] })
+    const { status, text } = await getText(r, path)
+    expect(status).toBe(200)
+    expect(text).toContain('<link rel="shortlink" href="https://eurocities.eu/?p=9102">')
+    expect(text).not.toContain('entry-content')
+    r.setFaults([])
+    expect((await getText(r, path)).text).toContain('<div class="entry-content"><p class="lead">Pop-up bike lanes')
+  })
+
   it('layout-drift serves a page without ul.other-story-list', async () => {
     const r = await replica({ faults: [{ kind: 'layout-drift', match: '/latest_categories/news/' }] })
     const { text } = await getText(r, '/latest_categories/news/')

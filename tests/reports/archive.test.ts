@@ -2,6 +2,7 @@
 // HTML and Markdown and carried as stored in JSON and CSV, and WARC headers true of the stored body.
 import { describe, expect, it } from 'vitest'
 import type { ExportedEntry, ListingSnapshot } from '../../domain/archive.ts'
+import type { EntryDetail } from '../../domain/detail.ts'
 import { entryCsvHeader, entryCsvRows, entryJsonLine } from '../../src/reports/export-entries.ts'
 import { renderSnapshotCsv, renderSnapshotJson, renderSnapshotMarkdown, renderSnapshotText } from '../../src/reports/snapshot.ts'
 import { renderSnapshotHtml } from '../../src/reports/snapshot-html.ts'
@@ -78,6 +79,10 @@ describe('the snapshot formats', () => {
 })
 
 describe('the entry export formats', () => {
+  const DETAIL: EntryDetail = {
+    postId: '9106', published: null, documentType: null, author: 'Julie Bosschaert', contact: null, tags: ['citizens'], files: [],
+    text: 'Line one\nline "two" </script>',
+  }
   const entry: ExportedEntry = {
     key: 'WSPO-000001',
     firstSeenRun: 1,
@@ -88,8 +93,8 @@ describe('the entry export formats', () => {
       { source: 'social-innovation', url: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue', firstSeenRun: 1, lastSeenRun: 3, lastPosition: 2 },
     ],
     versions: [
-      { fields: PLAIN, validity: { validFromRun: 1, validToRun: 3, validFrom: at('2026-11-01T09:00:00.000Z'), validTo: at('2026-11-03T09:00:00.000Z') } },
-      { fields: HOSTILE, validity: { validFromRun: 3, validToRun: null, validFrom: at('2026-11-03T09:00:00.000Z'), validTo: null } },
+      { fields: PLAIN, validity: { validFromRun: 1, validToRun: 3, validFrom: at('2026-11-01T09:00:00.000Z'), validTo: at('2026-11-03T09:00:00.000Z') }, detail: null },
+      { fields: HOSTILE, validity: { validFromRun: 3, validToRun: null, validFrom: at('2026-11-03T09:00:00.000Z'), validTo: null }, detail: DETAIL },
     ],
   }
 
@@ -100,8 +105,9 @@ describe('the entry export formats', () => {
     const json = JSON.parse(line) as Record<string, unknown> & { versions: Record<string, unknown>[] }
     expect(Object.keys(json)).toEqual(['key', 'firstSeenRun', 'lastSeenRun', 'removed', 'listings', 'versions'])
     expect(json).toMatchObject({ removed: { runId: 6, at: '2026-11-06T09:00:00.000Z' }, listings: entry.listings })
-    expect(json.versions.map((version) => Object.keys(version))).toEqual([VERSION_KEYS, VERSION_KEYS])
-    expect(json.versions[1]).toMatchObject({ summary: HOSTILE.summary, validToRun: null, validTo: null })
+    expect(json.versions.map((version) => Object.keys(version))).toEqual([[...VERSION_KEYS, 'detail'], [...VERSION_KEYS, 'detail']])
+    expect(json.versions[1]).toMatchObject({ summary: HOSTILE.summary, validToRun: null, validTo: null, detail: DETAIL })
+    expect(json.versions[0]?.detail).toBeNull()
   })
 
   it('CSV: one row a version, the entry\'s columns repeated', () => {

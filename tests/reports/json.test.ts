@@ -40,6 +40,7 @@ describe('the JSON report (docs/report-json.md)', () => {
       themes: ['string', 'string'],
       summary: 'string',
       documentType: 'null',
+      detail: 'null',
     }
     // changes come in report order: new, new, changed, removed
     expect(changes.map((c) => (c as { kind: string }).kind)).toEqual(['new', 'new', 'changed', 'removed'])
@@ -71,6 +72,7 @@ describe('the JSON report (docs/report-json.md)', () => {
       themes: ['culture', 'economy'],
       summary: 'Summary of entry 2.',
       documentType: null,
+      detail: null,
     })
     expect(json.changes[1]?.fields).toEqual([])
     expect(json.health).toEqual([])
