@@ -22,7 +22,7 @@ import { productNodeFlags } from './startup.ts'
 
 const execute = promisify(execFile)
 const BIN = fileURLToPath(new URL('../bin/eurowatch.js', import.meta.url))
-const LISTINGS = ['/eurocities/issues/social-innovation-issue', '/eurocities/issues/innovation-issue', '/eurocities/issues/smart-cities-issue', '/eurocities/documents&sector=social-affairs']
+export const LEGACY_LISTING_PATHS = ['/eurocities/issues/social-innovation-issue', '/eurocities/issues/innovation-issue', '/eurocities/issues/smart-cities-issue', '/eurocities/documents&sector=social-affairs']
 const LEGACY_ORIGIN = 'http://www.eurocities.eu'
 const EXPECTED_PAGES = 17
 
@@ -93,7 +93,7 @@ export async function benchUrlwatch(options: { serverUrl?: string; rounds?: numb
     return {
       rounds,
       pages: pages.length,
-      listings: LISTINGS.length,
+      listings: LEGACY_LISTING_PATHS.length,
       tools: tools.map((tool) => {
         const own = runs.get(tool) ?? []
         return {
@@ -137,7 +137,7 @@ export function formatUrlwatchBench(bench: UrlwatchBench): string[] {
 /** The URL of every page of the four listings, as the replica links them (following next links). */
 async function legacyPageUrls(replica: Replica): Promise<string[]> {
   const urls: string[] = []
-  for (const path of LISTINGS) {
+  for (const path of LEGACY_LISTING_PATHS) {
     let url: string | null = LEGACY_ORIGIN + path
     while (url !== null) {
       const local: string = replica.origin + url.slice(LEGACY_ORIGIN.length)
@@ -165,7 +165,7 @@ function urlwatchRunner(pages: string[], state: string): Command {
 function eurowatchRunner(replica: Replica, state: string, databaseUrl: string | undefined): Command {
   const config = join(state, 'eurowatch.yaml')
   // as `run --offline` does: the site's addresses on the loopback replica, no pause between requests
-  const sources = LISTINGS.map((path, index) => `  - name: listing-${index + 1}\n    profile: eurocities-legacy\n    url: ${JSON.stringify(replica.origin + path)}\n`)
+  const sources = LEGACY_LISTING_PATHS.map((path, index) => `  - name: listing-${index + 1}\n    profile: eurocities-legacy\n    url: ${JSON.stringify(replica.origin + path)}\n`)
   writeFileSync(config, `politeness:\n  perHostDelaySeconds: 0\ndatabase:\n  dataDir: pglite\nsources:\n${sources.join('')}`)
   return { file: 'node', args: [...productNodeFlags(), BIN, 'run', '--config', config], env: { ...process.env, CI: 'true', NO_COLOR: '1', DATABASE_URL: databaseUrl ?? '' } }
 }

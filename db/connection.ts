@@ -16,7 +16,7 @@ const INT8_OID = 20
 // touched: 128 MB by default. The data directory's files are in the OS page cache anyway, so a
 // small one costs a read call now and then, not a disk read (measured: opening the demo's data
 // directory peaks at 150 MB instead of 295 MB resident).
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB']
+export const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB']
 
 /** Opens the database and checks it answers. Migrations are the caller's (see migrateToLatest). */
 export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
