@@ -61,7 +61,7 @@ export interface ToolFigures {
   rerunRatio: number
 }
 
-export type UrlwatchBench = { skipped: string } | { rounds: number; pages: number; listings: number; tools: ToolFigures[] }
+export type UrlwatchBench = { skipped: string } | { rounds: number; pages: number; listings: number; tools: ToolFigures[]; postgres: 'measured' | 'no server' }
 
 export async function benchUrlwatch(options: { serverUrl?: string; rounds?: number } = {}): Promise<UrlwatchBench> {
   if (!onPath('urlwatch')) return { skipped: 'urlwatch is not on PATH (Debian/Ubuntu: apt-get install urlwatch): the side-by-side benchmark is skipped' }
@@ -94,6 +94,7 @@ export async function benchUrlwatch(options: { serverUrl?: string; rounds?: numb
       rounds,
       pages: pages.length,
       listings: LEGACY_LISTING_PATHS.length,
+      postgres: server ? 'measured' : 'no server',
       tools: tools.map((tool) => {
         const own = runs.get(tool) ?? []
         return {
@@ -131,6 +132,7 @@ export function formatUrlwatchBench(bench: UrlwatchBench): string[] {
         `peak RSS ${tool.rerun.rssMb.toFixed(0)} MB (target < ${rssTarget} MB)`,
     )
   }
+  if (bench.postgres === 'no server') lines.push('eurowatch on postgres: not measured (no DATABASE_URL or TEST_DATABASE_URL, and the embedded PostgreSQL of the tests did not start)')
   return lines
 }
 
