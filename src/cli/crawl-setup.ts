@@ -71,7 +71,7 @@ export async function withCrawlSession<T>(command: Command, flags: z.infer<typeo
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, flags.source, flags.maxPages)
   const replicaModule = flags.offline ? await loadReplica(flags.step) : null
-  const context = await openCliContext(command, 'sustained', loaded)
+  const context = await openCliContext(command, loaded)
   try {
     const { origins, replica } = await offlineOrigins(replicaModule, flags.step)
     try {

@@ -33,6 +33,24 @@ describe('openDatabase', () => {
     await closeDatabase(again)
   })
 
+  it('keeps a small PGlite buffer cache, and data larger than it reads back whole after a reopen', async () => {
+    const dataDir = join(scratch, 'small-cache')
+    const db = await openDatabase({ kind: 'pglite', dataDir })
+    const setting = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(db)
+    expect(setting.rows).toEqual([{ shared_buffers: '16MB' }])
+    // about 30 MB of rows: twice the cache, so pages are evicted to the files and read back
+    await sql`create table bulk as select i, repeat(md5(i::text), 6) as body from generate_series(1, 150000) as i`.execute(db)
+    const sum = sql<{ rows: number; digest: string }>`select count(*) as rows, md5(string_agg(body, '' order by i)) as digest from bulk`
+    const written = (await sum.execute(db)).rows[0]
+    expect(written?.rows).toBe(150000)
+    const size = await sql<{ bytes: number }>`select pg_table_size('bulk')::int as bytes`.execute(db)
+    expect(size.rows[0]?.bytes).toBeGreaterThan(2 * 16 * 1024 * 1024)
+    await closeDatabase(db)
+    const again = await openDatabase({ kind: 'pglite', dataDir })
+    expect((await sum.execute(again)).rows[0]).toEqual(written)
+    await closeDatabase(again)
+  })
+
   it('turns an unreachable server into a UserError without the password', async () => {
     const error = await openError({ kind: 'postgres', url: 'postgres://u:secret@127.0.0.1:1/x' })
     expect(error.message).toContain('postgres://u:***@127.0.0.1:1/x')

@@ -8,7 +8,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
 import { withOutbox } from '../outbox.ts'
 
 export default async function deliver(_raw: unknown, command: Command): Promise<ExitCodeValue> {
-  const context = await openCliContext(command, 'sustained')
+  const context = await openCliContext(command)
   try {
     const deps = { db: context.db, now: () => new Date(), log: context.log }
     const summary = await withOutbox(context.loaded, async (outbox) => {

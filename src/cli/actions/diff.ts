@@ -15,7 +15,7 @@ const Options = z.object({
 
 export default async function diffRuns(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
-  const context = await openCliContext(command, 'sustained')
+  const context = await openCliContext(command)
   try {
     const deps = { db: context.db, now: () => new Date(), log: context.log }
     const { config } = context.loaded

@@ -25,7 +25,7 @@ type ExportOptions = z.infer<typeof Options>
 export default async function runExport(raw: unknown, command: Command): Promise<ExitCodeValue> {
   const options = parseOptions(Options, raw)
   if (options.since !== undefined && options.until !== undefined && options.since.at > options.until.at) throw new UserError(`--since ${options.since.text} is after --until ${options.until.text}`)
-  const context = await openReadOnlyContext(command, 'sustained')
+  const context = await openReadOnlyContext(command)
   try {
     // without --until, the archive as it stood when the export began: a crawl running meanwhile adds nothing half-way
     const started = new Date()
