@@ -2,6 +2,7 @@
 // writes, the same plan for the first page and the thousandth). Read-only.
 import { sql, type Kysely } from 'kysely'
 import type { EntryListing, ExportScope, StoredFetch, Validity } from '../domain/archive.ts'
+import type { VersionOrigin } from '../domain/entry-history.ts'
 import type { VersionFields } from '../domain/versioning.ts'
 import type { Database } from './schema.ts'
 import { versionFieldsOf } from './entries.ts'
@@ -73,6 +74,8 @@ export interface StoredVersion {
   entryId: number
   validity: Validity
   fields: VersionFields
+  origin: VersionOrigin
+  correctedAt: Date | null
 }
 
 /** The versions of these entries stored by `until`, oldest first; a validity that ended after `until` reads as open. */
@@ -93,6 +96,8 @@ export async function versionsOfEntries(db: Db, entryIds: readonly number[], unt
       entryId: row.entry_id,
       validity: { validFromRun: row.valid_from_run, validToRun: ended ? row.valid_to_run : null, validFrom: row.valid_from, validTo: ended ? row.valid_to : null },
       fields: versionFieldsOf(row),
+      origin: row.origin,
+      correctedAt: row.corrected_at,
     }
   })
 }

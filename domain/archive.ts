@@ -2,6 +2,7 @@
 // and the stored page fetches. "As of" a moment means what eurowatch had stored by then: a
 // validity that ended later reads as still open.
 import type { RunStatus } from './run-status.ts'
+import type { VersionOrigin } from './entry-history.ts'
 import type { VersionFields } from './versioning.ts'
 
 export interface ListingRef {
@@ -77,8 +78,8 @@ export interface ExportedEntry {
   /** The removal the diff reported, when the entry had not reappeared by the export's end. */
   removed: { runId: number; at: Date } | null
   listings: EntryListing[]
-  /** Oldest first. */
-  versions: { validity: Validity; fields: VersionFields }[]
+  /** Oldest first. `origin`: 'crawl', 'reparse' (corrected from the stored pages, at `correctedAt`) or 'backfill' (read from web-archive captures). */
+  versions: { validity: Validity; fields: VersionFields; origin: VersionOrigin; correctedAt: Date | null }[]
 }
 
 /** What an export covers: page fetches or sightings in [since, until], on one listing or all. */

@@ -106,7 +106,7 @@ export async function* exportedEntries(db: Kysely<Database>, scope: ExportScope)
         lastSeenRun: Math.max(...seenOn.map((listing) => listing.lastSeenRun)),
         removed: removals.get(entry.id) ?? null,
         listings: seenOn,
-        versions: (versions.get(entry.id) ?? []).map(({ validity, fields }) => ({ validity, fields })),
+        versions: (versions.get(entry.id) ?? []).map(({ validity, fields, origin, correctedAt }) => ({ validity, fields, origin, correctedAt })),
       }
     }
   }

@@ -9,7 +9,7 @@ export interface EntryJson {
   lastSeenRun: number
   removed: { runId: number; at: string } | null
   listings: { source: string; url: string; firstSeenRun: number; lastSeenRun: number; lastPosition: number }[]
-  versions: VersionJson[]
+  versions: (VersionJson & { origin: ExportedEntry['versions'][number]['origin']; correctedAt: string | null })[]
 }
 
 export function toEntryJson(entry: ExportedEntry): EntryJson {
@@ -19,7 +19,7 @@ export function toEntryJson(entry: ExportedEntry): EntryJson {
     lastSeenRun: entry.lastSeenRun,
     removed: entry.removed === null ? null : { runId: entry.removed.runId, at: entry.removed.at.toISOString() },
     listings: entry.listings.map((listing) => ({ ...listing })),
-    versions: entry.versions.map((version) => versionJson(version.fields, version.validity)),
+    versions: entry.versions.map((version) => ({ ...versionJson(version.fields, version.validity), origin: version.origin, correctedAt: version.correctedAt?.toISOString() ?? null })),
   }
 }
 
@@ -28,7 +28,7 @@ export function entryJsonLine(entry: ExportedEntry): string {
   return `${JSON.stringify(toEntryJson(entry))}\n`
 }
 
-export const ENTRY_CSV_HEADER = ['key', 'version', ...VERSION_COLUMNS, 'first_seen_run', 'last_seen_run', 'removed_run', 'removed_at', 'listings'] as const
+export const ENTRY_CSV_HEADER = ['key', 'version', ...VERSION_COLUMNS, 'first_seen_run', 'last_seen_run', 'removed_run', 'removed_at', 'listings', 'origin', 'corrected_at'] as const
 
 export function entryCsvHeader(): string {
   return csvLines([[...ENTRY_CSV_HEADER]])
@@ -40,7 +40,7 @@ export function entryCsvRows(entry: ExportedEntry): string {
   const listings = json.listings.map((listing) => listing.source).join('; ')
   return csvLines(
     json.versions.map((version, index) => [
-      json.key, index + 1, ...versionCells(version), json.firstSeenRun, json.lastSeenRun, json.removed?.runId ?? null, json.removed?.at ?? null, listings,
+      json.key, index + 1, ...versionCells(version), json.firstSeenRun, json.lastSeenRun, json.removed?.runId ?? null, json.removed?.at ?? null, listings, version.origin, version.correctedAt,
     ]),
   )
 }
