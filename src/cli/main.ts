@@ -13,6 +13,7 @@ import { historyCommand } from './commands/history.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { parseCommand } from './commands/parse.ts'
 import { replicaCommand } from './commands/replica.ts'
+import { reparseCommand } from './commands/reparse.ts'
 import { reportCommand } from './commands/report.ts'
 import { runCommand } from './commands/run.ts'
 import { scheduleCommand } from './commands/schedule.ts'
@@ -40,6 +41,7 @@ const program = new Command('eurowatch')
   .addCommand(historyCommand)
   .addCommand(snapshotCommand)
   .addCommand(exportCommand)
+  .addCommand(reparseCommand)
   .addCommand(parseCommand)
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)
