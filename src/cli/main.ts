@@ -3,6 +3,7 @@ import { LayoutError, UserError } from '../../domain/errors.ts'
 import { takeExitCode } from './action.ts'
 import { ExitCode } from './exit-codes.ts'
 import { alertsCommand } from './commands/alerts.ts'
+import { backfillCommand } from './commands/backfill.ts'
 import { crawlCommand } from './commands/crawl.ts'
 import { deliverCommand } from './commands/deliver.ts'
 import { demoCommand } from './commands/demo.ts'
@@ -42,6 +43,7 @@ const program = new Command('eurowatch')
   .addCommand(snapshotCommand)
   .addCommand(exportCommand)
   .addCommand(reparseCommand)
+  .addCommand(backfillCommand)
   .addCommand(parseCommand)
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)
