@@ -6,30 +6,10 @@ import type { Database, PageFetch } from './schema.ts'
 
 type Db = Kysely<Database>
 
-/** When the listing was first crawled for itself (not backfilled); null when never. */
-export async function firstLiveCrawl(db: Db, listingId: number): Promise<Date | null> {
-  const row = await db
-    .selectFrom('listing_crawl as c')
-    .innerJoin('crawl_run as r', 'r.id', 'c.run_id')
-    .select((eb) => eb.fn.min('c.started_at').as('first'))
-    .where('c.listing_id', '=', listingId)
-    .where('r.kind', '=', 'crawl')
-    .executeTakeFirst()
-  return row?.first ?? null
-}
-
-/** The moments of the listing already backfilled (their first capture), oldest first. */
-export async function backfilledMoments(db: Db, listingId: number): Promise<Date[]> {
-  const rows = await db
-    .selectFrom('listing_crawl as c')
-    .innerJoin('crawl_run as r', 'r.id', 'c.run_id')
-    .select('c.started_at')
-    .where('c.listing_id', '=', listingId)
-    .where('r.kind', '=', 'backfill')
-    .where('c.status', '!=', 'running')
-    .orderBy('c.started_at')
-    .execute()
-  return rows.map((row) => row.started_at)
+/** The moments already stored, of every listing and kind (crawls and backfills): their listing and start, oldest first. */
+export async function storedMoments(db: Db): Promise<{ listingId: number; at: Date }[]> {
+  const rows = await db.selectFrom('listing_crawl').select(['listing_id', 'started_at']).where('status', '!=', 'running').orderBy('started_at').execute()
+  return rows.map((row) => ({ listingId: row.listing_id, at: row.started_at }))
 }
 
 /** A capture stored by an earlier backfill (by the URL it was fetched from), with a body. */

@@ -6,7 +6,7 @@
 // fetch time is the capture time), so versions are dated by capture. Backfill runs are never
 // diffed: they raise no change, no alert. Captures stored before are read back, not fetched.
 import type { Kysely } from 'kysely'
-import { backfilledMoments, createBackfillRun, firstLiveCrawl, markBackfilledVersions, recordBackfilledRemovals, storedCapture } from '../db/backfill.ts'
+import { createBackfillRun, markBackfilledVersions, recordBackfilledRemovals, storedCapture, storedMoments } from '../db/backfill.ts'
 import { insertHealthEvents, type HealthEventToRecord } from '../db/health-events.ts'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings.ts'
 import { readPageBody } from '../db/pages.ts'
@@ -14,7 +14,6 @@ import { finishRun } from '../db/runs.ts'
 import type { Database } from '../db/schema.ts'
 import { ArchiveAnswerError, sameUrl, type CdxCapture, type WaybackArchive } from '../crawlers/wayback.ts'
 import type { SiteProfile } from '../domain/entry.ts'
-import { UserError } from '../domain/errors.ts'
 import type { HealthEvent } from '../domain/change.ts'
 import { readListingPage } from './read-page.ts'
 import { storeListingPages, type ListingPageInput } from './store-page.ts'
@@ -36,9 +35,11 @@ export interface BackfillRequest {
 }
 
 export interface BackfilledMoment {
+  listing: string
   at: Date
   runId: number | null
-  status: 'complete' | 'partial' | 'failed' | 'stored-before' | 'after-live-crawls'
+  /** stored-before: this moment was backfilled before; older-than-history: the history stored goes past it already. */
+  status: 'complete' | 'partial' | 'failed' | 'stored-before' | 'older-than-history'
   pages: number
   entries: number
   versionsCreated: number
@@ -46,10 +47,11 @@ export interface BackfilledMoment {
 }
 
 export interface BackfillSummary {
-  listing: string
+  listings: string[]
   captures: number
   fetched: number
   reused: number
+  /** Oldest first, the listings' moments merged. */
   moments: BackfilledMoment[]
 }
 
@@ -58,42 +60,50 @@ export interface BackfillDeps {
   now: () => Date
 }
 
-/** Backfills one listing from the archive; a second call fetches nothing it already has and adds no moment twice. */
-export async function backfillListing(deps: BackfillDeps, archive: WaybackArchive, source: BackfillSource, request: BackfillRequest): Promise<BackfillSummary> {
+/**
+ * Backfills listings from the archive, their moments merged oldest first: runs are numbered in
+ * the order of time, as every query that orders runs by id expects. A moment older than the
+ * history already stored (any listing's, a crawl's or a backfill's) is not added: versions chain
+ * forward in time. So a second call fetches nothing it already has and adds no moment twice.
+ */
+export async function backfillListings(deps: BackfillDeps, archive: WaybackArchive, sources: readonly BackfillSource[], request: BackfillRequest): Promise<BackfillSummary> {
   const { db } = deps
-  const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
-  const liveSince = await firstLiveCrawl(db, listingId)
-  const summary: BackfillSummary = { listing: source.name, captures: 0, fetched: 0, reused: 0, moments: [] }
-  let captures: CdxCapture[]
-  try {
-    captures = await archive.captures(source.url, request.from, request.to)
-  } catch (error) {
-    if (!(error instanceof ArchiveAnswerError)) throw error
-    // a run of its own, failed, tells the operator what the archive answered
-    // (no listing crawl: no moment of the listing was read, and the next backfill asks the index again)
-    const runId = await createBackfillRun(db, deps.now(), deps.now())
-    await insertHealthEvents(db, [{ runId, listingId, pageFetchId: null, problem: 'fetch-failed', message: error.message, at: deps.now() }])
-    await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: error.message }, deps.now())
-    summary.moments.push({ at: deps.now(), runId, status: 'failed', pages: 0, entries: 0, versionsCreated: 0, reason: error.message })
-    return summary
+  const summary: BackfillSummary = { listings: sources.map((source) => source.name), captures: 0, fetched: 0, reused: 0, moments: [] }
+  const planned: { source: BackfillSource; listingId: number; captures: CdxCapture[] }[] = []
+  for (const source of sources) {
+    const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
+    let captures: CdxCapture[]
+    try {
+      captures = await archive.captures(source.url, request.from, request.to)
+    } catch (error) {
+      if (!(error instanceof ArchiveAnswerError)) throw error
+      // a failed run of its own tells the operator what the archive answered; no moment of the listing was read
+      const runId = await createBackfillRun(db, deps.now(), deps.now())
+      await insertHealthEvents(db, [{ runId, listingId, pageFetchId: null, problem: 'fetch-failed', message: error.message, at: deps.now() }])
+      await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: error.message }, deps.now())
+      summary.moments.push({ listing: source.name, at: deps.now(), runId, status: 'failed', pages: 0, entries: 0, versionsCreated: 0, reason: error.message })
+      continue
+    }
+    summary.captures += captures.length
+    for (const moment of momentsOf(captures, request.windowSeconds)) planned.push({ source, listingId, captures: moment })
   }
-  summary.captures = captures.length
-  const stored = await backfilledMoments(db, listingId)
-  const latestStored = stored.at(-1) ?? null
-  for (const moment of momentsOf(captures, request.windowSeconds)) {
-    const at = moment[0]?.at
-    if (at === undefined) continue
-    const skip = (status: 'stored-before' | 'after-live-crawls', reason: string) => summary.moments.push({ at, runId: null, status, pages: 0, entries: 0, versionsCreated: 0, reason })
-    // versions chain forward in time: a moment at or before the backfilled history's end is in it already (or older than it)
-    if (latestStored !== null && at.getTime() <= latestStored.getTime()) {
-      skip('stored-before', stored.some((time) => time.getTime() === at.getTime()) ? 'backfilled before' : 'older than the backfilled history')
+  const stored = await storedMoments(db)
+  let latest = stored.at(-1)?.at.getTime() ?? Number.NEGATIVE_INFINITY
+  const time = (moment: (typeof planned)[number]) => moment.captures[0]?.at.getTime() ?? 0
+  for (const moment of planned.sort((a, b) => time(a) - time(b))) {
+    const at = new Date(time(moment))
+    const skip = (status: 'stored-before' | 'older-than-history', reason: string) =>
+      summary.moments.push({ listing: moment.source.name, at, runId: null, status, pages: 0, entries: 0, versionsCreated: 0, reason })
+    if (stored.some((known) => known.listingId === moment.listingId && known.at.getTime() === at.getTime())) {
+      skip('stored-before', 'backfilled before')
       continue
     }
-    if (liveSince !== null && at.getTime() >= liveSince.getTime()) {
-      skip('after-live-crawls', 'the listing was crawled for itself by then')
+    if (at.getTime() < latest) {
+      skip('older-than-history', `older than the history stored (to ${new Date(latest).toISOString()}): versions chain forward in time`)
       continue
     }
-    summary.moments.push(await backfillMoment(deps, archive, source, listingId, moment, request.windowSeconds, summary))
+    latest = at.getTime()
+    summary.moments.push(await backfillMoment(deps, archive, moment.source, moment.listingId, moment.captures, request.windowSeconds, summary))
   }
   return summary
 }
@@ -179,7 +189,7 @@ async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, sourc
   await insertHealthEvents(db, health)
   await finishListingCrawl(db, runId, listingId, { status, pages: reason === null ? pageNumber : pageNumber - 1, entries: seenKeys.size, reason }, lastAt)
   await finishRun(db, runId, { status, pagesFetched: pageNumber, entriesSeen: seenKeys.size, versionsCreated, error: reason }, lastAt)
-  return { at, runId, status, pages: reason === null ? pageNumber : pageNumber - 1, entries: seenKeys.size, versionsCreated, reason }
+  return { listing: source.name, at, runId, status, pages: reason === null ? pageNumber : pageNumber - 1, entries: seenKeys.size, versionsCreated, reason }
 }
 
 type Bytes = { kind: 'capture'; status: number; headers: Record<string, string>; body: Buffer; durationMs: number } | { kind: 'refused'; status: number | null; headers: Record<string, string> | null; reason: string; durationMs: number }
@@ -198,10 +208,4 @@ async function captureBytes(db: Kysely<Database>, archive: WaybackArchive, captu
 
 function describeWindow(seconds: number): string {
   return seconds % 3600 === 0 ? `${seconds / 3600} h` : `${seconds} s`
-}
-
-/** The profile a source names must read a listing: checked before the archive is asked. */
-export function checkBackfillSource(source: BackfillSource | undefined, name: string, known: readonly string[]): BackfillSource {
-  if (source === undefined) throw new UserError(`no configured listing named "${name}"`, `configured: ${known.join(', ')}`)
-  return source
 }

@@ -27,7 +27,7 @@ function expectOneLine(result: CliResult, ...fragments: string[]) {
 describe('eurowatch backfill', { timeout: 300_000 }, () => {
   it('--help names its flags', async () => {
     const { stdout } = await run('node', [BIN, 'backfill', '--help'], { cwd: workDir() })
-    for (const flag of ['<listing>', '--from <archive>', '"wayback"', '--from-date <date>', '--to-date <date>', '--offline', '--format <format>']) expect(stdout).toContain(flag)
+    for (const flag of ['<listings...>', '--from <archive>', '"wayback"', '--from-date <date>', '--to-date <date>', '--offline', '--format <format>']) expect(stdout).toContain(flag)
   })
 
   let database: CliDatabase | undefined

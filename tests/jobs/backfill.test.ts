@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WaybackArchive } from '../../crawlers/wayback.ts'
 import { entryHistory } from '../../db/entry-history.ts'
-import { backfillListing, type BackfillSource } from '../../jobs/backfill.ts'
+import { backfillListings, type BackfillSource } from '../../jobs/backfill.ts'
 import { loadSnapshot } from '../../jobs/snapshot.ts'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { legacySources } from '../../src/config/defaults.ts'
@@ -56,7 +56,7 @@ describe.each(backends)('backfill on %s', (backend) => {
     replica().setFaults([])
     replica().resetRequests()
     // three rows a CDX page: the index is read in four pages, each after the resume key of the one before
-    const summary = await backfillListing(deps(), archive(3), source(SOCIAL), request)
+    const summary = await backfillListings(deps(), archive(3), [source(SOCIAL)], request)
     expect(replica().requests().filter((r) => r.path.startsWith('/cdx/')).map((r) => r.path.includes('resumeKey='))).toEqual([false, true, true, true])
     expect(summary.moments.map((moment) => [moment.at.toISOString(), moment.status])).toEqual([
       ['2019-11-01T10:00:00.000Z', 'complete'],
@@ -94,7 +94,7 @@ describe.each(backends)('backfill on %s', (backend) => {
 
   it('fetches nothing it already has the second time', async () => {
     replica().resetRequests()
-    const again = await backfillListing(deps(), archive(), source(SOCIAL), request)
+    const again = await backfillListings(deps(), archive(), [source(SOCIAL)], request)
     expect(again.fetched).toBe(0)
     expect(again.moments.every((moment) => moment.status === 'stored-before')).toBe(true)
     expect(replica().requests().filter((r) => r.path.startsWith('/web/'))).toEqual([])
@@ -104,7 +104,7 @@ describe.each(backends)('backfill on %s', (backend) => {
     const run = async (name: string, faults: Fault[]) => {
       replica().setFaults(faults)
       try {
-        return await backfillListing(deps(), archive(), source(name), request)
+        return await backfillListings(deps(), archive(), [source(name)], request)
       } finally {
         replica().setFaults([])
       }
@@ -118,19 +118,22 @@ describe.each(backends)('backfill on %s', (backend) => {
     const empty = await run('innovation', [{ kind: 'replace', match: '/cdx/', status: 200, body: '[]', contentType: 'application/json' }])
     expect(empty).toMatchObject({ captures: 0, moments: [] })
 
-    const missing = await run('innovation', [{ kind: 'status', match: capturePath('20191101100000', 'innovation-issue'), status: 404 }])
-    expect(missing.moments.map((moment) => [moment.status, moment.reason])).toEqual([['failed', expect.stringContaining('the archive answered 404')]])
-    expect((await healthOf(missing.moments[0]?.runId ?? null)).map((event) => event.problem)).toEqual(['fetch-failed'])
+    // innovation's moment is older than the social-innovation history stored: it is left out
+    expect((await run('innovation', [])).moments.map((moment) => moment.status)).toEqual(['older-than-history'])
 
-    // social-innovation again, into a database of its own
+    // into a database of its own: innovation, then social-innovation
     const other = await openTestDatabase(backend)
     try {
+      replica().setFaults([{ kind: 'status', match: capturePath('20191101100000', 'innovation-issue'), status: 404 }])
+      const missing = await backfillListings({ db: other.db, now: () => new Date() }, archive(), [source('innovation')], request)
+      expect(missing.moments.map((moment) => [moment.status, moment.reason])).toEqual([['failed', expect.stringContaining('the archive answered 404')]])
+      expect((await other.db.selectFrom('health_event').select('problem').where('run_id', '=', missing.moments[0]?.runId ?? 0).execute()).map((event) => event.problem)).toEqual(['fetch-failed'])
       replica().setFaults([
         { kind: 'replace', match: capturePath('20191101100000', 'social-innovation-issue'), status: 302, body: '', headers: { Location: '/web/20191108100000id_/x' } },
         { kind: 'replace', match: capturePath('20191108101500', 'social-innovation-issue'), status: 200, body: '<html></html>', headers: { Link: '<http://www.eurocities.eu/eurocities/issues/smart-cities-issue>; rel="original"' } },
         { kind: 'replace', match: capturePath('20191115100000', 'social-innovation-issue'), status: 200, body: '<html><body><h1>Hrm.</h1><p>The Wayback Machine has not archived that URL.</p></body></html>' },
       ])
-      const faulty = await backfillListing({ db: other.db, now: () => new Date() }, archive(), source(SOCIAL), request)
+      const faulty = await backfillListings({ db: other.db, now: () => new Date() }, archive(), [source(SOCIAL)], request)
       replica().setFaults([])
       expect(faulty.moments.slice(0, 3).map((moment) => [moment.status, moment.pages, moment.reason])).toEqual([
         ['failed', 0, expect.stringContaining('the archive redirected to /web/20191108100000id_/x')],

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { z } from 'zod'
 import { WaybackArchive } from '../../../crawlers/wayback.ts'
 import { UserError } from '../../../domain/errors.ts'
-import { backfillListing, type BackfillSummary } from '../../../jobs/backfill.ts'
+import { backfillListings, type BackfillSource, type BackfillSummary } from '../../../jobs/backfill.ts'
 import { runExclusively } from '../../../jobs/exclusive.ts'
 import { resolveProfile } from '../../../parsers/index.ts'
 import { loadCliConfig } from '../config-file.ts'
@@ -20,14 +20,17 @@ const Options = z.object({
   format: z.enum(['text', 'json']).default('text'),
 })
 
-export default async function runBackfill(name: string, raw: unknown, command: Command): Promise<ExitCodeValue> {
+export default async function runBackfill(names: string[], raw: unknown, command: Command): Promise<ExitCodeValue> {
   const options = parseOptions(Options, raw)
   if (options.fromDate !== undefined && options.toDate !== undefined && options.fromDate > options.toDate) throw new UserError(`--from-date ${options.fromDate} is after --to-date ${options.toDate}`)
   const loaded = loadCliConfig(command)
   const { config } = loaded
-  const configured = config.sources.find((source) => source.name === name)
-  if (configured === undefined) throw new UserError(`no configured listing named "${name}"`, `configured: ${config.sources.map((source) => source.name).join(', ')}`)
-  const profile = resolveProfile(configured.profile, configured.selectors)
+  const sources: BackfillSource[] = [...new Set(names)].map((name) => {
+    const configured = config.sources.find((source) => source.name === name)
+    if (configured === undefined) throw new UserError(`no configured listing named "${name}"`, `configured: ${config.sources.map((source) => source.name).join(', ')}`)
+    const profile = resolveProfile(configured.profile, configured.selectors)
+    return { name, profile, url: configured.url, theme: configured.theme ?? null, maxPages: configured.maxPages ?? config.politeness.maxPagesPerListing }
+  })
   const replica = options.offline ? await (await import('../../../replica/index.ts')).startReplica({ port: 0 }) : null
   try {
     const context = await openCliContext(command, 'sustained', loaded)
@@ -41,9 +44,8 @@ export default async function runBackfill(name: string, raw: unknown, command: C
         maxResponseBytes: config.politeness.maxResponseBytes,
       })
       const deps = { db: context.db, now: () => new Date(), log: context.log }
-      const source = { name, profile, url: configured.url, theme: configured.theme ?? null, maxPages: configured.maxPages ?? config.politeness.maxPagesPerListing }
       const request = { from: options.fromDate?.replaceAll('-', '') ?? null, to: options.toDate?.replaceAll('-', '') ?? null, windowSeconds: config.backfill.windowHours * 3600 }
-      const summary = await runExclusively(deps, context.target, () => backfillListing(deps, archive, source, request))
+      const summary = await runExclusively(deps, context.target, () => backfillListings(deps, archive, sources, request))
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
       return summary.moments.some((moment) => moment.status === 'partial' || moment.status === 'failed') ? ExitCode.partial : ExitCode.ok
     } finally {
@@ -55,12 +57,13 @@ export default async function runBackfill(name: string, raw: unknown, command: C
 }
 
 function formatSummary(summary: BackfillSummary): string {
-  const lines = [`backfill of ${summary.listing}: ${summary.captures} captures in the archive's index, ${summary.fetched} fetched, ${summary.reused} already stored`]
+  const several = summary.listings.length > 1
+  const lines = [`backfill of ${summary.listings.join(', ')}: ${summary.captures} captures in the archive's index, ${summary.fetched} fetched, ${summary.reused} already stored`]
   for (const moment of summary.moments) {
     const at = moment.at.toISOString().replace('T', ' ').slice(0, 16)
     const run = moment.runId === null ? '' : ` (run ${moment.runId})`
     const counts = moment.runId === null ? '' : `, ${moment.pages} pages, ${moment.entries} entries, ${moment.versionsCreated} versions`
-    lines.push(`  ${at} UTC: ${moment.status}${run}${counts}${moment.reason === null ? '' : `: ${moment.reason}`}`)
+    lines.push(`  ${at} UTC${several ? ` ${moment.listing}` : ''}: ${moment.status}${run}${counts}${moment.reason === null ? '' : `: ${moment.reason}`}`)
   }
   if (summary.moments.length === 0) lines.push('  no captures')
   return `${lines.join('\n')}\n`
