@@ -18,7 +18,8 @@ export async function listingIdByName(db: Db, source: string): Promise<number | 
 export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<StoredFetch[]> {
   const rows = await db
     .selectFrom('page_fetch as p')
-    .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'p.bytes'])
+    .innerJoin('crawl_run as r', 'r.id', 'p.run_id')
+    .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'p.bytes', 'p.fetched_url', 'r.kind'])
     .where('p.id', '>', afterId)
     .where('p.status', 'is not', null)
     .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))
@@ -35,6 +36,7 @@ export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: nu
     fetchedAt: row.fetched_at,
     sha256: row.body_sha256,
     bodySize: row.body_sha256 === null ? null : row.bytes,
+    sourceUri: row.kind === 'backfill' ? row.fetched_url : null,
   }))
 }
 

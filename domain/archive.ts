@@ -103,6 +103,8 @@ export interface StoredFetch {
   sha256: string | null
   /** The body's length in bytes; null when the response had none. */
   bodySize: number | null
+  /** Where the bytes were read from when not from the page itself: a web archive's capture (backfill); null for a crawl's fetch. */
+  sourceUri: string | null
 }
 
 /** The first capture of a body in one export: later captures of the same body refer to it. */

@@ -2,6 +2,9 @@
 // reassembled from captures (complete, partial for a missing page, a gap), versions dated by
 // capture with no change raised, a snapshot as of a backfilled date, resume without a fetch,
 // and the archive's faults told as health events with nothing false recorded.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WaybackArchive } from '../../crawlers/wayback.ts'
@@ -11,7 +14,10 @@ import { loadSnapshot } from '../../jobs/snapshot.ts'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { legacySources } from '../../src/config/defaults.ts'
 import type { Fault } from '../../replica/index.ts'
+import { writeExport } from '../../src/cli/archive-export.ts'
+import { openOutput } from '../../src/cli/output-file.ts'
 import { backends, openTestDatabase, type TestDatabase } from '../support/databases.ts'
+import { readWarc } from '../support/warc.ts'
 import { useReplica } from '../support/replica.ts'
 
 const SOCIAL = 'social-innovation'
@@ -90,6 +96,39 @@ describe.each(backends)('backfill on %s', (backend) => {
     expect(later.entries.map((entry) => entry.key)).toEqual(await listedAt(2))
     expect(later.entries.find((entry) => entry.key === EDITED)?.fields.summary).toContain('now twelve mediators strong')
     expect((await loadSnapshot(db(), { listing: SOCIAL, asOf: new Date('2019-10-01T00:00:00Z'), asOfText: '2019-10-01' })).kind).toBe('before-first-crawl')
+  })
+
+  it('exports the backfilled pages as WARC records dated by capture, naming the capture they were read from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eurowatch-backfill-'))
+    try {
+      const path = join(dir, 'backfill.warc')
+      const output = await openOutput(path)
+      await writeExport(db(), 'warc', { since: null, until: null, listingId: null }, output, { warc: { gzip: false, filename: 'backfill.warc', info: {} } })
+      await output.commit()
+      const responses = (await readWarc(path)).filter((record) => record.type === 'response')
+      expect(responses.length).toBe(8)
+      const first = responses[0]
+      expect(first?.date).toBe('2019-11-01T10:00:00.000Z')
+      expect(first?.targetUri).toBe(source(SOCIAL).url)
+      expect(first?.headers.get('warc-source-uri')).toBe(`${replica().origin}/web/20191101100000id_/${source(SOCIAL).url}`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('backfills several listings together, their moments in time order', async () => {
+    const fresh = await openTestDatabase(backend)
+    try {
+      const both = await backfillListings({ db: fresh.db, now: () => new Date() }, archive(), [source('documents-social-affairs'), source(SOCIAL)], request)
+      const written = both.moments.filter((moment) => moment.runId !== null)
+      expect(written.map((moment) => moment.at.getTime())).toEqual([...written].map((moment) => moment.at.getTime()).sort((a, b) => a - b))
+      expect(written.map((moment) => moment.runId)).toEqual([...written].map((moment) => moment.runId).sort((a, b) => (a ?? 0) - (b ?? 0)))
+      expect(new Set(written.map((moment) => moment.listing))).toEqual(new Set(['documents-social-affairs', SOCIAL]))
+      const runs = await fresh.db.selectFrom('crawl_run').select(['id', 'started_at', 'kind']).orderBy('id').execute()
+      expect(runs.every((run, index) => run.kind === 'backfill' && (index === 0 || (runs[index - 1]?.started_at.getTime() ?? 0) <= run.started_at.getTime()))).toBe(true)
+    } finally {
+      await fresh.close()
+    }
   })
 
   it('fetches nothing it already has the second time', async () => {
