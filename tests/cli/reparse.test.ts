@@ -1,6 +1,7 @@
 // `eurowatch reparse` as a user runs it, on both backends: a crawl of the replica whose stored
 // versions are altered as an old parser bug would have recorded them, told by a dry run,
-// corrected by --apply (shown by `history`), and nothing left the second time; one-line errors.
+// corrected by --apply (shown by `history`), and nothing left the second time; one-line errors;
+// the --help of both archive-writing verbs (reparse, backfill) loads nothing heavy.
 import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -13,6 +14,8 @@ import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
 
 const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
 const EDITED = 'WSPO-BGYT8M'
+const RECORD = resolve(import.meta.dirname, 'support/record-modules.mjs')
+const HEAVY = [/\/@electric-sql\/pglite\//, /\/node_modules\/pg\//, /\/node_modules\/cheerio\//, /\/playwright(-core)?\//, /\/@crawlee\//, /\/replica\//]
 const run = promisify(execFile)
 
 const workDir = useWorkDir('eurowatch-reparse-')
@@ -27,9 +30,15 @@ function expectOneLine(result: CliResult, ...fragments: string[]) {
 }
 
 describe('eurowatch reparse', { timeout: 300_000 }, () => {
-  it('--help names its flags', async () => {
-    const { stdout } = await run('node', [BIN, 'reparse', '--help'], { cwd: workDir() })
-    for (const flag of ['--run <id>', '--since <date>', '--listing <name>', '--apply', '--format <format>']) expect(stdout).toContain(flag)
+  it.each([
+    ['reparse', ['--run <id>', '--since <date>', '--listing <name>', '--apply', '--format <format>']],
+    ['backfill', ['<listings...>', '--from <archive>', '--from-date <date>', '--to-date <date>', '--offline']],
+  ])('%s --help names its flags, and loads no database, parser or replica for it', async (verb, flags) => {
+    const log = join(workDir(), 'modules.log')
+    writeFileSync(log, '')
+    const { stdout } = await run('node', ['--import', RECORD, BIN, verb, '--help'], { cwd: workDir(), env: { ...process.env, EUROWATCH_TEST_MODULE_LOG: log, DATABASE_URL: '' } })
+    for (const flag of flags) expect(stdout).toContain(flag)
+    expect(readFileSync(log, 'utf8').split('\n').filter((url) => HEAVY.some((heavy) => heavy.test(url)))).toEqual([])
   })
 
   let database: CliDatabase | undefined
