@@ -12,7 +12,7 @@ import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/list
 import { readPageBody } from '../db/pages.ts'
 import { finishRun } from '../db/runs.ts'
 import type { Database } from '../db/schema.ts'
-import { ArchiveAnswerError, sameUrl, type CdxCapture, type WaybackArchive } from '../crawlers/wayback.ts'
+import { ArchiveAnswerError, sameUrl, type CaptureAnswer, type CdxCapture, type WaybackArchive } from '../crawlers/wayback.ts'
 import type { SiteProfile } from '../domain/entry.ts'
 import type { HealthEvent } from '../domain/change.ts'
 import { readListingPage } from './read-page.ts'
@@ -192,10 +192,8 @@ async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, sourc
   return { listing: source.name, at, runId, status, pages: reason === null ? pageNumber : pageNumber - 1, entries: seenKeys.size, versionsCreated, reason }
 }
 
-type Bytes = { kind: 'capture'; status: number; headers: Record<string, string>; body: Buffer; durationMs: number } | { kind: 'refused'; status: number | null; headers: Record<string, string> | null; reason: string; durationMs: number }
-
 /** A capture's bytes: those stored by an earlier backfill, else fetched from the archive. */
-async function captureBytes(db: Kysely<Database>, archive: WaybackArchive, capture: CdxCapture, summary: BackfillSummary): Promise<Bytes> {
+async function captureBytes(db: Kysely<Database>, archive: WaybackArchive, capture: CdxCapture, summary: BackfillSummary): Promise<CaptureAnswer> {
   const known = await storedCapture(db, archive.captureUrl(capture))
   const body = known?.body_sha256 ? await readPageBody(db, known.body_sha256) : null
   if (known !== null && body !== null) {
