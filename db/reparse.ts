@@ -117,24 +117,35 @@ export interface CorrectionToApply {
   splits: VersionSplit[]
 }
 
-/** Applies corrections in the caller's transaction: each version updated in place, its record kept, its later parts inserted. */
+/** Applies corrections in the caller's transaction: each version updated in place, its record kept, its later parts inserted; a few statements a batch. */
 export async function applyCorrections(db: Db, corrections: readonly CorrectionToApply[], at: Date): Promise<void> {
-  for (const { version, fields, splits } of corrections) {
+  const planned = corrections.map(({ version, fields, splits }) => {
     const first = splits[0]
+    const validTo = first === undefined ? version.valid_to : first.from
     const before: RecordedVersion = { origin: version.origin, fields: versionFieldsOf(version), validToRun: version.valid_to_run, validTo: version.valid_to?.toISOString() ?? null }
-    const after: RecordedVersion = {
-      origin: 'reparse',
-      fields,
-      validToRun: first === undefined ? version.valid_to_run : first.fromRun,
-      validTo: (first === undefined ? version.valid_to : first.from)?.toISOString() ?? null,
-    }
-    await db.insertInto('version_correction').values({ version_id: version.id, corrected_at: at, before: JSON.stringify(before), after: JSON.stringify(after) }).execute()
+    const after: RecordedVersion = { origin: 'reparse', fields, validToRun: first === undefined ? version.valid_to_run : first.fromRun, validTo: validTo?.toISOString() ?? null }
+    return { version, fields, splits, before, after, validTo }
+  })
+  for (const batch of batchesOf(planned, 4)) {
     await db
-      .updateTable('entry_version')
-      .set({ ...fieldColumns(fields), origin: 'reparse', corrected_at: at, valid_to_run: after.validToRun, valid_to: first === undefined ? version.valid_to : first.from })
-      .where('id', '=', version.id)
+      .insertInto('version_correction')
+      .values(batch.map(({ version, before, after }) => ({ version_id: version.id, corrected_at: at, before: JSON.stringify(before), after: JSON.stringify(after) })))
       .execute()
-    const parts = splits.map((split, index) => {
+  }
+  for (const batch of batchesOf(planned, 12)) {
+    const rows = batch.map(({ version, fields, after, validTo }) => {
+      const c = fieldColumns(fields)
+      return sql`(${version.id}::int, ${c.url}::text, ${c.title}::text, ${c.type}::text, ${c.date}::text, ${c.end_date}::text, ${c.themes}::text[], ${c.summary}::text, ${c.summary_truncated}::boolean, ${c.document_type}::text, ${after.validToRun}::int, ${validTo}::timestamptz)`
+    })
+    await sql`
+      update entry_version v set url = x.url, title = x.title, type = x.type, date = x.date, end_date = x.end_date, themes = x.themes, summary = x.summary,
+        summary_truncated = x.summary_truncated, document_type = x.document_type, valid_to_run = x.valid_to_run, valid_to = x.valid_to,
+        origin = 'reparse', corrected_at = ${at}::timestamptz
+      from (values ${sql.join(rows)}) as x(id, url, title, type, date, end_date, themes, summary, summary_truncated, document_type, valid_to_run, valid_to)
+      where v.id = x.id`.execute(db)
+  }
+  const parts = planned.flatMap(({ version, splits }) =>
+    splits.map((split, index) => {
       const next = splits[index + 1]
       return {
         entry_id: version.entry_id,
@@ -146,9 +157,9 @@ export async function applyCorrections(db: Db, corrections: readonly CorrectionT
         origin: 'reparse' as const,
         corrected_at: at,
       }
-    })
-    for (const batch of batchesOf(parts, 16)) await db.insertInto('entry_version').values(batch).execute()
-  }
+    }),
+  )
+  for (const batch of batchesOf(parts, 16)) await db.insertInto('entry_version').values(batch).execute()
 }
 
 function fieldColumns(fields: VersionFields) {
