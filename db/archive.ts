@@ -2,6 +2,7 @@
 // writes, the same plan for the first page and the thousandth). Read-only.
 import { sql, type Kysely } from 'kysely'
 import type { EntryListing, ExportScope, StoredFetch, Validity } from '../domain/archive.ts'
+import type { VersionOrigin } from '../domain/entry-history.ts'
 import type { VersionFields } from '../domain/versioning.ts'
 import type { Database } from './schema.ts'
 import { versionFieldsOf } from './entries.ts'
@@ -17,7 +18,8 @@ export async function listingIdByName(db: Db, source: string): Promise<number | 
 export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<StoredFetch[]> {
   const rows = await db
     .selectFrom('page_fetch as p')
-    .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'p.bytes'])
+    .innerJoin('crawl_run as r', 'r.id', 'p.run_id')
+    .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'p.bytes', 'p.fetched_url', 'r.kind'])
     .where('p.id', '>', afterId)
     .where('p.status', 'is not', null)
     .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))
@@ -34,6 +36,7 @@ export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: nu
     fetchedAt: row.fetched_at,
     sha256: row.body_sha256,
     bodySize: row.body_sha256 === null ? null : row.bytes,
+    sourceUri: row.kind === 'backfill' ? row.fetched_url : null,
   }))
 }
 
@@ -74,6 +77,8 @@ export interface StoredVersion {
   versionId: number
   validity: Validity
   fields: VersionFields
+  origin: VersionOrigin
+  correctedAt: Date | null
 }
 
 /** The versions of these entries stored by `until`, oldest first; a validity that ended after `until` reads as open. */
@@ -95,6 +100,8 @@ export async function versionsOfEntries(db: Db, entryIds: readonly number[], unt
       versionId: row.id,
       validity: { validFromRun: row.valid_from_run, validToRun: ended ? row.valid_to_run : null, validFrom: row.valid_from, validTo: ended ? row.valid_to : null },
       fields: versionFieldsOf(row),
+      origin: row.origin,
+      correctedAt: row.corrected_at,
     }
   })
 }

@@ -1,10 +1,11 @@
 // One entry's versions, each with the runs (and their start times) it was first and last seen in.
 import type { Kysely } from 'kysely'
-import type { EntryHistory, Seen } from '../domain/entry-history.ts'
+import type { EntryHistory, HistoryVersion, Seen } from '../domain/entry-history.ts'
 import type { Database } from './schema.ts'
 import { removalsOfEntries } from './archive.ts'
 import { versionFieldsOf } from './entries.ts'
 import { detailsOfVersions } from './details.ts'
+import { correctionsOfVersions, type VersionCorrectionRow } from './reparse.ts'
 
 // The legacy site's stable id inside a detail URL: the slug before it may change, the id does not.
 const LEGACY_KEY = /(WSPO-[A-Z0-9]{6})(?=$|[/?&#])/
@@ -47,17 +48,30 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf:
   if (rows.length === 0) return null
   const endedBy = (at: Date | null): boolean => at !== null && (asOf === null || at <= asOf)
   const details = await detailsOfVersions(db, rows.map((row) => row.id), asOf)
-  const versions = rows.map((row) => ({
-    id: row.id,
-    fields: versionFieldsOf(row),
-    validFromRun: row.valid_from_run,
-    validToRun: endedBy(row.valid_to) ? row.valid_to_run : null,
-    validFrom: row.valid_from,
-    validTo: endedBy(row.valid_to) ? row.valid_to : null,
-    firstSeen: seen(row.first_run, row.first_at),
-    lastSeen: seen(row.last_run, row.last_at),
-    detail: details.get(row.id) ?? null,
-  }))
+  const corrections = groupCorrections(await correctionsOfVersions(db, rows.map((row) => row.id)))
+  const versions = rows.flatMap((row): HistoryVersion[] => {
+    const all = corrections.get(row.id) ?? []
+    const made = all.filter((correction) => asOf === null || correction.at <= asOf)
+    // as of a moment before a re-parse: the version as recorded then; a part it split off did not exist yet
+    const undone = all[made.length]
+    if (undone === undefined && all.length === 0 && asOf !== null && row.corrected_at !== null && row.corrected_at > asOf) return []
+    const validTo = undone === undefined ? row.valid_to : undone.before.validTo === null ? null : new Date(undone.before.validTo)
+    return [
+      {
+        id: row.id,
+        fields: undone === undefined ? versionFieldsOf(row) : undone.before.fields,
+        origin: undone === undefined ? row.origin : undone.before.origin,
+        corrections: made.map((correction) => ({ at: correction.at, recorded: correction.before.fields })),
+        validFromRun: row.valid_from_run,
+        validToRun: endedBy(validTo) ? (undone === undefined ? row.valid_to_run : undone.before.validToRun) : null,
+        validFrom: row.valid_from,
+        validTo: endedBy(validTo) ? validTo : null,
+        firstSeen: seen(row.first_run, row.first_at),
+        lastSeen: seen(row.last_run, row.last_at),
+        detail: details.get(row.id) ?? null,
+      },
+    ]
+  })
   if (asOf === null) {
     return { key: entry.entry_key, firstSeenRun: entry.first_seen_run, lastSeenRun: entry.last_seen_run, removedAt: entry.removed_at, asOf, versions }
   }
@@ -100,6 +114,12 @@ async function findEntry(db: Kysely<Database>, keyOrUrl: string) {
     .orderBy('e.id')
     .limit(1)
     .executeTakeFirst()
+}
+
+function groupCorrections(rows: readonly VersionCorrectionRow[]): Map<number, VersionCorrectionRow[]> {
+  const groups = new Map<number, VersionCorrectionRow[]>()
+  for (const row of rows) groups.set(row.versionId, [...(groups.get(row.versionId) ?? []), row])
+  return groups
 }
 
 function seen(runId: number | null, at: Date | null): Seen | null {

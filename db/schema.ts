@@ -4,6 +4,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
 import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import type { DetailFile, DetailOutcome } from '../domain/detail.ts'
+import type { VersionOrigin } from '../domain/entry-history.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import type { RunStatus } from '../domain/run-status.ts'
 
@@ -25,7 +26,13 @@ export interface CrawlRunTable {
   diffed_at: Date | null
   /** Set once `eurowatch run` has printed this run's changes (its output flushed). */
   printed_at: Date | null
+  /** 'backfill': a listing reassembled from web-archive captures, dated by capture; never diffed or delivered. */
+  kind: Generated<RunKind>
 }
+
+export type RunKind = 'crawl' | 'backfill'
+
+export type { VersionOrigin }
 
 export interface ListingTable {
   id: Generated<number>
@@ -115,6 +122,38 @@ export interface EntryVersionTable {
   valid_to_run: number | null
   valid_from: Date
   valid_to: Date | null
+  origin: Generated<VersionOrigin>
+  /** When a re-parse last corrected this version's fields (what it replaced: version_correction). */
+  corrected_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
+
+/** A version's fields and validity as recorded before a re-parse corrected them (dates as ISO text). */
+export interface RecordedVersion {
+  origin: VersionOrigin
+  fields: VersionFieldsRow
+  validToRun: number | null
+  validTo: string | null
+}
+
+/** VersionFields as stored in JSON. */
+export interface VersionFieldsRow {
+  url: string
+  title: string | null
+  type: string | null
+  date: string | null
+  endDate: string | null
+  themes: string[]
+  summary: string | null
+  summaryTruncated: boolean
+  documentType: string | null
+}
+
+export interface VersionCorrectionTable {
+  id: Generated<number>
+  version_id: number
+  corrected_at: Date
+  before: JSONColumnType<RecordedVersion, string, string>
+  after: JSONColumnType<RecordedVersion, string, string>
 }
 
 /** One fetch of an entry's own page (db/migrations/2026_11_28_0400_detail_pages.ts). */
@@ -271,6 +310,7 @@ export interface Database {
   page_fetch: PageFetchTable
   entry: EntryTable
   entry_version: EntryVersionTable
+  version_correction: VersionCorrectionTable
   sighting: SightingTable
   detail_fetch: DetailFetchTable
   entry_detail: EntryDetailTable

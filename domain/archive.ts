@@ -2,6 +2,7 @@
 // and the stored page fetches. "As of" a moment means what eurowatch had stored by then: a
 // validity that ended later reads as still open.
 import type { RunStatus } from './run-status.ts'
+import type { VersionOrigin } from './entry-history.ts'
 import type { VersionFields } from './versioning.ts'
 import type { EntryDetail } from './detail.ts'
 
@@ -78,8 +79,8 @@ export interface ExportedEntry {
   /** The removal the diff reported, when the entry had not reappeared by the export's end. */
   removed: { runId: number; at: Date } | null
   listings: EntryListing[]
-  /** Oldest first; `detail`: what the version's own page said, null when it was not read (by the export's end). */
-  versions: { validity: Validity; fields: VersionFields; detail: EntryDetail | null }[]
+  /** Oldest first. `origin`: 'crawl', 'reparse' (corrected from the stored pages, at `correctedAt`) or 'backfill' (read from web-archive captures); `detail`: what the version's own page said, null when it was not read (by the export's end). */
+  versions: { validity: Validity; fields: VersionFields; origin: VersionOrigin; correctedAt: Date | null; detail: EntryDetail | null }[]
 }
 
 /** What an export covers: page fetches or sightings in [since, until], on one listing or all. */
@@ -103,6 +104,8 @@ export interface StoredFetch {
   sha256: string | null
   /** The body's length in bytes; null when the response had none. */
   bodySize: number | null
+  /** Where the bytes were read from when not from the page itself: a web archive's capture (backfill); null for a crawl's fetch. */
+  sourceUri: string | null
 }
 
 /** The first capture of a body in one export: later captures of the same body refer to it. */

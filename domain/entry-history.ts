@@ -7,9 +7,21 @@ export interface Seen {
   at: Date
 }
 
+/** Where a version's fields come from: a crawl, a re-parse of the stored pages (a correction), a web-archive backfill. */
+export type VersionOrigin = 'crawl' | 'reparse' | 'backfill'
+
+/** A re-parse that corrected a version: the fields it had as recorded before. */
+export interface VersionCorrection {
+  at: Date
+  recorded: VersionFields
+}
+
 export interface HistoryVersion {
   id: number
   fields: VersionFields
+  origin: VersionOrigin
+  /** Oldest first; empty for a version never corrected. */
+  corrections: VersionCorrection[]
   /** The version holds for runs validFromRun <= r < validToRun (null: still open). */
   validFromRun: number
   validToRun: number | null

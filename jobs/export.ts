@@ -109,7 +109,7 @@ export async function* exportedEntries(db: Kysely<Database>, scope: ExportScope)
         lastSeenRun: Math.max(...seenOn.map((listing) => listing.lastSeenRun)),
         removed: removals.get(entry.id) ?? null,
         listings: seenOn,
-        versions: (versions.get(entry.id) ?? []).map(({ versionId, validity, fields }) => ({ validity, fields, detail: details.get(versionId) ?? null })),
+        versions: (versions.get(entry.id) ?? []).map(({ versionId, validity, fields, origin, correctedAt }) => ({ validity, fields, origin, correctedAt, detail: details.get(versionId) ?? null })),
       }
     }
   }

@@ -42,6 +42,7 @@ function validateFault(f: Fault): void {
   if (f.kind === 'status' && (!Number.isInteger(f.status) || f.status < 400 || f.status > 599)) throw bad('status must be 400..599')
   if (f.kind === 'rate-limit' && !(f.retryAfterSeconds >= 0)) throw bad('retryAfterSeconds must be >= 0')
   if (f.kind === 'slow' && !(f.delayMs >= 0)) throw bad('delayMs must be >= 0')
+  if (f.kind === 'replace' && (!Number.isInteger(f.status) || f.status < 100 || f.status > 599)) throw bad('status must be 100..599')
   if (f.kind === 'oversize' && (!Number.isInteger(f.bytes) || f.bytes < 1)) throw bad('bytes must be a whole number >= 1')
 }
 

@@ -9,6 +9,7 @@ import { createCurrentSite, CURRENT_PREFIXES } from './current/site.ts'
 import { CURRENT_LISTINGS } from './current/listings.ts'
 import { createNetworkSite, NETWORK_PREFIX } from './network/site.ts'
 import { NETWORK_NEWS } from './network/data.ts'
+import { createWaybackSite, WAYBACK_PREFIXES } from './wayback/site.ts'
 
 export type { ChangeKind, Fault, FaultKind, FaultPlan, PageDropOff, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types.ts'
 export { legacyTimeline } from './legacy/timeline.ts'
@@ -19,13 +20,18 @@ export { networkTimeline, NETWORK_HOST } from './network/data.ts'
 export { urbanNetSelectors } from './network/selectors.ts'
 export { FILL_DELAY_MS } from './current/script.ts'
 export { TOPIC_SCRIPT_PATH, topicFragmentPath } from './current/pages.ts'
+export { ARCHIVED_LISTINGS, plannedCaptures, timestampOf } from './wayback/captures.ts'
+export { urlKey, WAYBACK_PREFIXES } from './wayback/site.ts'
 
 export function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
   const archivePages = options.archivePages ?? 5
   if (!Number.isInteger(archivePages) || archivePages < 1) throw new RangeError(`archivePages must be a whole number >= 1, got ${archivePages}`)
   const current = createCurrentSite()
   const network = createNetworkSite()
-  return startServer(routeByPrefix(createLegacySite(archivePages), [[CURRENT_PREFIXES, current], [[NETWORK_PREFIX], network]]), {
+  const legacy = createLegacySite(archivePages)
+  // the web archive replays the legacy site at its capture dates (the step it was captured at, not the replica's)
+  const wayback = createWaybackSite(legacy)
+  return startServer(routeByPrefix(legacy, [[CURRENT_PREFIXES, current], [[NETWORK_PREFIX], network], [WAYBACK_PREFIXES, wayback]]), {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     step: options.step ?? 0,

@@ -52,6 +52,10 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
     if (action?.kind === 'rate-limit') {
       return record(...send(res, method, errorPage(429), { 'Retry-After': String(action.retryAfterSeconds) }))
     }
+    if (action?.kind === 'replace') {
+      const replaced = { status: action.status, contentType: action.contentType ?? 'text/html; charset=utf-8', body: Buffer.from(action.body) }
+      return record(...send(res, method, replaced, action.headers ?? {}))
+    }
     if (action?.kind === 'oversize') return record(...send(res, method, { ...page, status: 200, body: oversizeBody(action.bytes) }, {}))
     const drift = page.listing?.drift ?? page.drift
     if (action?.kind === 'layout-drift' && drift !== undefined) {

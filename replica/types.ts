@@ -15,6 +15,8 @@ export type Fault = FaultTarget &
     | { kind: 'truncate' }
     | { kind: 'layout-drift' }
     | { kind: 'oversize'; bytes: number }
+    /** Answer this instead (an archive's error page, a redirect, a malformed CDX answer). */
+    | { kind: 'replace'; status: number; body: string; contentType?: string; headers?: Record<string, string> }
   )
 
 export type FaultKind = Fault['kind']

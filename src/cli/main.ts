@@ -3,6 +3,7 @@ import { LayoutError, UserError } from '../../domain/errors.ts'
 import { takeExitCode } from './action.ts'
 import { ExitCode } from './exit-codes.ts'
 import { alertsCommand } from './commands/alerts.ts'
+import { backfillCommand } from './commands/backfill.ts'
 import { crawlCommand } from './commands/crawl.ts'
 import { deliverCommand } from './commands/deliver.ts'
 import { demoCommand } from './commands/demo.ts'
@@ -13,6 +14,7 @@ import { historyCommand } from './commands/history.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { parseCommand } from './commands/parse.ts'
 import { replicaCommand } from './commands/replica.ts'
+import { reparseCommand } from './commands/reparse.ts'
 import { reportCommand } from './commands/report.ts'
 import { runCommand } from './commands/run.ts'
 import { scheduleCommand } from './commands/schedule.ts'
@@ -40,6 +42,8 @@ const program = new Command('eurowatch')
   .addCommand(historyCommand)
   .addCommand(snapshotCommand)
   .addCommand(exportCommand)
+  .addCommand(reparseCommand)
+  .addCommand(backfillCommand)
   .addCommand(parseCommand)
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)

@@ -73,6 +73,17 @@ export const BrowserSchema = z
   })
   .strict()
 
+export const BackfillSchema = z
+  .object({
+    // the web archive `eurowatch backfill --from wayback` reads (its CDX index and id_ captures); --offline reads the replica's
+    archiveUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://web.archive.org'),
+    // the captures of one moment of a listing lie within this many hours of its first; a page captured further away leaves it partial
+    windowHours: z.number().positive().max(24 * 365).default(24),
+    // the pause between two requests to the archive (it asks crawlers to go slowly)
+    perRequestDelaySeconds: seconds(3600).default(2),
+  })
+  .strict()
+
 export const DiffSchema = z
   .object({
     // an entry is reported removed after this many complete crawls of its listings without it
@@ -201,6 +212,7 @@ export const ConfigSchema = z
     politeness: PolitenessSchema.default(PolitenessSchema.parse({})),
     browser: BrowserSchema.default(BrowserSchema.parse({})),
     diff: DiffSchema.default(DiffSchema.parse({})),
+    backfill: BackfillSchema.default(BackfillSchema.parse({})),
     sources: z.array(SourceSchema).min(1, 'needs at least one listing'),
     smtp: SmtpSchema.optional(),
     delivery: DeliverySchema.default(DeliverySchema.parse({})),
@@ -272,3 +284,4 @@ export type DeliveryConfig = z.infer<typeof DeliverySchema>
 export type SourceConfig = z.infer<typeof SourceSchema>
 export type BrowserConfig = z.infer<typeof BrowserSchema>
 export type PolitenessConfig = z.infer<typeof PolitenessSchema>
+export type BackfillConfig = z.infer<typeof BackfillSchema>

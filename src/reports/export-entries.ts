@@ -11,7 +11,7 @@ export interface EntryJson {
   removed: { runId: number; at: string } | null
   listings: { source: string; url: string; firstSeenRun: number; lastSeenRun: number; lastPosition: number }[]
   /** `detail`: what the version's own page said (JSON Lines only; the CSV keeps the listing's fields). */
-  versions: (VersionJson & { detail: EntryDetail | null })[]
+  versions: (VersionJson & { origin: ExportedEntry['versions'][number]['origin']; correctedAt: string | null; detail: EntryDetail | null })[]
 }
 
 export function toEntryJson(entry: ExportedEntry): EntryJson {
@@ -21,7 +21,7 @@ export function toEntryJson(entry: ExportedEntry): EntryJson {
     lastSeenRun: entry.lastSeenRun,
     removed: entry.removed === null ? null : { runId: entry.removed.runId, at: entry.removed.at.toISOString() },
     listings: entry.listings.map((listing) => ({ ...listing })),
-    versions: entry.versions.map((version) => ({ ...versionJson(version.fields, version.validity), detail: version.detail })),
+    versions: entry.versions.map((version) => ({ ...versionJson(version.fields, version.validity), origin: version.origin, correctedAt: version.correctedAt?.toISOString() ?? null, detail: version.detail })),
   }
 }
 
@@ -30,7 +30,7 @@ export function entryJsonLine(entry: ExportedEntry): string {
   return `${JSON.stringify(toEntryJson(entry))}\n`
 }
 
-export const ENTRY_CSV_HEADER = ['key', 'version', ...VERSION_COLUMNS, 'first_seen_run', 'last_seen_run', 'removed_run', 'removed_at', 'listings'] as const
+export const ENTRY_CSV_HEADER = ['key', 'version', ...VERSION_COLUMNS, 'first_seen_run', 'last_seen_run', 'removed_run', 'removed_at', 'listings', 'origin', 'corrected_at'] as const
 
 export function entryCsvHeader(): string {
   return csvLines([[...ENTRY_CSV_HEADER]])
@@ -42,7 +42,7 @@ export function entryCsvRows(entry: ExportedEntry): string {
   const listings = json.listings.map((listing) => listing.source).join('; ')
   return csvLines(
     json.versions.map((version, index) => [
-      json.key, index + 1, ...versionCells(version), json.firstSeenRun, json.lastSeenRun, json.removed?.runId ?? null, json.removed?.at ?? null, listings,
+      json.key, index + 1, ...versionCells(version), json.firstSeenRun, json.lastSeenRun, json.removed?.runId ?? null, json.removed?.at ?? null, listings, version.origin, version.correctedAt,
     ]),
   )
 }

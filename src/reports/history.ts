@@ -18,7 +18,13 @@ export function renderHistoryText(history: EntryHistory, options: { color: boole
   ]
   history.versions.forEach((version, index) => {
     const previous = index === 0 ? undefined : history.versions[index - 1]
-    lines.push('', paint('bold', `version ${index + 1}: ${validity(version)}`), `  ${seenLine(version)}`)
+    lines.push('', paint('bold', `version ${index + 1}: ${validity(version)}${ORIGIN_NOTE[version.origin]}`), `  ${seenLine(version)}`)
+    for (const correction of version.corrections) {
+      const recorded = diffVersions(correction.recorded, version.fields)
+      lines.push(`  corrected by a re-parse ${formatTime(correction.at)}; as first recorded:`)
+      if (recorded.length === 0) lines.push('    the same under the diff rules (a summary completed, or cosmetics)')
+      for (const change of recorded) lines.push(`    ${fieldLabel(change.field)}: ${changeText(change, paint, options.color)}`)
+    }
     if (previous === undefined) lines.push(...snapshotLines(version))
     else {
       const changes = diffVersions(previous.fields, version.fields)
@@ -29,6 +35,12 @@ export function renderHistoryText(history: EntryHistory, options: { color: boole
     if (version.detail !== null) lines.push(...detailLines(version.detail))
   })
   return `${lines.join('\n')}\n`
+}
+
+const ORIGIN_NOTE: Record<HistoryVersion['origin'], string> = {
+  crawl: '',
+  reparse: ' [correction: re-parsed from the stored pages]',
+  backfill: ' [backfilled from web-archive captures]',
 }
 
 function validity(version: HistoryVersion): string {
@@ -88,6 +100,10 @@ export interface HistoryJson {
     fields: HistoryVersion['fields']
     /** What its own page said (publication date, document type, files, contact, author, tags, post id, full text); null when not read. */
     detail: EntryDetail | null
+    /** 'crawl', 'reparse' (a correction: fields re-read from the stored pages) or 'backfill' (read from web-archive captures). */
+    origin: HistoryVersion['origin']
+    /** The re-parses that corrected it, oldest first, each with the fields as recorded before. */
+    corrections: { at: string; recorded: HistoryVersion['fields'] }[]
     /** Against the version before, as the diff reports it; empty for the first. The summary carries its word diff. */
     changes: (FieldChange & { words?: WordSegment[] })[]
   }[]
@@ -114,6 +130,8 @@ export function toHistoryJson(history: EntryHistory): HistoryJson {
         lastSeen: seen(v.lastSeen),
         fields: { ...v.fields, themes: [...v.fields.themes] },
         detail: v.detail,
+        origin: v.origin,
+        corrections: v.corrections.map((correction) => ({ at: correction.at.toISOString(), recorded: { ...correction.recorded, themes: [...correction.recorded.themes] } })),
         changes: changes.map((c) => (c.field === 'summary' ? { ...c, words: wordDiff(textOf(c.before), textOf(c.after)) } : c)),
       }
     }),

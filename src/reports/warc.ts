@@ -42,6 +42,8 @@ export class WarcWriter {
   async records(capture: PageCapture): Promise<Uint8Array[]> {
     const { fetch } = capture
     const responseId = recordId()
+    // a backfilled page: WARC-Date is the archive's capture time, and the record names the capture it was read from
+    const source: Record<string, string> = fetch.sourceUri === null ? {} : { 'WARC-Source-URI': fetch.sourceUri }
     const date = fetch.fetchedAt.toISOString()
     const common = { url: fetch.url, date, warcVersion: WARC_1_1 } as const
     const target = new URL(fetch.url)
@@ -65,14 +67,14 @@ export class WarcWriter {
         httpHeaders: archivedHeaders(fetch),
         refersToUrl: capture.of.url,
         refersToDate: capture.of.fetchedAt.toISOString(),
-        warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Refers-To': refersTo, 'WARC-Payload-Digest': `sha256:${capture.of.sha256}`, 'WARC-Warcinfo-ID': this.infoId },
+        warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Refers-To': refersTo, 'WARC-Payload-Digest': `sha256:${capture.of.sha256}`, 'WARC-Warcinfo-ID': this.infoId, ...source },
       })
       chunks.push(...(await this.serialize(revisit)))
       return chunks
     }
     if (capture.kind === 'body') this.firstRecords.set(fetch.id, responseId)
     const response = WARCRecord.create(
-      { ...common, type: 'response', statusline, httpHeaders: archivedHeaders(fetch), warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Warcinfo-ID': this.infoId } },
+      { ...common, type: 'response', statusline, httpHeaders: archivedHeaders(fetch), warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Warcinfo-ID': this.infoId, ...source } },
       capture.kind === 'body' ? [capture.body] : [],
     )
     // a body's address is its sha256, checked when it was read (jobs/export.ts): the payload digest

@@ -93,8 +93,8 @@ describe('the entry export formats', () => {
       { source: 'social-innovation', url: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue', firstSeenRun: 1, lastSeenRun: 3, lastPosition: 2 },
     ],
     versions: [
-      { fields: PLAIN, validity: { validFromRun: 1, validToRun: 3, validFrom: at('2026-11-01T09:00:00.000Z'), validTo: at('2026-11-03T09:00:00.000Z') }, detail: null },
-      { fields: HOSTILE, validity: { validFromRun: 3, validToRun: null, validFrom: at('2026-11-03T09:00:00.000Z'), validTo: null }, detail: DETAIL },
+      { fields: PLAIN, validity: { validFromRun: 1, validToRun: 3, validFrom: at('2026-11-01T09:00:00.000Z'), validTo: at('2026-11-03T09:00:00.000Z') }, origin: 'reparse', correctedAt: at('2026-11-05T09:00:00.000Z'), detail: null },
+      { fields: HOSTILE, validity: { validFromRun: 3, validToRun: null, validFrom: at('2026-11-03T09:00:00.000Z'), validTo: null }, origin: 'crawl', correctedAt: null, detail: DETAIL },
     ],
   }
 
@@ -105,17 +105,18 @@ describe('the entry export formats', () => {
     const json = JSON.parse(line) as Record<string, unknown> & { versions: Record<string, unknown>[] }
     expect(Object.keys(json)).toEqual(['key', 'firstSeenRun', 'lastSeenRun', 'removed', 'listings', 'versions'])
     expect(json).toMatchObject({ removed: { runId: 6, at: '2026-11-06T09:00:00.000Z' }, listings: entry.listings })
-    expect(json.versions.map((version) => Object.keys(version))).toEqual([[...VERSION_KEYS, 'detail'], [...VERSION_KEYS, 'detail']])
+    expect(json.versions.map((version) => Object.keys(version))).toEqual([[...VERSION_KEYS, 'origin', 'correctedAt', 'detail'], [...VERSION_KEYS, 'origin', 'correctedAt', 'detail']])
+    expect(json.versions.map((version) => [version.origin, version.correctedAt])).toEqual([['reparse', '2026-11-05T09:00:00.000Z'], ['crawl', null]])
     expect(json.versions[1]).toMatchObject({ summary: HOSTILE.summary, validToRun: null, validTo: null, detail: DETAIL })
     expect(json.versions[0]?.detail).toBeNull()
   })
 
   it('CSV: one row a version, the entry\'s columns repeated', () => {
     expect(entryCsvHeader()).toBe(
-      'key,version,valid_from_run,valid_to_run,valid_from,valid_to,url,title,type,date,end_date,themes,summary,summary_truncated,document_type,first_seen_run,last_seen_run,removed_run,removed_at,listings\r\n',
+      'key,version,valid_from_run,valid_to_run,valid_from,valid_to,url,title,type,date,end_date,themes,summary,summary_truncated,document_type,first_seen_run,last_seen_run,removed_run,removed_at,listings,origin,corrected_at\r\n',
     )
     const rows = entryCsvRows(entry).split('\r\n')
-    expect(rows[0]).toBe('WSPO-000001,1,1,3,2026-11-01T09:00:00.000Z,2026-11-03T09:00:00.000Z,http://www.eurocities.eu/eurocities/documents/Plain-WSPO-000002,Plain,news,2019-10-23,,,,false,,1,4,6,2026-11-06T09:00:00.000Z,documents; social-innovation')
+    expect(rows[0]).toBe('WSPO-000001,1,1,3,2026-11-01T09:00:00.000Z,2026-11-03T09:00:00.000Z,http://www.eurocities.eu/eurocities/documents/Plain-WSPO-000002,Plain,news,2019-10-23,,,,false,,1,4,6,2026-11-06T09:00:00.000Z,documents; social-innovation,reparse,2026-11-05T09:00:00.000Z')
     expect(rows[1]?.startsWith('WSPO-000001,2,3,,2026-11-03T09:00:00.000Z,,')).toBe(true)
   })
 })

@@ -1,0 +1,70 @@
+import type { Command } from 'commander'
+import { z } from 'zod'
+import { WaybackArchive } from '../../../crawlers/wayback.ts'
+import { UserError } from '../../../domain/errors.ts'
+import { backfillListings, type BackfillSource, type BackfillSummary } from '../../../jobs/backfill.ts'
+import { runExclusively } from '../../../jobs/exclusive.ts'
+import { resolveProfile } from '../../../parsers/index.ts'
+import { loadCliConfig } from '../config-file.ts'
+import { openCliContext } from '../context.ts'
+import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
+import { parseOptions } from '../options.ts'
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD').refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'not a day')
+
+const Options = z.object({
+  from: z.literal('wayback'),
+  fromDate: day.optional(),
+  toDate: day.optional(),
+  offline: z.boolean().default(false),
+  format: z.enum(['text', 'json']).default('text'),
+})
+
+export default async function runBackfill(names: string[], raw: unknown, command: Command): Promise<ExitCodeValue> {
+  const options = parseOptions(Options, raw)
+  if (options.fromDate !== undefined && options.toDate !== undefined && options.fromDate > options.toDate) throw new UserError(`--from-date ${options.fromDate} is after --to-date ${options.toDate}`)
+  const loaded = loadCliConfig(command)
+  const { config } = loaded
+  const sources: BackfillSource[] = [...new Set(names)].map((name) => {
+    const configured = config.sources.find((source) => source.name === name)
+    if (configured === undefined) throw new UserError(`no configured listing named "${name}"`, `configured: ${config.sources.map((source) => source.name).join(', ')}`)
+    const profile = resolveProfile(configured.profile, configured.selectors)
+    return { name, profile, url: configured.url, theme: configured.theme ?? null, maxPages: configured.maxPages ?? config.politeness.maxPagesPerListing }
+  })
+  const replica = options.offline ? await (await import('../../../replica/index.ts')).startReplica({ port: 0 }) : null
+  try {
+    const context = await openCliContext(command, loaded)
+    try {
+      const archive = new WaybackArchive({
+        archiveUrl: replica?.origin ?? config.backfill.archiveUrl,
+        userAgent: config.politeness.userAgent,
+        // the replica is our own loopback server: no need to pace requests to it
+        perHostDelaySeconds: replica === null ? config.backfill.perRequestDelaySeconds : 0,
+        timeoutSeconds: config.politeness.timeoutSeconds,
+        maxResponseBytes: config.politeness.maxResponseBytes,
+      })
+      const deps = { db: context.db, now: () => new Date(), log: context.log }
+      const request = { from: options.fromDate?.replaceAll('-', '') ?? null, to: options.toDate?.replaceAll('-', '') ?? null, windowSeconds: config.backfill.windowHours * 3600 }
+      const summary = await runExclusively(deps, context.target, () => backfillListings(deps, archive, sources, request))
+      process.stdout.write(options.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
+      return summary.moments.some((moment) => moment.status === 'partial' || moment.status === 'failed') ? ExitCode.partial : ExitCode.ok
+    } finally {
+      await context.close()
+    }
+  } finally {
+    await replica?.close()
+  }
+}
+
+function formatSummary(summary: BackfillSummary): string {
+  const several = summary.listings.length > 1
+  const lines = [`backfill of ${summary.listings.join(', ')}: ${summary.captures} captures in the archive's index, ${summary.fetched} fetched, ${summary.reused} already stored`]
+  for (const moment of summary.moments) {
+    const at = moment.at.toISOString().replace('T', ' ').slice(0, 16)
+    const run = moment.runId === null ? '' : ` (run ${moment.runId})`
+    const counts = moment.runId === null ? '' : `, ${moment.pages} pages, ${moment.entries} entries, ${moment.versionsCreated} versions`
+    lines.push(`  ${at} UTC${several ? ` ${moment.listing}` : ''}: ${moment.status}${run}${counts}${moment.reason === null ? '' : `: ${moment.reason}`}`)
+  }
+  if (summary.moments.length === 0) lines.push('  no captures')
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,78 @@
+// `eurowatch backfill` as a user runs it, on both backends, against the replica's web archive
+// (--offline): moments told line by line, exit 3 for a partial one, nothing fetched the second
+// time, the backfilled versions marked in history and exports; one-line errors.
+import { execFile } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+import { backends } from '../support/databases.ts'
+import { createCliDatabase, type CliDatabase } from './support/cli-database.ts'
+import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
+
+const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
+const run = promisify(execFile)
+
+const workDir = useWorkDir('eurowatch-backfill-')
+
+function expectOneLine(result: CliResult, ...fragments: string[]) {
+  expect(result.code).toBe(2)
+  expect(result.stdout).toBe('')
+  const [first = ''] = result.stderr.trim().split('\n')
+  expect(first).toMatch(/^eurowatch: /)
+  for (const fragment of fragments) expect(first).toContain(fragment)
+  expect(result.stderr).not.toMatch(/\n\s+at /)
+}
+
+describe('eurowatch backfill', { timeout: 300_000 }, () => {
+  it('--help names its flags', async () => {
+    const { stdout } = await run('node', [BIN, 'backfill', '--help'], { cwd: workDir() })
+    for (const flag of ['<listings...>', '--from <archive>', '"wayback"', '--from-date <date>', '--to-date <date>', '--offline', '--format <format>']) expect(stdout).toContain(flag)
+  })
+
+  let database: CliDatabase | undefined
+  afterEach(async () => {
+    await database?.drop()
+    database = undefined
+  })
+
+  it.each(backends)('on %s: backfills from the replica\'s archive, once', async (backend) => {
+    database = await createCliDatabase(backend, workDir())
+    const eurowatch = (args: string[]) => runCli(workDir(), args, database?.env)
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), readFileSync(LEGACY_CONFIG))
+
+    const first = await eurowatch(['backfill', 'social-innovation', '--from', 'wayback', '--offline', '--to-date', '2019-11-20'])
+    expect(first.code).toBe(3)
+    expect(first.stdout.split('\n').slice(0, 4)).toEqual([
+      "backfill of social-innovation: 8 captures in the archive's index, 8 fetched, 0 already stored",
+      expect.stringMatching(/^ {2}2019-11-01 10:00 UTC: complete \(run \d+\), 3 pages, 27 entries, 27 versions$/),
+      expect.stringMatching(/^ {2}2019-11-08 10:00 UTC: partial \(run \d+\), 2 pages, \d+ entries, \d+ versions: page 3 .* was not captured within 24 h of 2019-11-08T10:00:00.000Z$/),
+      expect.stringMatching(/^ {2}2019-11-15 10:00 UTC: complete \(run \d+\), 3 pages, 30 entries, \d+ versions$/),
+    ])
+
+    const again = await eurowatch(['backfill', 'social-innovation', '--from', 'wayback', '--offline', '--to-date', '2019-11-20', '--format', 'json'])
+    expect(again.code).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ fetched: 0, moments: [{ status: 'stored-before' }, { status: 'stored-before' }, { status: 'stored-before' }] })
+
+    const history = await eurowatch(['history', 'WSPO-BGYT8M'])
+    expect(history.stdout).toContain('[backfilled from web-archive captures]')
+    const snapshot = JSON.parse((await eurowatch(['snapshot', 'social-innovation', '--as-of', '2019-11-10', '--format', 'json'])).stdout) as { crawl: { startedAt: string }; entries: unknown[] }
+    expect(snapshot.crawl.startedAt).toBe('2019-11-01T10:00:00.000Z')
+    expect(snapshot.entries).toHaveLength(27)
+    const exported = (await eurowatch(['export', '--format', 'jsonl', '--listing', 'social-innovation'])).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { versions: { origin: string }[] })
+    expect(exported.flatMap((entry) => entry.versions.map((version) => version.origin))).toEqual(expect.arrayContaining(['backfill']))
+    expect(exported.flatMap((entry) => entry.versions).every((version) => version.origin === 'backfill')).toBe(true)
+    expect(await database.read(async (db) => (await db.selectFrom('change_event').select('id').execute()).length)).toBe(0)
+
+    expectOneLine(await eurowatch(['backfill', 'nothing', '--from', 'wayback', '--offline']), 'no configured listing named "nothing"')
+    expectOneLine(await eurowatch(['backfill', 'innovation', '--from', 'wayback', '--from-date', '2019-12-01', '--to-date', '2019-11-01']), '--from-date 2019-12-01 is after --to-date 2019-11-01')
+    expectOneLine(await eurowatch(['backfill', 'innovation', '--from', 'wayback', '--from-date', 'last week']), '--from-date', 'YYYY-MM-DD')
+  })
+
+  it('names the archive it can read', async () => {
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), readFileSync(LEGACY_CONFIG))
+    const result = await runCli(workDir(), ['backfill', 'innovation', '--from', 'archive-today'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('wayback')
+  })
+})
