@@ -4,9 +4,9 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
 import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
-import type { RunStatus } from '../domain/run-status.ts'
+import type { ListingCrawlStatus, RunStatus } from '../domain/run-status.ts'
 
-export type { RunStatus }
+export type { ListingCrawlStatus, RunStatus }
 
 /** A timestamp set by the database when omitted. */
 type CreatedAt = ColumnType<Date, Date | undefined, Date>
@@ -38,7 +38,7 @@ export interface ListingTable {
 export interface ListingCrawlTable {
   run_id: number
   listing_id: number
-  status: RunStatus
+  status: ListingCrawlStatus
   pages: Generated<number>
   entries: Generated<number>
   reason: string | null

@@ -159,7 +159,7 @@ function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string
 }
 
 /** The themes a sighting gives an entry: what the page shows, this listing's theme, and for listing-sourced themes all those seen before. */
-function themesOf(input: ListingPageInput, entry: ParsedEntry, before: VersionFields | null): string[] {
+export function themesOf(input: Pick<ListingPageInput, 'theme' | 'themeSource'>, entry: ParsedEntry, before: VersionFields | null): string[] {
   const themes = new Set(entry.themes)
   if (input.theme !== null) themes.add(input.theme)
   if (input.themeSource === 'listing') for (const theme of before?.themes ?? []) themes.add(theme)
