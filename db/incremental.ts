@@ -72,3 +72,22 @@ export async function fullCrawlHistory(db: Kysely<Database>, listingIds: readonl
     where l.id in (${sql.join([...listingIds])})`.execute(db)
   return new Map(rows.map((row) => [row.listing_id, { lastFullAt: row.last_full_at, crawlsSince: row.crawls_since }]))
 }
+
+export interface IncrementalCrawl {
+  runId: number
+  source: string
+  /** When its latest complete (full) crawl before that run finished; null: never. */
+  lastFullAt: Date | null
+}
+
+/** The listings these runs crawled incrementally (stopped early by design), with their last full crawl. */
+export async function incrementalCrawlsOfRuns(db: Kysely<Database>, runIds: readonly number[]): Promise<IncrementalCrawl[]> {
+  if (runIds.length === 0) return []
+  const { rows } = await sql<IncrementalCrawl>`
+    select c.run_id as "runId", l.source_id as source,
+      (select max(f.finished_at) from listing_crawl f where f.listing_id = c.listing_id and f.status = 'complete' and f.run_id < c.run_id) as "lastFullAt"
+    from listing_crawl c join listing l on l.id = c.listing_id
+    where c.status = 'incremental' and c.run_id in (select value::int from jsonb_array_elements_text(${JSON.stringify([...runIds])}::jsonb))
+    order by c.run_id, l.source_id`.execute(db)
+  return rows
+}
