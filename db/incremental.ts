@@ -37,15 +37,19 @@ export interface KnownEntry {
   fields: VersionFields
 }
 
-/** The entries of these keys already sighted on this listing: their last position there and open version. */
-export async function knownListingEntries(db: Kysely<Database>, listingId: number, keys: readonly string[]): Promise<Map<string, KnownEntry>> {
+/**
+ * The entries of these keys sighted on this listing before run `runId`: their last position there and
+ * their open version, when that version is older than the run (what this run stored is not "already stored").
+ */
+export async function knownListingEntries(db: Kysely<Database>, listingId: number, keys: readonly string[], runId: number): Promise<Map<string, KnownEntry>> {
   if (keys.length === 0) return new Map()
   const { rows } = await sql<VersionColumns & { entry_key: string; position: number }>`
     select e.entry_key, last.position, v.url, v.title, v.type, v.date, v.end_date, v.themes, v.summary, v.summary_truncated, v.document_type
     from entry e
-    join entry_version v on v.entry_id = e.id and v.valid_to_run is null
+    join entry_version v on v.entry_id = e.id and v.valid_to_run is null and v.valid_from_run < ${runId}
     cross join lateral (
-      select s.position from sighting s where s.listing_id = ${listingId} and s.entry_id = e.id order by s.run_id desc, s.position limit 1
+      select s.position from sighting s where s.listing_id = ${listingId} and s.entry_id = e.id and s.run_id < ${runId}
+      order by s.run_id desc, s.position limit 1
     ) last
     where e.entry_key in (select value from jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))`.execute(db)
   return new Map(rows.map((row) => [row.entry_key, { position: row.position, fields: versionFieldsOf(row) }]))

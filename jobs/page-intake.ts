@@ -107,19 +107,18 @@ export class PageIntake implements PageSink {
     const parsed = parsedPage(outcome)
     this.nextPosition.set(listingId, firstPosition + (parsed?.entries.length ?? 0))
     const input = this.inputOf(fetched, outcome, charset, firstPosition)
+    // judged before the page is stored: what this run stores is not "already stored"
+    const stop = Boolean(parsed?.nextPage) && fetched.target.mode === 'incremental' && (await this.nothingNew(input, sameBody))
     await this.storage.add({ input, outcome })
-    if (parsed?.nextPage && fetched.target.mode === 'incremental' && (await this.nothingNew(input, sameBody))) {
-      this.stopped.add(listingId)
-      return { nextPage: null }
-    }
-    return { nextPage: parsed?.nextPage ?? null }
+    if (stop) this.stopped.add(listingId)
+    return { nextPage: stop ? null : (parsed?.nextPage ?? null) }
   }
 
   /** The same body as its last good fetch, or only entries stored with their current versions, in their order. */
   private async nothingNew(input: ListingPageInput, sameBody: boolean): Promise<boolean> {
     if (input.entries === null) return false
     if (sameBody) return true
-    const known = await knownListingEntries(this.deps.db, input.listingId, input.entries.map((entry) => entry.key))
+    const known = await knownListingEntries(this.deps.db, input.listingId, input.entries.map((entry) => entry.key), this.runId)
     return bringsNothingNew(input.entries, known, (entry, stored) => ({ ...entry, themes: themesOf(input, entry, stored) }))
   }
 
