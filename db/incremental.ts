@@ -95,3 +95,23 @@ export async function incrementalCrawlsOfRuns(db: Kysely<Database>, runIds: read
     order by c.run_id, l.source_id`.execute(db)
   return rows
 }
+
+export interface FeedState {
+  headers: Record<string, string>
+  bodySha256: string
+}
+
+/** What a site feed answered when last read to the end of a run that used it. */
+export async function storedFeed(db: Kysely<Database>, url: string): Promise<FeedState | null> {
+  const row = await db.selectFrom('feed_probe').select(['headers', 'body_sha256']).where('url', '=', url).executeTakeFirst()
+  return row === undefined ? null : { headers: row.headers, bodySha256: row.body_sha256 }
+}
+
+export async function saveFeed(db: Kysely<Database>, url: string, state: FeedState, at: Date): Promise<void> {
+  const values = { headers: JSON.stringify(state.headers), body_sha256: state.bodySha256, fetched_at: at }
+  await db
+    .insertInto('feed_probe')
+    .values({ url, ...values })
+    .onConflict((oc) => oc.column('url').doUpdateSet(values))
+    .execute()
+}

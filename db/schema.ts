@@ -222,6 +222,14 @@ export interface HealthEventTable {
   created_at: CreatedAt
 }
 
+/** A site feed asked before paging (the probe "anything new?"): what it answered when last read. */
+export interface FeedProbeTable {
+  url: string
+  headers: JSONColumnType<Record<string, string>, string, string>
+  body_sha256: string
+  fetched_at: Date
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -238,6 +246,7 @@ export interface Database {
   delivery: DeliveryTable
   operator_problem: OperatorProblemTable
   scheduler: SchedulerTable
+  feed_probe: FeedProbeTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>

@@ -11,7 +11,8 @@ import type { CrawlMode, ListingTarget } from '../crawlers/listing-crawl.ts'
 import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
 import { PageAsker } from '../crawlers/page-asker.ts'
 import { fullCrawlDue, type FullCrawlCadence } from '../domain/incremental.ts'
-import { judgeListing, type ListingStatus } from '../domain/listing-status.ts'
+import { judgeListing, type ListingStatus, type ListingVerdict } from '../domain/listing-status.ts'
+import { feedUrlOf, probeFeeds, saveProbes } from './feed-probe.ts'
 import { PageIntake, type StoredCounts } from './page-intake.ts'
 import { DEFAULT_PARSE_TIMEOUT_SECONDS, defaultReadThreads, PageReader } from './page-reader.ts'
 import { askOldNextPage, type PagerCheck } from './pager-check.ts'
@@ -77,6 +78,12 @@ export type CrawlJobSettings = MixedCrawlSettings & {
 
 const EVERY_CRAWL_FULL: FullCrawlCadence = { everyRuns: 1, olderThanHours: null }
 
+/** A listing never crawled incrementally: no feed is asked for it. */
+function everyCrawlFull(source: CrawlSource | undefined): boolean {
+  const cadence = source?.fullCrawl ?? EVERY_CRAWL_FULL
+  return cadence.everyRuns === 1 && cadence.olderThanHours === null
+}
+
 /** One crawl run: every page of every source fetched and stored raw, read into entries, versions and sightings. */
 export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings): Promise<CrawlSummary> {
   const { db, now, log } = deps
@@ -101,20 +108,30 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   const baselines = await listingBaselines(db, targets.map((target) => target.listingId), runId)
   const reader = new PageReader({ threads: settings.parseThreads ?? defaultReadThreads(), budgetSeconds: settings.parseTimeoutSeconds ?? DEFAULT_PARSE_TIMEOUT_SECONDS })
   const intake = new PageIntake(deps, runId, baselines, reader)
+  let asker: PageAsker | undefined
+  const askPages = () => (asker ??= new PageAsker(settings))
   try {
+    // a site's feed unchanged since the last run: its incremental listings have nothing new to page
+    const feeds = await probeFeeds(deps, targets.filter((_target, index) => !everyCrawlFull(sources[index])), askPages)
+    const quiet = new Set(targets.filter((target) => target.mode === 'incremental' && feeds.get(feedUrlOf(target) ?? '')?.unchanged === true).map((target) => target.listingId))
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
-    const crawled = await crawlListingsByRender(targets, intake, settings, log)
+    const paged = await crawlListingsByRender(targets.filter((target) => !quiet.has(target.listingId)), intake, settings, log)
     await intake.finish()
-    let asker: PageAsker | undefined
-    const pagerCheck: PagerCheck = { db, runId, reader, asker: () => (asker ??= new PageAsker(settings)) }
+    const crawled = targets.map((target) => paged.find((listing) => listing.target.listingId === target.listingId) ?? { target, skipped: [] })
+    const pagerCheck: PagerCheck = { db, runId, reader, asker: askPages }
     const listings: ListingCrawlSummary[] = []
+    const feedsDone = new Map<string, boolean>()
     for (const { target, skipped } of crawled) {
       const pages = intake.pagesOf(target.listingId)
       const baseline = baselines.get(target.listingId) ?? null
       const stoppedEarly = intake.stoppedEarly(target.listingId)
       // a listing that stopped early by design has no old next page to ask about
-      const oldNextPage = skipped.length === 0 && !stoppedEarly ? await askOldNextPage(pagerCheck, target, pages, baseline) : null
-      const verdict = judgeListing({ pages, maxPages: target.maxPages, skipped, baseline, oldNextPage, stoppedEarly })
+      const oldNextPage = skipped.length === 0 && !stoppedEarly && !quiet.has(target.listingId) ? await askOldNextPage(pagerCheck, target, pages, baseline) : null
+      const verdict: ListingVerdict = quiet.has(target.listingId)
+        ? { status: 'incremental', pages: 0, entries: 0, reason: null, limited: false, listingProblem: null }
+        : judgeListing({ pages, maxPages: target.maxPages, skipped, baseline, oldNextPage, stoppedEarly })
+      const feedUrl = feedUrlOf(target)
+      if (feedUrl !== null) feedsDone.set(feedUrl, (feedsDone.get(feedUrl) ?? true) && (verdict.status === 'complete' || verdict.status === 'incremental'))
       if (verdict.listingProblem) await insertHealthEvents(db, [{ runId, listingId: target.listingId, pageFetchId: null, ...verdict.listingProblem, at: now() }])
       const finishedAt = now()
       await finishListingCrawl(db, runId, target.listingId, verdict, finishedAt)
@@ -133,6 +150,7 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
         limited: verdict.limited,
       })
     }
+    await saveProbes(db, feeds, feedsDone, now())
     const summary = summarize(runId, listings, targets.map((target) => intake.countsOf(target.listingId)), now().getTime() - startedAt.getTime())
     await finishRun(
       db,

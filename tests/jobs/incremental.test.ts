@@ -33,7 +33,7 @@ describe.each(backends)('incremental crawls on %s', (backend) => {
     site = await startConditionalSite(100)
   })
   afterEach(async () => {
-    await site.close()
+    await site?.close()
   })
 
   /** The listing, a full crawl every `everyRuns` crawls. */
