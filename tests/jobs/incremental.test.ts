@@ -130,6 +130,10 @@ describe.each(backends)('incremental crawls on %s', (backend) => {
     expect(full.listing).toMatchObject({ mode: 'full', status: 'complete', pages: 10 })
     expect(full.events).toEqual([`changed ${entryKey(70)}`, `removed ${removed}`])
     expect(full.requests.every((request) => request.ifNoneMatch === null && request.status === 200)).toBe(true)
+    // a crawl that stopped on page 1 by design is no listing that "ended far too early"
+    expect(await db().selectFrom('health_event').select('problem').execute()).toEqual([])
+    const statuses = await db().selectFrom('listing_crawl').select('status').orderBy('run_id').execute()
+    expect(statuses.map((crawl) => crawl.status)).toEqual(['complete', 'incremental', 'incremental', 'complete'])
   })
 
   it('crawls in full on --full, whatever the cadence', async () => {
