@@ -48,5 +48,5 @@ function formatSummary(summary: CrawlSummary): string {
 /** For an incremental crawl: when the listing was last read in full, since when its deeper pages wait. */
 function fullCrawlNote(listing: ListingCrawlSummary): string {
   if (listing.mode !== 'incremental') return ''
-  return `; incremental, last full crawl ${listing.lastFullAt === null ? 'never' : listing.lastFullAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  return `; last full crawl ${listing.lastFullAt === null ? 'never' : listing.lastFullAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
