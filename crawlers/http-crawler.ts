@@ -3,7 +3,7 @@ import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLe
 import type { Logger } from 'pino'
 import { FetchHttpClient } from './fetch-http-client.ts'
 import { HostLimiter } from './host-limiter.ts'
-import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
+import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingRequest, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
 import { RobotsRules } from './robots.ts'
 import { backstopSeconds, contentTypeProblem, describeFetchError, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 
@@ -55,9 +55,11 @@ export async function crawlListings(
       forceResponseEncoding: 'utf8',
       ignoreSslErrors: false,
       preNavigationHooks: [
-        (context, gotOptions) => {
+        async (context, gotOptions) => {
+          const validators = await crawl.revalidationHeaders(context.request.userData)
+          context.request.userData.conditional = Object.keys(validators).length > 0
           context.request.userData.startedAt = performance.now()
-          gotOptions.headers = { ...gotOptions.headers, 'user-agent': settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' }
+          gotOptions.headers = { ...gotOptions.headers, ...validators, 'user-agent': settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' }
           // redirects stay on the listing's site (fetch-http-client asks this at every hop)
           gotOptions.context = { ...gotOptions.context, redirect: crawl.redirectDecision(context.request.userData) }
         },
@@ -83,12 +85,15 @@ export async function crawlListings(
         const request = context.request.userData
         const body = Buffer.isBuffer(context.body) ? context.body : Buffer.from(context.body)
         const fetched = fetchedOf(context, body)
-        const failure = statusProblem(fetched.status) ?? sizeProblem(body.length, settings.maxResponseBytes)
-        if (failure) return crawl.pageFailed(request, fetched, failure)
-        await crawl.pageFetched(request, fetched, async (next) => {
+        const enqueue = async (next: ListingRequest) => {
           await context.addRequests([next])
           startNextNow()
-        })
+        }
+        // a 304 is an answer only to a conditional request; to any other it is a page without a body
+        if (fetched.status === 304 && request.conditional) return crawl.pageNotModified(request, fetched, enqueue)
+        const failure = statusProblem(fetched.status) ?? sizeProblem(body.length, settings.maxResponseBytes)
+        if (failure) return crawl.pageFailed(request, fetched, failure)
+        await crawl.pageFetched(request, fetched, enqueue)
       },
       errorHandler: async (context, error) =>
         waitBeforeRetry(settings, log, {

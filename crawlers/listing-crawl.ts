@@ -21,7 +21,14 @@ export interface ListingTarget {
   theme: string | null
   /** Hosts besides its own that its next links and redirects may lead to. */
   allowedHosts?: readonly string[]
+  /**
+   * 'incremental': pages are asked conditionally and the sink may end the listing on a page that brings
+   * nothing new; 'full' (the default): every page asked in full, unconditionally, to its last one.
+   */
+  mode?: CrawlMode
 }
+
+export type CrawlMode = 'full' | 'incremental'
 
 /** What a fetch returned, whichever crawler made it. */
 export interface FetchedResponse {
@@ -50,6 +57,13 @@ export interface FetchedPage extends FetchedResponse {
 export interface PageSink {
   /** Takes a fetched page (stored and parsed by the caller) and tells the listing's next page, if any. */
   acceptPage(page: FetchedPage): Promise<{ nextPage: string | null }>
+  /** The validators to ask an incremental listing's page with (If-None-Match, If-Modified-Since); none: ask it in full. */
+  revalidationHeaders?(target: ListingTarget, canonicalUrl: string): Promise<Record<string, string>>
+  /**
+   * A 304 to a conditional request: the sink reuses the page it stored and tells the next page, or
+   * answers null when it cannot (the 304 names another validator), and the page is asked again in full.
+   */
+  acceptNotModified?(page: FetchedPage): Promise<{ nextPage: string | null } | null>
 }
 
 export interface CrawlSettings {
@@ -77,6 +91,10 @@ export interface PageRequest {
   pageNumber: number
   canonicalUrl: string
   startedAt: number
+  /** Asked with validators: only then is a 304 an answer. */
+  conditional?: boolean
+  /** Asked again in full after a 304 that could not be used. */
+  unconditional?: boolean
 }
 
 /** A crawlee request for one listing page: fetch the mapped URL, remember the canonical one. */
@@ -127,10 +145,33 @@ export class ListingCrawl {
 
   /** A fetched page: handed to the sink, then its next page queued through `enqueue` unless the listing ends here. */
   async pageFetched(request: PageRequest, fetched: FetchedResponse, enqueue: (next: ListingRequest) => Promise<void>): Promise<void> {
+    this.visitedOf(request.listingId).add(request.canonicalUrl)
+    const { nextPage } = await this.sink.acceptPage({ ...this.pageOf(request, fetched), failure: null })
+    await this.follow(request, nextPage, enqueue)
+  }
+
+  /** The request headers that make a page's request conditional; none for a full listing's pages. */
+  async revalidationHeaders(request: PageRequest): Promise<Record<string, string>> {
+    const target = this.targetOf(request)
+    if (request.unconditional || target.mode !== 'incremental' || !this.sink.revalidationHeaders) return {}
+    return this.sink.revalidationHeaders(target, request.canonicalUrl)
+  }
+
+  /** A 304 to a conditional request: the stored page stands for it, or, when the sink cannot use it, the page is asked again in full. */
+  async pageNotModified(request: PageRequest, fetched: FetchedResponse, enqueue: (next: ListingRequest) => Promise<void>): Promise<void> {
+    const reused = (await this.sink.acceptNotModified?.({ ...this.pageOf(request, fetched), failure: null })) ?? null
+    if (reused === null) {
+      this.log.info({ url: request.canonicalUrl, page: request.pageNumber }, 'a 304 that names another validator: asking the page in full')
+      const again = this.requestFor({ listingId: request.listingId, pageNumber: request.pageNumber, canonicalUrl: request.canonicalUrl })
+      return enqueue({ ...again, uniqueKey: `${again.uniqueKey}:unconditional`, userData: { ...again.userData, unconditional: true } })
+    }
+    this.visitedOf(request.listingId).add(request.canonicalUrl)
+    await this.follow(request, reused.nextPage, enqueue)
+  }
+
+  private async follow(request: PageRequest, nextPage: string | null, enqueue: (next: ListingRequest) => Promise<void>): Promise<void> {
     const target = this.targetOf(request)
     const visited = this.visitedOf(request.listingId)
-    visited.add(request.canonicalUrl)
-    const { nextPage } = await this.sink.acceptPage({ ...this.pageOf(request, fetched), failure: null })
     // a loop or the page limit ends the listing here; the sink's verdict on the listing says so
     if (nextPage === null || visited.has(nextPage) || request.pageNumber >= target.maxPages) return
     if (!/^https?:$/.test(new URL(nextPage).protocol)) {

@@ -38,15 +38,15 @@ export class PageAsker {
     this.client = new FetchHttpClient({ maxResponseBytes: settings.maxResponseBytes, timeoutSeconds: settings.timeoutSeconds, limiter: this.limiter })
   }
 
-  /** Asks a page; its body is read only when wanted. */
-  async ask(page: PageToAsk, withBody: boolean): Promise<Asked> {
+  /** Asks a page; its body is read only when wanted. `extraHeaders`: more request headers (validators). */
+  async ask(page: PageToAsk, withBody: boolean, extraHeaders: Record<string, string> = {}): Promise<Asked> {
     if ((await offSiteRefusal(page, page.url)) !== null || ((await this.robots?.refusal(page.url)) ?? null) !== null) return { kind: 'unasked' }
     let canonical = page.url
     try {
       const response = await this.client.stream({
         url: this.settings.origins.toFetchUrl(page.url),
         method: 'GET',
-        headers: { 'user-agent': this.settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
+        headers: { ...extraHeaders, 'user-agent': this.settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
         context: {
           redirect: async (location: string) => {
             const next = new URL(location, canonical).href

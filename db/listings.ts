@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, RunStatus } from './schema.ts'
+import type { Database, ListingCrawlStatus } from './schema.ts'
 
 export interface ListingSpec {
   /** The configuration's name for the listing. */
@@ -31,8 +31,8 @@ export async function startListingCrawl(db: Kysely<Database>, runId: number, lis
 }
 
 export interface ListingCrawlOutcome {
-  /** Only 'complete' lets the diff job remove entries of this listing. */
-  status: Exclude<RunStatus, 'running'>
+  /** Only 'complete' lets the diff job remove entries of this listing; 'incremental' stopped early by design. */
+  status: Exclude<ListingCrawlStatus, 'running'>
   pages: number
   entries: number
   reason: string | null

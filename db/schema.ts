@@ -6,9 +6,9 @@ import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import type { DetailFile, DetailOutcome } from '../domain/detail.ts'
 import type { VersionOrigin } from '../domain/entry-history.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
-import type { RunStatus } from '../domain/run-status.ts'
+import type { ListingCrawlStatus, RunStatus } from '../domain/run-status.ts'
 
-export type { RunStatus }
+export type { ListingCrawlStatus, RunStatus }
 
 /** A timestamp set by the database when omitted. */
 type CreatedAt = ColumnType<Date, Date | undefined, Date>
@@ -46,7 +46,7 @@ export interface ListingTable {
 export interface ListingCrawlTable {
   run_id: number
   listing_id: number
-  status: RunStatus
+  status: ListingCrawlStatus
   pages: Generated<number>
   entries: Generated<number>
   reason: string | null
@@ -302,6 +302,14 @@ export interface HealthEventTable {
   created_at: CreatedAt
 }
 
+/** A site feed asked before paging (the probe "anything new?"): what it answered when last read. */
+export interface FeedProbeTable {
+  url: string
+  headers: JSONColumnType<Record<string, string>, string, string>
+  body_sha256: string
+  fetched_at: Date
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -321,6 +329,7 @@ export interface Database {
   delivery: DeliveryTable
   operator_problem: OperatorProblemTable
   scheduler: SchedulerTable
+  feed_probe: FeedProbeTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>

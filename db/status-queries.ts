@@ -1,7 +1,7 @@
 // What `eurowatch status` reads: each listing's last crawl, entries missed by a complete crawl
 // and not yet reported removed, and the scheduler's heartbeat. Read-only.
 import { sql, type Kysely } from 'kysely'
-import type { Database, RunStatus } from './schema.ts'
+import type { Database, ListingCrawlStatus } from './schema.ts'
 
 type Db = Kysely<Database>
 
@@ -9,11 +9,13 @@ export interface ListingState {
   source: string
   url: string
   lastRun: number | null
-  status: RunStatus | null
+  /** 'incremental': its last crawl stopped on a page that brought nothing new. */
+  status: ListingCrawlStatus | null
   reason: string | null
   pages: number
   entries: number
   finishedAt: Date | null
+  /** When its last complete crawl, a full one, finished: removals and deep changes are judged by these. */
   lastCompleteAt: Date | null
 }
 

@@ -1,7 +1,7 @@
 // What an archivist reads back: a listing as it stood at a moment, entries with every version,
 // and the stored page fetches. "As of" a moment means what eurowatch had stored by then: a
 // validity that ended later reads as still open.
-import type { RunStatus } from './run-status.ts'
+import type { ListingCrawlStatus } from './run-status.ts'
 import type { VersionOrigin } from './entry-history.ts'
 import type { VersionFields } from './versioning.ts'
 import type { EntryDetail } from './detail.ts'
@@ -50,7 +50,7 @@ export interface ListingSnapshot {
 /** A listing's crawl as it stood at a moment (one that finished later was running then). */
 export interface CrawlAtMoment {
   runId: number
-  status: RunStatus
+  status: ListingCrawlStatus
   startedAt: Date
   reason: string | null
 }

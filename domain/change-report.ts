@@ -12,6 +12,8 @@ export interface ReportRun {
   status: RunStatus
   startedAt: Date
   finishedAt: Date | null
+  /** Listings this run crawled incrementally (read up to a page with nothing new), with their last full crawl. */
+  incremental?: { source: string; lastFullAt: Date | null }[]
 }
 
 export type ListingRef = { source: string; url: string }

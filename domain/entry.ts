@@ -42,4 +42,9 @@ export interface SiteProfile {
   /** In the browser: the selector that appears once the list is filled. */
   readySelector: string
   parseListing(html: string, pageUrl: string): ListingPage
+  /**
+   * A feed of the site's newest posts (WordPress's RSS), asked before an incremental crawl pages a
+   * listing: unchanged since the last run, the listing is not paged. Never a source of entries.
+   */
+  feedUrl?(listingUrl: string): string
 }

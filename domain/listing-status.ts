@@ -1,9 +1,9 @@
 // The one place where a listing's crawl is judged from its pages' outcomes: complete (removals
-// may follow), partial or failed.
+// may follow), incremental (stopped by design on a page that brought nothing new), partial or failed.
 import { listingHealthProblem, type HealthProblem, type ListingBaseline, type ListingShape, type OldNextPage } from './health.ts'
 import { outcomeProblem, parsedPage, type ListingPageOutcome } from './page-outcome.ts'
 
-export type ListingStatus = 'complete' | 'partial' | 'failed'
+export type ListingStatus = 'complete' | 'incremental' | 'partial' | 'failed'
 
 export interface ListingVerdict {
   status: ListingStatus
@@ -25,6 +25,8 @@ export interface ListingPages {
   baseline: ListingBaseline | null
   /** For a listing that ends early on a full page: the page that followed in its last complete crawl, asked again. */
   oldNextPage?: OldNextPage | null
+  /** An incremental crawl ended by design on a page that brought nothing new (its next page not asked). */
+  stoppedEarly?: boolean
 }
 
 /** What the parsed pages of a listing add up to; null when none parsed. */
@@ -35,7 +37,7 @@ export function listingShape(pages: readonly ListingPageOutcome[]): ListingShape
   return { entries: parsed.reduce((sum, page) => sum + page.entries.length, 0), pages: parsed.length, lastPageEntries: last.entries.length }
 }
 
-export function judgeListing({ pages, maxPages, skipped, baseline, oldNextPage = null }: ListingPages): ListingVerdict {
+export function judgeListing({ pages, maxPages, skipped, baseline, oldNextPage = null, stoppedEarly = false }: ListingPages): ListingVerdict {
   const inOrder = [...pages].sort((a, b) => a.pageNumber - b.pageNumber)
   const parsed = inOrder.flatMap((page) => {
     const listingPage = parsedPage(page.outcome)
@@ -55,7 +57,8 @@ export function judgeListing({ pages, maxPages, skipped, baseline, oldNextPage =
   const visited = new Set(parsed.map((page) => page.canonicalUrl))
   if (last && nextOfLast !== null && visited.has(nextOfLast)) problems.push(`page ${last.pageNumber}: the next link leads back to ${nextOfLast}`)
 
-  const crawled = crawlVerdict(counts.pages, problems, last !== undefined && nextOfLast === null, last !== undefined && nextOfLast !== null && last.pageNumber >= maxPages, maxPages)
+  const limited = last !== undefined && nextOfLast !== null && last.pageNumber >= maxPages
+  const crawled = crawlVerdict(counts.pages, problems, last !== undefined && nextOfLast === null, limited, maxPages, stoppedEarly && !limited)
   const shape = { ...counts, lastPageEntries: last?.listingPage.entries.length ?? 0 }
   const listingProblem = crawled.status === 'complete' ? listingHealthProblem(shape, baseline, oldNextPage) : null
   if (listingProblem) health.push(listingProblem.message)
@@ -69,10 +72,19 @@ export function judgeListing({ pages, maxPages, skipped, baseline, oldNextPage =
   }
 }
 
-function crawlVerdict(pages: number, problems: string[], reachedEnd: boolean, limited: boolean, maxPages: number): Pick<ListingVerdict, 'status' | 'reason' | 'limited'> {
+function crawlVerdict(
+  pages: number,
+  problems: string[],
+  reachedEnd: boolean,
+  limited: boolean,
+  maxPages: number,
+  stoppedEarly: boolean,
+): Pick<ListingVerdict, 'status' | 'reason' | 'limited'> {
   if (pages === 0) return { status: 'failed', reason: problems.join('; ') || 'no page fetched', limited: false }
   if (problems.length > 0) return { status: 'partial', reason: problems.join('; '), limited: false }
   if (limited) return { status: 'partial', reason: `stopped at the page limit (${maxPages} pages)`, limited: true }
+  // the pages after it were not read: what changed there, and what is gone, waits for a full crawl
+  if (stoppedEarly && !reachedEnd) return { status: 'incremental', reason: null, limited: false }
   if (!reachedEnd) return { status: 'partial', reason: 'the last page was not reached', limited: false }
   return { status: 'complete', reason: null, limited: false }
 }

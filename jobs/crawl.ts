@@ -6,10 +6,13 @@ import { createRun, finishRun } from '../db/runs.ts'
 import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/listings.ts'
 import { insertHealthEvents } from '../db/health-events.ts'
 import { listingBaselines } from '../db/listing-baselines.ts'
-import type { ListingTarget } from '../crawlers/listing-crawl.ts'
+import { fullCrawlHistory } from '../db/incremental.ts'
+import type { CrawlMode, ListingTarget } from '../crawlers/listing-crawl.ts'
 import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
 import { PageAsker } from '../crawlers/page-asker.ts'
-import { judgeListing } from '../domain/listing-status.ts'
+import { fullCrawlDue, type FullCrawlCadence } from '../domain/incremental.ts'
+import { judgeListing, type ListingStatus, type ListingVerdict } from '../domain/listing-status.ts'
+import { feedUrlOf, probeFeeds, saveProbes } from './feed-probe.ts'
 import { PageIntake, type StoredCounts } from './page-intake.ts'
 import { DEFAULT_PARSE_TIMEOUT_SECONDS, defaultReadThreads, PageReader } from './page-reader.ts'
 import { askOldNextPage, type PagerCheck } from './pager-check.ts'
@@ -31,12 +34,18 @@ export interface CrawlSource {
   theme: string | null
   /** Hosts besides the listing's own that its next links and redirects may lead to. */
   allowedHosts?: readonly string[]
+  /** When its crawl is full; between full crawls it is incremental. Default: every crawl is full. */
+  fullCrawl?: FullCrawlCadence
 }
 
 export interface ListingCrawlSummary {
   source: string
   url: string
-  status: Exclude<RunStatus, 'running'>
+  /** 'incremental': stopped on a page that brought nothing new; its deeper pages wait for a full crawl. */
+  status: ListingStatus
+  mode: CrawlMode
+  /** When its latest complete full crawl finished (this one, if it was); null: never. */
+  lastFullAt: Date | null
   pages: number
   entries: number
   newEntries: number
@@ -63,6 +72,16 @@ export type CrawlJobSettings = MixedCrawlSettings & {
   parseTimeoutSeconds?: number
   /** Worker threads that read pages (default: a core each but one, 1 to 4); 0 reads them on the crawl's thread. */
   parseThreads?: number
+  /** Every listing crawled in full, whatever its cadence (`--full`). */
+  full?: boolean
+}
+
+const EVERY_CRAWL_FULL: FullCrawlCadence = { everyRuns: 1, olderThanHours: null }
+
+/** A listing never crawled incrementally: no feed is asked for it. */
+function everyCrawlFull(source: CrawlSource | undefined): boolean {
+  const cadence = source?.fullCrawl ?? EVERY_CRAWL_FULL
+  return cadence.everyRuns === 1 && cadence.olderThanHours === null
 }
 
 /** One crawl run: every page of every source fetched and stored raw, read into entries, versions and sightings. */
@@ -71,35 +90,58 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   const startedAt = now()
   const runId = await createRun(db, startedAt)
   const targets: ListingTarget[] = []
+  const listingIds: number[] = []
   for (const source of sources) {
     const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
     await startListingCrawl(db, runId, listingId, startedAt)
-    targets.push({ listingId, ...source, sourceName: source.name })
+    listingIds.push(listingId)
   }
-  log.info({ runId, listings: targets.length }, 'crawl started')
+  const histories = await fullCrawlHistory(db, listingIds, runId)
+  sources.forEach((source, index) => {
+    const listingId = listingIds[index] ?? 0
+    const history = histories.get(listingId) ?? { lastFullAt: null, crawlsSince: 0 }
+    const mode: CrawlMode = fullCrawlDue(source.fullCrawl ?? EVERY_CRAWL_FULL, history, startedAt, settings.full === true) ? 'full' : 'incremental'
+    targets.push({ listingId, ...source, sourceName: source.name, mode })
+  })
+  log.info({ runId, listings: targets.length, incremental: targets.filter((target) => target.mode === 'incremental').length }, 'crawl started')
 
   const baselines = await listingBaselines(db, targets.map((target) => target.listingId), runId)
   const reader = new PageReader({ threads: settings.parseThreads ?? defaultReadThreads(), budgetSeconds: settings.parseTimeoutSeconds ?? DEFAULT_PARSE_TIMEOUT_SECONDS })
   const intake = new PageIntake(deps, runId, baselines, reader)
+  let asker: PageAsker | undefined
+  const askPages = () => (asker ??= new PageAsker(settings))
   try {
+    // a site's feed unchanged since the last run: its incremental listings have nothing new to page
+    const feeds = await probeFeeds(deps, targets.filter((_target, index) => !everyCrawlFull(sources[index])), askPages)
+    const quiet = new Set(targets.filter((target) => target.mode === 'incremental' && feeds.get(feedUrlOf(target) ?? '')?.unchanged === true).map((target) => target.listingId))
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
-    const crawled = await crawlListingsByRender(targets, intake, settings, log)
+    const paged = await crawlListingsByRender(targets.filter((target) => !quiet.has(target.listingId)), intake, settings, log)
     await intake.finish()
-    let asker: PageAsker | undefined
-    const pagerCheck: PagerCheck = { db, runId, reader, asker: () => (asker ??= new PageAsker(settings)) }
+    const crawled = targets.map((target) => paged.find((listing) => listing.target.listingId === target.listingId) ?? { target, skipped: [] })
+    const pagerCheck: PagerCheck = { db, runId, reader, asker: askPages }
     const listings: ListingCrawlSummary[] = []
+    const feedsDone = new Map<string, boolean>()
     for (const { target, skipped } of crawled) {
       const pages = intake.pagesOf(target.listingId)
       const baseline = baselines.get(target.listingId) ?? null
-      const oldNextPage = skipped.length === 0 ? await askOldNextPage(pagerCheck, target, pages, baseline) : null
-      const verdict = judgeListing({ pages, maxPages: target.maxPages, skipped, baseline, oldNextPage })
+      const stoppedEarly = intake.stoppedEarly(target.listingId)
+      // a listing that stopped early by design has no old next page to ask about
+      const oldNextPage = skipped.length === 0 && !stoppedEarly && !quiet.has(target.listingId) ? await askOldNextPage(pagerCheck, target, pages, baseline) : null
+      const verdict: ListingVerdict = quiet.has(target.listingId)
+        ? { status: 'incremental', pages: 0, entries: 0, reason: null, limited: false, listingProblem: null }
+        : judgeListing({ pages, maxPages: target.maxPages, skipped, baseline, oldNextPage, stoppedEarly })
+      const feedUrl = feedUrlOf(target)
+      if (feedUrl !== null) feedsDone.set(feedUrl, (feedsDone.get(feedUrl) ?? true) && (verdict.status === 'complete' || verdict.status === 'incremental'))
       if (verdict.listingProblem) await insertHealthEvents(db, [{ runId, listingId: target.listingId, pageFetchId: null, ...verdict.listingProblem, at: now() }])
-      await finishListingCrawl(db, runId, target.listingId, verdict, now())
+      const finishedAt = now()
+      await finishListingCrawl(db, runId, target.listingId, verdict, finishedAt)
       const stored = intake.countsOf(target.listingId)
       listings.push({
         source: target.sourceName,
         url: target.url,
         status: verdict.status,
+        mode: target.mode ?? 'full',
+        lastFullAt: verdict.status === 'complete' ? finishedAt : (histories.get(target.listingId)?.lastFullAt ?? null),
         pages: verdict.pages,
         entries: verdict.entries,
         newEntries: stored.newEntries,
@@ -108,6 +150,7 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
         limited: verdict.limited,
       })
     }
+    await saveProbes(db, feeds, feedsDone, now())
     const summary = summarize(runId, listings, targets.map((target) => intake.countsOf(target.listingId)), now().getTime() - startedAt.getTime())
     await finishRun(
       db,
@@ -146,9 +189,9 @@ function summarize(runId: number, listings: ListingCrawlSummary[], stored: Store
   }
 }
 
-/** A run is complete only when every listing is; failed only when nothing at all was crawled. */
-export function runStatus(statuses: Exclude<RunStatus, 'running'>[]): Exclude<RunStatus, 'running'> {
-  if (statuses.every((status) => status === 'complete')) return 'complete'
+/** A run is complete only when every listing is (an incremental crawl did what it was asked); failed only when nothing at all was crawled. */
+export function runStatus(statuses: ListingStatus[]): Exclude<RunStatus, 'running'> {
+  if (statuses.every((status) => status === 'complete' || status === 'incremental')) return 'complete'
   if (statuses.every((status) => status === 'failed')) return 'failed'
   return 'partial'
 }

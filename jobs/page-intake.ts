@@ -3,14 +3,18 @@
 // record with its entries written behind the crawl in batches: raw page first, then what was
 // read from it, in one transaction.
 import type { Kysely } from 'kysely'
-import type { FetchedPage, PageSink } from '../crawlers/listing-crawl.ts'
+import type { FetchedPage, ListingTarget, PageSink } from '../crawlers/listing-crawl.ts'
+import { notModifiedHeaders, revalidationHeaders } from '../crawlers/revalidation.ts'
 import { insertHealthEvents, type HealthEventToRecord } from '../db/health-events.ts'
+import { knownListingEntries, lastGoodFetch, type StoredFetch } from '../db/incremental.ts'
+import { readPageBody, sha256Hex } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
 import type { ListingBaseline } from '../domain/health.ts'
+import { bringsNothingNew } from '../domain/incremental.ts'
 import { outcomeProblem, parsedPage, trustedPage, type ListingPageOutcome, type PageOutcome } from '../domain/page-outcome.ts'
 import { PageBatcher } from './page-batcher.ts'
 import type { PageReader } from './page-reader.ts'
-import { storeListingPages, type ListingPageInput } from './store-page.ts'
+import { storeListingPages, themesOf, type ListingPageInput } from './store-page.ts'
 
 export interface IntakeDeps {
   db: Kysely<Database>
@@ -32,12 +36,21 @@ interface PageToStore {
   outcome: PageOutcome
 }
 
+/** A page's last good fetch, its body read back and checked, kept while its conditional request is out. */
+interface Revalidating {
+  stored: StoredFetch
+  body: Buffer
+}
+
 export class PageIntake implements PageSink {
   private readonly outcomes = new Map<number, ListingPageOutcome[]>()
   /** Listing position of the next page's first entry (1-based, counted across pages). */
   private readonly nextPosition = new Map<number, number>()
   private readonly counts = new Map<number, StoredCounts>()
   private readonly storage: PageBatcher<PageToStore>
+  private readonly revalidating = new Map<string, Revalidating>()
+  /** Incremental listings whose paging ended on a page that brought nothing new. */
+  private readonly stopped = new Set<number>()
 
   constructor(
     private readonly deps: IntakeDeps,
@@ -49,14 +62,64 @@ export class PageIntake implements PageSink {
   }
 
   async acceptPage(fetched: FetchedPage): Promise<{ nextPage: string | null }> {
+    const prior = this.revalidating.get(keyOf(fetched.target, fetched.canonicalUrl)) ?? null
+    this.revalidating.delete(keyOf(fetched.target, fetched.canonicalUrl))
+    const sameBody = prior !== null && fetched.body !== null && sha256Hex(fetched.body) === prior.stored.bodySha256
+    return this.intake(fetched, sameBody)
+  }
+
+  /**
+   * An incremental listing's page is asked with the validators of its last good fetch, and only
+   * when that fetch's body is still stored intact: a 304 must have a page to stand for.
+   */
+  async revalidationHeaders(target: ListingTarget, canonicalUrl: string): Promise<Record<string, string>> {
+    const { db, now } = this.deps
+    const stored = await lastGoodFetch(db, target.listingId, canonicalUrl)
+    if (stored === null) return {}
+    const body = await readPageBody(db, stored.bodySha256).catch(() => null)
+    // missing or corrupt: the page is asked in full
+    if (body === null || sha256Hex(body) !== stored.bodySha256) return {}
+    const headers = revalidationHeaders(canonicalUrl, stored.headers, now())
+    if (Object.keys(headers).length > 0) this.revalidating.set(keyOf(target, canonicalUrl), { stored, body })
+    return headers
+  }
+
+  /** A 304: the stored body is read as this run's page (nothing downloaded), unless the 304 names another validator. */
+  async acceptNotModified(fetched: FetchedPage): Promise<{ nextPage: string | null } | null> {
+    const key = keyOf(fetched.target, fetched.canonicalUrl)
+    const prior = this.revalidating.get(key)
+    this.revalidating.delete(key)
+    const headers = prior === undefined ? null : notModifiedHeaders(fetched.canonicalUrl, prior.stored.headers, fetched.headers)
+    if (prior === undefined || headers === null) return null
+    return this.intake({ ...fetched, headers, body: prior.body, charset: null }, true)
+  }
+
+  /** Whether the listing's incremental crawl ended on a page that brought nothing new. */
+  stoppedEarly(listingId: number): boolean {
+    return this.stopped.has(listingId)
+  }
+
+  private async intake(fetched: FetchedPage, sameBody: boolean): Promise<{ nextPage: string | null }> {
     const listingId = fetched.target.listingId
     const { outcome, charset } = await this.reader.read(fetched, this.baselines.get(listingId) ?? null)
     this.outcomes.set(listingId, [...(this.outcomes.get(listingId) ?? []), { pageNumber: fetched.pageNumber, canonicalUrl: fetched.canonicalUrl, outcome }])
     const firstPosition = this.nextPosition.get(listingId) ?? 1
     const parsed = parsedPage(outcome)
     this.nextPosition.set(listingId, firstPosition + (parsed?.entries.length ?? 0))
-    await this.storage.add({ input: this.inputOf(fetched, outcome, charset, firstPosition), outcome })
-    return { nextPage: parsed?.nextPage ?? null }
+    const input = this.inputOf(fetched, outcome, charset, firstPosition)
+    // judged before the page is stored: what this run stores is not "already stored"
+    const stop = Boolean(parsed?.nextPage) && fetched.target.mode === 'incremental' && (await this.nothingNew(input, sameBody))
+    await this.storage.add({ input, outcome })
+    if (stop) this.stopped.add(listingId)
+    return { nextPage: stop ? null : (parsed?.nextPage ?? null) }
+  }
+
+  /** The same body as its last good fetch, or only entries stored with their current versions, in their order. */
+  private async nothingNew(input: ListingPageInput, sameBody: boolean): Promise<boolean> {
+    if (input.entries === null) return false
+    if (sameBody) return true
+    const known = await knownListingEntries(this.deps.db, input.listingId, input.entries.map((entry) => entry.key), this.runId)
+    return bringsNothingNew(input.entries, known, (entry, stored) => ({ ...entry, themes: themesOf(input, entry, stored) }))
   }
 
   /** Waits until every page is stored. */
@@ -125,4 +188,8 @@ function healthEventOf(outcome: PageOutcome): Pick<HealthEventToRecord, 'problem
   if (message === null) return null
   const problem = outcome.kind === 'health-failed' ? outcome.problem.problem : outcome.kind === 'layout-error' ? 'layout' : 'fetch-failed'
   return { problem, message }
+}
+
+function keyOf(target: ListingTarget, canonicalUrl: string): string {
+  return `${target.listingId} ${canonicalUrl}`
 }

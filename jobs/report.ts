@@ -2,9 +2,10 @@
 // `eurowatch report` and anything that prints a report after a run.
 import type { Kysely } from 'kysely'
 import { eventsOfRuns, eventsSince, healthOfRuns, healthSince, runsByIds, runsSince, type RunInfo } from '../db/report-queries.ts'
+import { incrementalCrawlsOfRuns, type IncrementalCrawl } from '../db/incremental.ts'
 import { markRunsPrinted, unprintedRuns } from '../db/printed-runs.ts'
 import type { Database } from '../db/schema.ts'
-import { buildReport, type ChangeReport } from '../domain/change-report.ts'
+import { buildReport, type ChangeReport, type ReportRun } from '../domain/change-report.ts'
 
 export type ReportRequest = { runIds: number[] } | { since: Date; sinceText: string }
 
@@ -20,13 +21,14 @@ export async function loadReport(deps: { db: Kysely<Database>; now: () => Date }
   const { db } = deps
   if ('since' in request) {
     const [runs, events, health] = await Promise.all([runsSince(db, request.since), eventsSince(db, request.since), healthSince(db, request.since)])
-    return { report: buildReport(events, health, runs.map(reportRun), { since: request.sinceText }, deps.now()), runs, missingRunIds: [] }
+    const incremental = await incrementalCrawlsOfRuns(db, runs.map((run) => run.id))
+    return { report: buildReport(events, health, runs.map((run) => reportRun(run, incremental)), { since: request.sinceText }, deps.now()), runs, missingRunIds: [] }
   }
   const ids = [...new Set(request.runIds)].sort((a, b) => a - b)
-  const [runs, events, health] = await Promise.all([runsByIds(db, ids), eventsOfRuns(db, ids), healthOfRuns(db, ids)])
+  const [runs, events, health, incremental] = await Promise.all([runsByIds(db, ids), eventsOfRuns(db, ids), healthOfRuns(db, ids), incrementalCrawlsOfRuns(db, ids)])
   const found = new Set(runs.map((r) => r.id))
   return {
-    report: buildReport(events, health, runs.map(reportRun), { runIds: ids }, deps.now()),
+    report: buildReport(events, health, runs.map((run) => reportRun(run, incremental)), { runIds: ids }, deps.now()),
     runs,
     missingRunIds: ids.filter((id) => !found.has(id)),
   }
@@ -46,6 +48,7 @@ export async function printUnprinted(deps: { db: Kysely<Database>; now: () => Da
   return loaded
 }
 
-function reportRun(run: RunInfo) {
-  return { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt }
+function reportRun(run: RunInfo, incremental: readonly IncrementalCrawl[]): ReportRun {
+  const listings = incremental.filter((crawl) => crawl.runId === run.id).map(({ source, lastFullAt }) => ({ source, lastFullAt }))
+  return { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, ...(listings.length > 0 ? { incremental: listings } : {}) }
 }

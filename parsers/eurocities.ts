@@ -55,6 +55,8 @@ export const eurocities = {
   themeSource: 'listing',
   readySelector: CARD_SELECTOR,
   parseListing,
+  // WordPress's feed of the newest posts, whichever listing (category, topic) shows them
+  feedUrl: (listingUrl: string) => new URL('/feed/', listingUrl).href,
 } satisfies SiteProfile
 
 function parseListing(html: string, pageUrl: string): ListingPage {

@@ -19,6 +19,7 @@ export const CrawlFlags = z.object({
   step: z.coerce.number({ error: 'must be a step number' }).int().min(0).default(0),
   source: z.array(z.string()).optional(),
   maxPages: z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number').optional(),
+  full: z.boolean().default(false),
 })
 
 /** The configured listings to crawl, all or those named; each with its profile resolved. */
@@ -38,6 +39,10 @@ export function selectSources(config: Config, names: string[] | undefined, maxPa
         render: source.render ?? profile.render,
         theme: source.theme ?? null,
         allowedHosts: source.allowedHosts ?? [],
+        fullCrawl: {
+          everyRuns: source.fullCrawl?.everyRuns ?? config.fullCrawl.everyRuns ?? 1,
+          olderThanHours: source.fullCrawl?.olderThanHours ?? config.fullCrawl.olderThanHours ?? null,
+        },
       }
     })
 }
@@ -76,7 +81,7 @@ export async function withCrawlSession<T>(command: Command, flags: z.infer<typeo
     const { origins, replica } = await offlineOrigins(replicaModule, flags.step)
     try {
       const { config } = context.loaded
-      const settings = crawlSettings(config, origins, context.env)
+      const settings = { ...crawlSettings(config, origins, context.env), full: flags.full }
       return await work({ context, sources, settings, deps: { db: context.db, now: () => new Date(), log: context.log } })
     } finally {
       await replica?.close()

@@ -27,6 +27,17 @@ const allowedHost = z
   .refine((value) => !/[/@?#\s]/.test(value) && URL.canParse(`http://${value}`), 'a host name or address, optionally with :port (no scheme, path or user)')
   .transform((value) => new URL(`http://${value}`).host)
 
+// Between full crawls a listing is crawled incrementally: pages asked conditionally, paging stopped
+// on the first page that brings nothing new. Removals and changes deep in a listing wait for a full crawl.
+export const FullCrawlSchema = z
+  .object({
+    // a full crawl every this many crawls of the listing; 1: every crawl is full (no incremental crawls)
+    everyRuns: z.number().int().min(1).max(100_000).optional(),
+    // and whenever its last complete full crawl finished longer ago than this
+    olderThanHours: z.number().positive().max(100_000).optional(),
+  })
+  .strict()
+
 export const SourceSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
@@ -39,6 +50,8 @@ export const SourceSchema = z
     theme: z.string().min(1).optional(),
     // other hosts its pages may be on; by default next links and redirects stay on the listing's own host
     allowedHosts: z.array(allowedHost).max(100).optional(),
+    // this listing's own cadence of full crawls, over the configuration's `fullCrawl`
+    fullCrawl: FullCrawlSchema.optional(),
     selectors: SelectorsProfileSchema.optional(),
   })
   .strict()
@@ -213,6 +226,7 @@ export const ConfigSchema = z
     browser: BrowserSchema.default(BrowserSchema.parse({})),
     diff: DiffSchema.default(DiffSchema.parse({})),
     backfill: BackfillSchema.default(BackfillSchema.parse({})),
+    fullCrawl: FullCrawlSchema.default({}),
     sources: z.array(SourceSchema).min(1, 'needs at least one listing'),
     smtp: SmtpSchema.optional(),
     delivery: DeliverySchema.default(DeliverySchema.parse({})),

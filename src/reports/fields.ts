@@ -1,6 +1,7 @@
 // How field names and values read in a report; shared by every renderer. Pure.
 import type { EntrySnapshot, FieldChange } from '../../domain/change.ts'
 import type { ChangedField } from '../../domain/versioning.ts'
+import type { ReportRun } from '../../domain/change-report.ts'
 
 const LABELS: Record<ChangedField, string> = {
   url: 'link',
@@ -68,4 +69,12 @@ export function webUrl(url: string): string | null {
   } catch {
     return null
   }
+}
+
+/** Which listings a run read incrementally, and since when their deeper pages wait for a full crawl. */
+export function incrementalLines(run: Pick<ReportRun, 'incremental'>): string[] {
+  return (run.incremental ?? []).map(
+    ({ source, lastFullAt }) =>
+      `${stripUnsafe(source)}: incremental (read up to a page with nothing new; deeper changes and removals wait for the next full crawl), last full crawl ${lastFullAt === null ? 'never' : formatTime(lastFullAt)}`,
+  )
 }

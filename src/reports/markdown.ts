@@ -1,7 +1,7 @@
 // GitHub-flavoured Markdown. Everything taken from a site is escaped: a title or summary is
 // text, never markup, HTML or a link; only http(s) URLs become link targets.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { dateRange, fieldLabel, formatTime, formatValue, stripUnsafe, textOf, themeDelta } from './fields.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, incrementalLines, stripUnsafe, textOf, themeDelta } from './fields.ts'
 import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
@@ -12,6 +12,7 @@ export function renderMarkdown(report: ChangeReport): string {
   for (const run of report.runs) {
     const finished = run.finishedAt === null ? 'not finished' : `finished ${formatTime(run.finishedAt)}`
     lines.push(`- run ${run.id}: ${run.status}, started ${formatTime(run.startedAt)}, ${finished}`)
+    for (const line of incrementalLines(run)) lines.push(`  - ${escapeMarkdown(line)}`)
   }
   if (report.runs.length === 0) lines.push('- no runs in scope')
   if (report.health.length > 0) {

@@ -15,6 +15,10 @@ export function renderStatusText(status: WatchStatus, context: { removeAfter: nu
     const reason = listing.reason ? ` (${cleanText(listing.reason)})` : ''
     const complete = listing.lastCompleteAt ? `last complete ${formatTime(listing.lastCompleteAt)}` : 'never complete'
     lines.push(`  ${source}: run ${listing.lastRun} ${listing.status}${reason}, ${listing.pages} pages, ${listing.entries} entries; ${complete}`)
+    if (listing.status === 'incremental') {
+      const since = listing.lastCompleteAt ? `the last full crawl (${formatTime(listing.lastCompleteAt)})` : 'no full crawl yet'
+      lines.push(`    read incrementally up to its first page with nothing new: changes deeper down and removals since ${since} wait for the next full crawl`)
+    }
   }
 
   const { total, entries } = status.awaitingRemoval

@@ -2,7 +2,7 @@
 // (TTY and NO_COLOR), so styleText must not check process.stdout itself (validateStream: false).
 import { styleText } from 'node:util'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { dateRange, fieldLabel, formatTime, formatValue, stripUnsafe, textOf, themeDelta } from './fields.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, incrementalLines, stripUnsafe, textOf, themeDelta } from './fields.ts'
 import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
@@ -23,7 +23,7 @@ const KIND_STYLE: Record<ChangeKind, { heading: string; mark: string; style: Sty
 export function renderText(report: ChangeReport, options: TextOptions): string {
   const paint = painter(options.color)
   const lines: string[] = [paint('bold', `eurowatch report: ${describeScope(report.scope)}`)]
-  for (const run of report.runs) lines.push(`  ${runLine(run)}`)
+  for (const run of report.runs) lines.push(`  ${runLine(run)}`, ...incrementalLines(run).map((line) => `    ${line}`))
   if (report.runs.length === 0) lines.push('  no runs in scope')
 
   if (report.health.length > 0) {

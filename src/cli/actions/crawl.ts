@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { runExclusively } from '../../../jobs/exclusive.ts'
-import { crawlJob, type CrawlSummary } from '../../../jobs/crawl.ts'
+import { crawlJob, type CrawlSummary, type ListingCrawlSummary } from '../../../jobs/crawl.ts'
 import { CrawlFlags, withCrawlSession } from '../crawl-setup.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
 import { parseOptions } from '../options.ts'
@@ -39,8 +39,14 @@ function formatSummary(summary: CrawlSummary): string {
   ]
   for (const listing of summary.listings) {
     lines.push(
-      `  ${listing.source}: ${listing.status}, ${listing.pages} pages, ${listing.entries} entries, ${listing.newEntries} new, ${listing.versionsCreated} versions${listing.reason ? ` (${listing.reason})` : ''}`,
+      `  ${listing.source}: ${listing.status}, ${listing.pages} pages, ${listing.entries} entries, ${listing.newEntries} new, ${listing.versionsCreated} versions${listing.reason ? ` (${listing.reason})` : ''}${fullCrawlNote(listing)}`,
     )
   }
   return `${lines.join('\n')}\n`
+}
+
+/** For an incremental crawl: when the listing was last read in full, since when its deeper pages wait. */
+function fullCrawlNote(listing: ListingCrawlSummary): string {
+  if (listing.mode !== 'incremental') return ''
+  return `; last full crawl ${listing.lastFullAt === null ? 'never' : listing.lastFullAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }

@@ -7,4 +7,5 @@ export function withCrawlFlags(command: Command): Command {
     .option('--step <n>', "with --offline: the replica's timeline step (see `eurowatch replica --help`)", '0')
     .option('--source <name...>', 'only these configured listings (see `eurowatch sources`)')
     .option('--max-pages <n>', 'stop each listing after this many pages')
+    .option('--full', 'crawl every listing in full (every page, unconditionally), whatever its fullCrawl cadence')
 }
