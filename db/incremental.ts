@@ -14,7 +14,7 @@ export interface StoredFetch {
   fetchedAt: Date
 }
 
-/** The latest fetch of this page URL for this listing whose body was stored and read. */
+/** The latest fetch of this page URL for this listing, by a crawl of the site, whose body was stored and read. */
 export async function lastGoodFetch(db: Kysely<Database>, listingId: number, url: string): Promise<StoredFetch | null> {
   const row = await db
     .selectFrom('page_fetch')
@@ -23,6 +23,8 @@ export async function lastGoodFetch(db: Kysely<Database>, listingId: number, url
     .where('url', '=', url)
     .where('outcome', '=', 'fetched')
     .where('body_sha256', 'is not', null)
+    // a web archive's capture carries the archive's validators, not the site's
+    .where('run_id', 'in', (eb) => eb.selectFrom('crawl_run').select('id').where('kind', '=', 'crawl'))
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst()
@@ -62,15 +64,18 @@ export interface FullCrawlHistory {
   crawlsSince: number
 }
 
-/** Each listing's latest complete crawl before `runId`, and how many crawls followed it. */
+/** Each listing's latest complete crawl of the site (not a backfill) before `runId`, and how many crawls followed it. */
 export async function fullCrawlHistory(db: Kysely<Database>, listingIds: readonly number[], runId: number): Promise<Map<number, FullCrawlHistory>> {
   if (listingIds.length === 0) return new Map()
   const { rows } = await sql<{ listing_id: number; last_full_at: Date | null; crawls_since: number }>`
     select l.id as listing_id, full_crawl.finished_at as last_full_at,
-      (select count(*)::int from listing_crawl c where c.listing_id = l.id and c.run_id < ${runId} and c.run_id > coalesce(full_crawl.run_id, 0)) as crawls_since
+      (select count(*)::int from listing_crawl c join crawl_run r on r.id = c.run_id and r.kind = 'crawl'
+       where c.listing_id = l.id and c.run_id < ${runId} and c.run_id > coalesce(full_crawl.run_id, 0)) as crawls_since
     from listing l
     left join lateral (
-      select c.run_id, c.finished_at from listing_crawl c where c.listing_id = l.id and c.status = 'complete' and c.run_id < ${runId}
+      -- a backfilled moment is history read from captures: the site itself was never crawled in full
+      select c.run_id, c.finished_at from listing_crawl c join crawl_run r on r.id = c.run_id and r.kind = 'crawl'
+      where c.listing_id = l.id and c.status = 'complete' and c.run_id < ${runId}
       order by c.run_id desc limit 1
     ) full_crawl on true
     where l.id in (${sql.join([...listingIds])})`.execute(db)
