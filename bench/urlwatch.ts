@@ -166,9 +166,11 @@ function urlwatchRunner(pages: string[], state: string): Command {
 
 function eurowatchRunner(replica: Replica, state: string, databaseUrl: string | undefined): Command {
   const config = join(state, 'eurowatch.yaml')
-  // as `run --offline` does: the site's addresses on the loopback replica, no pause between requests
+  // as `run --offline` does: the site's addresses on the loopback replica, no pause between requests;
+  // listings only, as urlwatch watches them (no entries' own pages), re-read incrementally between
+  // full crawls (README: "Full and incremental crawls")
   const sources = LEGACY_LISTING_PATHS.map((path, index) => `  - name: listing-${index + 1}\n    profile: eurocities-legacy\n    url: ${JSON.stringify(replica.origin + path)}\n`)
-  writeFileSync(config, `politeness:\n  perHostDelaySeconds: 0\ndatabase:\n  dataDir: pglite\nsources:\n${sources.join('')}`)
+  writeFileSync(config, `politeness:\n  perHostDelaySeconds: 0\n  detailPagesPerRun: 0\nfullCrawl:\n  everyRuns: 24\ndatabase:\n  dataDir: pglite\nsources:\n${sources.join('')}`)
   return { file: 'node', args: [...productNodeFlags(), BIN, 'run', '--config', config], env: { ...process.env, CI: 'true', NO_COLOR: '1', DATABASE_URL: databaseUrl ?? '' } }
 }
 
