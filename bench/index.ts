@@ -10,6 +10,7 @@ import { benchNested, benchReading, benchSlowPage, formatReading } from './parse
 import { benchStartup, formatStartup } from './startup.ts'
 import { benchUrlwatch, formatUrlwatchBench } from './urlwatch.ts'
 import { benchMemory, formatMemoryBench } from './memory.ts'
+import { benchThousandPages, formatRun } from './incremental.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL
@@ -21,6 +22,14 @@ for (const text of formatStartup(benchStartup())) line(text)
 
 line(`\n# unchanged re-run of the demo's four legacy listings beside urlwatch, the same 17 replica pages`)
 for (const text of formatUrlwatchBench(await benchUrlwatch({ serverUrl }))) line(text)
+
+line(`\n# the 1,000-page listing (10,000 entries, loopback, PGlite): a full crawl, then one new entry on page 1 read incrementally`)
+const thousand = await benchThousandPages()
+for (const figures of thousand) line(formatRun(figures))
+const [fullCrawl, oneNew] = thousand
+if (fullCrawl !== undefined && oneNew !== undefined) {
+  line(`one new entry: ${oneNew.requests} requests, ${(oneNew.requests / fullCrawl.requests).toFixed(4)} of the full crawl's (target: at most 0.1, and 2 requests besides robots.txt)`)
+}
 
 line(`\n# where the peak memory of an unchanged run on an existing PGlite database goes`)
 for (const text of formatMemoryBench(await benchMemory())) line(text)
