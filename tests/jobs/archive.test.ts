@@ -181,8 +181,8 @@ describe.each(backends)('the archive read back on %s', (backend) => {
       // every entry of the snapshot, with the version valid in the snapshot's crawl
       for (const { position: _position, page: _page, key, ...version } of shown.entries) {
         const valid = byKey.get(key)?.versions.find((v) => v.validFromRun <= shown.crawl.runId && (v.validToRun === null || v.validToRun > shown.crawl.runId))
-        // the export also tells where the version comes from (a crawl here)
-        expect(valid, `${key} as of ${day(run)}`).toEqual({ ...version, origin: 'crawl', correctedAt: null })
+        // the export also tells where the version comes from (a crawl here) and what its own page said (none fetched here)
+        expect(valid, `${key} as of ${day(run)}`).toEqual({ ...version, origin: 'crawl', correctedAt: null, detail: null })
       }
       // and when that crawl was the listing's last one by then, exactly the entries it showed, in its order
       const lastOnListing = json
