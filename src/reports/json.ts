@@ -12,7 +12,8 @@ export interface ReportJson {
   version: typeof REPORT_JSON_VERSION
   generatedAt: string
   scope: { runIds: number[] } | { since: string }
-  runs: { id: number; status: RunStatus; startedAt: string; finishedAt: string | null }[]
+  /** `incremental`: the listings the run read incrementally, with their last complete full crawl (null: never). */
+  runs: { id: number; status: RunStatus; startedAt: string; finishedAt: string | null; incremental: { source: string; lastFullAt: string | null }[] }[]
   counts: Record<ChangeKind, number>
   /** Entries of listings' first complete crawls: not in `changes`. */
   baseline: { entries: number; listings: string[] }
@@ -71,6 +72,7 @@ export function toReportJson(report: ChangeReport): ReportJson {
       status: run.status,
       startedAt: run.startedAt.toISOString(),
       finishedAt: run.finishedAt?.toISOString() ?? null,
+      incremental: (run.incremental ?? []).map(({ source, lastFullAt }) => ({ source, lastFullAt: lastFullAt?.toISOString() ?? null })),
     })),
     counts: { ...report.counts },
     baseline: { entries: report.baseline.entries, listings: [...report.baseline.listings] },

@@ -21,7 +21,7 @@ describe('the JSON report (docs/report-json.md)', () => {
 
   it('keeps the exact shape of runs, health and changes', () => {
     const { runs, health, changes } = parsed as { runs: unknown[]; health: unknown[]; changes: unknown[] }
-    expect(shapeOf(runs[0])).toEqual({ id: 'number', status: 'string', startedAt: 'string', finishedAt: 'string' })
+    expect(shapeOf(runs[0])).toEqual({ id: 'number', status: 'string', startedAt: 'string', finishedAt: 'string', incremental: [] })
     expect(shapeOf(health[0])).toEqual({
       runId: 'number',
       listing: { source: 'string', url: 'string' },
@@ -59,9 +59,16 @@ describe('the JSON report (docs/report-json.md)', () => {
     })
   })
 
+  it('names the listings a run read incrementally, with their last full crawl or null', () => {
+    const report = sampleReport()
+    const incremental = [{ source: 'news', lastFullAt: new Date('2026-11-25T06:00:00.000Z') }, { source: 'documents', lastFullAt: null }]
+    const json = toReportJson({ ...report, runs: report.runs.map((run) => ({ ...run, incremental })) })
+    expect(json.runs[0]?.incremental).toEqual([{ source: 'news', lastFullAt: '2026-11-25T06:00:00.000Z' }, { source: 'documents', lastFullAt: null }])
+  })
+
   it('writes dates as ISO strings and nulls explicitly', () => {
     const json = toReportJson(sampleReport())
-    expect(json.runs[0]).toEqual({ id: 2, status: 'complete', startedAt: '2026-11-26T12:00:00.000Z', finishedAt: '2026-11-26T12:01:30.000Z' })
+    expect(json.runs[0]).toEqual({ id: 2, status: 'complete', startedAt: '2026-11-26T12:00:00.000Z', finishedAt: '2026-11-26T12:01:30.000Z', incremental: [] })
     expect(json.changes[1]?.entry).toEqual({
       key: 'WSPO-000002',
       url: 'http://www.eurocities.eu/eurocities/documents/Entry-2-WSPO-000002',
