@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WaybackArchive } from '../../crawlers/wayback.ts'
 import { entryHistory } from '../../db/entry-history.ts'
 import { backfillListings, type BackfillSource } from '../../jobs/backfill.ts'
+import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
 import { loadSnapshot } from '../../jobs/snapshot.ts'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { legacySources } from '../../src/config/defaults.ts'
@@ -18,7 +19,7 @@ import { writeExport } from '../../src/cli/archive-export.ts'
 import { openOutput } from '../../src/cli/output-file.ts'
 import { backends, openTestDatabase, type TestDatabase } from '../support/databases.ts'
 import { readWarc } from '../support/warc.ts'
-import { useReplica } from '../support/replica.ts'
+import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
 
 const SOCIAL = 'social-innovation'
 const EDITED = 'WSPO-BGYT8M'
@@ -191,5 +192,15 @@ describe.each(backends)('backfill on %s', (backend) => {
     } finally {
       await other.close()
     }
+  })
+
+  it('leaves the next crawl of the site full: captures are neither a full crawl of it nor its validators', async () => {
+    replica().setFaults([])
+    replica().setStep(0)
+    replica().resetRequests()
+    const live: CrawlSource = { ...source(SOCIAL), render: 'http', fullCrawl: { everyRuns: 100, olderThanHours: null } }
+    const crawl = await crawlJob(deps(), [live], { ...replicaCrawlSettings(replica()), parseThreads: 0 })
+    expect(crawl.listings.map((listing) => [listing.status, listing.pages])).toEqual([['complete', 3]])
+    expect(replica().requests().filter((r) => r.status === 304)).toEqual([])
   })
 })
