@@ -56,7 +56,7 @@ export async function entriesAfter(db: Db, scope: ExportScope, afterId: number, 
         eb
           .selectFrom('sighting as s')
           .innerJoin('page_fetch as p', 'p.id', 's.page_fetch_id')
-          .select('s.id')
+          .select('s.range_id')
           .whereRef('s.entry_id', '=', 'e.id')
           .$if(scope.listingId !== null, (qb) => qb.where('s.listing_id', '=', scope.listingId as number))
           .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))

@@ -6,6 +6,7 @@ import * as rawPageFetch from './migrations/2026_11_27_0900_raw_page_fetch.ts'
 import * as runPrinted from './migrations/2026_11_27_1000_run_printed.ts'
 import * as deliveryOutbox from './migrations/2026_11_27_1100_delivery_outbox.ts'
 import * as entryUnlisted from './migrations/2026_11_27_1200_entry_unlisted.ts'
+import * as sightingRanges from './migrations/2026_11_28_0200_sighting_ranges.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -16,6 +17,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_27_1000_run_printed': runPrinted,
   '2026_11_27_1100_delivery_outbox': deliveryOutbox,
   '2026_11_27_1200_entry_unlisted': entryUnlisted,
+  '2026_11_28_0200_sighting_ranges': sightingRanges,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
