@@ -6,6 +6,8 @@
 // gives back one row per run as the table held them: a range is sighted in every run from its
 // first to before its end in which the page was read. The conversion is checked against the old
 // rows before they are dropped: it fails rather than lose a sighting.
+// A fetch keeps the digest of its body after `eurowatch prune --keep-raw-pages` dropped the body:
+// the digest no longer references a stored body.
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -69,6 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     throw new Error(`sightings as ranges would not read back as stored (${check?.missing} missing, ${check?.extra} extra): nothing changed`)
   }
   await db.schema.dropTable('sighting_run').execute()
+  await db.schema.alterTable('page_fetch').dropConstraint('page_fetch_body_sha256_fkey').execute()
 }
 
 // A read of a page is its first 'fetched' fetch in the run; a second read in the same run only
@@ -88,6 +91,8 @@ async function createView(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`update page_fetch set body_sha256 = null where body_sha256 not in (select sha256 from page_body)`.execute(db)
+  await db.schema.alterTable('page_fetch').addForeignKeyConstraint('page_fetch_body_sha256_fkey', ['body_sha256'], 'page_body', ['sha256']).execute()
   await sql`
     create table sighting_run as
     select row_number() over (order by run_id, listing_id, page_number, position)::int as id, run_id, listing_id, entry_id, page_fetch_id, page_number, position
