@@ -10,6 +10,7 @@ import { deliverPending, registerSubscriptions, type Outbox, type Subscriber } f
 import { startWebhookReceiver } from '../replica/index.ts'
 import { emailChannel } from '../src/alerts/email.ts'
 import { webhookChannel } from '../src/alerts/webhook.ts'
+import { insertSightingRows } from '../tests/support/sighting-rows.ts'
 import { startSmtpServer } from '../tests/support/smtp-server.ts'
 import { openBenchDatabase, type DiffBenchBackend } from './diff.ts'
 
@@ -107,7 +108,7 @@ async function seedEvents(db: Kysely<Database>, n: number, at: Date): Promise<vo
     select id, 'http://www.eurocities.eu/eurocities/documents/Entry-' || id, 'Entry ' || id || ': cities for active inclusion', 'news', '2019-10-23',
       '{culture,economy}', 'Summary of entry ' || id || ', long enough to read like the summary of a real publication of the network.', false, 1, ${at}
     from entry`.execute(db)
-  await sql`insert into sighting (run_id, listing_id, entry_id, page_fetch_id, page_number, position) select 1, 1, id, 1, (id - 1) / 10 + 1, id from entry`.execute(db)
+  await insertSightingRows(db, sql`select 1 as run_id, 1 as listing_id, id as entry_id, 1 as page_fetch_id, 1 as page_number, id as position from entry`)
   await sql`insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at) select 1, e.id, 'new', v.id, 1, ${at} from entry e join entry_version v on v.entry_id = e.id`.execute(db)
   await sql`analyze`.execute(db)
 }

@@ -11,6 +11,7 @@ import { closeDatabase, openDatabase, wrapPglite } from '../db/connection.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Database } from '../db/schema.ts'
 import { diffRun } from '../jobs/diff.ts'
+import { insertSightingRows } from '../tests/support/sighting-rows.ts'
 
 export type DiffBenchBackend = 'pglite' | 'postgres'
 
@@ -75,9 +76,12 @@ async function seed(db: Kysely<Database>, n: number): Promise<void> {
     select id, 'http://www.eurocities.eu/eurocities/documents/Entry-' || id, 'Entry ' || id, 'news', '2019-10-23', '{culture,economy}',
       'Edited summary of entry ' || id || '.', false, 3, now()
     from entry where first_seen_run = 1 and id % 100 = 0`.execute(db)
-  await sql`insert into sighting (run_id, listing_id, entry_id, page_fetch_id, page_number, position)
-    select r.r, 1, e.id, r.r, (e.id - 1) / 10 + 1, e.id
-    from generate_series(1, 3) r(r) join entry e on e.first_seen_run <= r.r and (r.r = 1 or e.id > ${REMOVED})`.execute(db)
+  // one page read a run, holding every entry: sightings are stored as ranges of the slots' runs
+  await insertSightingRows(
+    db,
+    sql`select r.r as run_id, 1 as listing_id, e.id as entry_id, r.r as page_fetch_id, 1 as page_number, e.id as position
+      from generate_series(1, 3) r(r) join entry e on e.first_seen_run <= r.r and (r.r = 1 or e.id > ${REMOVED})`,
+  )
   await sql`analyze`.execute(db)
 }
 

@@ -6,6 +6,7 @@ import { benchDiff } from './diff.ts'
 import { benchDelivery } from './deliver.ts'
 import { benchExport, formatExportBench } from './export.ts'
 import { benchSnapshot, formatSnapshotBench } from './snapshot.ts'
+import { benchStorage, formatStorageBench } from './storage.ts'
 import { benchNested, benchReading, benchSlowPage, formatReading } from './parse.ts'
 import { benchStartup, formatStartup } from './startup.ts'
 import { benchUrlwatch, formatUrlwatchBench } from './urlwatch.ts'
@@ -89,6 +90,9 @@ for (const backend of backends) {
 line(`\n# archive: 10,000 stored pages exported to WARC beside a bare read of their bodies; a snapshot of a 10,000-entry listing as of a date in its history`)
 for (const backend of backends) line(formatExportBench(await benchExport(backend, { serverUrl })))
 for (const backend of backends) line(formatSnapshotBench(await benchSnapshot(backend, { url: serverUrl })))
+
+line(`\n# storage: the ${PAGES}-page archive listing re-crawled unchanged, growth of the tables with their indexes (pg_total_relation_size)`)
+for (const backend of backends) line(formatStorageBench(await benchStorage(backend, { url: serverUrl, pages: PAGES })))
 
 line(`\n# browser crawler next to the HTTP crawler, ${BROWSER_BENCH_PAGES} pages`)
 const browserReplica = await startReplica({ port: 0, archivePages: BROWSER_BENCH_PAGES })

@@ -14,7 +14,7 @@ export async function listingIdByName(db: Db, source: string): Promise<number | 
   return row?.id ?? null
 }
 
-/** Fetches that got a response, in the order they were stored, after fetch `afterId`. */
+/** Fetches that got a response and still have their body (unless they had none), in the order they were stored, after fetch `afterId`. */
 export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<StoredFetch[]> {
   const rows = await db
     .selectFrom('page_fetch as p')
@@ -22,6 +22,8 @@ export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: nu
     .select(['p.id', 'p.url', 'p.status', 'p.headers', 'p.fetched_at', 'p.body_sha256', 'p.bytes', 'p.fetched_url', 'r.kind'])
     .where('p.id', '>', afterId)
     .where('p.status', 'is not', null)
+    // a body dropped by `eurowatch prune --keep-raw-pages` cannot be archived: its fetch is left out
+    .where((eb) => eb.or([eb('p.body_sha256', 'is', null), eb.exists(eb.selectFrom('page_body as b').select('b.sha256').whereRef('b.sha256', '=', 'p.body_sha256'))]))
     .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))
     .$if(scope.until !== null, (qb) => qb.where('p.fetched_at', '<=', scope.until as Date))
     .$if(scope.listingId !== null, (qb) => qb.where('p.listing_id', '=', scope.listingId as number))
@@ -59,7 +61,7 @@ export async function entriesAfter(db: Db, scope: ExportScope, afterId: number, 
         eb
           .selectFrom('sighting as s')
           .innerJoin('page_fetch as p', 'p.id', 's.page_fetch_id')
-          .select('s.id')
+          .select('s.range_id')
           .whereRef('s.entry_id', '=', 'e.id')
           .$if(scope.listingId !== null, (qb) => qb.where('s.listing_id', '=', scope.listingId as number))
           .$if(scope.since !== null, (qb) => qb.where('p.fetched_at', '>=', scope.since as Date))

@@ -1,5 +1,5 @@
 // The diff's set-based queries: each is ONE statement for every entry of a run, whatever their number.
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { ChangeKind, FieldChange } from '../domain/change.ts'
 import type { VersionFields } from '../domain/versioning.ts'
 import type { Database } from './schema.ts'
@@ -18,9 +18,16 @@ export interface InsertedEvent {
 const openAtEnd = (v: string, runId: number) =>
   sql`${sql.ref(`${v}.valid_from_run`)} <= ${runId} and (${sql.ref(`${v}.valid_to_run`)} is null or ${sql.ref(`${v}.valid_to_run`)} > ${runId})`
 
+// The entry's sighting ranges that hold in run R, reached by the entry (never by the run's
+// pages, which a page of thousands of entries would make quadratic): a range holds in R when it
+// spans R and R read its page (the view \`sighting\` reads them so).
+const rangesInRun = (runId: number, entryId: RawBuilder<unknown>) => sql`
+  sighting_range r where r.entry_id = ${entryId} and r.first_run <= ${runId} and (r.end_run is null or r.end_run > ${runId})
+    and exists (select 1 from page_fetch f where f.listing_id = r.listing_id and f.page_number = r.page_number and f.run_id = ${runId} and f.outcome = 'fetched')`
+
 // One listing the entry was sighted on in run R (the lowest id, then its first position): for the report.
 const listingSeenIn = (runId: number, entryId: string) =>
-  sql`(select s.listing_id from sighting s where s.run_id = ${runId} and s.entry_id = ${sql.ref(entryId)} order by s.listing_id, s.position limit 1)`
+  sql`(select r.listing_id from ${rangesInRun(runId, sql.ref(entryId))} order by r.listing_id, r.position limit 1)`
 
 /**
  * `new`: every entry first seen in run R. It is baseline when no listing it was seen on in R had
@@ -30,8 +37,8 @@ export async function insertNewEvents(db: Db, runId: number, at: Date): Promise<
   const result = await sql<InsertedEvent>`
     insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at, baseline)
     select ${runId}, e.id, 'new', v.id, ${listingSeenIn(runId, 'e.id')}, ${at},
-      not exists (select 1 from sighting s join listing_crawl lc on lc.listing_id = s.listing_id and lc.run_id < ${runId} and lc.status = 'complete'
-                  where s.run_id = ${runId} and s.entry_id = e.id)
+      not exists (select 1 from ${rangesInRun(runId, sql.ref('e.id'))}
+                  and exists (select 1 from listing_crawl lc where lc.listing_id = r.listing_id and lc.run_id < ${runId} and lc.status = 'complete'))
     from entry e join entry_version v on v.entry_id = e.id and ${openAtEnd('v', runId)}
     where e.first_seen_run = ${runId}
     on conflict (run_id, entry_id, kind) do nothing

@@ -103,35 +103,107 @@ export function versionFieldsOf(row: VersionColumns): VersionFields {
   }
 }
 
-export interface SightingToRecord {
+/** One read of a listing page: every entry it showed, at its 1-based position in the listing. */
+export interface PageSightings {
   runId: number
   listingId: number
-  pageFetchId: number
   pageNumber: number
-  entryId: number
-  position: number
+  /** The page fetch read: a stored 'fetched' fetch of this run, listing and page. */
+  pageFetchId: number
+  sightings: readonly { entryId: number; position: number }[]
 }
 
-/** Records sightings (one statement a batch, for any number of pages); a slot already recorded in this run is left as is. Returns the page fetch of each new one. */
-export async function recordSightings(db: Kysely<Database>, sightings: readonly SightingToRecord[]): Promise<number[]> {
-  const recorded: number[] = []
-  for (const batch of batchesOf(sightings, 6)) {
-    const rows = await db
-      .insertInto('sighting')
+interface OpenRange {
+  /** null for a range opened by this call. */
+  id: number | null
+  entryId: number
+  firstRun: number
+}
+
+/**
+ * Records what reads of listing pages showed, as sighting ranges: a slot that shows the entry it
+ * showed at the page's previous read extends that range (nothing is written); a slot that shows
+ * another entry, or none, ends it at this run; a new one opens a range. A page already read in
+ * this run only fills the slots its first read left empty. An unchanged page writes nothing, so a
+ * reused page (a 304) costs its page fetch row alone, whether or not this is called for it.
+ * Several pages per call, a few statements in all. Returns per page the sightings of its run it recorded.
+ */
+export async function recordPageSightings(db: Kysely<Database>, pages: readonly PageSightings[]): Promise<number[]> {
+  if (pages.length === 0) return []
+  const read = JSON.stringify(pages.map((page) => ({ run: page.runId, listing: page.listingId, page: page.pageNumber })))
+  const open = await sql<{ id: number; listing_id: number; page_number: number; position: number; entry_id: number; first_run: number }>`
+    select r.id, r.listing_id, r.page_number, r.position, r.entry_id, r.first_run
+    from sighting_range r
+    where r.end_run is null
+      and (r.listing_id, r.page_number) in (select distinct listing, page from jsonb_to_recordset(${read}::jsonb) as x(run int, listing int, page int))`.execute(db)
+  const firstReads = await sql<{ run_id: number; listing_id: number; page_number: number; first: number }>`
+    select f.run_id, f.listing_id, f.page_number, min(f.id) as first
+    from page_fetch f
+    where f.outcome = 'fetched'
+      and (f.run_id, f.listing_id, f.page_number) in (select distinct run, listing, page from jsonb_to_recordset(${read}::jsonb) as x(run int, listing int, page int))
+    group by f.run_id, f.listing_id, f.page_number`.execute(db)
+  const pageKey = (listingId: number, pageNumber: number): string => `${listingId}:${pageNumber}`
+  const firstReadOf = new Map(firstReads.rows.map((row) => [`${row.run_id}:${pageKey(row.listing_id, row.page_number)}`, Number(row.first)]))
+  const openByPage = new Map<string, Map<number, OpenRange>>()
+  for (const row of open.rows) {
+    const key = pageKey(row.listing_id, row.page_number)
+    const slots = openByPage.get(key) ?? new Map<number, OpenRange>()
+    slots.set(row.position, { id: row.id, entryId: row.entry_id, firstRun: row.first_run })
+    openByPage.set(key, slots)
+  }
+
+  const toEnd: { id: number; runId: number }[] = []
+  const toOpen: (PageSightings['sightings'][number] & { runId: number; listingId: number; pageNumber: number; pageFetchId: number })[] = []
+  const recorded = pages.map((page) => {
+    const key = pageKey(page.listingId, page.pageNumber)
+    const slots = openByPage.get(key) ?? new Map<number, OpenRange>()
+    openByPage.set(key, slots)
+    // a slot listed twice on one read: the first listing holds it, as the per-run rows did
+    const shown = new Map<number, number>()
+    for (const { position, entryId } of page.sightings) if (!shown.has(position)) shown.set(position, entryId)
+    const first = firstReadOf.get(`${page.runId}:${key}`)
+    const isFirstRead = first === undefined || first === page.pageFetchId
+    let count = 0
+    if (isFirstRead) {
+      for (const [position, range] of slots) {
+        if (shown.get(position) === range.entryId) {
+          count += 1
+          shown.delete(position)
+        } else {
+          if (range.id !== null) toEnd.push({ id: range.id, runId: page.runId })
+          slots.delete(position)
+        }
+      }
+    } else {
+      for (const position of slots.keys()) shown.delete(position)
+    }
+    for (const [position, entryId] of shown) {
+      slots.set(position, { id: null, entryId, firstRun: page.runId })
+      toOpen.push({ runId: page.runId, listingId: page.listingId, pageNumber: page.pageNumber, pageFetchId: page.pageFetchId, position, entryId })
+      count += 1
+    }
+    return count
+  })
+
+  for (const runId of new Set(toEnd.map((range) => range.runId))) {
+    const ids = toEnd.filter((range) => range.runId === runId).map((range) => range.id)
+    for (const batch of batchesOf(ids, 1)) await db.updateTable('sighting_range').set({ end_run: runId }).where('id', 'in', batch).execute()
+  }
+  for (const batch of batchesOf(toOpen, 6)) {
+    await db
+      .insertInto('sighting_range')
       .values(
         batch.map((s) => ({
-          run_id: s.runId,
           listing_id: s.listingId,
-          entry_id: s.entryId,
-          page_fetch_id: s.pageFetchId,
           page_number: s.pageNumber,
           position: s.position,
+          entry_id: s.entryId,
+          first_run: s.runId,
+          end_run: null,
+          first_page_fetch_id: s.pageFetchId,
         })),
       )
-      .onConflict((oc) => oc.columns(['run_id', 'listing_id', 'page_number', 'position']).doNothing())
-      .returning('page_fetch_id')
       .execute()
-    recorded.push(...rows.map((row) => row.page_fetch_id))
   }
   return recorded
 }

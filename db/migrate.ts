@@ -7,6 +7,7 @@ import * as runPrinted from './migrations/2026_11_27_1000_run_printed.ts'
 import * as deliveryOutbox from './migrations/2026_11_27_1100_delivery_outbox.ts'
 import * as entryUnlisted from './migrations/2026_11_27_1200_entry_unlisted.ts'
 import * as incrementalCrawl from './migrations/2026_11_28_0100_incremental_crawl.ts'
+import * as sightingRanges from './migrations/2026_11_28_0200_sighting_ranges.ts'
 import * as versionOrigin from './migrations/2026_11_28_0300_version_origin.ts'
 import * as detailPages from './migrations/2026_11_28_0400_detail_pages.ts'
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_27_1100_delivery_outbox': deliveryOutbox,
   '2026_11_27_1200_entry_unlisted': entryUnlisted,
   '2026_11_28_0100_incremental_crawl': incrementalCrawl,
+  '2026_11_28_0200_sighting_ranges': sightingRanges,
   '2026_11_28_0300_version_origin': versionOrigin,
   '2026_11_28_0400_detail_pages': detailPages,
 }

@@ -28,7 +28,7 @@ export async function foldMovedEntry(db: Db, from: number, into: number, runId: 
   if (entry === undefined || entry.first_seen_run !== runId || events !== undefined) return false
   await db.updateTable('entry_version').set({ valid_to_run: runId, valid_to: at }).where('entry_id', '=', into).where('valid_to_run', 'is', null).execute()
   await db.updateTable('entry_version').set({ entry_id: into }).where('entry_id', '=', from).execute()
-  await db.updateTable('sighting').set({ entry_id: into }).where('entry_id', '=', from).execute()
+  await db.updateTable('sighting_range').set({ entry_id: into }).where('entry_id', '=', from).execute()
   await db.updateTable('detail_fetch').set({ entry_id: into }).where('entry_id', '=', from).execute()
   await db.updateTable('entry_detail').set({ entry_id: into }).where('entry_id', '=', from).execute()
   await db.deleteFrom('entry').where('id', '=', from).execute()

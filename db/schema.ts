@@ -196,8 +196,12 @@ export interface EntryDetailTable {
   text: string | null
 }
 
+/**
+ * The view of sighting ranges as one row per run, as the table held them before ranges: read it,
+ * never write it (db/entries.ts recordPageSightings writes the ranges).
+ */
 export interface SightingTable {
-  id: Generated<number>
+  range_id: number
   run_id: number
   listing_id: number
   entry_id: number
@@ -205,6 +209,23 @@ export interface SightingTable {
   page_number: number
   /** 1-based position in the listing across its pages. */
   position: number
+}
+
+/**
+ * An entry at one slot (listing, page, position) over consecutive reads of that page: sighted in
+ * every run from first_run to before end_run whose crawl read the page (a 'fetched' page fetch).
+ */
+export interface SightingRangeTable {
+  id: Generated<number>
+  listing_id: number
+  page_number: number
+  position: number
+  entry_id: number
+  first_run: number
+  /** The run whose read of the page showed the slot otherwise; null while the entry still stands there. */
+  end_run: number | null
+  /** The fetch of first_run that recorded it; the later runs' fetches are their reads of the page. */
+  first_page_fetch_id: number
 }
 
 export interface ChangeEventTable {
@@ -322,6 +343,7 @@ export interface Database {
   sighting: SightingTable
   detail_fetch: DetailFetchTable
   entry_detail: EntryDetailTable
+  sighting_range: SightingRangeTable
   change_event: ChangeEventTable
   health_event: HealthEventTable
   subscription: SubscriptionTable
@@ -348,7 +370,7 @@ export type NewEntry = Insertable<EntryTable>
 export type EntryVersion = Selectable<EntryVersionTable>
 export type NewEntryVersion = Insertable<EntryVersionTable>
 export type Sighting = Selectable<SightingTable>
-export type NewSighting = Insertable<SightingTable>
+export type SightingRange = Selectable<SightingRangeTable>
 export type ChangeEventRow = Selectable<ChangeEventTable>
 export type NewChangeEventRow = Insertable<ChangeEventTable>
 export type HealthEventRow = Selectable<HealthEventTable>

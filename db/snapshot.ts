@@ -113,11 +113,26 @@ export async function listingNames(db: Db): Promise<string[]> {
  * The entries a crawl (run `runId` on the listing) saw, in listing order, each once at its first
  * position, with the version valid in that run. A validity that ended after `asOf` reads as open.
  * Built apart from running it so that its plan can be read (EXPLAIN): every table is reached
- * through an index, the versions by one probe per entry.
+ * through an index: the crawl's reads of its pages, the sighting ranges of each page read
+ * (ordered within the page, so they are probed a page at a time and never read whole), the
+ * versions by one probe per entry.
  */
 export function snapshotEntriesQuery(db: Db, listingId: number, runId: number, asOf: Date) {
   return db
-    .selectFrom('sighting as s')
+    .selectFrom('page_fetch as f')
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('sighting_range as r')
+          .select(['r.entry_id', 'r.position', 'r.page_number'])
+          .whereRef('r.listing_id', '=', 'f.listing_id')
+          .whereRef('r.page_number', '=', 'f.page_number')
+          .where('r.first_run', '<=', runId)
+          .where((w) => w.or([w('r.end_run', 'is', null), w('r.end_run', '>', runId)]))
+          .orderBy('r.position')
+          .as('s'),
+      (join) => join.onTrue(),
+    )
     .innerJoinLateral(
       (eb) =>
         eb
@@ -149,20 +164,44 @@ export function snapshotEntriesQuery(db: Db, listingId: number, runId: number, a
       eb.case().when('v.valid_to', '<=', asOf).then(eb.ref('v.valid_to_run')).else(null).end().as('valid_to_run'),
       eb.case().when('v.valid_to', '<=', asOf).then(eb.ref('v.valid_to')).else(null).end().as('valid_to'),
     ])
-    .where('s.run_id', '=', runId)
-    .where('s.listing_id', '=', listingId)
+    .where('f.run_id', '=', runId)
+    .where('f.listing_id', '=', listingId)
+    .where('f.outcome', '=', 'fetched')
+    // a page read twice in the run: its first read stands for it (the view `sighting` reads it so)
     .where((eb) =>
       eb.not(
         eb.exists(
           eb
-            .selectFrom('sighting as d')
-            .select('d.id')
-            .whereRef('d.run_id', '=', 's.run_id')
-            .whereRef('d.entry_id', '=', 's.entry_id')
-            .whereRef('d.listing_id', '=', 's.listing_id')
-            .whereRef('d.position', '<', 's.position'),
+            .selectFrom('page_fetch as g')
+            .select('g.id')
+            .whereRef('g.run_id', '=', 'f.run_id')
+            .whereRef('g.listing_id', '=', 'f.listing_id')
+            .whereRef('g.page_number', '=', 'f.page_number')
+            .where('g.outcome', '=', 'fetched')
+            .whereRef('g.id', '<', 'f.id'),
         ),
       ),
+    )
+    // an entry listed twice in the crawl stands at its first position (one probe of its ranges each)
+    .where('s.position', '=', (eb) =>
+      eb
+        .selectFrom('sighting_range as d')
+        .select((d) => d.fn.min('d.position').as('first'))
+        .whereRef('d.entry_id', '=', 's.entry_id')
+        .where('d.listing_id', '=', listingId)
+        .where('d.first_run', '<=', runId)
+        .where((w) => w.or([w('d.end_run', 'is', null), w('d.end_run', '>', runId)]))
+        .where((w) =>
+          w.exists(
+            w
+              .selectFrom('page_fetch as g')
+              .select('g.id')
+              .whereRef('g.listing_id', '=', 'd.listing_id')
+              .whereRef('g.page_number', '=', 'd.page_number')
+              .where('g.run_id', '=', runId)
+              .where('g.outcome', '=', 'fetched'),
+          ),
+        ),
     )
     .orderBy('s.position')
 }

@@ -2,7 +2,7 @@
 // entries read from them, versions and sightings; a batch of pages per transaction so a killed
 // run leaves whole pages or nothing.
 import type { Kysely } from 'kysely'
-import { closeVersions, findOpenVersions, openVersions, recordSightings, upsertEntries, versionFieldsOf, type SightingToRecord, type VersionToOpen } from '../db/entries.ts'
+import { closeVersions, findOpenVersions, openVersions, recordPageSightings, upsertEntries, versionFieldsOf, type VersionToOpen } from '../db/entries.ts'
 import { recordPageFetches, storePageBodies } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
 import type { ParsedEntry, SiteProfile } from '../domain/entry.ts'
@@ -97,17 +97,21 @@ export async function storeListingPages(deps: StorePageDeps, inputs: readonly Li
     await closeVersions(trx, plan.toClose.flatMap((id) => stored.get(id)?.id ?? []), runId, at)
     await openVersions(trx, plan.toOpen, runId, at)
 
-    const sightings: SightingToRecord[] = inputs.flatMap((input, index) =>
-      (input.entries ?? []).map((entry, offset) => ({
+    // a page whose entries are stored is a read: it extends, ends or opens the sighting ranges of its slots
+    const reads = inputs.flatMap((input, index) =>
+      input.outcome === 'fetched' && input.entries !== null ? [{ index, entries: input.entries, input }] : [],
+    )
+    const recorded = await recordPageSightings(
+      trx,
+      reads.map(({ index, entries, input }) => ({
         runId,
         listingId: input.listingId,
-        pageFetchId: fetchIds[index] ?? 0,
         pageNumber: input.pageNumber,
-        entryId: entryId(entry.key),
-        position: input.firstPosition + offset,
+        pageFetchId: fetchIds[index] ?? 0,
+        sightings: entries.map((entry, offset) => ({ entryId: entryId(entry.key), position: input.firstPosition + offset })),
       })),
     )
-    const newSightings = await recordSightings(trx, sightings)
+    const sightingsByPage = new Map(reads.map(({ index }, read) => [index, recorded[read] ?? 0]))
     const isNew = new Set(upserted.filter((entry) => entry.inserted).map((entry) => entry.entryKey))
     return inputs.map((input, index) => {
       const pageKeys = new Set((input.entries ?? []).map((entry) => entry.key))
@@ -116,7 +120,7 @@ export async function storeListingPages(deps: StorePageDeps, inputs: readonly Li
         pageFetchId: fetchIds[index] ?? 0,
         newEntries: counted,
         versionsCreated: plan.versionsByPage[index] ?? 0,
-        sightings: newSightings.filter((pageFetchId) => pageFetchId === fetchIds[index]).length,
+        sightings: sightingsByPage.get(index) ?? 0,
       }
     })
   })

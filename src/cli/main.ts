@@ -13,6 +13,7 @@ import { exportCommand } from './commands/export.ts'
 import { historyCommand } from './commands/history.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { parseCommand } from './commands/parse.ts'
+import { pruneCommand } from './commands/prune.ts'
 import { replicaCommand } from './commands/replica.ts'
 import { reparseCommand } from './commands/reparse.ts'
 import { reportCommand } from './commands/report.ts'
@@ -47,6 +48,7 @@ const program = new Command('eurowatch')
   .addCommand(parseCommand)
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)
+  .addCommand(pruneCommand)
   .addCommand(replicaCommand)
   .addCommand(demoCommand)
   .addCommand(doctorCommand)

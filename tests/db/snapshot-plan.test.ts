@@ -1,5 +1,5 @@
 // The snapshot of a 10,000-entry listing with two weeks of history reaches every table through an
-// index on PostgreSQL: the crawl's sightings by their slot, one version probe per entry, the key
+// index on PostgreSQL: the crawl's page reads, the sighting ranges of each page, one version probe per entry, the key
 // by its primary key. Nothing is read whole, so it stays fast however long the history grows.
 import { describe, expect, it } from 'vitest'
 import { snapshotPlan } from '../../bench/snapshot.ts'
@@ -17,7 +17,7 @@ describe('the snapshot query on postgres', () => {
     // every node that reads a table reads it through an index (a bitmap heap scan follows its bitmap index scan)
     const reads = plan.filter((node) => / on [a-z_]+/.test(node))
     expect(reads.filter((node) => !/^(Index Scan|Index Only Scan|Bitmap Heap Scan) on /.test(node))).toEqual([])
-    expect(new Set(reads.map((node) => / on ([a-z_]+)/.exec(node)?.[1]))).toEqual(new Set(['sighting', 'entry_version', 'entry']))
+    expect(new Set(reads.map((node) => / on ([a-z_]+)/.exec(node)?.[1]))).toEqual(new Set(['page_fetch', 'sighting_range', 'entry_version', 'entry']))
 
     const entries = await snapshotEntries(db(), 1, 12, asOf)
     expect(entries).toHaveLength(9_900)

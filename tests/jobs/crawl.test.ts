@@ -48,10 +48,14 @@ describe.each(backends)('crawl job over the replica on %s', (backend) => {
     const bodies = await db().selectFrom('page_body').select('sha256').execute()
     expect(bodies).toHaveLength(first.pagesFetched)
 
+    const ranges = await db().selectFrom('sighting_range').selectAll().orderBy('id').execute()
+    expect(ranges).toHaveLength(sighted.length)
     const second = await crawlJob(deps(), sources, settings())
     expect(second).toMatchObject({ status: 'complete', newEntries: 0, versionsCreated: 0, pagesFetched: first.pagesFetched })
+    // an unchanged crawl extends every sighting range and writes none
+    expect(await db().selectFrom('sighting_range').selectAll().orderBy('id').execute()).toEqual(ranges)
     expect(await db().selectFrom('page_body').select('sha256').execute()).toHaveLength(bodies.length)
-    expect(await db().selectFrom('sighting').select('id').execute()).toHaveLength(sighted.length * 2)
+    expect(await db().selectFrom('sighting').select('range_id').execute()).toHaveLength(sighted.length * 2)
   })
 
   it('keeps what it stored when a page fails after retries, and calls the run partial with the reason', async () => {

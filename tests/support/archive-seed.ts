@@ -8,6 +8,7 @@ import { recordPageFetches, storePageBodies } from '../../db/pages.ts'
 import { createRun, finishRun } from '../../db/runs.ts'
 import type { Database } from '../../db/schema.ts'
 import { startReplica } from '../../replica/index.ts'
+import { insertSightingRows } from './sighting-rows.ts'
 
 export const ARCHIVE_LISTING_URL = 'http://www.eurocities.eu/eurocities/allcontent&sector=archive'
 
@@ -39,10 +40,12 @@ export async function seedListingHistory(db: Kysely<Database>, { entries, runs }
     from (select e.id as entry_id, g.run, lead(g.run) over (partition by e.id order by g.run) as next
           from entry e cross join generate_series(1, ${runs}) g(run) where g.run = 1 or (e.id + g.run) % 50 = 0) v
     join crawl_run r on r.id = v.run left join crawl_run n on n.id = v.next`.execute(db)
-  await sql`insert into sighting (run_id, listing_id, entry_id, page_fetch_id, page_number, position)
-    select r.id, 1, e.id, p.id, (e.id - 1) / 10 + 1, e.id
-    from crawl_run r cross join entry e join page_fetch p on p.run_id = r.id and p.page_number = (e.id - 1) / 10 + 1
-    where r.id < 3 or e.id % 100 <> r.id % 100`.execute(db)
+  await insertSightingRows(
+    db,
+    sql`select r.id as run_id, 1 as listing_id, e.id as entry_id, p.id as page_fetch_id, (e.id - 1) / 10 + 1 as page_number, e.id as position
+      from crawl_run r cross join entry e join page_fetch p on p.run_id = r.id and p.page_number = (e.id - 1) / 10 + 1
+      where r.id < 3 or e.id % 100 <> r.id % 100`,
+  )
   await sql`analyze`.execute(db)
 }
 
