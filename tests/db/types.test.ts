@@ -37,7 +37,7 @@ describe.each(backends)('column types on %s', (backend) => {
 
     expect(signature(await db().selectFrom('crawl_run').selectAll().executeTakeFirstOrThrow())).toEqual({
       id: 'number', started_at: 'Date', finished_at: 'Date', status: 'string', pages_fetched: 'number', entries_seen: 'number',
-      versions_created: 'number', error: 'null', diffed_at: 'null', printed_at: 'null',
+      versions_created: 'number', error: 'null', diffed_at: 'null', printed_at: 'null', kind: 'string',
     })
     expect(signature(await db().selectFrom('listing_crawl').selectAll().executeTakeFirstOrThrow())).toEqual({
       run_id: 'number', listing_id: 'number', status: 'string', pages: 'number', entries: 'number', reason: 'null', started_at: 'Date', finished_at: 'Date',
@@ -54,6 +54,7 @@ describe.each(backends)('column types on %s', (backend) => {
     expect(signature(version)).toEqual({
       id: 'number', entry_id: 'number', url: 'string', title: 'string', type: 'string', date: 'string', end_date: 'string', themes: 'string[]',
       summary: 'string', summary_truncated: 'boolean', document_type: 'null', valid_from_run: 'number', valid_to_run: 'null', valid_from: 'Date', valid_to: 'null',
+      origin: 'string', corrected_at: 'null',
     })
     expect(version.valid_from.toISOString()).toBe(T0.toISOString())
     expect(version.date).toBe('2019-10-23')

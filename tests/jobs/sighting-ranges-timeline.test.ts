@@ -115,10 +115,12 @@ describe.each(backends)('sighting ranges over the replica timeline on %s', (back
         if (index + 1 === HALF_WAY) {
           const before = await answers(migrated.db)
           const migrator = new Migrator({ db: migrated.db, provider: { getMigrations: async () => MIGRATIONS }, allowUnorderedMigrations: true })
-          const down = await migrator.migrateDown()
+          // back to per-run rows, through the migrations that came after ranges
+          const down = await migrator.migrateTo('2026_11_28_0100_incremental_crawl')
           expect(down.error).toBeUndefined()
-          expect(down.results?.map((result) => result.migrationName)).toEqual(['2026_11_28_0200_sighting_ranges'])
-          expect(await migrateToLatest(migrated.db)).toEqual(['2026_11_28_0200_sighting_ranges'])
+          const undone = ['2026_11_28_0400_detail_pages', '2026_11_28_0300_version_origin', '2026_11_28_0200_sighting_ranges']
+          expect(down.results?.map((result) => result.migrationName)).toEqual(undone)
+          expect(await migrateToLatest(migrated.db)).toEqual([...undone].reverse())
           expect(await answers(migrated.db)).toEqual(before)
         }
       }
