@@ -57,6 +57,21 @@ export interface VersionToOpen {
   closed: boolean
 }
 
+/** A version's fields as entry_version's columns. */
+export function versionColumnsOf(fields: VersionFields) {
+  return {
+    url: fields.url,
+    title: fields.title,
+    type: fields.type,
+    date: fields.date,
+    end_date: fields.endDate,
+    themes: fields.themes,
+    summary: fields.summary,
+    summary_truncated: fields.summaryTruncated,
+    document_type: fields.documentType,
+  }
+}
+
 export async function openVersions(db: Kysely<Database>, versions: readonly VersionToOpen[], runId: number, at: Date): Promise<void> {
   for (const batch of batchesOf(versions, VERSION_COLUMNS)) {
     await db
@@ -64,15 +79,7 @@ export async function openVersions(db: Kysely<Database>, versions: readonly Vers
       .values(
         batch.map(({ entryId, fields, closed }) => ({
           entry_id: entryId,
-          url: fields.url,
-          title: fields.title,
-          type: fields.type,
-          date: fields.date,
-          end_date: fields.endDate,
-          themes: fields.themes,
-          summary: fields.summary,
-          summary_truncated: fields.summaryTruncated,
-          document_type: fields.documentType,
+          ...versionColumnsOf(fields),
           valid_from_run: runId,
           valid_to_run: closed ? runId : null,
           valid_from: at,

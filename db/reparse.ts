@@ -4,7 +4,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { VersionFields } from '../domain/versioning.ts'
 import { batchesOf } from './batches.ts'
-import { versionFieldsOf } from './entries.ts'
+import { versionColumnsOf, versionFieldsOf } from './entries.ts'
 import type { Database, EntryVersion, RecordedVersion } from './schema.ts'
 
 type Db = Kysely<Database>
@@ -134,7 +134,7 @@ export async function applyCorrections(db: Db, corrections: readonly CorrectionT
   }
   for (const batch of batchesOf(planned, 12)) {
     const rows = batch.map(({ version, fields, after, validTo }) => {
-      const c = fieldColumns(fields)
+      const c = versionColumnsOf(fields)
       return sql`(${version.id}::int, ${c.url}::text, ${c.title}::text, ${c.type}::text, ${c.date}::text, ${c.end_date}::text, ${c.themes}::text[], ${c.summary}::text, ${c.summary_truncated}::boolean, ${c.document_type}::text, ${after.validToRun}::int, ${validTo}::timestamptz)`
     })
     await sql`
@@ -149,7 +149,7 @@ export async function applyCorrections(db: Db, corrections: readonly CorrectionT
       const next = splits[index + 1]
       return {
         entry_id: version.entry_id,
-        ...fieldColumns(split.fields),
+        ...versionColumnsOf(split.fields),
         valid_from_run: split.fromRun,
         valid_from: split.from,
         valid_to_run: next === undefined ? version.valid_to_run : next.fromRun,
@@ -162,19 +162,6 @@ export async function applyCorrections(db: Db, corrections: readonly CorrectionT
   for (const batch of batchesOf(parts, 16)) await db.insertInto('entry_version').values(batch).execute()
 }
 
-function fieldColumns(fields: VersionFields) {
-  return {
-    url: fields.url,
-    title: fields.title,
-    type: fields.type,
-    date: fields.date,
-    end_date: fields.endDate,
-    themes: fields.themes,
-    summary: fields.summary,
-    summary_truncated: fields.summaryTruncated,
-    document_type: fields.documentType,
-  }
-}
 
 export interface VersionCorrectionRow {
   versionId: number

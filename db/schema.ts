@@ -5,6 +5,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Upd
 import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import type { DetailFile, DetailOutcome } from '../domain/detail.ts'
 import type { VersionOrigin } from '../domain/entry-history.ts'
+import type { VersionFields } from '../domain/versioning.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import type { ListingCrawlStatus, RunStatus } from '../domain/run-status.ts'
 
@@ -130,23 +131,11 @@ export interface EntryVersionTable {
 /** A version's fields and validity as recorded before a re-parse corrected them (dates as ISO text). */
 export interface RecordedVersion {
   origin: VersionOrigin
-  fields: VersionFieldsRow
+  fields: VersionFields
   validToRun: number | null
   validTo: string | null
 }
 
-/** VersionFields as stored in JSON. */
-export interface VersionFieldsRow {
-  url: string
-  title: string | null
-  type: string | null
-  date: string | null
-  endDate: string | null
-  themes: string[]
-  summary: string | null
-  summaryTruncated: boolean
-  documentType: string | null
-}
 
 export interface VersionCorrectionTable {
   id: Generated<number>
