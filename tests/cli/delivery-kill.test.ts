@@ -18,6 +18,7 @@ import { backends, type BackendName } from '../support/databases.ts'
 import { startWebhookReceiver, type ReceivedRequest } from '../support/webhook-receiver.ts'
 import { createCliDatabase } from './support/cli-database.ts'
 import { BIN, runCli } from './support/cli.ts'
+import { seededRandom } from '../support/seeded-random.ts'
 
 const SEED = process.env.EUROWATCH_KILL_SEED ? Number(process.env.EUROWATCH_KILL_SEED) : randomInt(2 ** 31)
 const KILLS_PER_BACKEND = 20
@@ -33,18 +34,6 @@ const TIMELINE_CHANGES = legacyTimeline
   .flatMap((change) => (expectedKind[change.kind] === null ? [] : [`${expectedKind[change.kind]} ${change.key}`]))
   .sort()
 
-/** mulberry32: small, seedable, good enough to spread kill points. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 interface Attempt {
   killed: boolean
   code: number | null
@@ -54,9 +43,9 @@ interface Attempt {
 
 describe('deliveries under SIGKILL', () => {
   it.concurrent.for(backends)('every change reaches the webhook under one key, none lost, on %s', { timeout: 900_000 }, async (backend: BackendName, { expect }) => {
-    const random = generator(SEED + backends.indexOf(backend))
+    const random = seededRandom(SEED + backends.indexOf(backend))
     // the receiver takes 50-150 ms a request: a kill finds sends in flight
-    const slowness = generator(SEED + 1000)
+    const slowness = seededRandom(SEED + 1000)
     const receiver = await startWebhookReceiver({ script: () => ({ delayMs: 50 + Math.floor(slowness() * 100) }) })
     // both backends at once: a directory each
     const dir = mkdtempSync(join(tmpdir(), `eurowatch-kill-${backend}-`))

@@ -12,19 +12,9 @@ import { createRun } from '../../db/runs.ts'
 import type { Database } from '../../db/schema.ts'
 import type { PageOutcomeKind } from '../../domain/page-outcome.ts'
 import { backends, openEmptyDatabase, useTestDatabase } from '../support/databases.ts'
+import { seededRandom } from '../support/seeded-random.ts'
 
 type Row = { run_id: number; listing_id: number; entry_id: number; page_fetch_id: number; page_number: number; position: number }
-
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const byRow = (a: Row, b: Row) => a.run_id - b.run_id || a.listing_id - b.listing_id || a.page_number - b.page_number || a.position - b.position
 
@@ -54,7 +44,7 @@ describe.each(backends)('sighting ranges on %s', (backend) => {
   const db = useTestDatabase(backend)
 
   it('read back as the per-run rows over 40 random runs of two listings', async () => {
-    const next = random(20261128)
+    const next = seededRandom(20261128)
     await sql`insert into listing (source_id, profile, url) values ('a', 'eurocities-legacy', 'http://a'), ('b', 'eurocities-legacy', 'http://b')`.execute(db())
     let entryCount = 0
     const newId = () => ++entryCount

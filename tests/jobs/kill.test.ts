@@ -22,6 +22,7 @@ import { startReplica } from '../../replica/index.ts'
 import { BIN } from '../cli/support/cli.ts'
 import { backends, openTestDatabase, postgresServerUrl, type BackendName } from '../support/databases.ts'
 import { replicaCrawlSettings, silentLog } from '../support/replica.ts'
+import { seededRandom } from '../support/seeded-random.ts'
 
 /** The listing that every step of the timeline changes: 3 pages, 27 to 30 entries. */
 const SOURCES = legacySources.filter((source) => source.name === 'social-innovation')
@@ -40,18 +41,6 @@ interface Invocation {
   stdout: string
   stderr: string
   ms: number
-}
-
-/** A small seeded generator (mulberry32): a failing sequence can be repeated. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 /** `eurowatch run --offline --step N --format json`, SIGKILLed after `killAfterMs` or once the diff is logged, when asked. */
@@ -184,7 +173,7 @@ describe.concurrent.each(backends)('eurowatch run SIGKILLed at random points on 
 
   it('loses, doubles and falsely removes no change, and prints each exactly once', async () => {
     const seed = Number(process.env.KILL_SEED ?? randomBytes(4).readUInt32LE(0))
-    const next = random(seed)
+    const next = seededRandom(seed)
     const invocations: Invocation[] = []
     // how long a whole run takes here: kills fall anywhere in it (and now and then after it)
     let runMs = 2_000
