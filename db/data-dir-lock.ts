@@ -6,8 +6,9 @@ import lockfile from 'proper-lockfile'
 import { UserError } from '../domain/errors.ts'
 
 // The holder touches the lock every UPDATE_MS; a lock untouched for STALE_MS is abandoned,
-// whoever its owner record names. STALE_MS is long: a busy holder (a page parsed for
-// seconds) must not lose its lock.
+// unless its owner record names a process of this host that still runs (the same pid started at
+// the same moment): a holder starved of CPU (PGlite creating its database on a loaded machine)
+// may not touch its lock for longer than that, and is still the holder.
 const UPDATE_MS = 2_000
 const STALE_MS = 30_000
 
@@ -19,8 +20,9 @@ const held = new Set<string>()
  * PGlite is one process's database, and two processes creating or opening one data directory
  * corrupt it. The lock stays fresh while its holder lives (proper-lockfile touches it); a
  * holder that died leaves a lock that is stale at once when its owner record names a process
- * of this host that is gone, and otherwise once it is STALE_MS old (a recycled pid, or pid 1
- * in a restarted container, looks alive). Returns its release.
+ * of this host that is gone. A process of this host is told from a recycled pid (pid 1 in a
+ * restarted container) by its start time; where that cannot be read (no /proc), or the owner is
+ * of another host, the lock is stale once it is STALE_MS old. Returns its release.
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const path = `${dataDir.replace(/\/+$/, '')}.lock`
@@ -60,7 +62,8 @@ const OWNER = 'owner.json'
  */
 function writeOwner(path: string): void {
   const { atime, mtime } = statSync(path)
-  writeFileSync(join(path, OWNER), `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() })}\n`)
+  const owner: LockOwner = { pid: process.pid, host: hostname(), started: processStartTime(process.pid) }
+  writeFileSync(join(path, OWNER), `${JSON.stringify({ ...owner, since: new Date().toISOString() })}\n`)
   utimesSync(path, atime, mtime)
 }
 
@@ -85,14 +88,20 @@ function isLockedError(error: unknown): boolean {
   return code === 'ELOCKED' || code === 'ENOTEMPTY'
 }
 
-/** True when the lock is stale by its age, or its owner is a process of this host that no longer runs. */
+/**
+ * True when the lock's owner is a process of this host that no longer runs (or a recycled pid),
+ * or when the lock is stale by its age and its owner cannot be told alive: never while the very
+ * process that took it still runs, however long it has not touched it.
+ */
 function ownerIsGone(path: string): boolean {
-  const age = Date.now() - statMtime(path)
-  if (age > STALE_MS) return true
   const owner = readOwner(path)
-  if (owner === null || owner.host !== hostname()) return false
-  if (owner.pid === process.pid) return !held.has(path)
-  return !isAlive(owner.pid)
+  if (owner !== null && owner.host === hostname()) {
+    if (owner.pid === process.pid) return !held.has(path)
+    if (!isAlive(owner.pid)) return true
+    const started = processStartTime(owner.pid)
+    if (owner.started !== null && started !== null) return started !== owner.started
+  }
+  return Date.now() - statMtime(path) > STALE_MS
 }
 
 function heldError(path: string, cause: unknown): Error {
@@ -102,10 +111,18 @@ function heldError(path: string, cause: unknown): Error {
   return new UserError(`${who} is using this database: ${path} is held`, `wait for it to finish, or stop it (a lock left by a killed process expires ${STALE_MS / 1000} s after it stopped)`)
 }
 
-function readOwner(path: string): { pid: number; host: string } | null {
+interface LockOwner {
+  pid: number
+  host: string
+  /** The process's start time in clock ticks since boot (Linux), null where it cannot be read. */
+  started: string | null
+}
+
+function readOwner(path: string): LockOwner | null {
   try {
-    const owner = JSON.parse(readFileSync(join(path, OWNER), 'utf8')) as { pid?: unknown; host?: unknown }
-    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? { pid: owner.pid, host: owner.host } : null
+    const owner = JSON.parse(readFileSync(join(path, OWNER), 'utf8')) as { pid?: unknown; host?: unknown; started?: unknown }
+    if (typeof owner.pid !== 'number' || typeof owner.host !== 'string') return null
+    return { pid: owner.pid, host: owner.host, started: typeof owner.started === 'string' ? owner.started : null }
   } catch {
     // not written yet (its holder is between creating the lock and writing this), or removed
     return null
@@ -125,6 +142,16 @@ function isFile(path: string): boolean {
     return lstatSync(path).isFile()
   } catch {
     return false
+  }
+}
+
+/** Field 22 of /proc/PID/stat, after the command name (which may hold spaces and parentheses). */
+function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
+  } catch {
+    return null
   }
 }
 

@@ -57,7 +57,8 @@ describe('the CLI and an operator', { timeout: 120_000 }, () => {
   it('lets one of two first runs on a fresh PGlite directory have it, and tells the other why', async () => {
     const results = await Promise.all([started(['run', '--offline', '--source', 'latest']), started(['run', '--offline', '--source', 'latest'])])
     const codes = results.map((result) => result.code).sort()
-    expect(codes).toEqual([0, 2])
+    // on a failure, both processes' standard error tell why
+    expect(codes, results.map((result, index) => `run ${index + 1} exited ${result.code}:\n${result.stderr}`).join('\n')).toEqual([0, 2])
     const loser = results.find((result) => result.code === 2) as CliResult
     expectOneLineError(loser, 'another eurowatch process (pid ', 'is using this database')
     expect(loser.stderr).not.toMatch(/object Object|Aborted/)

@@ -1,7 +1,7 @@
 // The lock of a PGlite data directory: held while its holder lives, free as soon as a killed
 // holder is gone, and never held forever by a pid that happens to be alive.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -29,7 +29,7 @@ async function holder(): Promise<ChildProcess> {
 }
 
 /** A lock as a dead or unknown holder left it: its owner record and its age. */
-function leftLock(owner: { pid: number; host: string }, ageMs: number): void {
+function leftLock(owner: { pid: number; host: string; started?: string }, ageMs: number): void {
   const path = `${dataDir}.lock`
   mkdirSync(path, { recursive: true })
   writeFileSync(join(path, 'owner.json'), JSON.stringify(owner))
@@ -61,6 +61,30 @@ describe('the PGlite data directory lock', { timeout: 60_000 }, () => {
     await (await lockDataDir(dataDir))()
     // this very process, restarted with the pid of the one that held it
     leftLock({ pid: process.pid, host: hostname() }, 0)
+    await (await lockDataDir(dataDir))()
+  })
+
+  it('stays with a holder that has not touched it for longer than the stale time but still runs (starved of CPU)', async () => {
+    const child = await holder()
+    try {
+      child.kill('SIGSTOP') // a holder that gets no CPU: its lock ages untouched
+      const longAgo = new Date(Date.now() - 120_000)
+      utimesSync(`${dataDir}.lock`, longAgo, longAgo)
+      await expect(lockDataDir(dataDir)).rejects.toThrow(`another eurowatch process (pid ${child.pid} on ${hostname()}) is using this database`)
+    } finally {
+      child.kill('SIGKILL')
+      await new Promise((done) => child.once('exit', done))
+    }
+    await (await lockDataDir(dataDir))()
+  })
+
+  it('is free at once when its pid runs but was started after the lock was taken (a recycled pid)', async () => {
+    const child = await holder()
+    const recorded = JSON.parse(readFileSync(join(`${dataDir}.lock`, 'owner.json'), 'utf8')) as { started: string }
+    child.kill('SIGKILL')
+    await new Promise((done) => child.once('exit', done))
+    // the same record, naming a process that runs (this one's parent) but started at another moment
+    leftLock({ pid: process.ppid, host: hostname(), started: `${Number(recorded.started) + 1}` }, 0)
     await (await lockDataDir(dataDir))()
   })
 
