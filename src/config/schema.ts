@@ -136,7 +136,8 @@ export const SmtpSchema = z
 export const EmailChannelSchema = z
   .object({
     type: z.literal('email'),
-    to: z.array(z.email('not an e-mail address')).min(1, 'needs at least one address'),
+    // the HTML form's rule: a local relay's addresses (analyst@localhost, desk@relay) are addresses too
+    to: z.array(z.email({ pattern: z.regexes.html5Email, error: 'not an e-mail address' })).min(1, 'needs at least one address'),
     subjectPrefix: z.string().max(60).default('[eurowatch]'),
   })
   .strict()

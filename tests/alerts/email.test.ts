@@ -53,6 +53,17 @@ function tagsOf(html: string): Set<string> {
 const OUR_TAGS = ['html', 'head', 'meta', 'title', 'body', 'div', 'table', 'tr', 'td', 'tbody', 'span', 'strong', 'a', 'ins', 'del', 'code']
 
 describe('the e-mail channel', () => {
+  it('delivers to the addresses of a local relay (user@localhost, a single-label domain)', async () => {
+    const smtp = await server()
+    const channel = emailChannel(smtpFor(smtp.port, { from: 'eurowatch@localhost' }), { ...CHANNEL, to: ['analyst@localhost', 'desk@relay'] })
+    try {
+      await channel.send(alertOf(sampleReport()))
+    } finally {
+      await channel.close?.()
+    }
+    expect(smtp.messages.map((message) => message.envelope)).toEqual([{ from: 'eurowatch@localhost', to: ['analyst@localhost', 'desk@relay'] }])
+  })
+
   it('delivers a multipart message with the changes grouped by listing and kind, word diffs and links', async () => {
     const smtp = await server()
     const documents = { source: 'documents', url: 'http://www.eurocities.eu/eurocities/documents' }

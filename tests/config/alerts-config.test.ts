@@ -58,6 +58,15 @@ subscriptions:
     expect(message).toMatch(/eurowatch\.yaml:5: subscriptions\[0\]\.channel\.url: environment variable SLACK_WEBHOOK_URL is not set$/)
   })
 
+  it('takes the addresses a local relay takes: user@localhost and single-label domains', () => {
+    const { load: read } = load(`subscriptions:\n  - { name: a, channel: { type: email, to: [analyst@localhost, desk@relay, x@b.example.org] } }\nsmtp: { host: localhost, from: eurowatch@localhost }\n`)
+    const [subscription] = read().config.subscriptions
+    expect(subscription?.channel).toMatchObject({ type: 'email', to: ['analyst@localhost', 'desk@relay', 'x@b.example.org'] })
+    for (const bad of ['analyst@', '@localhost', 'analyst@-relay', 'a b@localhost']) {
+      expect(mistake(`subscriptions:\n  - { name: a, channel: { type: email, to: ['${bad}'] } }\nsmtp: { host: h, from: a@b.org }\n`), bad).toMatch(/channel\.to\[0\]: not an e-mail address$/)
+    }
+  })
+
   it('refuses each malformed setting in one line naming its key', () => {
     const cases: [string, RegExp][] = [
       [`subscriptions:\n  - { name: a, channel: { type: webhook, url: 'ftp://x' } }\n`, /subscriptions\[0\]\.channel\.url: must be an absolute http\(s\) URL/],
