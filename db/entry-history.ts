@@ -38,8 +38,10 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf:
     )
     .leftJoin('crawl_run as fr', 'fr.id', 'seen.first_run')
     .leftJoin('crawl_run as lr', 'lr.id', 'seen.last_run')
+    .innerJoin('crawl_run as vfr', 'vfr.id', 'v.valid_from_run')
+    .leftJoin('crawl_run as vtr', 'vtr.id', 'v.valid_to_run')
     .selectAll('v')
-    .select(['seen.first_run', 'seen.last_run', 'fr.started_at as first_at', 'lr.started_at as last_at'])
+    .select(['seen.first_run', 'seen.last_run', 'fr.started_at as first_at', 'lr.started_at as last_at', 'vfr.started_at as valid_from_run_at', 'vtr.started_at as valid_to_run_at'])
     .where('v.entry_id', '=', entry.id)
     .$if(asOf !== null, (qb) => qb.where('v.valid_from', '<=', asOf as Date))
     .orderBy('v.valid_from_run')
@@ -56,6 +58,7 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf:
     const undone = all[made.length]
     if (undone === undefined && all.length === 0 && asOf !== null && row.corrected_at !== null && row.corrected_at > asOf) return []
     const validTo = undone === undefined ? row.valid_to : undone.before.validTo === null ? null : new Date(undone.before.validTo)
+    const validToRun = endedBy(validTo) ? (undone === undefined ? row.valid_to_run : undone.before.validToRun) : null
     return [
       {
         id: row.id,
@@ -63,9 +66,11 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf:
         origin: undone === undefined ? row.origin : undone.before.origin,
         corrections: made.map((correction) => ({ at: correction.at, recorded: correction.before.fields })),
         validFromRun: row.valid_from_run,
-        validToRun: endedBy(validTo) ? (undone === undefined ? row.valid_to_run : undone.before.validToRun) : null,
+        validToRun,
         validFrom: row.valid_from,
         validTo: endedBy(validTo) ? validTo : null,
+        validFromRunAt: row.valid_from_run_at,
+        validToRunAt: validToRun === null ? null : validToRun === row.valid_to_run ? row.valid_to_run_at : validTo,
         firstSeen: seen(row.first_run, row.first_at),
         lastSeen: seen(row.last_run, row.last_at),
         detail: details.get(row.id) ?? null,

@@ -27,6 +27,9 @@ export interface HistoryVersion {
   validToRun: number | null
   validFrom: Date
   validTo: Date | null
+  /** When the runs of validFromRun and validToRun started: a run is shown at one time, the one its sightings carry. */
+  validFromRunAt: Date
+  validToRunAt: Date | null
   /** From sightings; null if never sighted while it held (possible when it was replaced within its first run). */
   firstSeen: Seen | null
   lastSeen: Seen | null

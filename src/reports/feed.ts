@@ -6,7 +6,7 @@ import { describeScope, reportEvents, type ChangeReport } from '../../domain/cha
 
 export type FeedFormat = 'atom' | 'rss' | 'jsonfeed'
 
-const KIND_TITLES: Record<ChangeEvent['kind'], string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Back' }
+const KIND_TITLES: Record<ChangeEvent['kind'], string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Reappeared' }
 
 export function renderFeed(report: ChangeReport, format: FeedFormat): string {
   // Readers take Atom and RSS titles, and every feed's item body, as HTML (the library declares

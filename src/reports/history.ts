@@ -4,7 +4,7 @@ import type { EntryHistory, HistoryVersion, Seen } from '../../domain/entry-hist
 import type { FieldChange } from '../../domain/change.ts'
 import type { EntryDetail } from '../../domain/detail.ts'
 import { diffVersions } from '../../domain/version-diff.ts'
-import { dateRange, fieldLabel, formatTime, textOf } from './fields.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, textOf } from './fields.ts'
 import { changeText, clean, painter } from './text.ts'
 import { wordDiff, type WordSegment } from './word-diff.ts'
 
@@ -23,7 +23,8 @@ export function renderHistoryText(history: EntryHistory, options: { color: boole
       const recorded = diffVersions(correction.recorded, version.fields)
       lines.push(`  corrected by a re-parse ${formatTime(correction.at)}; as first recorded:`)
       if (recorded.length === 0) lines.push('    the same under the diff rules (a summary completed, or cosmetics)')
-      for (const change of recorded) lines.push(`    ${fieldLabel(change.field)}: ${changeText(change, paint, options.color)}`)
+      // the values as they were recorded, not a diff: what an archivist cites from the first record
+      for (const change of recorded) lines.push(`    ${fieldLabel(change.field)}: ${quoted(change.before)}`)
     }
     if (previous === undefined) lines.push(...snapshotLines(version))
     else {
@@ -44,9 +45,13 @@ const ORIGIN_NOTE: Record<HistoryVersion['origin'], string> = {
 }
 
 function validity(version: HistoryVersion): string {
-  const from = `from run ${version.validFromRun} (${formatTime(version.validFrom)})`
+  const from = `from run ${version.validFromRun} (${formatTime(version.validFromRunAt)})`
   if (version.validToRun === null) return `${from}, current`
-  return `${from} until run ${version.validToRun} (${version.validTo === null ? '?' : formatTime(version.validTo)})`
+  return `${from} until run ${version.validToRun} (${version.validToRunAt === null ? '?' : formatTime(version.validToRunAt)})`
+}
+
+function quoted(value: FieldChange['before']): string {
+  return value === null || Array.isArray(value) ? clean(formatValue(value)) : JSON.stringify(clean(value))
 }
 
 function seenLine(version: HistoryVersion): string {

@@ -70,7 +70,9 @@ describe('eurowatch reparse', { timeout: 300_000 }, () => {
     expect(applied.stdout).toContain('corrected 1 version, marked as re-parsed')
     const history = await eurowatch(['history', EDITED])
     expect(history.stdout).toContain('[correction: re-parsed from the stored pages]')
-    expect(history.stdout).toMatch(/corrected by a re-parse .*; as first recorded:\n\s+title: /)
+    // the value as first recorded, not a diff against the corrected one
+    expect(history.stdout).toMatch(/corrected by a re-parse .*; as first recorded:\n {4}title: (.*)\n/)
+    expect(/as first recorded:\n {4}title: (.*)\n/.exec(history.stdout)?.[1]).toBe(JSON.stringify(recorded))
     const json = JSON.parse((await eurowatch(['history', EDITED, '--format', 'json'])).stdout) as { versions: { origin: string; corrections: { recorded: { title: string } }[] }[] }
     expect(json.versions.map((version) => [version.origin, version.corrections.map((correction) => correction.recorded.title)])).toEqual([['reparse', [recorded]]])
     const exported = (await eurowatch(['export', '--format', 'csv', '--listing', 'social-innovation'])).stdout.split('\r\n')
