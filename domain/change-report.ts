@@ -75,6 +75,35 @@ export function buildReport(
   return { generatedAt, scope, runs: [...runs], groups, health: [...health], counts, baseline: { entries: baseline.length, listings: baselineListings } }
 }
 
+/**
+ * The report's groups with each change once, under the first listing that showed it: what a
+ * digest shows (one card per change, with seenOnSources naming every listing). Groups left with
+ * no event are dropped. The text and JSON reports keep an event under each of its listings.
+ */
+export function groupsOncePerChange(report: ChangeReport): ReportGroup[] {
+  const told = new Set<number>()
+  return report.groups
+    .map((group) => ({
+      listing: group.listing,
+      kinds: group.kinds
+        .map(({ kind, events }) => ({ kind, events: events.filter((event) => firstTime(told, event.id)) }))
+        .filter(({ events }) => events.length > 0),
+    }))
+    .filter((group) => group.kinds.length > 0)
+}
+
+function firstTime(told: Set<number>, id: number): boolean {
+  if (told.has(id)) return false
+  told.add(id)
+  return true
+}
+
+/** The sources of the listings an event was seen on, each once, in order; empty when it was seen on one or none. */
+export function seenOnSources(event: ChangeEvent): string[] {
+  const sources = [...new Set(event.seenOn.map((seen) => seen.listing.source))]
+  return sources.length > 1 ? sources : []
+}
+
 /** Every event of the report once, in report order (an event shown under two listings is one change). */
 export function reportEvents(report: ChangeReport): ChangeEvent[] {
   const seen = new Map<number, ChangeEvent>()

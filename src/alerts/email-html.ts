@@ -3,7 +3,7 @@
 // and escaped; only http(s) URLs become links.
 import type { Alert, OperatorNotice } from '../../domain/alert.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { baselineLine, type ListingRef, type ReportGroup } from '../../domain/change-report.ts'
+import { baselineLine, groupsOncePerChange, seenOnSources, type ListingRef, type ReportGroup } from '../../domain/change-report.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
 import { cleanPiece, cleanText, isWebLink, summaryDiff } from './clean-text.ts'
 import type { EmailHeadline } from './email-text.ts'
@@ -29,7 +29,7 @@ export function renderEmailHtml(alert: Alert, headline: EmailHeadline, subject: 
   if (alert.kind === 'test') sections.push(banner('This is a test message: the e-mail channel of this subscription works. The changes below are a sample.', '#1d4ed8', '#dbeafe'))
   if (alert.notices.length > 0) sections.push(noticesSection(alert.notices))
   if (alert.report.health.length > 0) sections.push(healthSection(alert.report.health))
-  sections.push(...alert.report.groups.map(groupSection))
+  sections.push(...groupsOncePerChange(alert.report).map(groupSection))
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${text(subject)}</title></head>
 <body style="margin:0;padding:0;background:#f3f4f6;">
@@ -131,7 +131,8 @@ ${events.map(eventBlock).join('\n')}`
 
 function eventBlock(event: ChangeEvent): string {
   const { entry } = event
-  const facts = [entry.type, dateRange(entry), entry.themes.length === 0 ? null : entry.themes.join(', '), entry.documentType].filter((fact) => fact !== null)
+  const listings = seenOnSources(event)
+  const facts = [entry.type, dateRange(entry), entry.themes.length === 0 ? null : entry.themes.join(', '), entry.documentType, listings.length === 0 ? null : `seen on: ${listings.join(', ')}`].filter((fact) => fact !== null)
   const parts = [`<div style="font-size:15px;font-weight:600;">${link(entry.title ?? '(no title)', entry.url)}</div>`]
   if (facts.length > 0) parts.push(`<div style="color:${MUTED};font-size:12px;">${facts.map(text).join(' · ')}</div>`)
   if (event.kind === 'new' && entry.summary !== null) parts.push(`<div style="margin-top:4px;">${text(entry.summary)}</div>`)

@@ -2,7 +2,7 @@
 // read text. Site text is cleaned to one line each, so no title can start a line of ours.
 import type { Alert, OperatorNotice } from '../../domain/alert.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { baselineLine, type ReportGroup } from '../../domain/change-report.ts'
+import { baselineLine, groupsOncePerChange, seenOnSources, type ReportGroup } from '../../domain/change-report.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
 import { cleanPiece, cleanText, summaryDiff } from './clean-text.ts'
 
@@ -38,7 +38,7 @@ export function renderEmailText(alert: Alert, headline: EmailHeadline): string {
     lines.push('', `Health problems (${alert.report.health.length})`)
     for (const event of alert.report.health) lines.push(...healthLines(event))
   }
-  for (const group of alert.report.groups) lines.push(...groupLines(group))
+  for (const group of groupsOncePerChange(alert.report)) lines.push(...groupLines(group))
   lines.push('', '-- ', `Sent by eurowatch for the subscription ${cleanText(alert.subscription)}; delivery ${cleanText(alert.key)}.`)
   return `${lines.join('\n')}\n`
 }
@@ -70,7 +70,8 @@ function groupLines(group: ReportGroup): string[] {
 
 function eventLines(event: ChangeEvent): string[] {
   const { entry } = event
-  const facts = [entry.type, dateRange(entry), entry.themes.length === 0 ? null : entry.themes.join(', '), entry.documentType]
+  const listings = seenOnSources(event)
+  const facts = [entry.type, dateRange(entry), entry.themes.length === 0 ? null : entry.themes.join(', '), entry.documentType, listings.length === 0 ? null : `seen on: ${listings.join(', ')}`]
   const lines = [`  ${MARKS[event.kind].mark} ${entry.title === null ? '(no title)' : cleanText(entry.title)}`]
   const shown = facts.filter((fact) => fact !== null).map((fact) => cleanText(fact))
   if (shown.length > 0) lines.push(`    ${shown.join(' | ')}`)

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DeliveryError, type Alert, type AlertChannel, type OperatorNotice } from '../../domain/alert.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { baselineLine, countsLine, describeScope, totalChanges, type ListingRef } from '../../domain/change-report.ts'
+import { baselineLine, countsLine, describeScope, groupsOncePerChange, seenOnSources, totalChanges } from '../../domain/change-report.ts'
 import { describeEndpoint, postJson, type HttpPostTuning } from '../../channels/http-post.ts'
 import type { SlackChannelConfig } from '../config/schema.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
@@ -118,15 +118,10 @@ function groupsOf(alert: Alert): Group[] {
   }
   if (alert.notices.length > 0) groups.push({ heading: '*Notices*', items: alert.notices.map(noticeItem) })
   if (alert.report.health.length > 0) groups.push({ heading: `*Health problems (${alert.report.health.length})*`, items: alert.report.health.map(healthItem) })
-  // a change seen on several listings is told once, under the first, naming the others
-  const told = new Set<number>()
-  for (const group of alert.report.groups) {
+  // a change seen on several listings is told once, under the first, naming them all
+  for (const group of groupsOncePerChange(alert.report)) {
     const source = group.listing === null ? '(no listing)' : mrkdwnText(group.listing.source, 100)
-    for (const { kind, events } of group.kinds) {
-      const fresh = events.filter((event) => !told.has(event.id))
-      fresh.forEach((event) => told.add(event.id))
-      if (fresh.length > 0) groups.push({ heading: `*${source}* · ${KIND_HEADINGS[kind]} (${fresh.length})`, items: fresh.map((event) => eventItem(event, group.listing)) })
-    }
+    for (const { kind, events } of group.kinds) groups.push({ heading: `*${source}* · ${KIND_HEADINGS[kind]} (${events.length})`, items: events.map(eventItem) })
   }
   return groups
 }
@@ -143,12 +138,12 @@ function healthItem(event: HealthEvent): string {
   return `• ${mrkdwnLink(event.listing.url, event.listing.source, 100)} (run ${event.runId}): ${event.problem}: ${mrkdwnText(event.message, 600)}${page}`
 }
 
-function eventItem(event: ChangeEvent, shownUnder: ListingRef | null): string {
+function eventItem(event: ChangeEvent): string {
   const { entry } = event
   const themes = entry.themes.length === 0 ? null : entry.themes.join(', ')
-  const elsewhere = [...new Set(event.seenOn.map((seen) => seen.listing.source).filter((source) => source !== shownUnder?.source))]
-  const also = elsewhere.length === 0 ? null : `also on ${elsewhere.join(', ')}`
-  const facts = [entry.type, dateRange(entry), themes, entry.documentType, also].filter((fact) => fact !== null).map((fact) => mrkdwnText(fact, 120))
+  const listings = seenOnSources(event)
+  const seenOn = listings.length === 0 ? null : `seen on: ${listings.join(', ')}`
+  const facts = [entry.type, dateRange(entry), themes, entry.documentType, seenOn].filter((fact) => fact !== null).map((fact) => mrkdwnText(fact, 120))
   const head = `• ${mrkdwnLink(entry.url, entry.title ?? '(no title)', 300)}${facts.length === 0 ? '' : ` · ${facts.join(' · ')}`}`
   const lines = [head, ...event.changes.map((change) => `      ${fieldLabel(change.field)}: ${changeText(change)}`)]
   // never more than an item's share of a section: the last details give way, the entry stays whole

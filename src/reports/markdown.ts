@@ -2,7 +2,7 @@
 // text, never markup, HTML or a link; only http(s) URLs become link targets.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, incrementalLines, stripUnsafe, textOf, themeDelta } from './fields.ts'
-import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
+import { baselineLine, countsLine, describeScope, groupsOncePerChange, seenOnSources, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
 const HEADINGS: Record<ChangeKind, string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Reappeared' }
@@ -19,7 +19,7 @@ export function renderMarkdown(report: ChangeReport): string {
     lines.push('', '## Health problems', '')
     for (const event of report.health) lines.push(healthItem(event))
   }
-  for (const group of report.groups) {
+  for (const group of groupsOncePerChange(report)) {
     lines.push('', `## ${listingHeading(group.listing)}`)
     if (group.listing !== null) lines.push('', link(group.listing.url, group.listing.url))
     for (const { kind, events } of group.kinds) {
@@ -50,6 +50,8 @@ function eventItem(event: ChangeEvent): string[] {
   const themes = entry.themes.length === 0 ? null : entry.themes.join(', ')
   const facts = [shown(entry.type, 'no type'), shown(dateRange(entry), 'no date'), shown(themes, 'no themes')]
   if (entry.documentType !== null) facts.push(escapeMarkdown(entry.documentType))
+  const listings = seenOnSources(event)
+  if (listings.length > 0) facts.push(`seen on: ${escapeMarkdown(listings.join(', '))}`)
   const lines = [`- ${link(entry.title ?? '(no title)', entry.url)}: ${facts.join(' · ')}`]
   for (const change of event.changes) lines.push(`  - ${fieldLabel(change.field)}: ${changeMarkdown(change)}`)
   return lines

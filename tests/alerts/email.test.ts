@@ -53,6 +53,22 @@ function tagsOf(html: string): Set<string> {
 const OUR_TAGS = ['html', 'head', 'meta', 'title', 'body', 'div', 'table', 'tr', 'td', 'tbody', 'span', 'strong', 'a', 'ins', 'del', 'code']
 
 describe('the e-mail channel', () => {
+  it('shows a change seen on several listings once, naming them all, in both parts', async () => {
+    const smtp = await server()
+    const news = { source: 'news', url: 'http://www.eurocities.eu/eurocities/news' }
+    const publications = { source: 'publications', url: 'http://www.eurocities.eu/eurocities/publications' }
+    const seenOn = [LISTING, news, publications].map((listing, index) => ({ listing, position: index + 1 }))
+    const report = buildReport([event(1, 'new', snapshot(1), { seenOn }), event(2, 'changed', snapshot(2), { seenOn: seenOn.slice(1) })], [], [run2], { runIds: [2] }, AT)
+    expect(await send(smtpFor(smtp.port), alertOf(report))).toBeUndefined()
+    const mail = smtp.messages[0]?.parsed
+    for (const part of [mail?.text ?? '', String(mail?.html)]) {
+      expect(part.split('Entry-1-WSPO-000001')).toHaveLength(2)
+      expect(part.split('Entry-2-WSPO-000002')).toHaveLength(2)
+      expect(part).toContain('seen on: social-innovation, news, publications')
+      expect(part).toContain('seen on: news, publications')
+    }
+  })
+
   it('delivers to the addresses of a local relay (user@localhost, a single-label domain)', async () => {
     const smtp = await server()
     const channel = emailChannel(smtpFor(smtp.port, { from: 'eurowatch@localhost' }), { ...CHANNEL, to: ['analyst@localhost', 'desk@relay'] })

@@ -171,7 +171,7 @@ describe('slackChannel', () => {
     expect(all).toContain('summary: calm *&lt;!everyone&gt; ∗loud∗* words')
   })
 
-  it('tells a change seen on two listings once, naming the other, and counts baseline entries without listing them', async () => {
+  it('tells a change seen on two listings once, naming both, and counts baseline entries without listing them', async () => {
     const hook = await receiver()
     const news = { source: 'news', url: 'http://www.eurocities.eu/eurocities/news' }
     const events = [
@@ -183,7 +183,7 @@ describe('slackChannel', () => {
     const [message] = messagesOf(hook)
     const text = sectionsOf(message as SlackMessage).join('\n')
     expect(text.split('Entry-1-WSPO-000001|')).toHaveLength(2)
-    expect(text).toContain('|Entry 1> · news · 2019-10-23 · culture, economy · also on social-innovation')
+    expect(text).toContain('|Entry 1> · news · 2019-10-23 · culture, economy · seen on: social-innovation, news')
     expect(text).not.toContain('Entry-2-WSPO')
     expect(textsOf(message as SlackMessage).join('\n')).toContain('baseline: 2 entries (1 listing watched from now on)')
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { escapeMarkdown, escapeUrl, link, renderMarkdown } from '../../src/reports/markdown.ts'
 import { buildReport } from '../../domain/change-report.ts'
-import { AT, event, healthEvent, run2, sampleReport, snapshot } from './events.ts'
+import { AT, LISTING, event, healthEvent, run2, sampleReport, snapshot } from './events.ts'
 
 function render(...events: Parameters<typeof buildReport>[0]): string {
   return renderMarkdown(buildReport(events, [], [run2], { runIds: [2] }, AT))
@@ -37,6 +37,18 @@ describe('renderMarkdown', () => {
     )
     expect(md.startsWith('# eurowatch report: run 2\n')).toBe(true)
     expect(md).toContain('**Total: 4 changes** (2 new, 1 changed, 0 moved, 1 removed, 0 reappeared)')
+  })
+
+  it('shows a change seen on two listings once, under the first, naming both', () => {
+    const news = { source: 'news', url: 'http://www.eurocities.eu/eurocities/news' }
+    const md = render(
+      event(1, 'new', snapshot(1), { seenOn: [{ listing: news, position: 3 }, { listing: LISTING, position: 1 }] }),
+      event(2, 'new', snapshot(2), { listing: news, seenOn: [{ listing: news, position: 4 }] }),
+    )
+    expect(md.split('(http://www.eurocities.eu/eurocities/documents/Entry-1-WSPO-000001)')).toHaveLength(2)
+    expect(md).toContain('seen on: news, social-innovation')
+    expect(md).not.toContain('## social-innovation')
+    expect(md).toContain('### New (2)')
   })
 
   it('renders a hostile title as text, never as a link', () => {
