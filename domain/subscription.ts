@@ -1,4 +1,5 @@
 // Which changes a subscription wants: a filter over the change events of a run. Pure.
+import { RE2JS } from 're2js'
 import type { ChangeEvent, ChangeKind } from './change.ts'
 
 /** Every list is "any of"; an absent list admits everything; all present lists must admit. */
@@ -9,7 +10,7 @@ export interface ChangeFilter {
   themes?: string[]
   /** Whole words or phrases in the title or summary, case and accents aside. */
   words?: string[]
-  /** Regular expressions over the title and summary, case and accents aside. */
+  /** Regular expressions (RE2 syntax: matched in linear time) over the title and summary, case and accents aside. */
   patterns?: string[]
 }
 
@@ -27,8 +28,8 @@ export function compileFilter(filter: ChangeFilter): ChangeMatcher {
   const types = filter.types && new Set(filter.types.map(fold))
   const themes = filter.themes && new Set(filter.themes.map(fold))
   // a word matches at word boundaries ("bus" is not "business"); Unicode letters count as word characters
-  const words = filter.words?.map((word) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(fold(word))}(?![\\p{L}\\p{N}])`, 'u'))
-  const patterns = filter.patterns?.map((pattern) => new RegExp(fold(pattern), 'iu'))
+  const words = filter.words?.map((word) => RE2JS.compile(`(?:^|[^\\p{L}\\p{N}])${RE2JS.quote(fold(word))}(?:$|[^\\p{L}\\p{N}])`))
+  const patterns = filter.patterns?.map(compilePattern)
   return (event) => {
     if (listings && !listingsOf(event).some((source) => listings.has(source))) return false
     if (kinds && !kinds.has(event.kind)) return false
@@ -43,23 +44,31 @@ export function compileFilter(filter: ChangeFilter): ChangeMatcher {
   }
 }
 
+/**
+ * A subscriber's pattern, matched by RE2 (re2js): linear in the text whatever the pattern, so that no
+ * title can stall a run. Throws RE2JSSyntaxException for what RE2 cannot match in linear time
+ * (backreferences, lookaround). Accents are stripped as in the text, but not its case: lower-casing
+ * would turn \D into \d; the case-insensitive flag does that part.
+ */
+export function compilePattern(pattern: string): RE2JS {
+  return RE2JS.compile(stripAccents(pattern).replace(/[łøđħıßæœþ]/giu, (letter) => SPELLED[letter.toLowerCase()] ?? letter), RE2JS.CASE_INSENSITIVE)
+}
+
 // letters with a stroke or ligatures have no decomposition to strip: spelled out as readers type them
 const SPELLED: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ı: 'i', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th' }
 
 /** Lower case without diacritics: "Économie" and "economie", "Łódź" and "Lodz" are one word to a reader. */
 export function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  return stripAccents(text)
     .toLowerCase()
     .replace(/[łøđħıßæœþ]/g, (letter) => SPELLED[letter] ?? letter)
+}
+
+function stripAccents(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '')
 }
 
 function listingsOf(event: ChangeEvent): string[] {
   const seen = event.seenOn.map((place) => place.listing.source)
   return event.listing === null ? seen : [event.listing.source, ...seen]
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

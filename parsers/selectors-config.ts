@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { z } from 'zod'
 import { UserError } from '../domain/errors.ts'
 import { isTimeZone } from '../domain/site-zone.ts'
+import { dateFormatReader } from './date-format.ts'
 
 // A typo in a selector should fail when the configuration loads, not on the first crawl.
 // cheerio-select is the selector engine of cheerio, without its HTML parser; it is loaded (by a
@@ -17,6 +18,15 @@ function selectorProblem(selector: string): string | null {
     return null
   } catch (error) {
     return error instanceof Error ? error.message : String(error)
+  }
+}
+
+function dateFormatProblem(format: string, locale: string): string | null {
+  try {
+    dateFormatReader(format, locale)
+    return null
+  } catch (error) {
+    return `not a date format RE2 can match in linear time: ${error instanceof Error ? error.message : String(error)}`
   }
 }
 
@@ -60,6 +70,10 @@ export const SelectorsProfileSchema = z
     nextPage: cssSelector('the next page link').optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.dateFormat !== 'iso') {
+      const problem = dateFormatProblem(config.dateFormat, config.dateLocale)
+      if (problem !== null) ctx.addIssue({ code: 'custom', path: ['dateFormat'], message: problem })
+    }
     if (config.dateAttribute !== undefined && config.date === undefined) {
       ctx.addIssue({ code: 'custom', path: ['dateAttribute'], message: 'needs "date", the selector of the element carrying it' })
     }

@@ -4,6 +4,7 @@ import { load, type Cheerio, type CheerioAPI } from 'cheerio'
 import { DateTime } from 'luxon'
 import type { ListingPage, ParsedEntry, SiteProfile } from '../domain/entry.ts'
 import { LayoutError } from '../domain/errors.ts'
+import { dateFormatReader } from './date-format.ts'
 import type { SelectorsConfig } from './selectors-config.ts'
 import { isTruncatedSummary, normalizeOptionalText, normalizeText, normalizeThemes } from '../domain/normalize.ts'
 
@@ -12,6 +13,7 @@ type FieldName = 'entry' | 'title' | 'link' | 'date' | 'nextPage'
 type Selection = Cheerio<Parameters<CheerioAPI['contains']>[1]>
 
 export function createSelectorsProfile(config: SelectorsConfig): SiteProfile {
+  const dateReader = config.dateFormat === 'iso' ? null : dateFormatReader(config.dateFormat, config.dateLocale)
   const named = (field: FieldName, selector: string) => `selector "${field}" (${JSON.stringify(selector)})`
   return {
     id: config.id,
@@ -72,10 +74,9 @@ export function createSelectorsProfile(config: SelectorsConfig): SiteProfile {
     if (raw === undefined) return fail(`${named('date', config.date)} has no attribute "${config.dateAttribute}"`)
     const text = normalizeText(raw)
     if (text === '') return null
-    const options = { zone: config.timeZone, locale: config.dateLocale }
-    const parsed = config.dateFormat === 'iso' ? DateTime.fromISO(text, options) : DateTime.fromFormat(text, config.dateFormat, options)
+    const parsed = dateReader === null ? DateTime.fromISO(text, { zone: config.timeZone, locale: config.dateLocale }) : dateReader.read(text, config.timeZone)
     // The date as the site's readers saw it: the instant converted to the site's zone.
-    const date = parsed.isValid ? parsed.setZone(config.timeZone).toISODate() : null
+    const date = parsed?.isValid ? parsed.setZone(config.timeZone).toISODate() : null
     return date ?? fail(`${named('date', config.date)}: "${text}" does not match the format "${config.dateFormat}"`)
   }
 

@@ -1,6 +1,9 @@
+import { validateHeaderValue } from 'node:http'
 import { CronExpressionParser } from 'cron-parser'
 import { validate } from 'node-cron'
+import { RE2JSException } from 're2js'
 import { z } from 'zod'
+import { compilePattern } from '../../domain/subscription.ts'
 import { SelectorsProfileSchema } from '../../parsers/selectors-config.ts'
 import { isTimeZone } from '../../domain/site-zone.ts'
 
@@ -26,6 +29,17 @@ const allowedHost = z
   .trim()
   .refine((value) => !/[/@?#\s]/.test(value) && URL.canParse(`http://${value}`), 'a host name or address, optionally with :port (no scheme, path or user)')
   .transform((value) => new URL(`http://${value}`).host)
+
+// A value Node's http refuses (CR, LF, NUL, other controls, characters past U+00FF) would fail every
+// request of every run: it fails at load, judged by Node's own check.
+const headerValue = (header: string) =>
+  z.string().superRefine((value, ctx) => {
+    try {
+      validateHeaderValue(header, value)
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `cannot be sent as the HTTP ${header} header: no line breaks, NUL or other control characters, nothing past U+00FF` })
+    }
+  })
 
 // Between full crawls a listing is crawled incrementally: pages asked conditionally, paging stopped
 // on the first page that brings nothing new. Removals and changes deep in a listing wait for a full crawl.
@@ -58,7 +72,7 @@ export const SourceSchema = z
 
 export const PolitenessSchema = z
   .object({
-    userAgent: z.string().min(1).default('eurowatch/0.1 (+https://github.com/eurowatch/eurowatch; change monitor)'),
+    userAgent: headerValue('User-Agent').min(1).default('eurowatch/0.1 (+https://github.com/eurowatch/eurowatch; change monitor)'),
     respectRobotsTxt: z.boolean().default(true),
     // one request per host per this many seconds: politeness towards a small site's server
     perHostDelaySeconds: seconds(3600).default(1),
@@ -184,8 +198,8 @@ export const SubscriptionFilterSchema = z
     themes: z.array(z.string().min(1)).min(1).optional(),
     // any of these words in the title or summary, case and accents aside
     words: z.array(z.string().min(1)).min(1).optional(),
-    // regular expressions over title and summary (case and accents aside)
-    patterns: z.array(z.string().min(1).refine(isRegExp, 'not a regular expression')).min(1).optional(),
+    // regular expressions over title and summary (case and accents aside), RE2 syntax: matched in linear time
+    patterns: z.array(z.string().min(1).superRefine(refuseSlowPattern)).min(1).optional(),
   })
   .strict()
 
@@ -277,12 +291,15 @@ function isCronExpression(expression: string): boolean {
   }
 }
 
-function isRegExp(pattern: string): boolean {
+// A pattern RE2 cannot match in linear time (a backreference, a lookaround) is refused here: run on a
+// hostile title, a backtracking engine would stall every run.
+function refuseSlowPattern(pattern: string, ctx: z.RefinementCtx): void {
   try {
-    new RegExp(pattern, 'iu')
-    return true
-  } catch {
-    return false
+    compilePattern(pattern)
+  } catch (error) {
+    if (!(error instanceof RE2JSException)) throw error
+    const reason = error.message.replace(/^error parsing regexp: /, '')
+    ctx.addIssue({ code: 'custom', message: `not a regular expression RE2 can match in linear time: ${reason} (no backreferences or lookarounds; see the README)` })
   }
 }
 

@@ -36,3 +36,24 @@ describe('loadConfig', () => {
     expect(loadConfig(file).config.sources.map((source) => source.profile)).toEqual(['eurocities-legacy', 'eurocities-legacy'])
   })
 })
+
+describe('loadConfig: HTTP header values', () => {
+  const source = 'sources:\n  - name: a\n    profile: eurocities-legacy\n    url: http://example.org/a\n'
+
+  it.each([
+    ['a CR LF', '"eurowatch\\r\\nX-Injected: 1"'],
+    ['a lone LF', '"eurowatch\\nbot"'],
+    ['a NUL', '"eurowatch\\0bot"'],
+    ['a control character', '"eurowatch\\x7fbot"'],
+    ['a character past U+00FF', '"eurowatch ✓"'],
+  ])('refuses a User-Agent with %s in one line naming the key', (_, userAgent) => {
+    const file = configFile(`politeness:\n  userAgent: ${userAgent}\n${source}`)
+    expect(() => loadConfig(file)).toThrow(UserError)
+    expect(() => loadConfig(file)).toThrow(`${file}:2: politeness.userAgent: cannot be sent as the HTTP User-Agent header`)
+  })
+
+  it('takes a User-Agent Node sends as it is', () => {
+    const file = configFile(`politeness:\n  userAgent: "eurowatch/1.0 (+https://example.org/bot; café\\tmonitor)"\n${source}`)
+    expect(loadConfig(file).config.politeness.userAgent).toBe('eurowatch/1.0 (+https://example.org/bot; café\tmonitor)')
+  })
+})

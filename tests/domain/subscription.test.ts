@@ -29,6 +29,20 @@ describe('a subscription filter', () => {
     expect(compileFilter({ patterns: ['go electric\\.$'] })(mobility)).toBe(true)
   })
 
+  it('matches a nested quantifier in linear time: a hostile title completes, with the right answer', () => {
+    const hostile = event(4, 'new', snapshot(4, { title: `${'a'.repeat(34)}!`, summary: `${'a'.repeat(100_000)}!` }))
+    expect(compileFilter({ patterns: ['(a+)+$'] })(hostile)).toBe(false)
+    expect(compileFilter({ patterns: ['(a+)+!$'] })(hostile)).toBe(true)
+    expect(compileFilter({ patterns: ['(x+x+)+y'] })(event(5, 'new', snapshot(5, { title: 'x'.repeat(50_000), summary: null })))).toBe(false)
+  })
+
+  it('keeps the meaning of upper-case escapes, and finds words in linear time too', () => {
+    expect(compileFilter({ patterns: ['^\\D+$'] })(business)).toBe(true)
+    expect(compileFilter({ patterns: ['^\\S+$'] })(business)).toBe(false)
+    expect(compileFilter({ patterns: ['ŁÓDŹ|STRASSE'] })(event(6, 'new', snapshot(6, { title: 'Łódź', summary: null })))).toBe(true)
+    expect(compileFilter({ words: ['a'] })(event(7, 'new', snapshot(7, { title: 'a'.repeat(100_000), summary: null })))).toBe(false)
+  })
+
   it('filters by kind, type and theme (types and themes case aside), every list having to admit', () => {
     expect(compileFilter({ kinds: ['new'] })(business)).toBe(false)
     expect(compileFilter({ types: ['publication'] })(mobility)).toBe(true)

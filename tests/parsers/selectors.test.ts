@@ -134,6 +134,16 @@ describe('selectors misconfiguration', () => {
     expect(error.message).toBe('entry 1: selector "date" ("span.d"): "02.03.2026" does not match the format "d LLLL yyyy" (https://net.example/news)')
   })
 
+  it('refuses a hostile date text in linear time, whatever the format: fields side by side backtrack in luxon', () => {
+    const profile = createSelectorsProfile(parseSelectorsConfig({ entry: 'li.n', title: 'h4', link: 'a', date: 'span.d', dateFormat: 'dy'.repeat(15) }))
+    const digits = '1'.repeat(80)
+    const hostile = `<ul><li class="n"><h4><a href="/a">A</a></h4><span class="d">${digits}x</span></li></ul>`
+    const error = thrown(LayoutError, () => profile.parseListing(hostile, 'https://net.example/news'))
+    expect(error.message).toBe(`entry 1: selector "date" ("span.d"): "${digits}x" does not match the format "${'dy'.repeat(15)}" (https://net.example/news)`)
+    const dated = createSelectorsProfile(parseSelectorsConfig({ entry: 'li.n', title: 'h4', link: 'a', date: 'span.d', dateFormat: 'yyyyMMdd' }))
+    expect(dated.parseListing(hostile.replace(`${digits}x`, '20260302'), 'https://net.example/news').entries[0]?.date).toBe('2026-03-02')
+  })
+
   it('names the title selector that matched nothing in an entry', () => {
     const profile = createSelectorsProfile(parseSelectorsConfig({ ...CONFIG, title: 'h2' }))
     expect(thrown(LayoutError, () => profile.parseListing(thirdNetwork, PAGE)).message).toBe(

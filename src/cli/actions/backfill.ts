@@ -7,15 +7,14 @@ import { runExclusively } from '../../../jobs/exclusive.ts'
 import { resolveProfile } from '../../../parsers/index.ts'
 import { loadCliConfig } from '../config-file.ts'
 import { openCliContext } from '../context.ts'
+import { utcDayFlag } from '../dates.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
 import { parseOptions } from '../options.ts'
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD').refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'not a day')
-
 const Options = z.object({
   from: z.literal('wayback'),
-  fromDate: day.optional(),
-  toDate: day.optional(),
+  fromDate: utcDayFlag().optional(),
+  toDate: utcDayFlag().optional(),
   offline: z.boolean().default(false),
   format: z.enum(['text', 'json']).default('text'),
 })

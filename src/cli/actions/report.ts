@@ -7,20 +7,11 @@ import { REPORT_FORMATS } from '../../reports/formats.ts'
 import { renderReport } from '../../reports/render.ts'
 import { useColor } from '../color.ts'
 import { openReadOnlyContext } from '../context.ts'
-import { parseDateFlag } from '../dates.ts'
+import { dateFlag } from '../dates.ts'
 import { parseOptions } from '../options.ts'
 
-/** `YYYY-MM-DD` (midnight in the site's zone, unless the datetime carries its own offset) or an ISO datetime; null when it is neither. */
-export function parseSince(text: string): Date | null {
-  return parseDateFlag(text, 'start')
-}
-
-const Since = z.string().transform((text, ctx) => {
-  const since = parseSince(text)
-  if (since !== null) return { since, sinceText: text }
-  ctx.addIssue({ code: 'custom', message: `not a date: "${text}" (expected YYYY-MM-DD or an ISO datetime such as 2026-11-01T08:00Z)` })
-  return z.NEVER
-})
+/** `YYYY-MM-DD` (midnight in the site's zone, unless the datetime carries its own offset) or an ISO datetime. */
+const Since = dateFlag('start').transform(({ at, text }) => ({ since: at, sinceText: text }))
 
 const Options = z.object({
   run: z.array(z.coerce.number({ error: 'must be a run id (a positive whole number)' }).int('must be a whole number').positive('must be positive')).optional(),
