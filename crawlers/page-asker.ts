@@ -38,14 +38,18 @@ export class PageAsker {
     this.client = new FetchHttpClient({ maxResponseBytes: settings.maxResponseBytes, timeoutSeconds: settings.timeoutSeconds, limiter: this.limiter })
   }
 
-  /** Asks a page; its body is read only when wanted. `extraHeaders`: more request headers (validators). */
-  async ask(page: PageToAsk, withBody: boolean, extraHeaders: Record<string, string> = {}): Promise<Asked> {
+  /**
+   * Asks a page; its body is read only when wanted. `extraHeaders`: more request headers (validators).
+   * `followRedirects: false`: a redirect is the answer (its status, and its Location in `headers`).
+   */
+  async ask(page: PageToAsk, withBody: boolean, extraHeaders: Record<string, string> = {}, followRedirects = true): Promise<Asked> {
     if ((await offSiteRefusal(page, page.url)) !== null || ((await this.robots?.refusal(page.url)) ?? null) !== null) return { kind: 'unasked' }
     let canonical = page.url
     try {
       const response = await this.client.stream({
         url: this.settings.origins.toFetchUrl(page.url),
         method: 'GET',
+        followRedirect: followRedirects,
         headers: { ...extraHeaders, 'user-agent': this.settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
         context: {
           redirect: async (location: string) => {
@@ -75,7 +79,8 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-function samePage(asked: string, landed: string): boolean {
+/** The same page: the same path and query, scheme, host and a trailing slash aside. */
+export function samePage(asked: string, landed: string): boolean {
   const path = (url: URL) => `${url.pathname.replace(/\/$/, '')}${url.search}`
   return path(new URL(asked)) === path(new URL(landed))
 }

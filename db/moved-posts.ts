@@ -39,3 +39,21 @@ export async function foldMovedEntry(db: Db, from: number, into: number, runId: 
     .execute()
   return true
 }
+
+/** Whether run R found an entry never seen before (only then can an old URL's redirect point at one). */
+export async function hasNewEntries(db: Db, runId: number): Promise<boolean> {
+  return (await db.selectFrom('entry').select('id').where('first_seen_run', '=', runId).limit(1).executeTakeFirst()) !== undefined
+}
+
+/**
+ * The entries sighted in run R whose URL is one of `urls` (each given in every spelling an entry URL
+ * may have), by URL.
+ */
+export async function entriesSightedAt(db: Db, runId: number, urls: readonly string[]): Promise<Map<string, number>> {
+  if (urls.length === 0) return new Map()
+  const rows = await sql<{ entryId: number; url: string }>`
+    select distinct v.entry_id as "entryId", v.url
+    from entry_version v join sighting s on s.entry_id = v.entry_id and s.run_id = ${runId}
+    where v.valid_to_run is null and v.url in (${sql.join(urls)})`.execute(db)
+  return new Map(rows.rows.map((row) => [row.url, row.entryId]))
+}

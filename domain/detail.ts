@@ -9,7 +9,7 @@ export interface DetailFile {
 
 /** The fields a detail page may give; null (or empty) where the site does not show them. */
 export interface EntryDetail {
-  /** WordPress post id (from `<link rel="shortlink" href="...?p=ID">`): survives a slug change. */
+  /** WordPress post id (shortlink, wp-json link, body class or article id: parsers/wordpress-post-id.ts): survives a slug change. */
   postId: string | null
   /** ISO `YYYY-MM-DD`. */
   published: string | null
@@ -24,11 +24,21 @@ export interface EntryDetail {
   text: string | null
 }
 
+/** What a detail parser read from a page. */
+export interface DetailReading {
+  detail: EntryDetail
+  /**
+   * The block the profile reads, when the page lacks it but still said something (a WordPress post id):
+   * a layout problem, reported as one, while what was read is kept.
+   */
+  missingBlock: string | null
+}
+
 /** What became of one detail-page fetch. */
 export type DetailOutcome =
   /** Read: its fields are stored. */
   | 'read'
-  /** Answered, but without the block the profile reads: a layout problem, nothing stored. */
+  /** Answered, but without the block the profile reads: a layout problem; only what the page still said (a post id) is stored. */
   | 'no-block'
   /** 404, 410, a redirect off the site or to another page: the entry's page is gone (the listing decides about the entry). */
   | 'gone'

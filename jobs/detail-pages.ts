@@ -143,7 +143,10 @@ function judge({ asked }: FetchedDetailPage, pending: PendingDetail): { outcome:
       const parse = findDetailParser(pending.profile)
       if (parse === null) return { outcome: 'unasked', detail: null, error: `profile ${pending.profile} reads no detail pages` }
       try {
-        return { outcome: 'read', detail: parse(decodePage(asked.body, asked.headers['content-type'] ?? null).html, asked.landed), error: null }
+        const { detail, missingBlock } = parse(decodePage(asked.body, asked.headers['content-type'] ?? null).html, asked.landed)
+        if (missingBlock === null) return { outcome: 'read', detail, error: null }
+        // the page still names its post (kept: it tells a slug change from a new post), but its text is missing
+        return asked.itself ? { outcome: 'no-block', detail, error: missingBlock } : { outcome: 'gone', detail: null, error: missingBlock }
       } catch (error) {
         // a redirect to another kind of page (a home page for a deleted post) is the entry's page gone, not a layout change
         if (error instanceof LayoutError) return { outcome: asked.itself ? 'no-block' : 'gone', detail: null, error: error.message }
@@ -165,7 +168,7 @@ function healthOf(runId: number, pages: readonly ReadPage[], at: Date): HealthEv
     listingId,
     pageFetchId: null,
     problem: 'detail-layout' as const,
-    message: `${urls.length} entry page${urls.length === 1 ? '' : 's'} without the block the profile reads (nothing read from ${urls.length === 1 ? 'it' : 'them'}): ${urls.slice(0, 3).join(', ')}${urls.length > 3 ? ', ...' : ''}`,
+    message: `${urls.length} entry page${urls.length === 1 ? '' : 's'} without the block the profile reads (no text read from ${urls.length === 1 ? 'it' : 'them'}): ${urls.slice(0, 3).join(', ')}${urls.length > 3 ? ', ...' : ''}`,
     at,
   }))
 }

@@ -8,6 +8,7 @@ import {
 } from '../db/changes.ts'
 import type { EntryPageAnswer } from '../crawlers/entry-pages.ts'
 import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs.ts'
+import { entriesSightedAt, foldMovedEntry, hasNewEntries } from '../db/moved-posts.ts'
 import { eventsOfRuns, healthOfRuns } from '../db/report-queries.ts'
 import type { Database } from '../db/schema.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
@@ -32,10 +33,14 @@ export interface DiffOptions {
   askEntryPages?: (candidates: readonly RemovalCandidate[]) => Promise<Map<string, EntryPageAnswer>>
 }
 
-/** What the entry pages said: removed, still on the site but no longer listed, or asked again next run. */
+/**
+ * What the entry pages said: removed, still on the site but no longer listed, or asked again next run;
+ * and the old URLs that redirect to an entry listed in this run (`into`: the old entry, `from`: the listed one).
+ */
 interface RemovalCheck {
   removed: number[]
   unlisted: number[]
+  moves: { from: number; into: number }[]
 }
 
 export const defaultDiffOptions: DiffOptions = { removeAfter: 2 }
@@ -86,6 +91,8 @@ export async function diffPending(deps: JobDeps, options: DiffOptions = defaultD
 }
 
 async function recordEvents(trx: Kysely<Database>, runId: number, options: DiffOptions, at: Date, check: RemovalCheck | null): Promise<InsertedEvent[]> {
+  // first: a folded entry is sighted in this run, so it is neither new nor removed, but moved
+  for (const move of check?.moves ?? []) await foldMovedEntry(trx, move.from, move.into, runId, at)
   const reappeared = await insertReappearedEvents(trx, runId, at)
   const removed = await insertRemovedEvents(trx, runId, options.removeAfter, at, check?.removed ?? null)
   if (check) await markUnlisted(trx, runId, check.unlisted)
@@ -98,21 +105,53 @@ async function recordEvents(trx: Kysely<Database>, runId: number, options: DiffO
 /**
  * The entries run R would report removed, each page asked: gone (or not ours to ask) is removed; still
  * answering is "no longer listed", not a removal; no trustworthy answer now is asked again next run.
+ * A page that redirects to the URL of an entry listed in this run has moved there (WordPress sends an old
+ * slug to the new one): when that entry is new in this run it is folded into the old one (one `moved`);
+ * when it was reported already (the redirect came later), the old entry is only no longer listed. A
+ * redirect anywhere else (a home page, a category, an unlisted page) counts as gone, as a page that
+ * landed elsewhere always has. So that a move is found in the run that first lists the new URL, not
+ * `removeAfter` runs later after a `new`, the entries that left a listing in this run are asked too
+ * whenever it found new entries (only their redirects count until they are removal candidates).
  */
 async function checkRemovals(deps: JobDeps, runId: number, removeAfter: number, ask: NonNullable<DiffOptions['askEntryPages']>): Promise<RemovalCheck> {
-  const candidates = await removalCandidates(deps.db, runId, removeAfter)
-  if (candidates.length === 0) return { removed: [], unlisted: [] }
+  const removal = await removalCandidates(deps.db, runId, removeAfter)
+  const candidates = (await hasNewEntries(deps.db, runId)) ? await removalCandidates(deps.db, runId, 1) : removal
+  if (candidates.length === 0) return { removed: [], unlisted: [], moves: [] }
   const answers = await ask(candidates)
-  const answerOf = (candidate: RemovalCandidate) => answers.get(candidate.url) ?? 'unsure'
-  const check = {
-    removed: candidates.filter((candidate) => ['gone', 'unasked'].includes(answerOf(candidate))).map((candidate) => candidate.entryId),
-    unlisted: candidates.filter((candidate) => answerOf(candidate) === 'answers').map((candidate) => candidate.entryId),
+  const answerOf = (candidate: RemovalCandidate): EntryPageAnswer => answers.get(candidate.url) ?? { kind: 'unsure' }
+  const targets = candidates.flatMap((candidate) => {
+    const answer = answerOf(candidate)
+    return answer.kind === 'redirected' ? spellingsOf(answer.to) : []
+  })
+  const listed = await entriesSightedAt(deps.db, runId, targets)
+  const movedTo = (candidate: RemovalCandidate): number | null => {
+    const answer = answerOf(candidate)
+    if (answer.kind !== 'redirected') return null
+    const target = spellingsOf(answer.to).map((url) => listed.get(url)).find((id) => id !== undefined)
+    return target === undefined || target === candidate.entryId ? null : target
   }
-  const postponed = candidates.length - check.removed.length - check.unlisted.length
-  if (check.unlisted.length + postponed > 0) {
-    deps.log.info({ runId, unlisted: check.unlisted.length, postponed }, 'entries gone from their listings whose pages still answer (or did not answer now) are not reported removed')
+  const moves = candidates.flatMap((candidate) => {
+    const from = movedTo(candidate)
+    return from === null ? [] : [{ from, into: candidate.entryId }]
+  })
+  const check = {
+    removed: removal.filter((candidate) => ['gone', 'unasked'].includes(answerOf(candidate).kind) || (answerOf(candidate).kind === 'redirected' && movedTo(candidate) === null)).map((candidate) => candidate.entryId),
+    unlisted: removal.filter((candidate) => answerOf(candidate).kind === 'answers' || movedTo(candidate) !== null).map((candidate) => candidate.entryId),
+    moves,
+  }
+  const postponed = removal.length - check.removed.length - check.unlisted.length
+  if (check.unlisted.length + postponed + moves.length > 0) {
+    deps.log.info({ runId, unlisted: check.unlisted.length, postponed, redirected: moves.length }, 'entries gone from their listings whose pages still answer, redirect to a listed entry (or did not answer now) are not reported removed')
   }
   return check
+}
+
+/** The ways an entry's URL may be spelled for the same page: either scheme, with or without the trailing slash. */
+function spellingsOf(url: string): string[] {
+  const parsed = new URL(url)
+  const path = parsed.pathname.replace(/\/$/, '')
+  const rest = `${parsed.host}${path}`
+  return ['https:', 'http:'].flatMap((scheme) => [`${scheme}//${rest}${parsed.search}`, `${scheme}//${rest}/${parsed.search}`])
 }
 
 function changeOf(pair: VersionPair): ChangeToInsert | null {

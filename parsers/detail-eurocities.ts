@@ -6,24 +6,29 @@
 //     <div class="entry-content"><p class="lead">Summary</p><p>Article text...</p></div>
 //     <ul class="story-tags"><li><a rel="tag" href=".../tag/peer-learning/">peer learning</a></li></ul>
 //   </article>
-// The shortlink's post id is what survives a slug change (the URL, the entry's key, does not).
+// The post id is read from what WordPress core prints on any theme (parsers/wordpress-post-id.ts), so
+// a page in another theme, without this block, still tells a slug change from a new post.
 import { load } from 'cheerio'
-import type { EntryDetail } from '../domain/detail.ts'
+import type { DetailReading } from '../domain/detail.ts'
 import { LayoutError } from '../domain/errors.ts'
 import { normalizeOptionalText, normalizeThemes } from '../domain/normalize.ts'
+import { readPostId } from './wordpress-post-id.ts'
 
 const BLOCK_SELECTOR = 'article.single-story .entry-content'
-const POST_ID_PATTERN = /[?&]p=(\d+)(?:&|$)/
 
-export function parseEurocitiesDetail(html: string, pageUrl: string): EntryDetail {
+export function parseEurocitiesDetail(html: string, pageUrl: string): DetailReading {
   const $ = load(html)
   const block = $(BLOCK_SELECTOR)
-  if (block.length !== 1) throw new LayoutError(`expected one ${BLOCK_SELECTOR}, found ${block.length}`, pageUrl)
-  const shortlink = $('link[rel="shortlink"]').attr('href') ?? ''
+  const postId = readPostId($)
+  if (block.length !== 1) {
+    const missingBlock = `expected one ${BLOCK_SELECTOR}, found ${block.length}`
+    if (postId === null) throw new LayoutError(missingBlock, pageUrl)
+    return { detail: { postId, published: null, documentType: null, author: null, contact: null, tags: [], files: [], text: null }, missingBlock }
+  }
   // paragraphs apart: cheerio's text() would glue the lead's last word to the next paragraph's first
   const paragraphs = block.find('p').toArray().map((p) => $(p).text())
-  return {
-    postId: POST_ID_PATTERN.exec(shortlink)?.[1] ?? null,
+  const detail = {
+    postId,
     published: null,
     documentType: null,
     author: normalizeOptionalText($('article.single-story .author-name').first().text()),
@@ -32,4 +37,5 @@ export function parseEurocitiesDetail(html: string, pageUrl: string): EntryDetai
     files: [],
     text: normalizeOptionalText((paragraphs.length > 0 ? paragraphs : [block.text()]).join(' ')),
   }
+  return { detail, missingBlock: null }
 }

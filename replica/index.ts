@@ -11,7 +11,7 @@ import { createNetworkSite, NETWORK_PREFIX } from './network/site.ts'
 import { NETWORK_NEWS } from './network/data.ts'
 import { createWaybackSite, WAYBACK_PREFIXES } from './wayback/site.ts'
 
-export type { ChangeKind, Fault, FaultKind, FaultPlan, PageDropOff, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types.ts'
+export type { ChangeKind, Fault, FaultKind, FaultPlan, PageDropOff, PostTheme, Replica, ReplicaOptions, ReplicaRequest, TimelineChange, TimelineStep } from './types.ts'
 export { legacyTimeline } from './legacy/timeline.ts'
 export { startWebhookReceiver, type WebhookReceiver, type ReceivedRequest } from './webhook-receiver.ts'
 export { latin1Listing, type ExpectedLegacyEntry, type Latin1Listing } from './legacy/latin1.ts'
@@ -36,6 +36,7 @@ export function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
     port: options.port ?? 0,
     step: options.step ?? 0,
     faults: options.faults ?? [],
+    theme: options.theme ?? 'eurocities',
   })
 }
 
@@ -44,9 +45,9 @@ function routeByPrefix(fallback: ReplicaSite, sites: [string[], ReplicaSite][]):
   const lastStep = Math.min(fallback.lastStep, ...sites.map(([, site]) => site.lastStep))
   return {
     lastStep,
-    resolve(path, step, query) {
+    resolve(path, step, query, theme) {
       const site = sites.find(([prefixes]) => prefixes.some((p) => path.startsWith(p)))?.[1] ?? fallback
-      return site.resolve(path, step, query)
+      return site.resolve(path, step, query, theme)
     },
   }
 }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createHash } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import type { Fault, Replica, ReplicaRequest, ReplicaSite, SiteResponse } from './types.ts'
+import type { Fault, PostTheme, Replica, ReplicaRequest, ReplicaSite, SiteResponse } from './types.ts'
 import { FaultBook, oversizeBody } from './faults.ts'
 
 export interface ServerOptions {
@@ -11,11 +11,13 @@ export interface ServerOptions {
   port: number
   step: number
   faults: Fault[]
+  theme: PostTheme
 }
 
 export async function startServer(site: ReplicaSite, options: ServerOptions): Promise<Replica> {
   checkStep(site, options.step)
   let step = options.step
+  let theme = options.theme
   let faults = new FaultBook(options.faults)
   let log: ReplicaRequest[] = []
   const waits = new Set<() => void>()
@@ -43,7 +45,7 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
     }
     const cut = rawPath.indexOf('?')
     const query = new URLSearchParams(cut < 0 ? '' : rawPath.slice(cut + 1))
-    const page = site.resolve(cut < 0 ? rawPath : rawPath.slice(0, cut), step, query)
+    const page = site.resolve(cut < 0 ? rawPath : rawPath.slice(0, cut), step, query, theme)
     const { delayMs, action } = faults.take(rawPath, page.listing !== undefined)
     if (delayMs > 0) await wait(delayMs)
     if (res.destroyed || !server.listening) return record(0, 0)
@@ -106,6 +108,9 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
     },
     setFaults(next) {
       faults = new FaultBook(next)
+    },
+    setTheme(next) {
+      theme = next
     },
     requests: () => [...log],
     resetRequests() {

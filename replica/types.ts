@@ -26,6 +26,13 @@ export interface FaultPlan {
   faults: Fault[]
 }
 
+/**
+ * The WordPress theme the current site's posts are shown in (replica/current/themes.ts): its own
+ * ('eurocities', shortlink and body class), a block theme ('twenty-twenty-four', body class only),
+ * a classic one ('astra', wp-json link and article id), or a static export with no post id at all.
+ */
+export type PostTheme = 'eurocities' | 'twenty-twenty-four' | 'astra' | 'static-export'
+
 export interface ReplicaOptions {
   host?: string
   port?: number
@@ -33,6 +40,8 @@ export interface ReplicaOptions {
   faults?: Fault[]
   /** Pages of the big `/eurocities/allcontent&sector=archive` listing (10 entries each). */
   archivePages?: number
+  /** The current site's post pages (default 'eurocities'). */
+  theme?: PostTheme
 }
 
 /** One request as the replica served it. */
@@ -54,6 +63,7 @@ export interface Replica {
   readonly step: number
   setStep(step: number): void
   setFaults(faults: Fault[]): void
+  setTheme(theme: PostTheme): void
   requests(): ReplicaRequest[]
   resetRequests(): void
   close(): Promise<void>
@@ -107,6 +117,6 @@ export interface SiteResponse {
 export interface ReplicaSite {
   /** Steps are 0..lastStep. */
   lastStep: number
-  /** `path` without the query string; `query` parsed from it (the current site reads `_focus_area` and `page`). */
-  resolve(path: string, step: number, query: URLSearchParams): SiteResponse
+  /** `path` without the query string; `query` parsed from it (the current site reads `_focus_area` and `page`, and `theme`). */
+  resolve(path: string, step: number, query: URLSearchParams, theme: PostTheme): SiteResponse
 }

@@ -1,10 +1,11 @@
 // Routing of the current (WordPress) site: which page a path is at a given step.
-import type { ReplicaSite, SiteResponse } from '../types.ts'
+import type { PostTheme, ReplicaSite, SiteResponse } from '../types.ts'
 import { TOPICS, todayAt, type CurrentPost } from './model.ts'
 import { focusListing, LATEST, listingOrder, matchListing, pageCount, pagePath, PAGE_SIZE, topicListing, type CurrentListing } from './listings.ts'
 import { cardsOf, driftPage, frame, loadMore, pager } from './render.ts'
 import { detailPage, feed, notFoundPage, TOPIC_SCRIPT_PATH, topicFragment, topicPage } from './pages.ts'
 import { TOPIC_SCRIPT } from './script.ts'
+import { themedDetailPage } from './themes.ts'
 import { LAST_STEP, postsAt } from './timeline.ts'
 import { nthIndexOf } from '../bytes.ts'
 
@@ -69,7 +70,7 @@ export function createCurrentSite(): ReplicaSite {
     return listingResponse(topicFragment(slug, n, posts, n * PAGE_SIZE < all.length), posts, listing.title, step)
   }
 
-  function route(path: string, step: number, query: URLSearchParams): SiteResponse | null {
+  function route(path: string, step: number, query: URLSearchParams, theme: PostTheme): SiteResponse | null {
     if (NO_SLASH.test(path)) return { ...page('', step, 301), headers: { Location: `${path}/` } }
     if (path === '/feed/') {
       const posts = [...postsAt(step).values()].sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : b.id - a.id))
@@ -89,7 +90,7 @@ export function createCurrentSite(): ReplicaSite {
     const slug = DETAIL.exec(path)?.[1]
     if (slug === undefined) return null
     const post = postsAt(step).get(slug)
-    if (post !== undefined) return { ...page(detailPage(post), step), drift: () => detailPage(post, false) }
+    if (post !== undefined) return { ...page(themedDetailPage(post, theme), step), drift: () => detailPage(post, false) }
     // WordPress sends an old slug to the post's current one
     const renamed = [...postsAt(step).values()].find((p) => p.formerSlugs?.includes(slug))
     return renamed === undefined ? null : { ...page('', step, 301), headers: { Location: `/latest/${renamed.slug}/` } }
@@ -97,6 +98,6 @@ export function createCurrentSite(): ReplicaSite {
 
   return {
     lastStep: LAST_STEP,
-    resolve: (path, step, query) => route(path, step, query) ?? page(notFoundPage(path), step, 404),
+    resolve: (path, step, query, theme) => route(path, step, query, theme) ?? page(notFoundPage(path), step, 404),
   }
 }

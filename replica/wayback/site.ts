@@ -19,7 +19,7 @@ interface StoredCapture extends PlannedCapture {
 }
 
 export function createWaybackSite(legacy: ReplicaSite): ReplicaSite {
-  const replay = (path: string, step: number) => legacy.resolve(path.split('?')[0] ?? path, step, new URLSearchParams())
+  const replay = (path: string, step: number) => legacy.resolve(path.split('?')[0] ?? path, step, new URLSearchParams(), 'eurocities')
   const captures: StoredCapture[] = plannedCaptures((path, step) => replay(path, step).status === 200)
     .map((capture) => {
       const response = replay(capture.path, capture.step)

@@ -175,6 +175,30 @@ describe.each(backends)('detail pages on %s', (backend) => {
     expect(detail[0]).toMatchObject({ author: 'Julie Bosschaert', tags: ['citizens', 'urban agenda'] })
   }, 240_000)
 
+  it.each(['twenty-twenty-four', 'astra'] as const)('reports a slug change as moved when the posts are shown in the %s theme: no shortlink, no block the profile reads', async (theme) => {
+    const oldUrl = 'https://eurocities.eu/latest/why-cities-need-their-own-climate-budgets/'
+    const newUrl = 'https://eurocities.eu/latest/cities-need-climate-budgets-of-their-own/'
+    replica().setTheme(theme)
+    try {
+      const baseline = await run([LATEST], 2, 100)
+      expect(baseline.details).toMatchObject({ asked: 48, outcomes: { 'no-block': 48 } })
+      const health = baseline.diffs.flatMap((diff) => diff.health)
+      expect(health).toEqual([expect.objectContaining({ problem: 'detail-layout', message: expect.stringContaining('48 entry pages without the block the profile reads') })])
+      const retitled = await run([LATEST], 3, 100)
+      expect(retitled.details.moved).toBe(1)
+      expect(eventsOf(retitled)).toEqual([`changed https://eurocities.eu/latest/culture-capitals-share-their-legacy/`, `moved ${newUrl}`])
+      for (let again = 0; again < 2; again += 1) expect(eventsOf(await run([LATEST], 3, 100))).toEqual([])
+      const entries = await db().selectFrom('entry').select('entry_key').where('entry_key', 'in', [oldUrl, newUrl]).execute()
+      expect(entries).toEqual([{ entry_key: newUrl }])
+      expect(await db().selectFrom('entry_detail').select(['post_id', 'text']).where('post_id', '=', '9106').execute()).toEqual([
+        { post_id: '9106', text: null },
+        { post_id: '9106', text: null },
+      ])
+    } finally {
+      replica().setTheme('eurocities')
+    }
+  }, 240_000)
+
   it('without detail pages the same slug change reads as new, then removed once a second complete crawl misses the old URL', async () => {
     for (const step of [0, 1, 2]) await run([LATEST], step, 0)
     const key = 'https://eurocities.eu/latest/cities-need-climate-budgets-of-their-own/'

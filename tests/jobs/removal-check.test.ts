@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlSource } from '../../jobs/crawl.ts'
 import { runPipeline, type RunSummary } from '../../jobs/run.ts'
+import type { Fault } from '../../replica/index.ts'
 import { resolveProfile } from '../../parsers/index.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 import { startHostileSite, type HostileSite } from '../support/hostile-site.ts'
-import { silentLog } from '../support/replica.ts'
+import { replicaCrawlSettings, silentLog, useReplica } from '../support/replica.ts'
 
 let site: HostileSite
 beforeAll(async () => {
@@ -93,4 +94,45 @@ describe.each(backends)('removals on %s', (backend) => {
     expect(eventsOf(back, 'reappeared')).toEqual([gone, later].sort())
     expect(back.changes).toBe(2)
   })
+})
+
+// The WordPress site in a theme that prints no post id (a static export): only the old URL's redirect
+// tells a slug change from a new post and a removal.
+describe.each(backends)('an old URL that redirects, on %s', (backend) => {
+  const db = useTestDatabase(backend)
+  const replica = useReplica({ theme: 'static-export' })
+  const LATEST: CrawlSource = { name: 'latest', profile: resolveProfile('eurocities'), url: 'https://eurocities.eu/latest/', maxPages: 30, render: 'http', theme: null }
+  const OLD = '/latest/why-cities-need-their-own-climate-budgets/'
+  const NEW = '/latest/cities-need-climate-budgets-of-their-own/'
+  const REMOVED = '/latest/aarhus-scales-up-library-hubs/'
+  const events = (summary: RunSummary) => summary.diffs.flatMap((diff) => diff.events).filter((event) => !event.baseline).map((event) => `${event.kind} ${new URL(event.entry.url).pathname}`).sort()
+  const run = async (step: number, faults: Fault[] = []) => {
+    replica().setStep(step)
+    replica().setFaults(faults)
+    try {
+      return await runPipeline({ db: db(), now: () => new Date(), log: silentLog }, [LATEST], { ...replicaCrawlSettings(replica()), detailPagesPerRun: 100 }, { removeAfter: 2 })
+    } finally {
+      replica().setFaults([])
+    }
+  }
+
+  it('reports a slug change seen only as a redirect from the old URL to a listed one as one move, never new and removed', async () => {
+    await run(2)
+    replica().resetRequests()
+    const retitled = await run(3)
+    expect(retitled.details.moved).toBe(0)
+    expect(events(retitled)).toEqual(['changed /latest/culture-capitals-share-their-legacy/', `moved ${NEW}`])
+    expect(replica().requests().filter((request) => request.path === OLD).map((request) => request.status)).toEqual([301])
+    const moved = retitled.diffs.flatMap((diff) => diff.events).find((event) => event.kind === 'moved')
+    expect(moved?.changes.map((change) => change.field)).toEqual(['url', 'title'])
+    for (let again = 0; again < 2; again += 1) expect(events(await run(3))).toEqual([])
+    expect(await db().selectFrom('entry').select('entry_key').where('entry_key', 'like', '%climate-budgets%').execute()).toEqual([{ entry_key: `https://eurocities.eu${NEW}` }])
+  }, 240_000)
+
+  it('counts a redirect to a page no listing shows (the home page) as gone', async () => {
+    await run(3)
+    const home: Fault = { kind: 'replace', status: 301, body: '', headers: { Location: 'https://eurocities.eu/' }, match: REMOVED }
+    expect(events(await run(4, [home]))).toEqual([])
+    expect(events(await run(4, [home]))).toEqual([`removed ${REMOVED}`])
+  }, 240_000)
 })
