@@ -53,6 +53,8 @@ export interface BackfillSummary {
   reused: number
   /** Oldest first, the listings' moments merged. */
   moments: BackfilledMoment[]
+  /** Listings whose captures could not be listed (the archive down, its index unreadable or endless), and why. */
+  unlisted: { listing: string; reason: string }[]
 }
 
 export interface BackfillDeps {
@@ -68,7 +70,7 @@ export interface BackfillDeps {
  */
 export async function backfillListings(deps: BackfillDeps, archive: WaybackArchive, sources: readonly BackfillSource[], request: BackfillRequest): Promise<BackfillSummary> {
   const { db } = deps
-  const summary: BackfillSummary = { listings: sources.map((source) => source.name), captures: 0, fetched: 0, reused: 0, moments: [] }
+  const summary: BackfillSummary = { listings: sources.map((source) => source.name), captures: 0, fetched: 0, reused: 0, moments: [], unlisted: [] }
   const planned: { source: BackfillSource; listingId: number; captures: CdxCapture[] }[] = []
   for (const source of sources) {
     const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
@@ -82,6 +84,7 @@ export async function backfillListings(deps: BackfillDeps, archive: WaybackArchi
       await insertHealthEvents(db, [{ runId, listingId, pageFetchId: null, problem: error instanceof ArchiveLoopError ? 'incomplete' : 'fetch-failed', message: error.message, at: deps.now() }])
       await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: error.message }, deps.now())
       summary.moments.push({ listing: source.name, at: deps.now(), runId, status: 'failed', pages: 0, entries: 0, versionsCreated: 0, reason: error.message })
+      summary.unlisted.push({ listing: source.name, reason: error.message })
       continue
     }
     summary.captures += captures.length
