@@ -15,6 +15,14 @@ export function describeStatus(status: number, retries = 0, retryAfter: string |
 
 /** A request that failed before an answer: refused, unresolvable, timed out or cut, named by the URL's host. */
 export function describeNetworkError(error: unknown, url: string, timeoutSeconds: number): string {
+  const known = networkProblem(error, url, timeoutSeconds)
+  if (known !== null) return known
+  const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
+  return `${hostOf(url)}: ${message.split('\n')[0] ?? message}`
+}
+
+/** The plain words for a network failure Node names by a code; null for any other error. */
+export function networkProblem(error: unknown, url: string, timeoutSeconds: number): string | null {
   const host = hostOf(url)
   const code = errorCode(error)
   if (code === 'ECONNREFUSED') return `${host} refused the connection`
@@ -23,8 +31,7 @@ export function describeNetworkError(error: unknown, url: string, timeoutSeconds
   if (code === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no complete answer from ${host} within ${timeoutSeconds} s`
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return `${host} closed the connection before a complete answer`
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${host} cannot be reached (no route to it)`
-  const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
-  return `${host}: ${message.split('\n')[0] ?? message}`
+  return null
 }
 
 /** Node's fetch fails with TypeError('fetch failed') and the reason as its cause; a timeout signal with a TimeoutError. */
