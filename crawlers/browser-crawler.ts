@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import { CHROMIUM_ARGS, requireChromium } from './chromium.ts'
 import { HostLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
-import { contentTypeProblem, describeFetchError, isRetryableStatus, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
+import { contentTypeProblem, describeFailedRequest, isRetryableStatus, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 import { RobotsRules } from './robots.ts'
 import { offSiteRefusal } from './site-scope.ts'
 
@@ -120,7 +120,10 @@ export async function crawlListingsInBrowser(
           retryAfter: headerOf(context.response, 'retry-after'),
           error,
         }),
-      failedRequestHandler: async (context, error) => crawl.pageFailed(requestOf(context), fetchedOf(context, null), describeFetchError(error)),
+      failedRequestHandler: async (context, error) => {
+        const failed = { url: context.request.url, status: context.response?.status() ?? null, retries: context.request.retryCount, retryAfter: headerOf(context.response, 'retry-after'), error }
+        await crawl.pageFailed(requestOf(context), fetchedOf(context, null), describeFailedRequest(failed, settings.timeoutSeconds))
+      },
     },
     new Configuration({ persistStorage: false }),
   )

@@ -5,7 +5,7 @@ import { FetchHttpClient } from './fetch-http-client.ts'
 import { HostLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingRequest, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
 import { RobotsRules } from './robots.ts'
-import { backstopSeconds, contentTypeProblem, describeFetchError, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
+import { backstopSeconds, contentTypeProblem, describeFailedRequest, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 
 // crawlee logs its own INFO lines; ours are structured and go through pino
 crawleeLog.setLevel(LogLevel.OFF)
@@ -102,7 +102,11 @@ export async function crawlListings(
           retryAfter: headerOf(context, 'retry-after'),
           error,
         }),
-      failedRequestHandler: async (context, error) => crawl.pageFailed(context.request.userData, fetchedOf(context, null), describeFetchError(error)),
+      failedRequestHandler: async (context, error) => {
+        const request = context.request
+        const failed = { url: request.url, status: context.response?.statusCode ?? null, retries: request.retryCount, retryAfter: headerOf(context, 'retry-after'), error }
+        await crawl.pageFailed(request.userData, fetchedOf(context, null), describeFailedRequest(failed, settings.timeoutSeconds))
+      },
     },
     new Configuration({ persistStorage: false }),
   )

@@ -1,6 +1,7 @@
 // The checks every fetched listing page goes through, whichever crawler fetched it.
 import type { Logger } from 'pino'
 import { MAX_REDIRECTS } from './fetch-http-client.ts'
+import { describeStatus, networkProblem } from './fetch-failure.ts'
 import type { CrawlSettings } from './listing-crawl.ts'
 import { retryDelayMs } from './retry-delay.ts'
 
@@ -19,7 +20,7 @@ export function backstopSeconds(settings: Pick<CrawlSettings, 'timeoutSeconds' |
 
 export function statusProblem(status: number | null): string | null {
   if (status === null) return 'no HTTP status'
-  return status >= 200 && status < 300 ? null : `HTTP ${status}`
+  return status >= 200 && status < 300 ? null : describeStatus(status)
 }
 
 /** Server errors and 429 are worth another try; other statuses are the page's answer. */
@@ -36,10 +37,16 @@ export function contentTypeProblem(contentType: string | null): string | null {
   return mime === 'text/html' || mime === 'application/xhtml+xml' ? null : `not an HTML page (Content-Type ${mime || 'none'})`
 }
 
-export function describeFetchError(error: Error): string {
-  const mime = /served Content-Type ([^,]+),/.exec(error.message)
+/**
+ * Why a page failed after its retries, in our words rather than crawlee's: the error status it ended
+ * on (with the retries it had and the server's Retry-After), a network failure named by host, or
+ * our own refusal as it was worded.
+ */
+export function describeFailedRequest(failed: { url: string; status: number | null; retries: number; retryAfter: string | null; error: Error }, timeoutSeconds: number): string {
+  if (failed.status !== null && failed.status >= 400) return describeStatus(failed.status, failed.retries, failed.retryAfter)
+  const mime = /served Content-Type ([^,]+),/.exec(failed.error.message)
   if (mime) return `not an HTML page (Content-Type ${mime[1]})`
-  return error.message.split('\n')[0] ?? String(error)
+  return networkProblem(failed.error, failed.url, timeoutSeconds) ?? failed.error.message.split('\n')[0] ?? String(failed.error)
 }
 
 /** Before crawlee retries a page: the server's Retry-After, else exponential backoff. */

@@ -1,8 +1,10 @@
 // A web archive in the Wayback Machine's shapes: its CDX index of captures, read a page at a time
 // (limit + showResumeKey), and each capture's original bytes (the `id_` form of its URL), asked
 // politely: one request at a time, a pause per host, a timeout and a size cap. Nothing is followed:
-// a redirect (the archive pointing to another capture) is an answer of its own.
+// a redirect (the archive pointing to another capture) is an answer of its own. The index is read
+// to at most MAX_CDX_PAGES pages, and a resume key given twice is a loop: either ends the reading.
 import { z } from 'zod'
+import { describeNetworkError } from './fetch-failure.ts'
 import { HostLimiter } from './host-limiter.ts'
 
 export interface ArchiveSettings {
@@ -14,6 +16,8 @@ export interface ArchiveSettings {
   maxResponseBytes: number
   /** CDX rows asked per request. */
   cdxPageSize?: number
+  /** CDX pages read for one listing at most (default MAX_CDX_PAGES). */
+  maxCdxPages?: number
 }
 
 export interface CdxCapture {
@@ -27,6 +31,19 @@ export interface CdxCapture {
 
 /** The archive answered something that cannot be trusted: told as a health event, nothing recorded from it. */
 export class ArchiveAnswerError extends Error {}
+
+/** The archive gave no answer at all: refused, unresolvable, timed out. */
+export class ArchiveUnreachableError extends ArchiveAnswerError {}
+
+/** The archive's index did not end within the bound, or came back to a page it gave before. */
+export class ArchiveLoopError extends ArchiveAnswerError {}
+
+/**
+ * CDX pages read for one listing at most: a million captures at the default page size, far more than
+ * any listing has; an index that goes on past it is not ending.
+ */
+export const MAX_CDX_PAGES = 1000
+const DEFAULT_CDX_PAGE_SIZE = 1000
 
 export type CaptureAnswer =
   | { kind: 'capture'; status: number; headers: Record<string, string>; body: Buffer; durationMs: number }
@@ -54,9 +71,10 @@ export class WaybackArchive {
   /** Every capture answered 200 of the URLs starting with `url`, oldest first per URL, one row per distinct body in a row. */
   async captures(url: string, from: string | null, to: string | null): Promise<CdxCapture[]> {
     const found: CdxCapture[] = []
+    const seenKeys = new Set<string>()
     let resumeKey: string | null = null
-    for (;;) {
-      const query = new URLSearchParams({ url, matchType: 'prefix', output: 'json', filter: 'statuscode:200', collapse: 'digest', limit: String(this.settings.cdxPageSize ?? 1000), showResumeKey: 'true' })
+    for (let pages = 1; ; pages++) {
+      const query = new URLSearchParams({ url, matchType: 'prefix', output: 'json', filter: 'statuscode:200', collapse: 'digest', limit: String(this.settings.cdxPageSize ?? DEFAULT_CDX_PAGE_SIZE), showResumeKey: 'true' })
       if (from !== null) query.set('from', from)
       if (to !== null) query.set('to', to)
       if (resumeKey !== null) query.set('resumeKey', resumeKey)
@@ -66,7 +84,10 @@ export class WaybackArchive {
       const page = parseCdx(response.body, cdxUrl)
       found.push(...page.captures)
       if (page.resumeKey === null) return found
-      if (page.resumeKey === resumeKey) throw new ArchiveAnswerError(`the archive's CDX index gave the same resume key twice for ${cdxUrl}`)
+      if (seenKeys.has(page.resumeKey)) throw new ArchiveLoopError(`the archive's CDX index for ${url} gave a resume key it gave before (after page ${pages}): a loop, stopped`)
+      const maxPages = this.settings.maxCdxPages ?? MAX_CDX_PAGES
+      if (pages >= maxPages) throw new ArchiveLoopError(`the archive's CDX index for ${url} did not end within ${maxPages} pages: stopped`)
+      seenKeys.add(page.resumeKey)
       resumeKey = page.resumeKey
     }
   }
@@ -95,13 +116,17 @@ export class WaybackArchive {
     return this.settings.archiveUrl.replace(/\/+$/, '')
   }
 
-  /** One request; a connection lost before an answer (a kept-alive socket the archive closed meanwhile) is asked once more. */
+  /**
+   * One request; a connection lost before an answer (a kept-alive socket the archive closed meanwhile)
+   * is asked once more. No answer at all is an ArchiveUnreachableError, told in plain words.
+   */
   private async get(url: string, attempt = 1): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     try {
       return await this.getOnce(url)
     } catch (error) {
-      if (attempt >= RETRIES || error instanceof ArchiveAnswerError || !(error instanceof TypeError)) throw error
-      return this.get(url, attempt + 1)
+      if (error instanceof ArchiveAnswerError) throw error
+      if (attempt < RETRIES && error instanceof TypeError) return this.get(url, attempt + 1)
+      throw new ArchiveUnreachableError(`the archive could not be read: ${describeNetworkError(error, url, this.settings.timeoutSeconds)}`, { cause: error })
     }
   }
 

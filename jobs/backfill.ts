@@ -12,7 +12,7 @@ import { finishListingCrawl, startListingCrawl, upsertListing } from '../db/list
 import { readPageBody } from '../db/pages.ts'
 import { finishRun } from '../db/runs.ts'
 import type { Database } from '../db/schema.ts'
-import { ArchiveAnswerError, sameUrl, type CaptureAnswer, type CdxCapture, type WaybackArchive } from '../crawlers/wayback.ts'
+import { ArchiveAnswerError, ArchiveLoopError, sameUrl, type CaptureAnswer, type CdxCapture, type WaybackArchive } from '../crawlers/wayback.ts'
 import type { SiteProfile } from '../domain/entry.ts'
 import type { HealthEvent } from '../domain/change.ts'
 import { readListingPage } from './read-page.ts'
@@ -53,6 +53,8 @@ export interface BackfillSummary {
   reused: number
   /** Oldest first, the listings' moments merged. */
   moments: BackfilledMoment[]
+  /** Listings whose captures could not be listed (the archive down, its index unreadable or endless), and why. */
+  unlisted: { listing: string; reason: string }[]
 }
 
 export interface BackfillDeps {
@@ -68,7 +70,7 @@ export interface BackfillDeps {
  */
 export async function backfillListings(deps: BackfillDeps, archive: WaybackArchive, sources: readonly BackfillSource[], request: BackfillRequest): Promise<BackfillSummary> {
   const { db } = deps
-  const summary: BackfillSummary = { listings: sources.map((source) => source.name), captures: 0, fetched: 0, reused: 0, moments: [] }
+  const summary: BackfillSummary = { listings: sources.map((source) => source.name), captures: 0, fetched: 0, reused: 0, moments: [], unlisted: [] }
   const planned: { source: BackfillSource; listingId: number; captures: CdxCapture[] }[] = []
   for (const source of sources) {
     const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
@@ -79,9 +81,10 @@ export async function backfillListings(deps: BackfillDeps, archive: WaybackArchi
       if (!(error instanceof ArchiveAnswerError)) throw error
       // a failed run of its own tells the operator what the archive answered; no moment of the listing was read
       const runId = await createBackfillRun(db, deps.now(), deps.now())
-      await insertHealthEvents(db, [{ runId, listingId, pageFetchId: null, problem: 'fetch-failed', message: error.message, at: deps.now() }])
+      await insertHealthEvents(db, [{ runId, listingId, pageFetchId: null, problem: error instanceof ArchiveLoopError ? 'incomplete' : 'fetch-failed', message: error.message, at: deps.now() }])
       await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: error.message }, deps.now())
       summary.moments.push({ listing: source.name, at: deps.now(), runId, status: 'failed', pages: 0, entries: 0, versionsCreated: 0, reason: error.message })
+      summary.unlisted.push({ listing: source.name, reason: error.message })
       continue
     }
     summary.captures += captures.length
@@ -135,13 +138,22 @@ async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, sourc
   let reason: string | null = null
   let lastAt = at
   const seenKeys = new Set<string>()
+  const visited = new Set<string>()
   while (url !== null) {
     pageNumber += 1
     const pageUrl: string = url
-    if (pageNumber > source.maxPages) {
-      reason = `stopped at its page limit (${source.maxPages})`
+    // a next link back to a page read is a loop; the page limit bounds a sequence that never ends
+    if (visited.has(pageUrl)) {
+      reason = `page ${pageNumber - 1}: the next link leads back to ${pageUrl}`
+      problem('incomplete', reason)
       break
     }
+    if (pageNumber > source.maxPages) {
+      reason = `stopped at its page limit (${source.maxPages})`
+      problem('incomplete', reason)
+      break
+    }
+    visited.add(pageUrl)
     const capture = moment.find((candidate) => sameUrl(candidate.original, pageUrl))
     if (capture === undefined) {
       reason = `page ${pageNumber} (${pageUrl}) was not captured within ${describeWindow(windowSeconds)} of ${at.toISOString()}`

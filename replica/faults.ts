@@ -44,6 +44,16 @@ function validateFault(f: Fault): void {
   if (f.kind === 'slow' && !(f.delayMs >= 0)) throw bad('delayMs must be >= 0')
   if (f.kind === 'replace' && (!Number.isInteger(f.status) || f.status < 100 || f.status > 599)) throw bad('status must be 100..599')
   if (f.kind === 'oversize' && (!Number.isInteger(f.bytes) || f.bytes < 1)) throw bad('bytes must be a whole number >= 1')
+  if (f.kind === 'endless-index' && f.cycle !== undefined && (!Number.isInteger(f.cycle) || f.cycle < 1)) throw bad('cycle must be a whole number >= 1')
+}
+
+/** A CDX JSON answer's rows with the resume key `endless-<answer>` in place of its own (modulo `cycle`); a header row if it had none. */
+export function endlessIndexBody(body: Buffer, answer: number, cycle: number | undefined): Buffer {
+  const rows = JSON.parse(body.toString('utf8')) as unknown[][]
+  const gap = rows.findIndex((row) => row.length === 0)
+  const kept = gap < 0 ? rows : rows.slice(0, gap)
+  const withHeader = kept.length === 0 ? [['urlkey', 'timestamp', 'original', 'mimetype', 'statuscode', 'digest', 'length']] : kept
+  return Buffer.from(JSON.stringify([...withHeader, [], [`endless-${cycle === undefined ? answer : answer % cycle}`]]))
 }
 
 /** An HTML page of exactly `bytes` bytes (padding in a comment). */

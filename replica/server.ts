@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createHash } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Fault, PostTheme, Replica, ReplicaRequest, ReplicaSite, SiteResponse } from './types.ts'
-import { FaultBook, oversizeBody } from './faults.ts'
+import { endlessIndexBody, FaultBook, oversizeBody } from './faults.ts'
 
 export interface ServerOptions {
   host: string
@@ -20,6 +20,8 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
   let theme = options.theme
   let faults = new FaultBook(options.faults)
   let log: ReplicaRequest[] = []
+  /** Answers given under an endless-index fault: each one's resume key is new. */
+  let endlessAnswers = 0
   const waits = new Set<() => void>()
   let closing: Promise<void> | undefined
 
@@ -57,6 +59,22 @@ export async function startServer(site: ReplicaSite, options: ServerOptions): Pr
     if (action?.kind === 'replace') {
       const replaced = { status: action.status, contentType: action.contentType ?? 'text/html; charset=utf-8', body: Buffer.from(action.body) }
       return record(...send(res, method, replaced, action.headers ?? {}))
+    }
+    if (action?.kind === 'endless-index' && page.status === 200) {
+      endlessAnswers += 1
+      return record(...send(res, method, { ...page, body: endlessIndexBody(page.body, endlessAnswers, action.cycle) }, {}))
+    }
+    if (action?.kind === 'endless-body' && method === 'GET') {
+      res.writeHead(200, { 'Content-Type': page.contentType })
+      res.write(page.body)
+      const padding = Buffer.alloc(64 * 1024, 0x20)
+      // as fast as the client reads, until it hangs up or the replica closes
+      const more = () => {
+        while (!res.destroyed && res.write(padding));
+      }
+      res.on('drain', more)
+      more()
+      return record(200, page.body.length)
     }
     if (action?.kind === 'oversize') return record(...send(res, method, { ...page, status: 200, body: oversizeBody(action.bytes) }, {}))
     const drift = page.listing?.drift ?? page.drift

@@ -15,6 +15,10 @@ export type Fault = FaultTarget &
     | { kind: 'truncate' }
     | { kind: 'layout-drift' }
     | { kind: 'oversize'; bytes: number }
+    /** A CDX answer that never ends: the page's rows with a resume key, a new one each time (or every `cycle` answers the same ones again). */
+    | { kind: 'endless-index'; cycle?: number }
+    /** A 200 whose body never ends: the page, then padding until the client hangs up. */
+    | { kind: 'endless-body' }
     /** Answer this instead (an archive's error page, a redirect, a malformed CDX answer). */
     | { kind: 'replace'; status: number; body: string; contentType?: string; headers?: Record<string, string> }
   )

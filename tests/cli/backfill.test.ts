@@ -5,7 +5,9 @@ import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { createServer, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startReplica } from '../../replica/index.ts'
 import { backends } from '../support/databases.ts'
 import { createCliDatabase, type CliDatabase } from './support/cli-database.ts'
 import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
@@ -14,6 +16,15 @@ const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-le
 const run = promisify(execFile)
 
 const workDir = useWorkDir('eurowatch-backfill-')
+
+/** A loopback port nothing listens on: a connection to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 function expectOneLine(result: CliResult, ...fragments: string[]) {
   expect(result.code).toBe(2)
@@ -67,6 +78,38 @@ describe('eurowatch backfill', { timeout: 300_000 }, () => {
     expectOneLine(await eurowatch(['backfill', 'nothing', '--from', 'wayback', '--offline']), 'no configured listing named "nothing"')
     expectOneLine(await eurowatch(['backfill', 'innovation', '--from', 'wayback', '--from-date', '2019-12-01', '--to-date', '2019-11-01']), '--from-date 2019-12-01 is after --to-date 2019-11-01')
     expectOneLine(await eurowatch(['backfill', 'innovation', '--from', 'wayback', '--from-date', 'last week']), '--from-date', 'YYYY-MM-DD')
+  })
+
+  it('ends with exit 3 and one line on stderr when the archive is down or its index never ends', async () => {
+    const legacy = readFileSync(LEGACY_CONFIG, 'utf8')
+    const withArchive = (archiveUrl: string) => {
+      const config = legacy.replace('archiveUrl: https://web.archive.org', `archiveUrl: ${archiveUrl}`).replace('perRequestDelaySeconds: 2', 'perRequestDelaySeconds: 0')
+      expect(config).toContain(`archiveUrl: ${archiveUrl}`)
+      expect(config).toContain('perRequestDelaySeconds: 0')
+      writeFileSync(join(workDir(), 'eurowatch.yaml'), config)
+    }
+    const expectFailed = (result: CliResult, reason: string) => {
+      expect(result.code).toBe(3)
+      expect(result.stderr).toBe(`eurowatch: backfill of innovation failed: ${reason}\n`)
+      expect(result.stdout).toMatch(/: failed \(run \d+\), 0 pages/)
+    }
+
+    withArchive('http://archive.invalid')
+    expectFailed(await runCli(workDir(), ['backfill', 'innovation', '--from', 'wayback']), 'the archive could not be read: the host name archive.invalid could not be resolved (DNS)')
+
+    const closed = await closedPort()
+    withArchive(`http://127.0.0.1:${closed}`)
+    expectFailed(await runCli(workDir(), ['backfill', 'innovation', '--from', 'wayback']), `the archive could not be read: 127.0.0.1:${closed} refused the connection`)
+
+    const replica = await startReplica({ port: 0, faults: [{ kind: 'endless-index', match: '/cdx/', cycle: 2 }] })
+    try {
+      withArchive(replica.origin)
+      const result = await runCli(workDir(), ['backfill', 'innovation', '--from', 'wayback'])
+      expect(result.code).toBe(3)
+      expect(result.stderr).toMatch(/^eurowatch: backfill of innovation failed: the archive's CDX index for .* gave a resume key it gave before \(after page 3\): a loop, stopped\n$/)
+    } finally {
+      await replica.close()
+    }
   })
 
   it('names the archive it can read', async () => {

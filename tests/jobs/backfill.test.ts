@@ -3,11 +3,12 @@
 // capture with no change raised, a snapshot as of a backfilled date, resume without a fetch,
 // and the archive's faults told as health events with nothing false recorded.
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WaybackArchive } from '../../crawlers/wayback.ts'
+import { WaybackArchive, type ArchiveSettings } from '../../crawlers/wayback.ts'
 import { entryHistory } from '../../db/entry-history.ts'
 import { backfillListings, type BackfillSource } from '../../jobs/backfill.ts'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
@@ -26,8 +27,17 @@ const EDITED = 'WSPO-BGYT8M'
 const source = (name: string): BackfillSource => ({ name, profile: eurocitiesLegacy, url: legacySources.find((s) => s.name === name)?.url ?? '', theme: null, maxPages: 10 })
 const request = { from: null, to: null, windowSeconds: 6 * 3600 }
 const replica = useReplica()
-const archive = (pageSize = 1000) =>
-  new WaybackArchive({ archiveUrl: replica().origin, userAgent: 'eurowatch-test/1', perHostDelaySeconds: 0, timeoutSeconds: 5, maxResponseBytes: 2_000_000, cdxPageSize: pageSize })
+const archiveSettings = (pageSize = 1000): ArchiveSettings => ({ archiveUrl: replica().origin, userAgent: 'eurowatch-test/1', perHostDelaySeconds: 0, timeoutSeconds: 5, maxResponseBytes: 2_000_000, cdxPageSize: pageSize })
+const archive = (pageSize = 1000) => new WaybackArchive(archiveSettings(pageSize))
+
+/** A loopback port nothing listens on: a connection to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 const silent = pino({ level: 'silent' })
 const capturePath = (timestamp: string, page: string) => `/web/${timestamp}id_/http://www.eurocities.eu/eurocities/issues/${page}`
 
@@ -191,6 +201,67 @@ describe.each(backends)('backfill on %s', (backend) => {
       expect(await other.db.selectFrom('change_event').select('id').execute()).toEqual([])
     } finally {
       await other.close()
+    }
+  })
+
+  it('ends an archive index that never ends, or comes back to a resume key, as a health event at once', async () => {
+    const fresh = await openTestDatabase(backend)
+    try {
+      const backfill = async (faults: Fault[]) => {
+        replica().setFaults(faults)
+        replica().resetRequests()
+        try {
+          return await backfillListings({ db: fresh.db, now: () => new Date() }, new WaybackArchive({ ...archiveSettings(3), maxCdxPages: 20 }), [source('innovation')], request)
+        } finally {
+          replica().setFaults([])
+        }
+      }
+      const cdxAsked = () => replica().requests().filter((r) => r.path.startsWith('/cdx/')).length
+      const healthOf = async (runId: number | null) => fresh.db.selectFrom('health_event').select(['problem', 'message']).where('run_id', '=', runId ?? 0).execute()
+
+      // resume keys that come back (A, B, A): a loop, stopped on the first key given again
+      const cycling = await backfill([{ kind: 'endless-index', match: '/cdx/', cycle: 2 }])
+      expect(cycling.moments.map((moment) => moment.status)).toEqual(['failed'])
+      expect(cdxAsked()).toBe(3)
+      expect(await healthOf(cycling.moments[0]?.runId ?? null)).toEqual([{ problem: 'incomplete', message: expect.stringContaining('gave a resume key it gave before (after page 3): a loop, stopped') }])
+
+      // a new resume key every time: stopped at the bound
+      const endless = await backfill([{ kind: 'endless-index', match: '/cdx/' }])
+      expect(endless.moments.map((moment) => moment.status)).toEqual(['failed'])
+      expect(cdxAsked()).toBe(20)
+      expect(await healthOf(endless.moments[0]?.runId ?? null)).toEqual([{ problem: 'incomplete', message: expect.stringContaining('did not end within 20 pages') }])
+
+      // an answer that never ends: cut at the size cap
+      const bottomless = await backfill([{ kind: 'endless-body', match: '/cdx/' }])
+      expect(bottomless.moments.map((moment) => moment.status)).toEqual(['failed'])
+      expect(await healthOf(bottomless.moments[0]?.runId ?? null)).toEqual([{ problem: 'fetch-failed', message: expect.stringContaining('larger than 2000000 bytes') }])
+    } finally {
+      await fresh.close()
+    }
+  })
+
+  it('tells an archive that does not answer (refused, unresolvable, timed out) as a health event, in plain words', async () => {
+    const fresh = await openTestDatabase(backend)
+    try {
+      const backfill = (settings: Partial<ArchiveSettings>) =>
+        backfillListings({ db: fresh.db, now: () => new Date() }, new WaybackArchive({ ...archiveSettings(), ...settings }), [source('innovation')], request)
+      const messageOf = async (summary: Awaited<ReturnType<typeof backfill>>) => {
+        expect(summary.moments.map((moment) => moment.status)).toEqual(['failed'])
+        const health = await fresh.db.selectFrom('health_event').select(['problem', 'message']).where('run_id', '=', summary.moments[0]?.runId ?? 0).execute()
+        expect(health.map((event) => event.problem)).toEqual(['fetch-failed'])
+        return health[0]?.message
+      }
+      const closed = await closedPort()
+      expect(await messageOf(await backfill({ archiveUrl: `http://127.0.0.1:${closed}` }))).toBe(`the archive could not be read: 127.0.0.1:${closed} refused the connection`)
+      expect(await messageOf(await backfill({ archiveUrl: 'http://archive.invalid' }))).toBe('the archive could not be read: the host name archive.invalid could not be resolved (DNS)')
+      replica().setFaults([{ kind: 'slow', match: '/cdx/', delayMs: 5000 }])
+      try {
+        expect(await messageOf(await backfill({ timeoutSeconds: 0.2 }))).toBe(`the archive could not be read: no complete answer from ${new URL(replica().origin).host} within 0.2 s`)
+      } finally {
+        replica().setFaults([])
+      }
+    } finally {
+      await fresh.close()
     }
   })
 

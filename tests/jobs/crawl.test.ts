@@ -11,7 +11,7 @@ const sources: CrawlSource[] = legacySources.map((s) => ({ name: s.name, profile
 
 const replica = useReplica()
 
-const settings = () => replicaCrawlSettings(replica())
+const settings = (overrides: Parameters<typeof replicaCrawlSettings>[1] = {}) => replicaCrawlSettings(replica(), overrides)
 
 /** The oracle: every listing walked page by page with plain fetch and the parser, as "source key" lines. */
 async function listedOnReplica(): Promise<string[]> {
@@ -67,10 +67,29 @@ describe.each(backends)('crawl job over the replica on %s', (backend) => {
       const innovation = run.listings.find((listing) => listing.source === 'innovation')
       // the way on to page 4 was on page 3
       expect(innovation).toMatchObject({ status: 'partial', pages: 2 })
-      expect(innovation?.reason).toContain('page 3: 503')
+      expect(innovation?.reason).toContain('page 3: HTTP 503 Service Unavailable')
       const failed = await db().selectFrom('page_fetch').select(['page_number', 'status', 'error']).where('status', '=', 503).execute()
       expect(failed).toEqual([{ page_number: 3, status: 503, error: expect.stringContaining('503') }])
       expect(run.listings.filter((listing) => listing.status === 'complete')).toHaveLength(3)
+    } finally {
+      replica().setFaults([])
+    }
+  })
+
+  it('tells a failed page in its own words: the status, its reason phrase, the retries and the Retry-After', async () => {
+    replica().setStep(0)
+    replica().setFaults([
+      { kind: 'status', status: 503, match: '/issues/innovation-issue&newsstart=21' },
+      { kind: 'rate-limit', retryAfterSeconds: 120, match: '/issues/smart-cities-issue&newsstart=11' },
+    ])
+    try {
+      // Retry-After is capped at maxRetryAfterSeconds (1 s here) for the wait, and told as the server sent it
+      const run = await crawlJob(deps(), sources, settings({ maxRetries: 3 }))
+      const health = await db().selectFrom('health_event').select(['problem', 'message']).where('run_id', '=', run.runId).orderBy('message').execute()
+      expect(health).toEqual([
+        { problem: 'fetch-failed', message: 'HTTP 429 Too Many Requests (retried 3 times, Retry-After 120 s)' },
+        { problem: 'fetch-failed', message: 'HTTP 503 Service Unavailable (retried 3 times)' },
+      ])
     } finally {
       replica().setFaults([])
     }

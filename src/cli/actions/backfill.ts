@@ -46,6 +46,9 @@ export default async function runBackfill(names: string[], raw: unknown, command
       const request = { from: options.fromDate?.replaceAll('-', '') ?? null, to: options.toDate?.replaceAll('-', '') ?? null, windowSeconds: config.backfill.windowHours * 3600 }
       const summary = await runExclusively(deps, context.target, () => backfillListings(deps, archive, sources, request))
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
+      // the archive down or its index endless: said once on stderr too, as a cron job's mail shows it
+      const [unlisted] = summary.unlisted
+      if (unlisted !== undefined) process.stderr.write(`eurowatch: backfill of ${summary.unlisted.map((item) => item.listing).join(', ')} failed: ${unlisted.reason}\n`)
       return summary.moments.some((moment) => moment.status === 'partial' || moment.status === 'failed') ? ExitCode.partial : ExitCode.ok
     } finally {
       await context.close()
