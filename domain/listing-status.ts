@@ -55,13 +55,17 @@ export function judgeListing({ pages, maxPages, skipped, baseline, oldNextPage =
   const last = parsed.at(-1)
   const nextOfLast = last?.listingPage.nextPage ?? null
   const visited = new Set(parsed.map((page) => page.canonicalUrl))
-  if (last && nextOfLast !== null && visited.has(nextOfLast)) problems.push(`page ${last.pageNumber}: the next link leads back to ${nextOfLast}`)
+  // a pager that loops is a bound hit on remote input: a health event, not only a partial listing
+  const loop = last && nextOfLast !== null && visited.has(nextOfLast) ? `page ${last.pageNumber}: the next link leads back to ${nextOfLast}` : null
+  if (loop !== null) problems.push(loop)
 
   const limited = last !== undefined && nextOfLast !== null && last.pageNumber >= maxPages
   const crawled = crawlVerdict(counts.pages, problems, last !== undefined && nextOfLast === null, limited, maxPages, stoppedEarly && !limited)
   const shape = { ...counts, lastPageEntries: last?.listingPage.entries.length ?? 0 }
-  const listingProblem = crawled.status === 'complete' ? listingHealthProblem(shape, baseline, oldNextPage) : null
-  if (listingProblem) health.push(listingProblem.message)
+  const loopProblem: HealthProblem | null = loop === null ? null : { problem: 'incomplete', message: `${loop}: the pager loops, nothing after it was read` }
+  const parserProblem = crawled.status === 'complete' ? listingHealthProblem(shape, baseline, oldNextPage) : null
+  if (parserProblem) health.push(parserProblem.message)
+  const listingProblem = parserProblem ?? loopProblem
   if (health.length === 0 || crawled.status === 'failed') return { ...counts, ...crawled, listingProblem }
   return {
     ...counts,

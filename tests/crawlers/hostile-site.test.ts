@@ -104,6 +104,16 @@ describe('a body that stalls, never ends or inflates past the cap', () => {
 describe('next links and redirects to another host', () => {
   const other = () => `${OTHER_HOST}:${site.otherPort}`
 
+  it('stops a pager that loops back at once, ending the listing partial with a health problem', async () => {
+    site.setListing('loop', { entries: 30, pages: { 2: { kind: 'next-link', to: site.pageUrl('loop', 1) } } })
+    site.resetRequests()
+    const { outcomes } = await crawl([target(site.pageUrl('loop'))])
+    const loop = `page 2: the next link leads back to ${site.pageUrl('loop', 1)}`
+    expect(outcomes[0]).toMatchObject({ status: 'partial', pages: 2, reason: loop })
+    expect(outcomes[0]?.listingProblem).toEqual({ problem: 'incomplete', message: `${loop}: the pager loops, nothing after it was read` })
+    expect(site.requests().filter((request) => request.path.startsWith('/loop'))).toHaveLength(2)
+  })
+
   it('does not follow a next link to another host: the listing ends there, partial, with its entries', async () => {
     site.setListing('hop', { entries: 10, pages: { 1: { kind: 'next-link', to: site.pageUrl('elsewhere', 1, site.otherOrigin) } } })
     site.setListing('elsewhere', { entries: 10 })
