@@ -3,7 +3,7 @@
 // and yaml, which every start needs, are bundled in: their hundreds of small files cost more to
 // load than their code (measured: `eurowatch sources` 280 -> 230 ms). The other dependencies stay
 // packages (PGlite and Chromium find their own files beside their code).
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 
 // An installed package is built already and has no sources (nor esbuild): nothing to do.
 if (!existsSync(new URL('./src/cli/main.ts', import.meta.url))) process.exit(0)
@@ -15,13 +15,14 @@ const BUNDLED = new Set(['commander', 'zod', 'yaml', 'cheerio'])
 const manifest = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const packages = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.optionalDependencies ?? {})]
 
-rmSync('dist', { recursive: true, force: true })
+// built beside dist/ and swapped in: a CLI started during a build finds the old dist/ or the new one
+rmSync('dist.next', { recursive: true, force: true })
 await build({
   // the replica is an entry of its own: only --offline, demo, replica and doctor load it; the page
   // reader's worker thread loads its own (jobs/page-reader.ts finds it beside dist/chunks/)
   entryPoints: ['src/cli/main.ts', 'replica/index.ts', 'jobs/read-page-worker.ts'],
   outbase: '.',
-  outdir: 'dist',
+  outdir: 'dist.next',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
@@ -34,3 +35,5 @@ await build({
   alias: { cheerio: './node_modules/cheerio/dist/esm/load-parse.js' },
   logLevel: 'warning',
 })
+rmSync('dist', { recursive: true, force: true })
+renameSync('dist.next', 'dist')
