@@ -1,9 +1,10 @@
 // One Kysely<Database> over either backend; connection failures become one-line UserErrors
-// that never show the password.
+// that never show a secret of the connection string.
 import { mkdirSync } from 'node:fs'
 import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { maskConnectionString, scrubConnectionSecrets } from '../domain/connection-string.ts'
 import { UserError } from '../domain/errors.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import type { Database } from './schema.ts'
@@ -104,34 +105,7 @@ function connectionError(target: DatabaseTarget, error: unknown): UserError {
   if (target.kind === 'pglite') {
     return new UserError(`cannot open the database in ${target.dataDir}: ${reason}`, 'check that the data directory is writable and not used by another process')
   }
-  return new UserError(`cannot connect to ${maskUrl(target.url)}: ${scrubPassword(reason, target.url)}`, 'check the database URL and that the server is running')
-}
-
-/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
-export function maskUrl(url: string): string {
-  // Up to the LAST '@': an unencoded '@' in the password must not leak its tail. libpq also
-  // takes a password as a parameter (`?password=...`).
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@').replace(PASSWORD_PARAMETER, '$1***')
-}
-
-const PASSWORD_PARAMETER = /([?&]password=)[^&#]*/gi
-
-function scrubPassword(text: string, url: string): string {
-  const passwords = [/^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:(.*)@/i.exec(url)?.[1], ...[...url.matchAll(PASSWORD_PARAMETER)].map((match) => match[0].slice(match[1]?.length ?? 0))]
-  let scrubbed = text
-  for (const password of passwords) {
-    if (password === undefined || password === '') continue
-    for (const form of new Set([password, safeDecode(password)])) scrubbed = scrubbed.split(form).join('***')
-  }
-  return scrubbed
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return s
-  }
+  return new UserError(`cannot connect to ${maskConnectionString(target.url)}: ${scrubConnectionSecrets(reason, target.url)}`, 'check the database URL and that the server is running')
 }
 
 function firstLine(s: string): string {

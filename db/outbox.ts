@@ -1,6 +1,7 @@
 // The outbox: subscriptions, deliveries (one per change event and subscription), and the
-// messages that carry them. Claiming and sending take row locks with SKIP LOCKED, so two
-// deliverers on one PostgreSQL server never send one message twice.
+// messages that carry them. Claiming takes row locks with SKIP LOCKED, sending takes session
+// advisory locks on the messages, so two deliverers on one PostgreSQL server never send one
+// message twice.
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Database, DeliveryMessage, OperatorNoticeRow } from './schema.ts'
@@ -97,13 +98,26 @@ export async function setLastDigest(db: Db, subscription: string, at: Date): Pro
   await db.updateTable('subscription').set({ last_digest_at: at }).where('name', '=', subscription).execute()
 }
 
+// pg_try_advisory_lock(MESSAGE_LOCKS, message id): "ewdm" as a stable 32-bit number
+const MESSAGE_LOCKS = 0x6577646d
+
+export interface LockedMessages {
+  messages: DeliveryMessage[]
+  /** Due messages there were to choose from: fewer than the limit means none is left after these. */
+  candidates: number
+}
+
 /**
- * Pending messages whose time has come, locked for this sender (others skip them), oldest first.
+ * Pending messages whose time has come, oldest first, locked for this sender: others skip them
+ * until `releaseMessages`. The locks belong to the session (`db` must be one connection, held
+ * while sending), not to a transaction, so that each outcome can be committed on its own as
+ * soon as the send ends; the server drops them with the session when a process dies, and
+ * another deliverer may then take them at once.
  * A subscription with a message waiting for its retry sends nothing else before then: its
  * receiver is down, and its messages keep their order.
  */
-export async function lockDueMessages(db: Db, subscriptions: readonly string[], at: Date, limit: number): Promise<DeliveryMessage[]> {
-  if (subscriptions.length === 0) return []
+export async function lockDueMessages(db: Db, subscriptions: readonly string[], at: Date, limit: number): Promise<LockedMessages> {
+  if (subscriptions.length === 0) return { messages: [], candidates: 0 }
   const waiting = await db
     .selectFrom('delivery_message')
     .select('subscription')
@@ -114,18 +128,37 @@ export async function lockDueMessages(db: Db, subscriptions: readonly string[], 
     .execute()
   const resting = new Set(waiting.map((row) => row.subscription))
   const ready = subscriptions.filter((name) => !resting.has(name))
-  if (ready.length === 0) return []
-  return db
+  if (ready.length === 0) return { messages: [], candidates: 0 }
+  // not those another sender holds (the subquery runs once), then lock exactly the ids chosen
+  const { rows: due } = await sql<{ id: number }>`
+    select m.id from delivery_message m
+    where m.status = 'pending' and m.next_attempt_at <= ${at} and m.subscription = any(${[...ready]}::text[])
+      and m.id not in (select l.objid::int from pg_locks l where l.locktype = 'advisory' and l.classid = ${MESSAGE_LOCKS}::oid and l.objsubid = 2)
+    order by m.id
+    limit ${limit}`.execute(db)
+  if (due.length === 0) return { messages: [], candidates: 0 }
+  const { rows: locked } = await sql<{ id: number }>`
+    select x.id from unnest(${due.map((row) => row.id)}::int[]) as x(id) where pg_try_advisory_lock(${MESSAGE_LOCKS}, x.id)`.execute(db)
+  const lockedIds = locked.map((row) => row.id)
+  if (lockedIds.length === 0) return { messages: [], candidates: due.length }
+  // read again under the lock: another sender may have sent it between the choice and the lock
+  const messages = await db
     .selectFrom('delivery_message')
     .selectAll()
+    .where('id', '=', sql<number>`any(${lockedIds}::int[])`)
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', at)
-    .where('subscription', 'in', ready)
     .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
     .execute()
+  const kept = new Set(messages.map((message) => message.id))
+  await releaseMessages(db, lockedIds.filter((id) => !kept.has(id)))
+  return { messages, candidates: due.length }
+}
+
+/** Lets other senders take these messages again (their outcomes are committed by then). */
+export async function releaseMessages(db: Db, messageIds: readonly number[]): Promise<void> {
+  if (messageIds.length === 0) return
+  await sql`select pg_advisory_unlock(${MESSAGE_LOCKS}, x.id) from unnest(${[...messageIds]}::int[]) as x(id)`.execute(db)
 }
 
 /** The change event ids each message carries, in delivery order. */
@@ -142,12 +175,12 @@ export async function eventIdsOfMessages(db: Db, messageIds: readonly number[]):
   return byMessage
 }
 
-export async function markMessagesSent(db: Db, messageIds: readonly number[], at: Date): Promise<void> {
-  if (messageIds.length === 0) return
+/** One message sent: committed on its own, right after its send (a kill re-sends only what was in flight). */
+export async function markMessageSent(db: Db, messageId: number, at: Date): Promise<void> {
   await db
     .updateTable('delivery_message')
     .set((eb) => ({ status: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: null }))
-    .where('id', 'in', [...messageIds])
+    .where('id', '=', messageId)
     .execute()
 }
 

@@ -1,13 +1,13 @@
 // The deliver job: puts each subscription's waiting deliveries into messages when its cadence
-// says so, then sends every due message through its channel, recording the outcome. A message
-// keeps its key across attempts, so a process killed between sending and recording re-sends
-// the same message, and a receiver that dedupes sees it once.
+// says so, then sends every due message through its channel, committing each outcome as soon as
+// its send ends: a process killed mid-way re-sends at most the messages in flight. A message
+// keeps its key across attempts, so a receiver that dedupes sees even those once.
 import { CronExpressionParser } from 'cron-parser'
 import PQueue from 'p-queue'
 import type { Kysely } from 'kysely'
 import {
   addSubscriptions, claimDeliveries, eventIdsOfMessages, eventIdsSince, insertDeliveries, lockDueMessages, markMessageFailed,
-  markMessagesSent, recentEventIds, setLastDigest, storedSubscriptions,
+  markMessageSent, recentEventIds, releaseMessages, setLastDigest, storedSubscriptions,
 } from '../db/outbox.ts'
 import { eventsByIds } from '../db/report-queries.ts'
 import type { Database, DeliveryMessage } from '../db/schema.ts'
@@ -54,7 +54,7 @@ export interface DeliverySummary {
   bySubscription: Map<string, { sent: number; failed: number; dead: number; lastError: string | null }>
 }
 
-// messages locked and sent per transaction: a process killed mid-way re-sends at most these
+// messages locked (and their events read) at a time; each outcome is committed as its send ends
 const MESSAGES_PER_LOCK = 100
 
 /**
@@ -114,58 +114,70 @@ async function sendDue(deps: JobDeps, outbox: Outbox, only: string | null): Prom
   const summary: DeliverySummary = { sent: 0, failed: 0, dead: 0, bySubscription: new Map() }
   // a subscription whose message failed waits for its next turn: its receiver is likely down
   const resting = new Set<string>()
-  for (;;) {
-    const active = [...channels.keys()].filter((name) => !resting.has(name))
-    const handled = await deps.db.transaction().execute(async (trx) => {
-      const messages = await lockDueMessages(trx, active, deps.now(), MESSAGES_PER_LOCK)
-      const eventIds = await eventIdsOfMessages(trx, messages.filter((m) => m.kind === 'changes').map((m) => m.id))
-      const events = new Map((await eventsByIds(trx, [...eventIds.values()].flat())).map((event) => [event.id, event]))
-      const outgoing: { message: DeliveryMessage; alert: Alert; channel: AlertChannel }[] = []
-      for (const message of messages) {
-        const target = channels.get(message.subscription)
-        if (target === undefined) continue
-        const alert = alertOf(message, target.cadence, (eventIds.get(message.id) ?? []).flatMap((id) => events.get(id) ?? []), deps.now())
-        if (target.channel.historyItems) alert.history = newestFirst(await eventsByIds(trx, await recentEventIds(trx, message.subscription, target.channel.historyItems)))
-        outgoing.push({ message, alert, channel: target.channel })
-      }
-      const outcomes = await sendAll(outgoing, resting)
-      for (const { message, error } of outcomes) {
-        const tally = summary.bySubscription.get(message.subscription) ?? { sent: 0, failed: 0, dead: 0, lastError: null }
-        summary.bySubscription.set(message.subscription, tally)
-        if (error === null) {
-          tally.sent += 1
-          summary.sent += 1
-          continue
+  // one session for the whole turn: it holds the messages' locks, and each outcome commits on its own
+  await deps.db.connection().execute(async (session) => {
+    for (;;) {
+      const active = [...channels.keys()].filter((name) => !resting.has(name))
+      const { messages, candidates } = await lockDueMessages(session, active, deps.now(), MESSAGES_PER_LOCK)
+      try {
+        const eventIds = await eventIdsOfMessages(session, messages.filter((m) => m.kind === 'changes').map((m) => m.id))
+        const events = new Map((await eventsByIds(session, [...eventIds.values()].flat())).map((event) => [event.id, event]))
+        const outgoing: Outgoing[] = []
+        for (const message of messages) {
+          const target = channels.get(message.subscription)
+          if (target === undefined) continue
+          const alert = alertOf(message, target.cadence, (eventIds.get(message.id) ?? []).flatMap((id) => events.get(id) ?? []), deps.now())
+          if (target.channel.historyItems) alert.history = newestFirst(await eventsByIds(session, await recentEventIds(session, message.subscription, target.channel.historyItems)))
+          outgoing.push({ message, alert, channel: target.channel })
         }
-        const nextAttemptAt = nextAttempt(message, error, outbox.retry, deps.now())
-        await markMessageFailed(trx, { messageId: message.id, error: error.message, nextAttemptAt })
-        tally.lastError = error.message
-        if (nextAttemptAt === null) {
-          tally.dead += 1
-          summary.dead += 1
-        } else {
-          tally.failed += 1
-          summary.failed += 1
-        }
-        deps.log.warn({ subscription: message.subscription, message: message.key, attempts: message.attempts + 1, dead: nextAttemptAt === null, error: error.message }, 'delivery failed')
+        await sendAll(outgoing, resting, (message, error) => recordOutcome(deps, session, outbox.retry, summary, message, error))
+      } finally {
+        await releaseMessages(session, messages.map((message) => message.id))
       }
-      await markMessagesSent(trx, outcomes.filter((outcome) => outcome.error === null).map((outcome) => outcome.message.id), deps.now())
-      return messages.length
-    })
-    if (handled < MESSAGES_PER_LOCK) break
-  }
+      if (candidates < MESSAGES_PER_LOCK) break
+    }
+  })
   return summary
+}
+
+interface Outgoing {
+  message: DeliveryMessage
+  alert: Alert
+  channel: AlertChannel
+}
+
+/** Commits one message's outcome, right after its send, and counts it. */
+async function recordOutcome(deps: JobDeps, session: Kysely<Database>, retry: RetryPolicy, summary: DeliverySummary, message: DeliveryMessage, error: DeliveryError | null): Promise<void> {
+  const tally = summary.bySubscription.get(message.subscription) ?? { sent: 0, failed: 0, dead: 0, lastError: null }
+  summary.bySubscription.set(message.subscription, tally)
+  if (error === null) {
+    await markMessageSent(session, message.id, deps.now())
+    tally.sent += 1
+    summary.sent += 1
+    return
+  }
+  const nextAttemptAt = nextAttempt(message, error, retry, deps.now())
+  await markMessageFailed(session, { messageId: message.id, error: error.message, nextAttemptAt })
+  tally.lastError = error.message
+  if (nextAttemptAt === null) {
+    tally.dead += 1
+    summary.dead += 1
+  } else {
+    tally.failed += 1
+    summary.failed += 1
+  }
+  deps.log.warn({ subscription: message.subscription, message: message.key, attempts: message.attempts + 1, dead: nextAttemptAt === null, error: error.message }, 'delivery failed')
 }
 
 /**
  * Sends each subscription's messages in order, as many at once as its channel takes (a webhook
- * several, Slack one: it asks for a message a second); subscriptions side by side. After a
- * failure, a subscription's messages not yet started wait for the next turn (no outcome).
+ * several, Slack one: it asks for a message a second); subscriptions side by side. Each outcome
+ * is recorded before its channel's next message starts. After a failure, a subscription's
+ * messages not yet started wait for the next turn (no outcome).
  */
-async function sendAll(outgoing: { message: DeliveryMessage; alert: Alert; channel: AlertChannel }[], resting: Set<string>): Promise<{ message: DeliveryMessage; error: DeliveryError | null }[]> {
-  const bySubscription = new Map<string, typeof outgoing>()
+async function sendAll(outgoing: Outgoing[], resting: Set<string>, record: (message: DeliveryMessage, error: DeliveryError | null) => Promise<void>): Promise<void> {
+  const bySubscription = new Map<string, Outgoing[]>()
   for (const item of outgoing) bySubscription.set(item.message.subscription, [...(bySubscription.get(item.message.subscription) ?? []), item])
-  const outcomes: { message: DeliveryMessage; error: DeliveryError | null }[] = []
   await Promise.all(
     [...bySubscription.values()].map(async (items) => {
       const queue = new PQueue({ concurrency: items[0]?.channel.concurrency ?? 1 })
@@ -173,19 +185,19 @@ async function sendAll(outgoing: { message: DeliveryMessage; alert: Alert; chann
         items.map((item) =>
           queue.add(async () => {
             if (resting.has(item.message.subscription)) return
+            let error: DeliveryError | null = null
             try {
               await item.channel.send(item.alert)
-              outcomes.push({ message: item.message, error: null })
-            } catch (error) {
+            } catch (failure) {
               resting.add(item.message.subscription)
-              outcomes.push({ message: item.message, error: describeFailure(error) })
+              error = describeFailure(failure)
             }
+            await record(item.message, error)
           }),
         ),
       )
     }),
   )
-  return outcomes
 }
 
 /** Puts waiting deliveries into messages: at once for immediate subscriptions, at their cron time for digests. */

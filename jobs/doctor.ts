@@ -2,9 +2,10 @@
 // checks. A check fails only when a run would break; a warning is worth knowing, not fatal.
 import { existsSync } from 'node:fs'
 import { sql, type Kysely } from 'kysely'
-import { closeDatabase, maskUrl, openDatabase, type DatabaseTarget } from '../db/connection.ts'
+import { closeDatabase, openDatabase, type DatabaseTarget } from '../db/connection.ts'
 import { migrationStatus } from '../db/migrate.ts'
 import type { Database } from '../db/schema.ts'
+import { maskConnectionString } from '../domain/connection-string.ts'
 import { UserError } from '../domain/errors.ts'
 import { findChromium, launchChromium, NPM_CHROMIUM, type ChromiumSearch, type FoundChromium } from '../crawlers/chromium.ts'
 
@@ -52,7 +53,7 @@ function checkConfiguration({ file, listings, inBrowser }: DoctorDeps['configura
 }
 
 async function checkDatabase(target: DatabaseTarget): Promise<Check> {
-  const where = target.kind === 'pglite' ? `PGlite in ${target.dataDir}` : `PostgreSQL at ${maskUrl(target.url)}`
+  const where = target.kind === 'pglite' ? `PGlite in ${target.dataDir}` : `PostgreSQL at ${maskConnectionString(target.url)}`
   // opening PGlite creates its directory: a check leaves nothing behind
   if (target.kind === 'pglite' && !existsSync(target.dataDir)) return { name: 'database', status: 'ok', detail: `${where}: not created yet (the first run creates it)` }
   let db: Kysely<Database>

@@ -207,7 +207,7 @@ describe.each(backends)('the outbox on %s', { timeout: 240_000 }, (backend) => {
 })
 
 describe('two deliverers on one PostgreSQL database', () => {
-  it('never send one message twice (SKIP LOCKED)', async () => {
+  it('never send one message twice (each message locked by one)', async () => {
     const first = await openTestDatabase('postgres')
     receiver.requests.length = 0
     receiver.setScript(() => ({ delayMs: 20 }))
