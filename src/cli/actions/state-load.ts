@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
-import { rename, rm, rmdir } from 'node:fs/promises'
+import { mkdir, rename, rm, rmdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { Command } from 'commander'
 import { closeDatabase } from '../../../db/connection.ts'
 import { migrateToLatest } from '../../../db/migrate.ts'
@@ -19,6 +20,9 @@ export default async function loadState(file: string, _options: unknown, command
   if (holdsFiles(target.dataDir)) throw new UserError(`${target.dataDir} holds a database already: move it away first; nothing was loaded`)
   // unpacked and migrated beside the data directory, which takes its name only once it is whole
   const loading = `${target.dataDir}.loading-${randomBytes(4).toString('hex')}`
+  // a refused file leaves no folder behind either
+  const createdParent = await mkdir(dirname(target.dataDir), { recursive: true })
+  let loaded = false
   try {
     const db = await openStateDatabase({ file, dataDir: loading, archive })
     let migrated: string[]
@@ -29,9 +33,11 @@ export default async function loadState(file: string, _options: unknown, command
     }
     if (existsSync(target.dataDir)) await rmdir(target.dataDir)
     await rename(loading, target.dataDir)
+    loaded = true
     process.stdout.write(`loaded ${file} into ${target.dataDir}${migrated.length > 0 ? ` (migrated: ${migrated.join(', ')})` : ''}\n`)
   } finally {
     await rm(loading, { recursive: true, force: true })
+    if (!loaded && createdParent !== undefined) await rm(createdParent, { recursive: true, force: true })
   }
 }
 
