@@ -7,6 +7,7 @@ import { benchDelivery } from './deliver.ts'
 import { benchExport, formatExportBench } from './export.ts'
 import { benchSnapshot, formatSnapshotBench } from './snapshot.ts'
 import { benchStorage, formatStorageBench } from './storage.ts'
+import { benchState, formatStateBench } from './state.ts'
 import { benchNested, benchReading, benchSlowPage, formatReading } from './parse.ts'
 import { benchStartup, formatStartup } from './startup.ts'
 import { benchUrlwatch, formatUrlwatchBench } from './urlwatch.ts'
@@ -93,6 +94,9 @@ for (const backend of backends) line(formatSnapshotBench(await benchSnapshot(bac
 
 line(`\n# storage: the ${PAGES}-page archive listing re-crawled unchanged, growth of the tables with their indexes (pg_total_relation_size)`)
 for (const backend of backends) line(formatStorageBench(await benchStorage(backend, { url: serverUrl, pages: PAGES })))
+
+line(`\n# the state file of \`run --state\` (CI runners that start empty): its size, and the time it adds to a run`)
+for (const text of formatStateBench(await benchState({ pages: PAGES }))) line(text)
 
 line(`\n# browser crawler next to the HTTP crawler, ${BROWSER_BENCH_PAGES} pages`)
 const browserReplica = await startReplica({ port: 0, archivePages: BROWSER_BENCH_PAGES })

@@ -19,9 +19,15 @@ const INT8_OID = 20
 // directory peaks at 150 MB instead of 295 MB resident).
 export const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB']
 
-/** Opens the database and checks it answers. Migrations are the caller's (see migrateToLatest). */
-export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
-  const db = target.kind === 'pglite' ? await openPglite(target.dataDir) : await openPostgres(target.url)
+/** A PGlite data directory as one uncompressed tar, as `dumpDataDir` writes it and `loadDataDir` reads it. */
+export type DataDirArchive = Uint8Array
+
+/**
+ * Opens the database and checks it answers. Migrations are the caller's (see migrateToLatest).
+ * `load`: a data directory archive that PGlite unpacks into the (empty) data directory first.
+ */
+export async function openDatabase(target: DatabaseTarget, load?: DataDirArchive): Promise<Kysely<Database>> {
+  const db = target.kind === 'pglite' ? await openPglite(target.dataDir, load) : await openPostgres(target.url)
   try {
     await sql`select 1`.execute(db)
   } catch (error) {
@@ -43,6 +49,20 @@ export async function closeDatabase(db: Kysely<Database>): Promise<void> {
 /** The data directory lock of each open PGlite database, released once it is closed. */
 const dataDirLocks = new WeakMap<Kysely<Database>, () => Promise<void>>()
 
+/** The PGlite under each open PGlite database, for dumping its data directory. */
+const pgliteClients = new WeakMap<Kysely<Database>, PGlite>()
+
+/**
+ * The whole data directory of an open PGlite database as one tar. A checkpoint first writes
+ * what sits in PGlite's buffers to the data files, so loading it replays no WAL.
+ */
+export async function dumpDataDir(db: Kysely<Database>): Promise<DataDirArchive> {
+  const client = pgliteClients.get(db)
+  if (client === undefined) throw new Error('dumpDataDir: not a PGlite database')
+  await sql`checkpoint`.execute(db)
+  return new Uint8Array(await (await client.dumpDataDir('none')).arrayBuffer())
+}
+
 /**
  * Wraps an open PGlite. The dialect hands its single session to one kysely connection at a
  * time (queued), so concurrent transactions are serialized, never interleaved: inside a
@@ -52,15 +72,15 @@ export function wrapPglite(client: PGlite): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PGliteDialect(client) })
 }
 
-async function openPglite(dataDir: string): Promise<Kysely<Database>> {
+async function openPglite(dataDir: string, load: DataDirArchive | undefined): Promise<Kysely<Database>> {
   const target = { kind: 'pglite', dataDir } as const
-  if (dataDir.startsWith('memory://')) return createPglite(target)
+  if (dataDir.startsWith('memory://')) return createPglite(target, load)
   // before PGlite touches the directory: two processes creating one data directory break it
   const release = await lockDataDir(dataDir).catch((error: unknown) => {
     throw error instanceof UserError ? error : connectionError(target, error)
   })
   try {
-    const db = await createPglite(target)
+    const db = await createPglite(target, load)
     dataDirLocks.set(db, release)
     return db
   } catch (error) {
@@ -69,14 +89,21 @@ async function openPglite(dataDir: string): Promise<Kysely<Database>> {
   }
 }
 
-async function createPglite(target: { kind: 'pglite'; dataDir: string }): Promise<Kysely<Database>> {
+async function createPglite(target: { kind: 'pglite'; dataDir: string }, load: DataDirArchive | undefined): Promise<Kysely<Database>> {
   try {
     if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true })
     // each backend's driver is loaded only when used: a verb on PostgreSQL never loads PGlite's 10 MB of WebAssembly
     const { PGlite } = await import('@electric-sql/pglite')
     // int8 (count(*)) as number, as on pg below; PGlite already does, say it anyway.
-    const client = await PGlite.create(target.dataDir, { parsers: { [INT8_OID]: Number }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] })
-    return wrapPglite(client)
+    const client = await PGlite.create(target.dataDir, {
+      parsers: { [INT8_OID]: Number },
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+      // a plain tar: PGlite would gunzip anything it cannot untar, and a zlib error there escapes every handler
+      ...(load === undefined ? {} : { loadDataDir: new Blob([load], { type: 'application/x-tar' }) }),
+    })
+    const db = wrapPglite(client)
+    pgliteClients.set(db, client)
+    return db
   } catch (error) {
     throw connectionError(target, error)
   }

@@ -62,6 +62,11 @@ export async function requireCurrentSchema<DB>(db: Kysely<DB>): Promise<void> {
   throw new UserError(`the database schema is out of date, ${missing}: run \`eurowatch migrate\``, hint)
 }
 
+/** Migrations the database has run that this eurowatch does not know: it was written by a newer one. */
+export async function unknownMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
+  return [...(await appliedMigrations(db))].filter((name) => !(name in MIGRATIONS)).sort()
+}
+
 /** The names in kysely's migration table; none before the first migration. */
 async function appliedMigrations<DB>(db: Kysely<DB>): Promise<Set<string>> {
   const { rows } = await sql<{ exists: boolean }>`select to_regclass('public.kysely_migration') is not null as exists`.execute(db)

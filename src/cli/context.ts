@@ -11,6 +11,7 @@ import { openDatabase, closeDatabase, type DatabaseTarget } from '../../db/conne
 import { migrateToLatest, requireCurrentSchema } from '../../db/migrate.ts'
 import { UserError } from '../../domain/errors.ts'
 import type { Database } from '../../db/schema.ts'
+import { openStateDatabase, type StateDatabase } from './state-file.ts'
 
 export interface CliContext {
   loaded: LoadedConfig
@@ -37,9 +38,12 @@ export function databaseTarget(loaded: LoadedConfig, env: Environment): Database
     : { kind: 'pglite', dataDir: resolve(loaded.baseDir, loaded.config.database.dataDir) }
 }
 
-/** Configuration, logger and a migrated database: what every storing verb needs. */
-export async function openCliContext(command: Command, loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
-  return openContext(command, loaded, 'migrate')
+/**
+ * Configuration, logger and a migrated database: what every storing verb needs. With `state`,
+ * the database is that state file's, in its own data directory (`run --state`).
+ */
+export async function openCliContext(command: Command, loaded: LoadedConfig = loadCliConfig(command), state?: StateDatabase): Promise<CliContext> {
+  return openContext(command, loaded, 'migrate', state)
 }
 
 /**
@@ -50,10 +54,10 @@ export async function openReadOnlyContext(command: Command, loaded: LoadedConfig
   return openContext(command, loaded, 'read')
 }
 
-async function openContext(command: Command, loaded: LoadedConfig, schema: 'migrate' | 'read'): Promise<CliContext> {
+async function openContext(command: Command, loaded: LoadedConfig, schema: 'migrate' | 'read', state?: StateDatabase): Promise<CliContext> {
   const env = environment()
   const log = cliLogger(command, env)
-  const target = databaseTarget(loaded, env)
+  const target: DatabaseTarget = state === undefined ? databaseTarget(loaded, env) : { kind: 'pglite', dataDir: state.dataDir }
   // opening PGlite creates its directory: a reader leaves none behind
   if (schema === 'read' && target.kind === 'pglite' && !existsSync(target.dataDir)) {
     throw new UserError(`no database in ${target.dataDir} yet: run \`eurowatch migrate\`, or a first \`eurowatch run\``)
@@ -64,7 +68,7 @@ async function openContext(command: Command, loaded: LoadedConfig, schema: 'migr
   // listings 3.1 s instead of 4.7 s; 300 archive pages crawled twice 20-24 s instead of 25-28 s;
   // 200,000 rows written and 3,000 lookups 7.1-7.6 s instead of 9.4-10.2 s).
   if (target.kind === 'pglite') setFlagsFromString('--liftoff-only')
-  const db = await openDatabase(target)
+  const db = state === undefined ? await openDatabase(target) : await openStateDatabase(state)
   try {
     await (schema === 'migrate' ? migrateToLatest(db) : requireCurrentSchema(db))
   } catch (error) {

@@ -11,6 +11,7 @@ import { loadCliConfig } from './config-file.ts'
 import { openCliContext, type CliContext } from './context.ts'
 import type { Environment } from '../config/environment.ts'
 import type { Replica } from '../../replica/index.ts'
+import type { StateDatabase } from './state-file.ts'
 
 /** The flags every crawling verb takes (crawl, run). */
 export const CrawlFlags = z.object({
@@ -68,15 +69,16 @@ export interface CrawlSession {
 }
 
 /**
- * What every crawling verb does around its job: configuration, database, the offline replica
- * when asked, the sources and settings; everything closed after `work`, also when it throws.
+ * What every crawling verb does around its job: configuration, database (a state file's, with
+ * `state`), the offline replica when asked, the sources and settings; everything closed after
+ * `work`, also when it throws.
  */
-export async function withCrawlSession<T>(command: Command, flags: z.infer<typeof CrawlFlags>, work: (session: CrawlSession) => Promise<T>): Promise<T> {
+export async function withCrawlSession<T>(command: Command, flags: z.infer<typeof CrawlFlags>, work: (session: CrawlSession) => Promise<T>, state?: StateDatabase): Promise<T> {
   // every flag checked before anything is opened or created
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, flags.source, flags.maxPages)
   const replicaModule = flags.offline ? await loadReplica(flags.step) : null
-  const context = await openCliContext(command, loaded)
+  const context = await openCliContext(command, loaded, state)
   try {
     const { origins, replica } = await offlineOrigins(replicaModule, flags.step)
     try {

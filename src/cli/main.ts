@@ -20,6 +20,7 @@ import { reportCommand } from './commands/report.ts'
 import { runCommand } from './commands/run.ts'
 import { scheduleCommand } from './commands/schedule.ts'
 import { snapshotCommand } from './commands/snapshot.ts'
+import { stateCommand } from './commands/state.ts'
 import { sourcesCommand } from './commands/sources.ts'
 import { statusCommand } from './commands/status.ts'
 
@@ -49,6 +50,7 @@ const program = new Command('eurowatch')
   .addCommand(sourcesCommand)
   .addCommand(migrateCommand)
   .addCommand(pruneCommand)
+  .addCommand(stateCommand)
   .addCommand(replicaCommand)
   .addCommand(demoCommand)
   .addCommand(doctorCommand)

@@ -6,7 +6,7 @@ import { legacyTimeline } from '../../replica/index.ts'
 const EXPECTED_KIND = { publish: 'new', 'edit-summary': 'changed', retag: 'changed', retitle: 'moved', remove: 'removed', cosmetic: null } as const
 
 /** "kind key" of every real change of these steps on the crawled listings, sorted. */
-export function timelineChanges(sources: readonly CrawlSource[], ...steps: number[]): string[] {
+export function timelineChanges(sources: readonly Pick<CrawlSource, 'url'>[], ...steps: number[]): string[] {
   // page-1 paths, byte for byte (the legacy URLs carry their parameters in the path)
   const crawledPaths = sources.map((source) => source.url.replace(/^https?:\/\/[^/]+/, ''))
   return steps

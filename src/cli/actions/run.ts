@@ -13,16 +13,26 @@ import { parseOptions } from '../options.ts'
 import { terminalProgress } from '../progress.ts'
 import { withOutbox } from '../outbox.ts'
 import { describeDelivery } from '../delivery-line.ts'
+import { environment } from '../context.ts'
+import { withRunState, type RunState } from '../run-state.ts'
 
 const Options = CrawlFlags.extend({
   removeAfter: z.coerce.number().int().positive().optional(),
   format: z.enum(REPORT_FORMATS).default('text'),
   color: z.boolean().optional(),
   exitCode: z.boolean().default(false),
+  state: z.string().min(1, 'give a file').optional(),
 })
+
+type Options = z.infer<typeof Options>
 
 export default async function runAll(raw: unknown, command: Command): Promise<ExitCodeValue | void> {
   const options = parseOptions(Options, raw)
+  if (options.state === undefined) return runOnce(command, options, null)
+  return withRunState(options.state, environment(), (state) => runOnce(command, options, state))
+}
+
+async function runOnce(command: Command, options: Options, state: RunState | null): Promise<ExitCodeValue> {
   return withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
     const line = terminalProgress(context.env)
     const shown = { ...deps, progress: line.progress }
@@ -37,8 +47,11 @@ export default async function runAll(raw: unknown, command: Command): Promise<Ex
         return { summary, printed: totalChanges(report) }
       }),
     )
-    return exitCodeOf(summary, printed, options.exitCode)
-  })
+    const code = exitCodeOf(summary, printed, options.exitCode)
+    // what a partial run stored is consistent; a failed run leaves the previous state in place
+    if (state !== null && code !== ExitCode.failure) await state.save(context.db)
+    return code
+  }, state?.database)
 }
 
 /** Resolves once the text is handed to the output (a pipe or file takes it synchronously on Linux). */

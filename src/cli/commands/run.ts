@@ -11,4 +11,5 @@ export const runCommand = withCrawlFlags(
   .option('--color', 'colour the text report (default: only on a terminal, unless NO_COLOR is set)')
   .option('--no-color', 'never colour the text report')
   .option('--exit-code', 'exit with 1 when something changed (as git diff --exit-code)')
+  .option('--state <file>', 'the embedded database as one file, for runners that start empty (CI): loaded before the run if it exists, saved after it unless the run failed')
   .action(lazyAction(() => import('../actions/run.ts')))

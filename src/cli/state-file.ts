@@ -1,0 +1,96 @@
+// The embedded database as one file, for runners that start empty (CI): `state save`,
+// `state load` and `run --state`. The file is the PGlite data directory as a gzip'd tar (what
+// PGlite's dumpDataDir writes; `tar -tzf` lists it), written beside its target and renamed
+// over it, so a process killed while writing leaves the previous file whole.
+import { readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
+import { gunzip, gzip } from 'node:zlib'
+import type { Kysely } from 'kysely'
+import { dataDirArchiveFault } from '../../db/data-dir-archive.ts'
+import { closeDatabase, dumpDataDir, openDatabase, type DataDirArchive } from '../../db/connection.ts'
+import { unknownMigrations } from '../../db/migrate.ts'
+import type { Database } from '../../db/schema.ts'
+import { UserError } from '../../domain/errors.ts'
+import type { Environment } from '../config/environment.ts'
+import { openOutput } from './output-file.ts'
+
+const gunzipBytes = promisify(gunzip)
+const gzipBytes = promisify(gzip)
+
+/** A state file and the data directory it is loaded into. */
+export interface StateDatabase {
+  file: string
+  dataDir: string
+  /** The file's data directory archive; null: no file yet (a first run). */
+  archive: DataDirArchive | null
+}
+
+/** The state lives in the embedded database only: on a PostgreSQL server, the server keeps it. */
+export function refuseStateOnServer(env: Environment, what: string): void {
+  if (env.DATABASE_URL !== undefined) throw new UserError(`${what}: DATABASE_URL is set, and the PostgreSQL server keeps the state: drop ${what} or unset DATABASE_URL`)
+}
+
+/** The data directory archive in a state file; null when there is no such file. Checked whole before anything uses it. */
+export async function readStateFile(path: string): Promise<DataDirArchive | null> {
+  let compressed: Buffer
+  try {
+    compressed = await readFile(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return null
+    throw new UserError(`cannot read the state file ${path}: ${code ?? String(error)}`)
+  }
+  let archive: Uint8Array
+  try {
+    archive = await gunzipBytes(compressed)
+  } catch (error) {
+    // a cut file ends early; a damaged one fails the gzip checksum
+    throw unusable(path, `not a whole gzip file (${(error as Error).message})`)
+  }
+  const fault = dataDirArchiveFault(archive)
+  if (fault !== null) throw unusable(path, fault)
+  return archive
+}
+
+/**
+ * Opens the state's data directory, unpacked from its archive first when there is one. A state
+ * that PGlite cannot start, or that a newer eurowatch wrote (a migration unknown here), is refused.
+ */
+export async function openStateDatabase(state: StateDatabase): Promise<Kysely<Database>> {
+  let db: Kysely<Database>
+  try {
+    db = await openDatabase({ kind: 'pglite', dataDir: state.dataDir }, state.archive ?? undefined)
+  } catch (error) {
+    throw state.archive === null || !(error instanceof UserError) ? error : unusable(state.file, error.message.replace(/^.*?: /, ''))
+  }
+  try {
+    const unknown = await unknownMigrations(db)
+    if (unknown.length > 0) {
+      throw new UserError(`the state file ${state.file} was written by a newer eurowatch (migration ${unknown.join(', ')} is unknown here): upgrade eurowatch to use it; nothing was changed`)
+    }
+    return db
+  } catch (error) {
+    await closeDatabase(db)
+    throw error
+  }
+}
+
+/** Writes the open PGlite database's data directory to `path` (temporary file, fsync, rename); returns the file's size. */
+export async function saveStateFile(db: Kysely<Database>, path: string): Promise<number> {
+  const compressed = await gzipBytes(await dumpDataDir(db))
+  const output = await openOutput(path).catch((error: unknown) => {
+    throw error instanceof UserError ? new UserError(`cannot write the state file ${path}: ${error.message.replace(/^.*: /, '')}`, error.hint) : error
+  })
+  try {
+    await output.write(compressed)
+    await output.commit()
+  } catch (error) {
+    await output.abort()
+    throw error
+  }
+  return compressed.length
+}
+
+function unusable(path: string, reason: string): UserError {
+  return new UserError(`the state file ${path} is corrupt or truncated (${reason}): nothing was changed`)
+}
