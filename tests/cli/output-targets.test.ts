@@ -80,6 +80,16 @@ describe('output targets', { timeout: 240_000 }, () => {
     expect(readdirSync(workDir()).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 
+  it('says in doctor which feed path a delivery would refuse', async () => {
+    execFileSync('mkfifo', [join(workDir(), 'pipe')])
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), `${readFileSync(LEGACY_CONFIG, 'utf8')}\nsubscriptions:\n  - name: reader\n    channel: { type: feed, path: pipe }\n`)
+    const result = await eurowatch(['doctor', '--json'])
+    expect(result.code, result.stderr).toBe(4)
+    const checks = (JSON.parse(result.stdout) as { checks: { name: string; status: string; detail: string }[] }).checks
+    expect(checks.find((check) => check.name === 'configuration')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`the feed of reader, ${join(workDir(), 'pipe')}, is a named pipe (FIFO), not a regular file`) })
+    expect(lstatSync(join(workDir(), 'pipe')).isFIFO()).toBe(true)
+  })
+
   it('fails in one line with exit 4 when standard output is a full disk (/dev/full)', async () => {
     await seedPageFetches({ kind: 'pglite', dataDir: join(workDir(), '.eurowatch/pglite') }, 50)
     const full = openSync('/dev/full', 'w')
