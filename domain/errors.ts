@@ -19,3 +19,8 @@ export class LayoutError extends Error {
     super(`${message} (${pageUrl})`)
   }
 }
+
+/** Output could not be written whole (a full disk, a closed pipe): exit code 4, one line, no stack. */
+export class OutputError extends Error {
+  override name = 'OutputError'
+}

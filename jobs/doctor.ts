@@ -26,6 +26,8 @@ export interface DoctorDeps {
     listings: number
     /** Listings rendered in the browser: with none, a missing browser breaks nothing. */
     inBrowser: number
+    /** Feed channels whose path a delivery would refuse to replace, and why ("is a named pipe (FIFO), ..."). */
+    refusedFeedPaths: { subscription: string; path: string; refusal: string }[]
   }
   database: DatabaseTarget
   chromium: ChromiumSearch
@@ -48,8 +50,11 @@ function checkNode(version: string): Check {
     : { name: 'node', status: 'fail', detail: `Node ${version}: eurowatch needs Node ${MIN_NODE_MAJOR} or later` }
 }
 
-function checkConfiguration({ file, listings, inBrowser }: DoctorDeps['configuration']): Check {
-  return { name: 'configuration', status: 'ok', detail: `${file ?? 'built-in defaults (no eurowatch.yaml here)'}: ${listings} listings, ${inBrowser} rendered in the browser` }
+function checkConfiguration({ file, listings, inBrowser, refusedFeedPaths }: DoctorDeps['configuration']): Check {
+  const detail = `${file ?? 'built-in defaults (no eurowatch.yaml here)'}: ${listings} listings, ${inBrowser} rendered in the browser`
+  if (refusedFeedPaths.length === 0) return { name: 'configuration', status: 'ok', detail }
+  const refused = refusedFeedPaths.map(({ subscription, path, refusal }) => `the feed of ${subscription}, ${path}, ${refusal}`)
+  return { name: 'configuration', status: 'fail', detail: `${detail}; ${refused.join('; ')}` }
 }
 
 async function checkDatabase(target: DatabaseTarget): Promise<Check> {

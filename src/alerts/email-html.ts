@@ -5,7 +5,9 @@ import type { Alert, OperatorNotice } from '../../domain/alert.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import { baselineLine, groupsOncePerChange, seenOnSources, type ListingRef, type ReportGroup } from '../../domain/change-report.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
-import { cleanPiece, cleanText, isWebLink, summaryDiff } from './clean-text.ts'
+import { escapeHtml } from '../reports/html.ts'
+import { sitePiece, siteLine } from '../reports/site-text.ts'
+import { isWebLink, summaryDiff } from './clean-text.ts'
 import type { EmailHeadline } from './email-text.ts'
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
@@ -51,11 +53,7 @@ ${sections.map((section) => `<tr><td style="padding:16px 24px 8px;">${section}</
 
 /** Site or configuration text as HTML text: cleaned to one line, then escaped. */
 function text(value: string): string {
-  return escapeHtml(cleanText(value))
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+  return escapeHtml(siteLine(value))
 }
 
 /** An http(s) link; any other URL is shown as text beside the label, never as a link target. */
@@ -155,7 +153,7 @@ function changeHtml(change: FieldChange): string {
   if (change.field === 'summary') {
     return summaryDiff(change)
       .map(({ kind, text: segment }) => {
-        const { lead, body, trail } = cleanPiece(segment)
+        const { lead, body, trail } = sitePiece(segment)
         if (kind === 'same' || body === '') return escapeHtml(`${lead}${body}${trail}`)
         return `${lead}<${kind === 'added' ? `ins style="${INS}"` : `del style="${DEL}"`}>${escapeHtml(body)}</${kind === 'added' ? 'ins' : 'del'}>${trail}`
       })

@@ -4,7 +4,8 @@ import type { Alert, OperatorNotice } from '../../domain/alert.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
 import { baselineLine, groupsOncePerChange, seenOnSources, type ReportGroup } from '../../domain/change-report.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
-import { cleanPiece, cleanText, summaryDiff } from './clean-text.ts'
+import { sitePiece, siteLine } from '../reports/site-text.ts'
+import { summaryDiff } from './clean-text.ts'
 
 const MARKS: Record<ChangeKind, { heading: string; mark: string }> = {
   new: { heading: 'New', mark: '+' },
@@ -39,28 +40,28 @@ export function renderEmailText(alert: Alert, headline: EmailHeadline): string {
     for (const event of alert.report.health) lines.push(...healthLines(event))
   }
   for (const group of groupsOncePerChange(alert.report)) lines.push(...groupLines(group))
-  lines.push('', '-- ', `Sent by eurowatch for the subscription ${cleanText(alert.subscription)}; delivery ${cleanText(alert.key)}.`)
+  lines.push('', '-- ', `Sent by eurowatch for the subscription ${siteLine(alert.subscription)}; delivery ${siteLine(alert.key)}.`)
   return `${lines.join('\n')}\n`
 }
 
 function noticeLines(notice: OperatorNotice): string[] {
-  const listing = notice.listing === null ? '' : ` · ${cleanText(notice.listing.source)} ${cleanText(notice.listing.url)}`
+  const listing = notice.listing === null ? '' : ` · ${siteLine(notice.listing.source)} ${siteLine(notice.listing.url)}`
   return [
-    `  [${notice.state === 'open' ? 'OPEN' : 'RESOLVED'}] ${cleanText(notice.message)}`,
-    `    ${cleanText(notice.problem)}${listing}`,
+    `  [${notice.state === 'open' ? 'OPEN' : 'RESOLVED'}] ${siteLine(notice.message)}`,
+    `    ${siteLine(notice.problem)}${listing}`,
     `    since ${formatTime(notice.since)}, seen in ${notice.occurrences} run${notice.occurrences === 1 ? '' : 's'}`,
   ]
 }
 
 function healthLines(event: HealthEvent): string[] {
-  const lines = [`  ! ${cleanText(event.listing.source)}: ${event.problem}: ${cleanText(event.message)}`]
-  if (event.pageUrl !== null) lines.push(`    page ${cleanText(event.pageUrl)}`)
+  const lines = [`  ! ${siteLine(event.listing.source)}: ${event.problem}: ${siteLine(event.message)}`]
+  if (event.pageUrl !== null) lines.push(`    page ${siteLine(event.pageUrl)}`)
   return lines
 }
 
 function groupLines(group: ReportGroup): string[] {
-  const lines = ['', group.listing === null ? '== (no listing) ==' : `== ${cleanText(group.listing.source)} ==`]
-  if (group.listing !== null) lines.push(cleanText(group.listing.url))
+  const lines = ['', group.listing === null ? '== (no listing) ==' : `== ${siteLine(group.listing.source)} ==`]
+  if (group.listing !== null) lines.push(siteLine(group.listing.url))
   for (const { kind, events } of group.kinds) {
     lines.push('', `${MARKS[kind].heading} (${events.length})`)
     for (const event of events) lines.push(...eventLines(event))
@@ -72,11 +73,11 @@ function eventLines(event: ChangeEvent): string[] {
   const { entry } = event
   const listings = seenOnSources(event)
   const facts = [entry.type, dateRange(entry), entry.themes.length === 0 ? null : entry.themes.join(', '), entry.documentType, listings.length === 0 ? null : `seen on: ${listings.join(', ')}`]
-  const lines = [`  ${MARKS[event.kind].mark} ${entry.title === null ? '(no title)' : cleanText(entry.title)}`]
-  const shown = facts.filter((fact) => fact !== null).map((fact) => cleanText(fact))
+  const lines = [`  ${MARKS[event.kind].mark} ${entry.title === null ? '(no title)' : siteLine(entry.title)}`]
+  const shown = facts.filter((fact) => fact !== null).map((fact) => siteLine(fact))
   if (shown.length > 0) lines.push(`    ${shown.join(' | ')}`)
-  lines.push(`    ${cleanText(entry.url)}`)
-  if (event.kind === 'new' && entry.summary !== null) lines.push(`    ${cleanText(entry.summary)}`)
+  lines.push(`    ${siteLine(entry.url)}`)
+  if (event.kind === 'new' && entry.summary !== null) lines.push(`    ${siteLine(entry.summary)}`)
   for (const change of event.changes) lines.push(`    ${fieldLabel(change.field)}: ${changeText(change)}`)
   return lines
 }
@@ -85,13 +86,13 @@ function eventLines(event: ChangeEvent): string[] {
 function changeText(change: FieldChange): string {
   if (change.field === 'themes') {
     const { added, removed } = themeDelta(change)
-    const parts = [...added.map((t) => `+${cleanText(t)}`), ...removed.map((t) => `−${cleanText(t)}`)]
+    const parts = [...added.map((t) => `+${siteLine(t)}`), ...removed.map((t) => `−${siteLine(t)}`)]
     return parts.length === 0 ? '(reordered)' : parts.join(' ')
   }
   if (change.field === 'summary') {
     return summaryDiff(change)
       .map(({ kind, text }) => {
-        const { lead, body, trail } = cleanPiece(text)
+        const { lead, body, trail } = sitePiece(text)
         if (kind === 'same' || body === '') return `${lead}${body}${trail}`
         return kind === 'added' ? `${lead}{+${body}+}${trail}` : `${lead}[-${body}-]${trail}`
       })
@@ -99,5 +100,5 @@ function changeText(change: FieldChange): string {
       .replace(/ {2,}/g, ' ')
       .trim()
   }
-  return `${cleanText(formatValue(change.before))} → ${cleanText(formatValue(change.after))}`
+  return `${siteLine(formatValue(change.before))} → ${siteLine(formatValue(change.after))}`
 }

@@ -7,7 +7,7 @@ import { describeScope, KIND_ORDER } from '../../domain/change-report.ts'
 import { createSmtpTransport } from '../../channels/smtp.ts'
 import type { EmailChannelConfig, SmtpConfig } from '../config/schema.ts'
 import { formatTime } from '../reports/fields.ts'
-import { cleanText } from './clean-text.ts'
+import { siteLine } from '../reports/site-text.ts'
 import { renderEmailHtml } from './email-html.ts'
 import { renderEmailText, type EmailHeadline } from './email-text.ts'
 
@@ -43,7 +43,7 @@ export function emailChannel(smtp: SmtpConfig, channel: EmailChannelConfig): Ale
 
 export function renderEmail(alert: Alert, subjectPrefix: string): RenderedEmail {
   const headline = headlineOf(alert)
-  const subject = [cleanText(subjectPrefix), `${headline.summary}: ${headline.name}`].filter((part) => part !== '').join(' ')
+  const subject = [siteLine(subjectPrefix), `${headline.summary}: ${headline.name}`].filter((part) => part !== '').join(' ')
   return { subject, html: renderEmailHtml(alert, headline, subject), text: renderEmailText(alert, headline) }
 }
 
@@ -54,7 +54,7 @@ export function emailMessageId(key: string): string {
 }
 
 function headlineOf(alert: Alert): EmailHeadline {
-  const name = cleanText(alert.subscription)
+  const name = siteLine(alert.subscription)
   const context = `${describeScope(alert.report.scope)} · ${formatTime(alert.createdAt)}`
   if (alert.kind === 'operator') {
     const open = alert.notices.filter((notice) => notice.state === 'open').length

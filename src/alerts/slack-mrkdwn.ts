@@ -3,23 +3,16 @@
 // "Escaping text"), so <!channel>, <@U123> and <http://x|y> in a title stay text. mrkdwn has no
 // escape for * _ ~ `: they become look-alikes that do not format. Sections are sent with
 // verbatim: true, so bare URLs, #channels and @here are not turned into links or mentions either.
-import { cleanText, isWebLink } from './clean-text.ts'
+import { siteLine } from '../reports/site-text.ts'
+import { isWebLink } from './clean-text.ts'
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
 // ∗ (asterisk operator), ˍ (modifier letter low macron), ∼ (tilde operator), ˋ (modifier letter grave)
 const LOOK_ALIKES: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c', '`': '\u02cb' }
 
-// an operating system command (ESC ] 0;title BEL) goes whole, its text too; cleanText does the rest
-const OSC = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g
-
-/** One line of plain text: no escape sequences, control or bidi characters, whitespace collapsed. */
-export function plainLine(raw: string): string {
-  return cleanText(raw.replace(OSC, ''))
-}
-
 /** Site text for a mrkdwn field: one inert line of at most `max` characters as sent (an ellipsis when cut). */
 export function mrkdwnText(raw: string, max: number): string {
-  const pieces = [...plainLine(raw)].map((char) => ENTITIES[char] ?? LOOK_ALIKES[char] ?? char)
+  const pieces = [...siteLine(raw)].map((char) => ENTITIES[char] ?? LOOK_ALIKES[char] ?? char)
   const whole = pieces.join('')
   if (whole.length <= max) return whole
   let clipped = ''

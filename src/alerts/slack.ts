@@ -8,8 +8,9 @@ import { baselineLine, countsLine, describeScope, groupsOncePerChange, seenOnSou
 import { describeEndpoint, postJson, type HttpPostTuning } from '../../channels/http-post.ts'
 import type { SlackChannelConfig } from '../config/schema.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
-import { cleanPiece, summaryDiff } from './clean-text.ts'
-import { mrkdwnLink, mrkdwnText, plainLine } from './slack-mrkdwn.ts'
+import { sitePiece, siteLine } from '../reports/site-text.ts'
+import { summaryDiff } from './clean-text.ts'
+import { mrkdwnLink, mrkdwnText } from './slack-mrkdwn.ts'
 
 /**
  * Slack's limits for a message:
@@ -80,7 +81,7 @@ function remember(posted: Map<string, number>, key: string, parts: number): void
 export function slackMessages(alert: Alert): SlackMessage[] {
   const sections = packSections(groupsOf(alert))
   const parts = packMessages(sections.length === 0 ? ['No changes.'] : sections)
-  const title = plainLine(titleOf(alert)).slice(0, SLACK_LIMITS.headerChars)
+  const title = siteLine(titleOf(alert)).slice(0, SLACK_LIMITS.headerChars)
   return parts.map((blocks, index) => {
     const part = parts.length === 1 ? '' : `part ${index + 1} of ${parts.length}`
     const context = [summaryOf(alert), part].filter((text) => text !== '').join(' · ')
@@ -165,7 +166,7 @@ function changeText(change: FieldChange): string {
 function summaryText(change: FieldChange): string {
   let text = ''
   for (const { kind, text: words } of summaryDiff(change)) {
-    const { lead, body, trail } = cleanPiece(words)
+    const { lead, body, trail } = sitePiece(words)
     const inert = mrkdwnText(body, 600)
     const marker = inert === '' ? '' : kind === 'added' ? '*' : kind === 'removed' ? '~' : ''
     // ~Ghent~*Antwerp* formats neither: a marked piece next to another is set apart

@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander'
-import { LayoutError, UserError } from '../../domain/errors.ts'
+import { LayoutError, OutputError, UserError } from '../../domain/errors.ts'
 import { takeExitCode } from './action.ts'
 import { ExitCode } from './exit-codes.ts'
+import { standardOutputFailure } from './standard-output.ts'
 import { alertsCommand } from './commands/alerts.ts'
 import { backfillCommand } from './commands/backfill.ts'
 import { crawlCommand } from './commands/crawl.ts'
@@ -71,11 +72,11 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   })
 }
 
-// A reader that stops early (`eurowatch sources | head -2`) closes the pipe: that ends the
-// output, not in an error.
+// A reader that stops early (`eurowatch sources | head -2`), a full disk: see standard-output.ts
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-  throw error
+  const { line, code } = standardOutputFailure(error, typeof process.exitCode === 'number' ? process.exitCode : undefined)
+  if (line !== null) process.stderr.write(`eurowatch: ${line}\n`)
+  process.exit(code)
 })
 
 process.exitCode = await runCli()
@@ -97,6 +98,10 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof UserError) {
     process.stderr.write(`eurowatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
     return ExitCode.userError
+  }
+  if (error instanceof OutputError) {
+    process.stderr.write(`eurowatch: ${error.message}\n`)
+    return ExitCode.failure
   }
   if (error instanceof LayoutError) {
     process.stderr.write(`eurowatch: the page does not have the expected layout: ${error.message}\n`)

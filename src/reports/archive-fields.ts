@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync'
 import type { Validity } from '../../domain/archive.ts'
 import type { ParsedEntry } from '../../domain/entry.ts'
 import type { VersionFields } from '../../domain/versioning.ts'
+import { csvCell } from './site-text.ts'
 
 /** The fields of a listed entry, with when the version held. */
 export interface VersionJson extends Omit<ParsedEntry, 'key'> {
@@ -46,7 +47,12 @@ export function versionCells(version: VersionJson): CsvValue[] {
   ]
 }
 
-/** RFC 4180 lines (CRLF), every line complete: a caller may write a file a few rows at a time. */
+/**
+ * RFC 4180 lines (CRLF), every line complete: a caller may write a file a few rows at a time.
+ * Every text cell goes through csvCell (sanitised; a would-be formula starts with '); the
+ * numbers are ours and stay numbers.
+ */
 export function csvLines(rows: readonly CsvValue[][]): string {
-  return stringify(rows as CsvValue[][], { record_delimiter: 'windows', cast: { boolean: (value) => String(value) } })
+  // a line break inside a cell is quoted too: csv-stringify quotes only the record delimiter (CR LF) by itself
+  return stringify(rows as CsvValue[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/, cast: { boolean: (value) => String(value), string: csvCell } })
 }

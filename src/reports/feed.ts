@@ -1,7 +1,8 @@
 // The report as a feed (Atom, RSS 2.0, JSON Feed): one item per change, for analysts' feed readers. Pure.
 import { Feed } from 'feed'
 import type { ChangeEvent } from '../../domain/change.ts'
-import { dateRange, fieldLabel, formatValue, stripUnsafe, themeDelta, webUrl } from './fields.ts'
+import { dateRange, fieldLabel, formatValue, themeDelta, webUrl } from './fields.ts'
+import { siteText } from './site-text.ts'
 import { describeScope, reportEvents, type ChangeReport } from '../../domain/change-report.ts'
 
 export type FeedFormat = 'atom' | 'rss' | 'jsonfeed'
@@ -11,7 +12,7 @@ const KIND_TITLES: Record<ChangeEvent['kind'], string> = { new: 'New', changed: 
 export function renderFeed(report: ChangeReport, format: FeedFormat): string {
   // Readers take Atom and RSS titles, and every feed's item body, as HTML (the library declares
   // type="html" and writes JSON Feed's content_html): what the site wrote must reach them as text.
-  const titleOf = format === 'jsonfeed' ? stripUnsafe : asHtml
+  const titleOf = format === 'jsonfeed' ? siteText : asHtml
   const events = reportEvents(report)
   const newest = events.reduce((latest, event) => (event.detectedAt > latest ? event.detectedAt : latest), new Date(0))
   const site = siteOf(report)
@@ -35,7 +36,7 @@ export function renderFeed(report: ChangeReport, format: FeedFormat): string {
       link: webUrl(event.entry.url) ?? (event.listing ? webUrl(event.listing.url) : null) ?? site,
       date: event.detectedAt,
       description: asHtml(describeEvent(event)),
-      category: [event.kind, ...(event.listing ? [event.listing.source] : []), ...event.entry.themes].map((name) => ({ name: stripUnsafe(name) })),
+      category: [event.kind, ...(event.listing ? [event.listing.source] : []), ...event.entry.themes].map((name) => ({ name: siteText(name) })),
     })
   }
   return `${format === 'atom' ? feed.atom1() : format === 'rss' ? feed.rss2() : feed.json1()}\n`
@@ -54,7 +55,7 @@ function siteOf(report: ChangeReport): string {
 const PROJECT_PAGE = 'https://github.com/eurowatch/eurowatch'
 
 function asHtml(text: string): string {
-  return stripUnsafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '<br/>')
+  return siteText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '<br/>')
 }
 
 /** Plain text, one fact or change a line. */

@@ -2,6 +2,7 @@
 import type { EntrySnapshot, FieldChange } from '../../domain/change.ts'
 import type { ChangedField } from '../../domain/versioning.ts'
 import type { ReportRun } from '../../domain/change-report.ts'
+import { siteLine } from './site-text.ts'
 
 const LABELS: Record<ChangedField, string> = {
   url: 'link',
@@ -51,16 +52,6 @@ export function formatTime(time: Date): string {
   return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
-// C0 and C1 controls but tab and newline (one ESC makes a whole XML feed invalid, and on a
-// terminal it starts an escape sequence), bidirectional embeddings, overrides and isolates
-// (U+202E shows a URL or title reversed), XML's non-characters and lone surrogates.
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
-
-/** Site text without the characters that break a feed or drive a terminal. */
-export function stripUnsafe(text: string): string {
-  return text.replace(UNSAFE, '')
-}
-
 /** The URL when it is an absolute http(s) URL, else null: no javascript:, data: or file: link leaves a report. */
 export function webUrl(url: string): string | null {
   if (!/^https?:\/\//i.test(url)) return null
@@ -75,6 +66,6 @@ export function webUrl(url: string): string | null {
 export function incrementalLines(run: Pick<ReportRun, 'incremental'>): string[] {
   return (run.incremental ?? []).map(
     ({ source, lastFullAt }) =>
-      `${stripUnsafe(source)}: incremental (read up to a page with nothing new; deeper changes and removals wait for the next full crawl), last full crawl ${lastFullAt === null ? 'never' : formatTime(lastFullAt)}`,
+      `${siteLine(source)}: incremental (read up to a page with nothing new; deeper changes and removals wait for the next full crawl), last full crawl ${lastFullAt === null ? 'never' : formatTime(lastFullAt)}`,
   )
 }

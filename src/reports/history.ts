@@ -5,7 +5,8 @@ import type { FieldChange } from '../../domain/change.ts'
 import type { EntryDetail } from '../../domain/detail.ts'
 import { diffVersions } from '../../domain/version-diff.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, textOf } from './fields.ts'
-import { changeText, clean, painter } from './text.ts'
+import { siteInline } from './site-text.ts'
+import { changeText, painter } from './text.ts'
 import { wordDiff, type WordSegment } from './word-diff.ts'
 
 export function renderHistoryText(history: EntryHistory, options: { color: boolean }): string {
@@ -13,7 +14,7 @@ export function renderHistoryText(history: EntryHistory, options: { color: boole
   const count = history.versions.length
   const status = history.removedAt === null ? 'listed' : `removed ${formatTime(history.removedAt)}`
   const lines = [
-    paint('bold', `entry ${clean(history.key)}${history.asOf === null ? '' : ` as of ${formatTime(history.asOf)}`}`),
+    paint('bold', `entry ${siteInline(history.key)}${history.asOf === null ? '' : ` as of ${formatTime(history.asOf)}`}`),
     `  ${count} version${count === 1 ? '' : 's'}; seen from run ${history.firstSeenRun} to run ${history.lastSeenRun}; ${status}`,
   ]
   history.versions.forEach((version, index) => {
@@ -51,7 +52,7 @@ function validity(version: HistoryVersion): string {
 }
 
 function quoted(value: FieldChange['before']): string {
-  return value === null || Array.isArray(value) ? clean(formatValue(value)) : JSON.stringify(clean(value))
+  return value === null || Array.isArray(value) ? siteInline(formatValue(value)) : JSON.stringify(siteInline(value))
 }
 
 function seenLine(version: HistoryVersion): string {
@@ -63,8 +64,8 @@ function snapshotLines(version: HistoryVersion): string[] {
   const f = version.fields
   const facts = [f.type ?? '(no type)', dateRange(f) ?? '(no date)', f.themes.length === 0 ? '(no themes)' : f.themes.join(', ')]
   if (f.documentType !== null) facts.push(f.documentType)
-  const lines = [`  ${f.title === null ? '(no title)' : clean(f.title)}`, `  ${clean(facts.join(' | '))}`, `  ${clean(f.url)}`]
-  if (f.summary !== null) lines.push(`  ${clean(f.summary)}${f.summaryTruncated ? ' (cut by the listing)' : ''}`)
+  const lines = [`  ${f.title === null ? '(no title)' : siteInline(f.title)}`, `  ${siteInline(facts.join(' | '))}`, `  ${siteInline(f.url)}`]
+  if (f.summary !== null) lines.push(`  ${siteInline(f.summary)}${f.summaryTruncated ? ' (cut by the listing)' : ''}`)
   return lines
 }
 
@@ -77,10 +78,10 @@ function detailLines(detail: EntryDetail): string[] {
     detail.tags.length === 0 ? [] : `tags: ${detail.tags.join(', ')}`,
     detail.postId === null ? [] : `post ${detail.postId}`,
   ].flat()
-  const lines = [`  its page: ${facts.length === 0 ? 'read' : clean(facts.join(' | '))}`]
-  if (detail.contact !== null) lines.push(`  contact: ${clean(detail.contact)}`)
-  for (const file of detail.files) lines.push(`  file: ${clean(file.label)} <${clean(file.url)}>`)
-  if (detail.text !== null) lines.push(`  text: ${clean(detail.text.length > TEXT_SHOWN ? `${detail.text.slice(0, TEXT_SHOWN).trimEnd()}…` : detail.text)}`)
+  const lines = [`  its page: ${facts.length === 0 ? 'read' : siteInline(facts.join(' | '))}`]
+  if (detail.contact !== null) lines.push(`  contact: ${siteInline(detail.contact)}`)
+  for (const file of detail.files) lines.push(`  file: ${siteInline(file.label)} <${siteInline(file.url)}>`)
+  if (detail.text !== null) lines.push(`  text: ${siteInline(detail.text.length > TEXT_SHOWN ? `${detail.text.slice(0, TEXT_SHOWN).trimEnd()}…` : detail.text)}`)
   return lines
 }
 

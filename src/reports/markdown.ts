@@ -1,7 +1,8 @@
 // GitHub-flavoured Markdown. Everything taken from a site is escaped: a title or summary is
 // text, never markup, HTML or a link; only http(s) URLs become link targets.
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { dateRange, fieldLabel, formatTime, formatValue, incrementalLines, stripUnsafe, textOf, themeDelta } from './fields.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, incrementalLines, textOf, themeDelta } from './fields.ts'
+import { siteInline } from './site-text.ts'
 import { baselineLine, countsLine, describeScope, groupsOncePerChange, seenOnSources, totalChanges, type ChangeReport, type ListingRef } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
@@ -90,9 +91,7 @@ export function link(text: string, url: string): string {
  * specials as entities, and Markdown punctuation backslash-escaped. `$` too: GitHub renders math.
  */
 export function escapeMarkdown(text: string): string {
-  return stripUnsafe(text)
-    .replace(/\s+/g, ' ')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+  return siteInline(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -1,7 +1,7 @@
 // What `eurowatch reparse` found: per entry version, the fields the stored pages read as today
 // against what was recorded; then the pages that no longer read. Pure.
 import type { FieldDifference, ReparseSummary, VersionReparse } from '../../jobs/reparse.ts'
-import { clean } from './text.ts'
+import { siteInline } from './site-text.ts'
 
 const SHOWN_CHARACTERS = 100
 
@@ -11,7 +11,7 @@ export function renderReparseText(summary: ReparseSummary): string {
   const lines = [`re-read ${summary.pages} stored page${summary.pages === 1 ? '' : 's'}: ${count === 0 ? 'every version reads as recorded' : `${count} version${count === 1 ? '' : 's'} of ${entries} entr${entries === 1 ? 'y' : 'ies'} read differently`}`]
   for (const correction of summary.corrections) lines.push('', ...correctionLines(correction))
   if (summary.notes.length > 0) lines.push('')
-  for (const note of summary.notes) lines.push(`${note.source} run ${note.runId} ${clean(note.url)}: ${clean(note.note)}`)
+  for (const note of summary.notes) lines.push(`${note.source} run ${note.runId} ${siteInline(note.url)}: ${siteInline(note.note)}`)
   for (const source of summary.unconfigured) lines.push(`${source}: not in the configuration; its pages were not re-read`)
   if (count > 0) {
     lines.push(
@@ -26,7 +26,7 @@ export function renderReparseText(summary: ReparseSummary): string {
 
 function correctionLines(correction: VersionReparse): string[] {
   const until = correction.validToRun === null ? 'current' : `until run ${correction.validToRun}`
-  const lines = [`${correction.source} ${clean(correction.entryKey)}: version from run ${correction.validFromRun} (${until}), re-read in run${correction.runs.length === 1 ? '' : 's'} ${correction.runs.join(', ')}`]
+  const lines = [`${correction.source} ${siteInline(correction.entryKey)}: version from run ${correction.validFromRun} (${until}), re-read in run${correction.runs.length === 1 ? '' : 's'} ${correction.runs.join(', ')}`]
   const split = correction.parts.length > 1
   for (const part of correction.parts) {
     const indent = split ? '    ' : '  '
@@ -44,7 +44,7 @@ function differenceLine(difference: FieldDifference): string {
 function shown(value: unknown): string {
   if (value === null) return '(none)'
   const text = Array.isArray(value) ? value.join(', ') : typeof value === 'string' ? JSON.stringify(value) : String(value)
-  return clean(text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}...` : text)
+  return siteInline(text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}...` : text)
 }
 
 export function renderReparseJson(summary: ReparseSummary): string {

@@ -1,10 +1,12 @@
 // A listing as of a moment as one static HTML page that reads like the listing did: theme tags,
 // the title as a link, the summary, type and date, in the listing's order. No script, nothing
-// loaded from elsewhere (a Content-Security-Policy says so); every piece of site text escaped,
-// and only http(s) URLs become links. Pure.
+// loaded from elsewhere (a Content-Security-Policy says so); every piece of site text sanitised
+// (site-text.ts) and escaped, and only http(s) URLs become links. Pure.
 import type { ListingSnapshot, SnapshotEntry } from '../../domain/archive.ts'
 import { crawlLine, validityText } from './snapshot.ts'
 import { dateRange } from './fields.ts'
+import { escapeHtml } from './html.ts'
+import { siteText } from './site-text.ts'
 
 const STYLE = `
 body{margin:0;background:#f4f5f7;color:#1f2937;font:15px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
@@ -33,13 +35,13 @@ export function renderSnapshotHtml(snapshot: ListingSnapshot): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="generator" content="eurowatch">
-<title>${escapeHtml(title)}</title>
+<title>${text(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <header>
-<h1>${escapeHtml(snapshot.listing.source)}</h1>
-<p class="scope">${link(snapshot.listing.url, snapshot.listing.url)}<br>as of ${escapeHtml(snapshot.asOfText)}: ${escapeHtml(crawlLine(snapshot))}</p>
+<h1>${text(snapshot.listing.source)}</h1>
+<p class="scope">${link(snapshot.listing.url, snapshot.listing.url)}<br>as of ${text(snapshot.asOfText)}: ${text(crawlLine(snapshot))}</p>
 </header>
 <main>
 ${snapshot.entries.length === 0 ? '<p>(no entries)</p>' : `<ol class="listing">\n${snapshot.entries.map(entryItem).join('\n')}\n</ol>`}
@@ -52,25 +54,26 @@ ${snapshot.entries.length === 0 ? '<p>(no entries)</p>' : `<ol class="listing">\
 
 function entryItem(entry: SnapshotEntry): string {
   const f = entry.fields
-  const themes = f.themes.length === 0 ? '' : `<ul class="themes">${f.themes.map((theme) => `<li>${escapeHtml(theme)}</li>`).join('')}</ul>\n`
-  const summary = f.summary === null ? '' : `<p class="summary">${escapeHtml(f.summary)}${f.summaryTruncated ? ' <em>(cut by the listing)</em>' : ''}</p>\n`
+  const themes = f.themes.length === 0 ? '' : `<ul class="themes">${f.themes.map((theme) => `<li>${text(theme)}</li>`).join('')}</ul>\n`
+  const summary = f.summary === null ? '' : `<p class="summary">${text(f.summary)}${f.summaryTruncated ? ' <em>(cut by the listing)</em>' : ''}</p>\n`
   const dates = dateRange(f)
   const meta = [
-    f.type === null ? '' : `<span class="type">${escapeHtml(f.type)}</span>`,
-    dates === null ? '' : f.date !== null && f.endDate === null ? `<time datetime="${escapeHtml(f.date)}">${escapeHtml(dates)}</time>` : escapeHtml(dates),
-    f.documentType === null ? '' : `<span class="document-type">${escapeHtml(f.documentType)}</span>`,
+    f.type === null ? '' : `<span class="type">${text(f.type)}</span>`,
+    dates === null ? '' : f.date !== null && f.endDate === null ? `<time datetime="${text(f.date)}">${text(dates)}</time>` : text(dates),
+    f.documentType === null ? '' : `<span class="document-type">${text(f.documentType)}</span>`,
   ].filter(Boolean)
   return `<li id="entry-${entry.position}"><span class="position">${entry.position}</span>
 ${themes}<h2>${link(f.title ?? '(no title)', f.url)}</h2>
-${summary}${meta.length === 0 ? '' : `<p class="meta">${meta.join(' · ')}</p>\n`}<p class="version">${escapeHtml(entry.key)}; ${escapeHtml(validityText(entry.validity))}</p></li>`
+${summary}${meta.length === 0 ? '' : `<p class="meta">${meta.join(' · ')}</p>\n`}<p class="version">${text(entry.key)}; ${text(validityText(entry.validity))}</p></li>`
 }
 
 /** An http(s) link; any other URL (javascript:, data:) is shown as text beside its label. */
 function link(label: string, url: string): string {
-  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return `${escapeHtml(label)} <span class="url">(${escapeHtml(url)})</span>`
-  return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return `${text(label)} <span class="url">(${text(url)})</span>`
+  return `<a href="${text(url)}">${text(label)}</a>`
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+/** Site text as HTML: sanitised (no control or bidirectional characters), then escaped. */
+function text(value: string): string {
+  return escapeHtml(siteText(value))
 }

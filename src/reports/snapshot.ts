@@ -4,7 +4,7 @@ import type { ListingSnapshot, SnapshotEntry, Validity } from '../../domain/arch
 import { csvLines, versionCells, versionJson, VERSION_COLUMNS, type VersionJson } from './archive-fields.ts'
 import { dateRange, formatTime } from './fields.ts'
 import { escapeMarkdown, link } from './markdown.ts'
-import { clean } from './text.ts'
+import { siteInline } from './site-text.ts'
 
 /** "run 3 (complete crawl finished 2026-11-26 12:01 UTC; 5 pages, 45 entries)". */
 export function crawlLine(snapshot: ListingSnapshot): string {
@@ -14,16 +14,16 @@ export function crawlLine(snapshot: ListingSnapshot): string {
 
 export function renderSnapshotText(snapshot: ListingSnapshot): string {
   const lines = [
-    `listing ${clean(snapshot.listing.source)} as of ${clean(snapshot.asOfText)}: ${crawlLine(snapshot)}`,
-    `  ${clean(snapshot.listing.url)}`,
+    `listing ${siteInline(snapshot.listing.source)} as of ${siteInline(snapshot.asOfText)}: ${crawlLine(snapshot)}`,
+    `  ${siteInline(snapshot.listing.url)}`,
   ]
   for (const entry of snapshot.entries) {
     const f = entry.fields
     const facts = [f.type ?? '(no type)', dateRange(f) ?? '(no date)', f.themes.length === 0 ? '(no themes)' : f.themes.join(', ')]
     if (f.documentType !== null) facts.push(f.documentType)
-    lines.push('', `${String(entry.position).padStart(4)}. ${f.title === null ? '(no title)' : clean(f.title)}`, `      ${clean(facts.join(' | '))}`, `      ${clean(f.url)}`)
-    if (f.summary !== null) lines.push(`      ${clean(f.summary)}${f.summaryTruncated ? ' (cut by the listing)' : ''}`)
-    lines.push(`      ${clean(entry.key)}; ${validityText(entry.validity)}`)
+    lines.push('', `${String(entry.position).padStart(4)}. ${f.title === null ? '(no title)' : siteInline(f.title)}`, `      ${siteInline(facts.join(' | '))}`, `      ${siteInline(f.url)}`)
+    if (f.summary !== null) lines.push(`      ${siteInline(f.summary)}${f.summaryTruncated ? ' (cut by the listing)' : ''}`)
+    lines.push(`      ${siteInline(entry.key)}; ${validityText(entry.validity)}`)
   }
   if (snapshot.entries.length === 0) lines.push('', '  (no entries)')
   return `${lines.join('\n')}\n`

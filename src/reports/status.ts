@@ -1,7 +1,7 @@
 // `eurowatch status` as text for a person, or as JSON for a script. Pure.
 import type { WatchStatus } from '../../jobs/status.ts'
 import { formatTime } from './fields.ts'
-import { cleanText } from '../alerts/clean-text.ts'
+import { siteLine } from './site-text.ts'
 
 export function renderStatusText(status: WatchStatus, context: { removeAfter: number; configured: string[] }): string {
   const lines: string[] = ['Listings']
@@ -12,7 +12,7 @@ export function renderStatusText(status: WatchStatus, context: { removeAfter: nu
       lines.push(`  ${source}: never crawled`)
       continue
     }
-    const reason = listing.reason ? ` (${cleanText(listing.reason)})` : ''
+    const reason = listing.reason ? ` (${siteLine(listing.reason)})` : ''
     const complete = listing.lastCompleteAt ? `last complete ${formatTime(listing.lastCompleteAt)}` : 'never complete'
     lines.push(`  ${source}: run ${listing.lastRun} ${listing.status}${reason}, ${listing.pages} pages, ${listing.entries} entries; ${complete}`)
     if (listing.status === 'incremental') {
@@ -24,7 +24,7 @@ export function renderStatusText(status: WatchStatus, context: { removeAfter: nu
   const { total, entries } = status.awaitingRemoval
   lines.push('', `Awaiting removal (${total}): missed by a complete crawl, reported removed after ${context.removeAfter}`)
   for (const entry of entries) {
-    lines.push(`  ${entry.source}: ${cleanText(entry.title ?? entry.key)} (last seen run ${entry.lastSeenRun}, missed ${entry.missedCrawls} of ${context.removeAfter})`)
+    lines.push(`  ${entry.source}: ${siteLine(entry.title ?? entry.key)} (last seen run ${entry.lastSeenRun}, missed ${entry.missedCrawls} of ${context.removeAfter})`)
   }
   if (total > entries.length) lines.push(`  … and ${total - entries.length} more (--json lists ${entries.length})`)
 
@@ -34,12 +34,12 @@ export function renderStatusText(status: WatchStatus, context: { removeAfter: nu
     const next = channel.nextAttemptAt ? `; next attempt ${formatTime(channel.nextAttemptAt)}` : ''
     const last = channel.lastSentAt ? `; last sent ${formatTime(channel.lastSentAt)}` : ''
     lines.push(`  ${channel.subscription}: ${channel.sent} sent, ${channel.waiting} waiting, ${channel.pending} pending, ${channel.failing} failing, ${channel.dead} dead${last}${next}`)
-    if ((channel.failing > 0 || channel.dead > 0) && channel.lastError) lines.push(`    last error: ${cleanText(channel.lastError)}`)
+    if ((channel.failing > 0 || channel.dead > 0) && channel.lastError) lines.push(`    last error: ${siteLine(channel.lastError)}`)
   }
 
   lines.push('', `Open problems (${status.problems.length})`)
   for (const problem of status.problems) {
-    lines.push(`  ${problem.problem}: ${cleanText(problem.message)} (since ${formatTime(problem.openedAt)}, run ${problem.firstRun}; seen in ${problem.occurrences} run${problem.occurrences === 1 ? '' : 's'})`)
+    lines.push(`  ${problem.problem}: ${siteLine(problem.message)} (since ${formatTime(problem.openedAt)}, run ${problem.firstRun}; seen in ${problem.occurrences} run${problem.occurrences === 1 ? '' : 's'})`)
   }
 
   lines.push('', 'Schedule')

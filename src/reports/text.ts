@@ -2,7 +2,8 @@
 // (TTY and NO_COLOR), so styleText must not check process.stdout itself (validateStream: false).
 import { styleText } from 'node:util'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../../domain/change.ts'
-import { dateRange, fieldLabel, formatTime, formatValue, incrementalLines, stripUnsafe, textOf, themeDelta } from './fields.ts'
+import { dateRange, fieldLabel, formatTime, formatValue, incrementalLines, textOf, themeDelta } from './fields.ts'
+import { siteInline } from './site-text.ts'
 import { baselineLine, countsLine, describeScope, totalChanges, type ChangeReport, type ListingRef, type ReportRun } from '../../domain/change-report.ts'
 import { wordDiff } from './word-diff.ts'
 
@@ -58,13 +59,13 @@ function runLine(run: ReportRun): string {
 }
 
 function listingHeading(listing: ListingRef | null): string {
-  return listing === null ? '(no listing)' : `${clean(listing.source)}  ${clean(listing.url)}`
+  return listing === null ? '(no listing)' : `${siteInline(listing.source)}  ${siteInline(listing.url)}`
 }
 
 function healthLines(event: HealthEvent, paint: Paint): string[] {
-  const lines = [`  ${paint('red', '!')} ${clean(event.listing.source)} (run ${event.runId}): ${event.problem}: ${clean(event.message)}`]
-  lines.push(`    listing ${clean(event.listing.url)}`)
-  if (event.pageUrl !== null) lines.push(`    page ${clean(event.pageUrl)}`)
+  const lines = [`  ${paint('red', '!')} ${siteInline(event.listing.source)} (run ${event.runId}): ${event.problem}: ${siteInline(event.message)}`]
+  lines.push(`    listing ${siteInline(event.listing.url)}`)
+  if (event.pageUrl !== null) lines.push(`    page ${siteInline(event.pageUrl)}`)
   return lines
 }
 
@@ -72,15 +73,15 @@ function eventLines(event: ChangeEvent, paint: Paint, color: boolean): string[] 
   const { entry } = event
   const look = KIND_STYLE[event.kind]
   const facts = [
-    entry.type === null ? '(no type)' : clean(entry.type),
+    entry.type === null ? '(no type)' : siteInline(entry.type),
     dateRange(entry) ?? '(no date)',
-    entry.themes.length === 0 ? '(no themes)' : clean(entry.themes.join(', ')),
+    entry.themes.length === 0 ? '(no themes)' : siteInline(entry.themes.join(', ')),
   ]
-  if (entry.documentType !== null) facts.push(clean(entry.documentType))
+  if (entry.documentType !== null) facts.push(siteInline(entry.documentType))
   const lines = [
-    `    ${paint(look.style, look.mark)} ${paint('bold', entry.title === null ? '(no title)' : clean(entry.title))}`,
+    `    ${paint(look.style, look.mark)} ${paint('bold', entry.title === null ? '(no title)' : siteInline(entry.title))}`,
     `      ${facts.join(' | ')}`,
-    `      ${clean(entry.url)}`,
+    `      ${siteInline(entry.url)}`,
   ]
   for (const change of event.changes) lines.push(`      ${fieldLabel(change.field)}: ${changeText(change, paint, color)}`)
   return lines
@@ -90,13 +91,13 @@ function eventLines(event: ChangeEvent, paint: Paint, color: boolean): string[] 
 export function changeText(change: FieldChange, paint: Paint, color: boolean): string {
   if (change.field === 'themes') {
     const { added, removed } = themeDelta(change)
-    const parts = [...added.map((t) => paint('green', `+${clean(t)}`)), ...removed.map((t) => paint('red', `−${clean(t)}`))]
+    const parts = [...added.map((t) => paint('green', `+${siteInline(t)}`)), ...removed.map((t) => paint('red', `−${siteInline(t)}`))]
     return parts.length === 0 ? '(reordered)' : parts.join(' ')
   }
   if (change.field === 'summary') {
     return wordDiff(textOf(change.before), textOf(change.after))
       .map(({ kind, text }) => {
-        const shown = clean(text)
+        const shown = siteInline(text)
         if (kind === 'same') return shown
         // colour carries the meaning on a terminal; the git-style markers do in plain text
         if (color) return kind === 'added' ? paint('green', shown) : paint(['red', 'strikethrough'], shown)
@@ -104,13 +105,5 @@ export function changeText(change: FieldChange, paint: Paint, color: boolean): s
       })
       .join('')
   }
-  return `${clean(formatValue(change.before))} → ${clean(formatValue(change.after))}`
-}
-
-/**
- * Site text must not drive the terminal: whitespace controls become spaces, other controls
- * U+FFFD, and bidirectional overrides (U+202E shows what follows reversed) are dropped.
- */
-export function clean(text: string): string {
-  return stripUnsafe(text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD'))
+  return `${siteInline(formatValue(change.before))} → ${siteInline(formatValue(change.after))}`
 }

@@ -50,7 +50,7 @@ describe('the snapshot formats', () => {
     const rows = csv.split('\r\n')
     expect(rows[0]).toBe('position,page,key,valid_from_run,valid_to_run,valid_from,valid_to,url,title,type,date,end_date,themes,summary,summary_truncated,document_type')
     expect(rows[1]).toBe(
-      '1,1,WSPO-000001,2,,2026-10-31T09:00:00.000Z,,javascript:alert(1),"<script>alert(""x"")</script> & *bold* [link](http://evil.example)",news,2019-10-23,,culture; knowledge society,"Line one,\nline ""two""\u001b[31m red",true,',
+      '1,1,WSPO-000001,2,,2026-10-31T09:00:00.000Z,,javascript:alert(1),"<script>alert(""x"")</script> & *bold* [link](http://evil.example)",news,2019-10-23,,culture; knowledge society,"Line one,\nline ""two"" red",true,',
     )
     expect(csv.endsWith('\r\n')).toBe(true)
   })
@@ -66,10 +66,33 @@ describe('the snapshot formats', () => {
     expect(html.match(/<li id="entry-\d+">/g)).toEqual(['<li id="entry-1">', '<li id="entry-2">'])
   })
 
+  it('every format but JSON drops control and bidirectional characters; JSON keeps the text exact', () => {
+    const fields = { ...PLAIN, title: 'Annual \u202Ereport\u202C \u2067x\u2069 bell\u0007 \u0085end', summary: 'red \u001b[31mtext\u001b[0m\u200f\u061c done\u0000', themes: ['cul\u202Dture'] }
+    const hostile: ListingSnapshot = { ...snapshot, entries: [{ ...snapshot.entries[1], fields, position: 1 } as ListingSnapshot['entries'][number]] }
+    const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+    for (const rendered of [renderSnapshotHtml(hostile), renderSnapshotCsv(hostile), renderSnapshotMarkdown(hostile), renderSnapshotText(hostile)]) {
+      expect(rendered).not.toMatch(UNSAFE)
+      expect(rendered).toContain('Annual report x bell end')
+      expect(rendered).toContain('red text done')
+      expect(rendered).toContain('culture')
+    }
+    expect(JSON.parse(renderSnapshotJson(hostile)).entries[0]).toMatchObject({ title: fields.title, summary: fields.summary })
+  })
+
+  it('CSV: a cell a spreadsheet would run as a formula starts with a quote (OWASP); numbers stay numbers', () => {
+    const titles = ['=HYPERLINK("http://evil.example","x")', '+1', '-2', '@SUM(A1:A2)', '\tx', '\rx']
+    const formulas: ListingSnapshot = { ...snapshot, entries: titles.map((title, index) => ({ ...snapshot.entries[1], position: index + 1, fields: { ...PLAIN, title } }) as ListingSnapshot['entries'][number]) }
+    const rows = renderSnapshotCsv(formulas).split('\r\n').slice(1, -1)
+    expect(rows.map((row) => row.split(',').slice(0, 4).join(','))).toEqual(titles.map((_, index) => `${index + 1},1,WSPO-000002,1`))
+    expect(rows.map((row) => row.slice(row.indexOf('Plain-WSPO-000002,') + 'Plain-WSPO-000002,'.length).split(',news,')[0])).toEqual([
+      `"'=HYPERLINK(""http://evil.example"",""x"")"`, "'+1", "'-2", "'@SUM(A1:A2)", "'\tx", `"'\nx"`,
+    ])
+  })
+
   it('Markdown and text: one line per field, nothing the site wrote can start a line or a link', () => {
     const markdown = renderSnapshotMarkdown(snapshot)
     expect(markdown).toContain('\n1. &lt;script&gt;alert\\("x"\\)&lt;/script&gt; &amp; \\*bold\\* \\[link\\]\\(http://evil.example\\) (javascript:alert\\(1\\)): news · 2019-10-23 · culture, knowledge society\n')
-    expect(markdown).toContain('\n   Line one, line "two"\\[31m red *(cut by the listing)*\n')
+    expect(markdown).toContain('\n   Line one, line "two" red *(cut by the listing)*\n')
     expect(markdown).toContain('2. [Plain](http://www.eurocities.eu/eurocities/documents/Plain-WSPO-000002)')
     const text = renderSnapshotText(snapshot)
     expect(text).toMatch(/^listing social-innovation as of 2026-11-01: run 3 \(complete crawl finished 2026-11-01 09:01 UTC; 1 page, 2 entries\)\n/)

@@ -11,7 +11,7 @@ import { ConfigSchema } from '../../config/schema.ts'
 import { OriginMap } from '../../../crawlers/origin-map.ts'
 import { legacyTimeline, startReplica, startWebhookReceiver, type ReceivedRequest } from '../../../replica/index.ts'
 import { closeOutbox, outboxOf } from '../../alerts/subscribers.ts'
-import { cleanText } from '../../alerts/clean-text.ts'
+import { siteLine } from '../../reports/site-text.ts'
 import { renderText } from '../../reports/text.ts'
 import { KIND_ORDER } from '../../../domain/change-report.ts'
 import { useColor } from '../color.ts'
@@ -92,6 +92,6 @@ function byKindThenTitle(a: string, b: string): number {
 
 function describeRequest(request: ReceivedRequest): string {
   const body = JSON.parse(request.text) as { changes: { kind: string; entry: { title: string | null; key: string } }[] }
-  const changes = body.changes.map((change) => `${change.kind}: ${cleanText(change.entry.title ?? change.entry.key)}`).join('; ')
+  const changes = body.changes.map((change) => `${change.kind}: ${siteLine(change.entry.title ?? change.entry.key)}`).join('; ')
   return `${request.idempotencyKey?.replace(/^eurowatch-analysts-/, '').slice(0, 8) ?? '-'}…  ${changes}`
 }

@@ -9,8 +9,9 @@ import { ExportInterrupted, writeExport } from '../archive-export.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
 import { openReadOnlyContext } from '../context.ts'
 import { dateFlag, type DateFlag } from '../dates.ts'
-import { openOutput } from '../output-file.ts'
+import { checkOutputTarget, openOutput } from '../output-file.ts'
 import { parseOptions } from '../options.ts'
+import { requireWholeOutput } from '../standard-output.ts'
 
 const Options = z.object({
   format: z.enum(EXPORT_FORMATS),
@@ -25,6 +26,9 @@ type ExportOptions = z.infer<typeof Options>
 export default async function runExport(raw: unknown, command: Command): Promise<ExitCodeValue> {
   const options = parseOptions(Options, raw)
   if (options.since !== undefined && options.until !== undefined && options.since.at > options.until.at) throw new UserError(`--since ${options.since.text} is after --until ${options.until.text}`)
+  // a target that must not be replaced is refused before the database is opened
+  if (options.output === undefined) requireWholeOutput('the export')
+  else await checkOutputTarget(options.output)
   const context = await openReadOnlyContext(command)
   try {
     // without --until, the archive as it stood when the export began: a crawl running meanwhile adds nothing half-way
