@@ -6,12 +6,13 @@ import { closeDatabase, maskUrl, openDatabase, type DatabaseTarget } from '../db
 import { migrationStatus } from '../db/migrate.ts'
 import type { Database } from '../db/schema.ts'
 import { UserError } from '../domain/errors.ts'
+import { checkAlertTarget, type AlertCheck, type AlertTarget } from './doctor-alerts.ts'
 import { findChromium, launchChromium, NPM_CHROMIUM, type ChromiumSearch, type FoundChromium } from '../crawlers/chromium.ts'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
 export interface Check {
-  name: 'node' | 'configuration' | 'database' | 'browser' | 'replica'
+  name: 'node' | 'configuration' | 'environment' | 'database' | 'browser' | 'replica' | AlertCheck['name']
   status: CheckStatus
   detail: string
 }
@@ -25,19 +26,30 @@ export interface DoctorDeps {
     listings: number
     /** Listings rendered in the browser: with none, a missing browser breaks nothing. */
     inBrowser: number
+    /** "eurowatch.yaml:12: smtp.password: environment variable SMTP_PASSWORD is not set", for each unset ${NAME}. */
+    unset: string[]
   }
   database: DatabaseTarget
   chromium: ChromiumSearch
   /** Starts the offline replica on a free loopback port (the shell owns it: jobs do not load the replica). */
   startReplica: () => Promise<{ origin: string; close(): Promise<void> }>
+  /** The alert channels' servers, hooks and files: reached or examined, sent nothing. */
+  alerts: AlertTarget[]
 }
 
 const MIN_NODE_MAJOR = 20
 
-/** Every check, in a fixed order; the slow ones (database, browser, replica) side by side. */
+/** Every check, in a fixed order; the slow ones (database, browser, replica, alert channels) side by side. */
 export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
-  const slow = await Promise.all([checkDatabase(deps.database), checkBrowser(deps.chromium, deps.configuration.inBrowser > 0), checkReplica(deps.startReplica)])
-  return [checkNode(deps.nodeVersion), checkConfiguration(deps.configuration), ...slow]
+  const slow = await Promise.all([
+    checkDatabase(deps.database),
+    checkBrowser(deps.chromium, deps.configuration.inBrowser > 0),
+    checkReplica(deps.startReplica),
+    ...deps.alerts.map(checkAlertTarget),
+  ])
+  // an unset variable fails a run that reads the configuration: each is a failed check, the rest still checked
+  const unset = deps.configuration.unset.map((detail): Check => ({ name: 'environment', status: 'fail', detail }))
+  return [checkNode(deps.nodeVersion), checkConfiguration(deps.configuration), ...unset, ...slow]
 }
 
 function checkNode(version: string): Check {
