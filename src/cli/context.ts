@@ -64,9 +64,10 @@ async function openContext(command: Command, loaded: LoadedConfig, schema: 'migr
   // listings 3.1 s instead of 4.7 s; 300 archive pages crawled twice 20-24 s instead of 25-28 s;
   // 200,000 rows written and 3,000 lookups 7.1-7.6 s instead of 9.4-10.2 s).
   if (target.kind === 'pglite') setFlagsFromString('--liftoff-only')
-  // a first run leaves a folder of data behind: say where once, when it is made
-  if (target.kind === 'pglite' && !existsSync(target.dataDir)) process.stderr.write(`eurowatch: creating the database in ${target.dataDir} (${dataDirOrigin(loaded)})\n`)
+  const creating = target.kind === 'pglite' && !existsSync(target.dataDir)
   const db = await openDatabase(target)
+  // a first run leaves a folder of data behind: say where, once, by the process that made it (not one refused its lock)
+  if (creating) process.stderr.write(`eurowatch: creating the database in ${target.dataDir} (${dataDirOrigin(loaded)})\n`)
   try {
     await (schema === 'migrate' ? migrateToLatest(db) : requireCurrentSchema(db))
   } catch (error) {
