@@ -37,6 +37,11 @@ export interface SmtpTransport {
   readonly description: string
   /** Resolves once the server accepted the message for every recipient; else throws DeliveryError. */
   send(mail: OutgoingMail): Promise<void>
+  /**
+   * Connects, greets (EHLO), upgrades with STARTTLS and logs in as a send would, then quits
+   * without a message; throws DeliveryError saying which step failed.
+   */
+  verify(): Promise<void>
   close(): Promise<void>
 }
 
@@ -88,6 +93,13 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
       }
       // the others have it: a retry would send them a second copy, and this address will not change its mind
       if (refused.length > 0) throw new DeliveryError(`SMTP ${where}: sent to the others, but refused: ${redact(refused.join('; '))}`, false)
+    },
+    async verify() {
+      try {
+        await transporter.verify()
+      } catch (error) {
+        throw deliveryError(error as NodemailerError, where, redact)
+      }
     },
     async close() {
       transporter.close()

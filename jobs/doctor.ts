@@ -7,12 +7,13 @@ import { migrationStatus } from '../db/migrate.ts'
 import type { Database } from '../db/schema.ts'
 import { maskConnectionString } from '../domain/connection-string.ts'
 import { UserError } from '../domain/errors.ts'
+import { checkAlertTarget, type AlertCheck, type AlertTarget } from './doctor-alerts.ts'
 import { findChromium, launchChromium, NPM_CHROMIUM, type ChromiumSearch, type FoundChromium } from '../crawlers/chromium.ts'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
 export interface Check {
-  name: 'node' | 'configuration' | 'database' | 'browser' | 'replica'
+  name: 'node' | 'configuration' | 'environment' | 'database' | 'browser' | 'replica' | AlertCheck['name']
   status: CheckStatus
   detail: string
 }
@@ -26,21 +27,30 @@ export interface DoctorDeps {
     listings: number
     /** Listings rendered in the browser: with none, a missing browser breaks nothing. */
     inBrowser: number
-    /** Feed channels whose path a delivery would refuse to replace, and why ("is a named pipe (FIFO), ..."). */
-    refusedFeedPaths: { subscription: string; path: string; refusal: string }[]
+    /** "eurowatch.yaml:12: smtp.password: environment variable SMTP_PASSWORD is not set", for each unset ${NAME}. */
+    unset: string[]
   }
   database: DatabaseTarget
   chromium: ChromiumSearch
   /** Starts the offline replica on a free loopback port (the shell owns it: jobs do not load the replica). */
   startReplica: () => Promise<{ origin: string; close(): Promise<void> }>
+  /** The alert channels' servers, hooks and files: reached or examined, sent nothing. */
+  alerts: AlertTarget[]
 }
 
 const MIN_NODE_MAJOR = 20
 
-/** Every check, in a fixed order; the slow ones (database, browser, replica) side by side. */
+/** Every check, in a fixed order; the slow ones (database, browser, replica, alert channels) side by side. */
 export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
-  const slow = await Promise.all([checkDatabase(deps.database), checkBrowser(deps.chromium, deps.configuration.inBrowser > 0), checkReplica(deps.startReplica)])
-  return [checkNode(deps.nodeVersion), checkConfiguration(deps.configuration), ...slow]
+  const slow = await Promise.all([
+    checkDatabase(deps.database),
+    checkBrowser(deps.chromium, deps.configuration.inBrowser > 0),
+    checkReplica(deps.startReplica),
+    ...deps.alerts.map(checkAlertTarget),
+  ])
+  // an unset variable fails a run that reads the configuration: each is a failed check, the rest still checked
+  const unset = deps.configuration.unset.map((detail): Check => ({ name: 'environment', status: 'fail', detail }))
+  return [checkNode(deps.nodeVersion), checkConfiguration(deps.configuration), ...unset, ...slow]
 }
 
 function checkNode(version: string): Check {
@@ -50,11 +60,8 @@ function checkNode(version: string): Check {
     : { name: 'node', status: 'fail', detail: `Node ${version}: eurowatch needs Node ${MIN_NODE_MAJOR} or later` }
 }
 
-function checkConfiguration({ file, listings, inBrowser, refusedFeedPaths }: DoctorDeps['configuration']): Check {
-  const detail = `${file ?? 'built-in defaults (no eurowatch.yaml here)'}: ${listings} listings, ${inBrowser} rendered in the browser`
-  if (refusedFeedPaths.length === 0) return { name: 'configuration', status: 'ok', detail }
-  const refused = refusedFeedPaths.map(({ subscription, path, refusal }) => `the feed of ${subscription}, ${path}, ${refusal}`)
-  return { name: 'configuration', status: 'fail', detail: `${detail}; ${refused.join('; ')}` }
+function checkConfiguration({ file, listings, inBrowser }: DoctorDeps['configuration']): Check {
+  return { name: 'configuration', status: 'ok', detail: `${file ?? 'built-in defaults (no eurowatch.yaml here)'}: ${listings} listings, ${inBrowser} rendered in the browser` }
 }
 
 async function checkDatabase(target: DatabaseTarget): Promise<Check> {

@@ -63,6 +63,7 @@ export async function closeOutbox(outbox: Outbox): Promise<void> {
   await Promise.all(channels.map((channel) => channel.close?.()))
 }
 
-function within(baseDir: string, path: string): string {
+/** A path of the configuration (a feed, the caFile): relative ones lie beside the configuration file. */
+export function within(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path)
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import type { Command } from 'commander'
 import type { Kysely } from 'kysely'
@@ -68,7 +68,10 @@ async function openContext(command: Command, loaded: LoadedConfig, schema: 'migr
   // listings 3.1 s instead of 4.7 s; 300 archive pages crawled twice 20-24 s instead of 25-28 s;
   // 200,000 rows written and 3,000 lookups 7.1-7.6 s instead of 9.4-10.2 s).
   if (target.kind === 'pglite') setFlagsFromString('--liftoff-only')
+  const creating = state === undefined && target.kind === 'pglite' && !existsSync(target.dataDir)
   const db = state === undefined ? await openDatabase(target) : await openStateDatabase(state)
+  // a first run leaves a folder of data behind: say where, once, by the process that made it (not one refused its lock)
+  if (creating) process.stderr.write(`eurowatch: creating the database in ${target.dataDir} (${dataDirOrigin(loaded)})\n`)
   try {
     await (schema === 'migrate' ? migrateToLatest(db) : requireCurrentSchema(db))
   } catch (error) {
@@ -76,4 +79,10 @@ async function openContext(command: Command, loaded: LoadedConfig, schema: 'migr
     throw error
   }
   return { loaded, env, log, db, target, close: () => closeDatabase(db) }
+}
+
+/** Why the data directory is where it is: "dataDir, beside /srv/watch/eurowatch.yaml". */
+function dataDirOrigin({ file, config }: LoadedConfig): string {
+  if (file === null) return 'in the current folder: built-in defaults, no eurowatch.yaml here'
+  return isAbsolute(config.database.dataDir) ? `database.dataDir of ${file}` : `database.dataDir, beside ${file}`
 }

@@ -15,10 +15,44 @@ export interface LoadedConfig {
   baseDir: string
 }
 
+/** A ${NAME} reference to an environment variable that is not set, as `eurowatch doctor` lists it. */
+export interface UnsetVariable {
+  name: string
+  /** Where in the configuration: ['smtp', 'password'], ['subscriptions', 0, 'channel', 'url']. */
+  path: PropertyKey[]
+  /** "eurowatch.yaml:12: smtp.password: environment variable SMTP_PASSWORD is not set" */
+  message: string
+}
+
 export const DEFAULT_CONFIG_FILE = 'eurowatch.yaml'
+
+/**
+ * Stands for an unset variable's value when they are recorded: valid where secrets go (a URL, a
+ * host, a password of 16 characters or more), and under .invalid, which no resolver answers.
+ */
+const UNSET_PLACEHOLDER = 'https://unset.invalid/'
 
 /** Reads and validates the configuration; every mistake is one line naming the file, key and line. */
 export function loadConfig(explicitFile: string | undefined, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return readConfig(explicitFile, cwd, env, (unset) => {
+    throw new UserError(unset.message, 'secrets come from the environment: export it before running eurowatch')
+  })
+}
+
+/**
+ * The same, but an unset ${NAME} is recorded rather than refused (a placeholder stands for it), so
+ * that `doctor` can list each one and still check the rest. Any other mistake is refused as ever.
+ */
+export function loadConfigRecordingUnset(explicitFile: string | undefined, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): { loaded: LoadedConfig; unset: UnsetVariable[] } {
+  const unset: UnsetVariable[] = []
+  const loaded = readConfig(explicitFile, cwd, env, (variable) => {
+    unset.push(variable)
+    return UNSET_PLACEHOLDER
+  })
+  return { loaded, unset }
+}
+
+function readConfig(explicitFile: string | undefined, cwd: string, env: NodeJS.ProcessEnv, onUnset: (unset: UnsetVariable) => string): LoadedConfig {
   // an empty --config (an unset shell variable) must not fall back to the built-in listings of the live site
   if (explicitFile !== undefined && explicitFile.trim() === '') throw new UserError('--config: empty file name', 'name a configuration file, or leave out --config for ./eurowatch.yaml or the built-in defaults')
   const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, DEFAULT_CONFIG_FILE)
@@ -40,11 +74,9 @@ export function loadConfig(explicitFile: string | undefined, cwd = process.cwd()
   }
   const raw = resolveReferences(toValue(doc, file), [], (name, path) => {
     const value = env[name]
-    if (value === undefined || value === '') {
-      const line = lineOf(path)
-      throw new UserError(`${file}${line ? `:${line}` : ''}: ${formatPath(path)}: environment variable ${name} is not set`, 'secrets come from the environment: export it before running eurowatch')
-    }
-    return value
+    if (value !== undefined && value !== '') return value
+    const line = lineOf(path)
+    return onUnset({ name, path, message: `${file}${line ? `:${line}` : ''}: ${formatPath(path)}: environment variable ${name} is not set` })
   })
   return {
     config: validate(raw, file, lineOf),

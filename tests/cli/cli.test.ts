@@ -1,6 +1,6 @@
 // The CLI as a user runs it: a real process, its exit code and its one-line errors.
 import { execFile, spawn } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -64,6 +64,20 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     expectOneLineError(await eurowatch(['sources']), 'eurowatch.yaml:2: politeness.retryBaseDelaySeconds: at most 600 seconds')
     expect(await eurowatch(['crawl']).then(() => run('ls', ['-A', workDir()]))).toMatchObject({ stdout: 'eurowatch.yaml\n' })
   })
+
+  it('says where it creates the database on the first run only: beside the configuration file, else in the current folder', async () => {
+    mkdirSync(join(workDir(), 'examples'))
+    writeFileSync(join(workDir(), 'examples/watch.yaml'), "sources:\n  - { name: latest, profile: eurocities-legacy, url: 'https://eurocities.eu/latest/' }\n")
+    const first = await eurowatch(['--config', 'examples/watch.yaml', 'migrate'])
+    expect(first).toMatchObject({ code: 0, stdout: 'database schema is up to date\n' })
+    expect(first.stderr).toBe(`eurowatch: creating the database in ${join(workDir(), 'examples/.eurowatch/pglite')} (database.dataDir, beside ${join(workDir(), 'examples/watch.yaml')})\n`)
+    expect(readdirSync(join(workDir(), 'examples/.eurowatch'))).toEqual(['pglite'])
+    expect(await eurowatch(['--config', 'examples/watch.yaml', 'migrate'])).toMatchObject({ code: 0, stderr: '' })
+
+    const defaults = await eurowatch(['migrate'])
+    expect(defaults.stderr).toBe(`eurowatch: creating the database in ${join(workDir(), '.eurowatch/pglite')} (in the current folder: built-in defaults, no eurowatch.yaml here)\n`)
+    // three processes, two of them creating a database: a minute or more on a busy shared machine
+  }, 240_000)
 
   it('reports an unreachable database in one line without its password', async () => {
     const result = await eurowatch(['migrate'], { DATABASE_URL: 'postgres://watcher:s3cret-pw@127.0.0.1:1/eurowatch' })

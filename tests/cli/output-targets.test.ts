@@ -86,7 +86,7 @@ describe('output targets', { timeout: 240_000 }, () => {
     const result = await eurowatch(['doctor', '--json'])
     expect(result.code, result.stderr).toBe(4)
     const checks = (JSON.parse(result.stdout) as { checks: { name: string; status: string; detail: string }[] }).checks
-    expect(checks.find((check) => check.name === 'configuration')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`the feed of reader, ${join(workDir(), 'pipe')}, is a named pipe (FIFO), not a regular file`) })
+    expect(checks.find((check) => check.name === 'feed')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`feed ${join(workDir(), 'pipe')}: is a named pipe (FIFO), not a regular file: a delivery would refuse it`) })
     expect(lstatSync(join(workDir(), 'pipe')).isFIFO()).toBe(true)
   })
 

@@ -1,10 +1,9 @@
-import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { targetRefusal } from '../../../channels/file-target.ts'
 import { z } from 'zod'
 import { runDoctor, type Check } from '../../../jobs/doctor.ts'
-import type { Config } from '../../config/schema.ts'
-import { loadCliConfig } from '../config-file.ts'
+import { alertTargetsOf } from '../../alerts/alert-targets.ts'
+import { loadConfigRecordingUnset } from '../../config/load.ts'
+import { globalOptions } from '../config-file.ts'
 import { databaseTarget, environment } from '../context.ts'
 import { selectSources } from '../crawl-setup.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
@@ -15,7 +14,8 @@ const Options = z.object({ json: z.boolean().default(false) })
 export default async function doctor(raw: unknown, command: Command): Promise<ExitCodeValue> {
   const options = parseOptions(Options, raw)
   const env = environment()
-  const loaded = loadCliConfig(command)
+  // an unset ${NAME} is a failed check in the list, not a refusal: the rest is still checked
+  const { loaded, unset } = loadConfigRecordingUnset(globalOptions(command).config)
   const sources = selectSources(loaded.config, undefined, undefined)
   const checks = await runDoctor({
     nodeVersion: process.versions.node,
@@ -23,30 +23,17 @@ export default async function doctor(raw: unknown, command: Command): Promise<Ex
       file: loaded.file,
       listings: sources.length,
       inBrowser: sources.filter((source) => source.render === 'browser').length,
-      refusedFeedPaths: await refusedFeedPaths(loaded.config, loaded.baseDir),
+      unset: unset.map((variable) => variable.message),
     },
     database: databaseTarget(loaded, env),
     // as a run looks for its Chromium (see crawlSettings)
     chromium: { configured: env.CHROMIUM_PATH ?? loaded.config.browser.executablePath, searchPath: env.PATH },
     startReplica: async () => (await import('../../../replica/index.ts')).startReplica({ port: 0 }),
+    alerts: alertTargetsOf(loaded.config, loaded.baseDir, unset),
   })
   const healthy = checks.every((check) => check.status !== 'fail')
   process.stdout.write(options.json ? `${JSON.stringify({ healthy, checks }, null, 2)}\n` : formatChecks(checks, healthy))
   return healthy ? ExitCode.ok : ExitCode.failure
-}
-
-/** Feed channels (subscriptions and the operator's) whose path is a link, a device, a FIFO or a directory. */
-async function refusedFeedPaths(config: Config, baseDir: string): Promise<{ subscription: string; path: string; refusal: string }[]> {
-  const channels = [...config.subscriptions.map((s) => ({ subscription: s.name, channel: s.channel })), ...(config.operator ? [{ subscription: 'operator', channel: config.operator.channel }] : [])]
-  const refused = await Promise.all(
-    channels.map(async ({ subscription, channel }) => {
-      if (channel.type !== 'feed') return []
-      const path = resolve(baseDir, channel.path)
-      const refusal = await targetRefusal(path)
-      return refusal === null ? [] : [{ subscription, path, refusal }]
-    }),
-  )
-  return refused.flat()
 }
 
 function formatChecks(checks: Check[], healthy: boolean): string {
