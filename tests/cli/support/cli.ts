@@ -30,10 +30,16 @@ export function useWorkDir(prefix: string): () => string {
   }
 }
 
-/** `eurowatch ARGS` in `cwd`, on PGlite unless `env` says otherwise; never throws for a non-zero exit. */
-export async function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<CliResult> {
+/** A user other than the one running the tests (root may write anywhere): its uid and gid. */
+export interface OtherUser {
+  uid: number
+  gid: number
+}
+
+/** `eurowatch ARGS` in `cwd`, on PGlite unless `env` says otherwise, as `user` when given; never throws for a non-zero exit. */
+export async function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000, user?: OtherUser): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: timeoutMs })
+    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: timeoutMs, ...user })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const failed = error as CliResult
