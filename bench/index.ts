@@ -13,6 +13,7 @@ import { benchStartup, formatStartup } from './startup.ts'
 import { benchUrlwatch, formatUrlwatchBench } from './urlwatch.ts'
 import { benchMemory, formatMemoryBench } from './memory.ts'
 import { benchThousandPages, formatRun } from './incremental.ts'
+import { benchBigPage, formatBigPageBench } from './big-page.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL
@@ -31,6 +32,11 @@ for (const figures of thousand) line(formatRun(figures))
 const [fullCrawl, oneNew] = thousand
 if (fullCrawl !== undefined && oneNew !== undefined) {
   line(`one new entry: ${oneNew.requests} requests, ${(oneNew.requests / fullCrawl.requests).toFixed(4)} of the full crawl's (target: at most 0.1, and 2 requests besides robots.txt)`)
+}
+
+line(`\n# one listing page of 10,000 and of 20,000 entries: a first and an unchanged second run (crawl + diff), beside the bare read of the page`)
+for (const entries of [10_000, 20_000]) {
+  for (const backend of backends) line(formatBigPageBench(await benchBigPage(backend, entries, serverUrl)))
 }
 
 line(`\n# where the peak memory of an unchanged run on an existing PGlite database goes`)

@@ -68,7 +68,7 @@ export interface CrawlSummary {
 
 /** The crawl settings, the browser's for sources with `render: 'browser'`, and how pages are read. */
 export type CrawlJobSettings = MixedCrawlSettings & {
-  /** How long one page may take to be read in its worker thread (default 10 s). */
+  /** How long one page may take to be read in its worker thread, per megabyte of the page (default 10 s). */
   parseTimeoutSeconds?: number
   /** Worker threads that read pages (default: a core each but one, 1 to 4); 0 reads them on the crawl's thread. */
   parseThreads?: number

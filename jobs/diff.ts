@@ -11,6 +11,7 @@ import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs.
 import { entriesSightedAt, foldMovedEntry, hasNewEntries } from '../db/moved-posts.ts'
 import { eventsOfRuns, healthOfRuns } from '../db/report-queries.ts'
 import type { Database } from '../db/schema.ts'
+import { refreshStaleStatistics } from '../db/statistics.ts'
 import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import { UserError } from '../domain/errors.ts'
 import { diffVersions } from '../domain/version-diff.ts'
@@ -63,6 +64,8 @@ export interface DiffSummary {
 export async function diffRun(deps: JobDeps, runId: number, options: DiffOptions = defaultDiffOptions): Promise<DiffSummary> {
   const at = deps.now()
   // asked before the transaction: HTTP requests must not hold it open
+  // its statements read every entry of the run: with stale statistics, a big page's diff is quadratic
+  await refreshStaleStatistics(deps.db)
   const check = options.askEntryPages ? await checkRemovals(deps, runId, options.removeAfter, options.askEntryPages) : null
   const summary = await deps.db.transaction().execute(async (trx) => {
     // Through trx only: with PGlite, touching deps.db here would wait for this very transaction.

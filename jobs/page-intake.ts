@@ -9,6 +9,7 @@ import { insertHealthEvents, type HealthEventToRecord } from '../db/health-event
 import { knownListingEntries, lastGoodFetch, type StoredFetch } from '../db/incremental.ts'
 import { readPageBody, sha256Hex } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
+import { refreshStaleStatistics } from '../db/statistics.ts'
 import type { ListingBaseline } from '../domain/health.ts'
 import { bringsNothingNew } from '../domain/incremental.ts'
 import { outcomeProblem, parsedPage, trustedPage, type ListingPageOutcome, type PageOutcome } from '../domain/page-outcome.ts'
@@ -167,6 +168,8 @@ export class PageIntake implements PageSink {
       return event ? [{ runId: this.runId, listingId: input.listingId, pageFetchId: stored[index]?.pageFetchId ?? null, ...event, at: now() }] : []
     })
     await insertHealthEvents(db, events)
+    // a first crawl doubles its tables again and again: the reads that follow need plans that know it
+    await refreshStaleStatistics(db)
     pages.forEach(({ input }, index) => {
       const result = stored[index]
       if (!result) return

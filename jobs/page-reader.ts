@@ -18,8 +18,18 @@ import { rawPageOf, readFetchedPage, type RawPage, type ReadPage } from './read-
 export interface ReadSettings {
   /** Worker threads that read pages; 0 reads them on the crawl's own thread, without a budget. */
   threads: number
-  /** How long one page may take to be read, counted from when its thread starts on it. */
+  /** How long one page may take to be read for each megabyte of its body (at least this long), counted from when its thread starts on it. */
   budgetSeconds: number
+}
+
+/**
+ * The time a page of `bytes` may take to be read: `budgetSeconds` a megabyte, and at least `budgetSeconds`.
+ * Reading is linear in a page's size (a 20,000-entry page, 3 MB, takes 2 s of CPU; ten times that on a
+ * loaded machine), so a flat budget failed big pages while a pathological small one (1.1 MB of nested
+ * <div>s: minutes) still fails within seconds.
+ */
+export function readBudgetSeconds(budgetSeconds: number, bytes: number): number {
+  return budgetSeconds * Math.max(1, bytes / 1_000_000)
 }
 
 export const DEFAULT_PARSE_TIMEOUT_SECONDS = 10
@@ -59,6 +69,7 @@ export class PageReader {
 
   private async inWorker(recipe: ProfileRecipe, raw: RawPage, baseline: ListingBaseline | null): Promise<{ outcome: ReadPage['outcome']; charset: string | null }> {
     const pool = poolOf(this.settings.threads)
+    const budgetSeconds = readBudgetSeconds(this.settings.budgetSeconds, raw.body.byteLength)
     const { port1, port2 } = new MessageChannel()
     const controller = new AbortController()
     let overBudget = false
@@ -68,7 +79,7 @@ export class PageReader {
       timer = setTimeout(() => {
         overBudget = true
         controller.abort()
-      }, this.settings.budgetSeconds * 1000)
+      }, budgetSeconds * 1000)
     })
     const task: ReadTask = { recipe, raw, baseline, started: port2 }
     try {
@@ -77,7 +88,7 @@ export class PageReader {
         return pool.threads.run(task, { transferList: [port2], signal: controller.signal }) as Promise<ReadPage>
       })
     } catch (error) {
-      if (overBudget) return { outcome: { kind: 'layout-error', reason: `the page could not be read within ${this.settings.budgetSeconds} s` }, charset: null }
+      if (overBudget) return { outcome: { kind: 'layout-error', reason: `the page could not be read within ${Number(budgetSeconds.toFixed(1))} s` }, charset: null }
       if (controller.signal.aborted) throw new Error(`no page reader thread started within ${START_DEADLINE_MS / 1000} s`)
       throw error
     } finally {

@@ -49,10 +49,10 @@ describe('a run against pages that misbehave', () => {
       ['nested', 'failed', 0, 0],
       ['plain', 'complete', 3, 30],
     ])
-    expect(summary.listings[0]?.reason).toBe('page 1: layout: the page could not be read within 1 s')
+    expect(summary.listings[0]?.reason).toBe('page 1: layout: the page could not be read within 1.1 s')
     // the page is kept as it came, for a later look
     const stored = await db().selectFrom('page_fetch').select(['outcome', 'error']).where('run_id', '=', summary.runId).where('page_number', '=', 1).execute()
-    expect(stored).toContainEqual({ outcome: 'layout-error', error: 'layout: the page could not be read within 1 s' })
+    expect(stored).toContainEqual({ outcome: 'layout-error', error: 'layout: the page could not be read within 1.1 s' })
   })
 
   it('reads pages the same in a worker thread as on the crawl thread, ISO-8859-1 ones included', async () => {
