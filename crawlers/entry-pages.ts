@@ -21,33 +21,62 @@ export const MAX_ENTRY_PAGES_PER_RUN = 100
 
 const MOVE_STATUSES = new Set([301, 302, 307, 308])
 
-/** The answer for each URL asked (a URL asked for two entries is asked once). */
-export async function askEntryPages(pages: readonly PageToAsk[], settings: CrawlSettings, log: Logger): Promise<Map<string, EntryPageAnswer>> {
+/** One answer a page gave (no body is read): what `eurowatch export --format warc` archives. */
+export interface EntryPageFetch {
+  /** The canonical URL that answered: the one asked, or where a redirect to itself led. */
+  url: string
+  fetchedUrl: string
+  status: number
+  headers: Record<string, string>
+  fetchedAt: Date
+  durationMs: number
+}
+
+export interface EntryPageAnswers {
+  /** The answer for each URL asked (a URL asked for two entries is asked once). */
+  answers: Map<string, EntryPageAnswer>
+  /** By URL asked: every answer it got on the way (a redirect to itself, then the page). */
+  fetches: Map<string, EntryPageFetch[]>
+}
+
+export async function askEntryPages(pages: readonly PageToAsk[], settings: CrawlSettings, log: Logger, now: () => Date): Promise<EntryPageAnswers> {
   const asker = new PageAsker(settings)
   const queue = new PQueue({ concurrency: settings.maxConcurrency })
   const answers = new Map<string, EntryPageAnswer>()
+  const fetches = new Map<string, EntryPageFetch[]>()
   const distinct = [...new Map(pages.map((page) => [page.url, page])).values()]
   for (const page of distinct.slice(MAX_ENTRY_PAGES_PER_RUN)) answers.set(page.url, { kind: 'unsure' })
   await Promise.all(
     distinct.slice(0, MAX_ENTRY_PAGES_PER_RUN).map((page) =>
       queue.add(async () => {
-        const answer = await askOne(asker, page)
+        const recorded: EntryPageFetch[] = []
+        const ask = async (followRedirects: boolean): Promise<Asked> => {
+          const fetchedAt = now()
+          const started = performance.now()
+          const asked = await asker.ask(page, false, {}, followRedirects)
+          if (asked.kind === 'answered') {
+            recorded.push({ url: asked.landed, fetchedUrl: settings.origins.toFetchUrl(asked.landed), status: asked.status, headers: asked.headers, fetchedAt, durationMs: Math.round(performance.now() - started) })
+          }
+          return asked
+        }
+        const answer = await askOne(page, ask)
         log.info({ url: page.url, answer }, 'entry page asked before a removal')
         answers.set(page.url, answer)
+        fetches.set(page.url, recorded)
       }),
     ),
   )
-  return answers
+  return { answers, fetches }
 }
 
 /** Asked without following redirects: where a redirect points is the answer (WordPress sends an old slug to the new one). */
-async function askOne(asker: PageAsker, page: PageToAsk): Promise<EntryPageAnswer> {
-  const asked = await asker.ask(page, false, {}, false)
+async function askOne(page: PageToAsk, ask: (followRedirects: boolean) => Promise<Asked>): Promise<EntryPageAnswer> {
+  const asked = await ask(false)
   const location = asked.kind === 'answered' && MOVE_STATUSES.has(asked.status) ? asked.headers.location : undefined
   if (location === undefined) return answerOf(asked)
   const to = new URL(location, page.url).href
   // a redirect to the page itself (a trailing slash, https) says nothing yet: follow it
-  if (samePage(page.url, to)) return answerOf(await asker.ask(page, false))
+  if (samePage(page.url, to)) return answerOf(await ask(true))
   return (await offSiteRefusal(page, to)) === null ? { kind: 'redirected', to } : { kind: 'gone' }
 }
 

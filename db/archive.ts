@@ -31,6 +31,7 @@ export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: nu
     .limit(limit)
     .execute()
   return rows.map((row) => ({
+    kind: 'listing-page' as const,
     id: row.id,
     url: row.url,
     status: row.status ?? 0,
@@ -40,6 +41,51 @@ export async function storedFetchesAfter(db: Db, scope: ExportScope, afterId: nu
     bodySize: row.body_sha256 === null ? null : row.bytes,
     sourceUri: row.kind === 'backfill' ? row.fetched_url : null,
   }))
+}
+
+/** Fetches of entries' own pages that got a response, after fetch `afterId`; on a listing: of the entries it showed. */
+export async function storedDetailFetchesAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<StoredFetch[]> {
+  const rows = await db
+    .selectFrom('detail_fetch as d')
+    .select(['d.id', 'd.url', 'd.final_url', 'd.status', 'd.headers', 'd.fetched_at', 'd.body_sha256', 'd.bytes'])
+    .where('d.id', '>', afterId)
+    .where('d.status', 'is not', null)
+    .where((eb) => eb.or([eb('d.body_sha256', 'is', null), eb.exists(eb.selectFrom('page_body as b').select('b.sha256').whereRef('b.sha256', '=', 'd.body_sha256'))]))
+    .$if(scope.since !== null, (qb) => qb.where('d.fetched_at', '>=', scope.since as Date))
+    .$if(scope.until !== null, (qb) => qb.where('d.fetched_at', '<=', scope.until as Date))
+    .$if(scope.listingId !== null, (qb) =>
+      qb.where((eb) => eb.exists(eb.selectFrom('sighting_range as r').select('r.id').whereRef('r.entry_id', '=', 'd.entry_id').where('r.listing_id', '=', scope.listingId as number))),
+    )
+    .orderBy('d.id')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({
+    kind: 'entry-page' as const,
+    id: row.id,
+    // the page that answered, after redirects within the site
+    url: row.final_url ?? row.url,
+    status: row.status ?? 0,
+    headers: row.headers ?? {},
+    fetchedAt: row.fetched_at,
+    sha256: row.body_sha256,
+    bodySize: row.body_sha256 === null ? null : row.bytes,
+    sourceUri: null,
+  }))
+}
+
+/** Entries' pages asked before a removal (no body was read), after check `afterId`. */
+export async function storedRemovalChecksAfter(db: Db, scope: ExportScope, afterId: number, limit: number): Promise<StoredFetch[]> {
+  const rows = await db
+    .selectFrom('removal_check as c')
+    .select(['c.id', 'c.url', 'c.status', 'c.headers', 'c.fetched_at'])
+    .where('c.id', '>', afterId)
+    .$if(scope.since !== null, (qb) => qb.where('c.fetched_at', '>=', scope.since as Date))
+    .$if(scope.until !== null, (qb) => qb.where('c.fetched_at', '<=', scope.until as Date))
+    .$if(scope.listingId !== null, (qb) => qb.where('c.listing_id', '=', scope.listingId as number))
+    .orderBy('c.id')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({ kind: 'removal-check' as const, id: row.id, url: row.url, status: row.status, headers: row.headers, fetchedAt: row.fetched_at, sha256: null, bodySize: null, sourceUri: null }))
 }
 
 export interface ExportedEntryRow {

@@ -137,30 +137,21 @@ export async function insertEntryDetails(db: Db, details: readonly DetailToStore
 }
 
 /**
- * A cut summary completed from its page: the open version is closed at run R and a copy with the full
- * text opens in R (DESIGN.md: no change, so the diff reports nothing), its detail copied along. Returns
- * the new version's id; null when the version is no longer open.
+ * A cut summary completed from its page: the open version's summary is replaced by the page's full text,
+ * in place. DESIGN.md: a cut summary is no change against the full text it is a prefix of, so this is
+ * the same version, better read: no new version (which would also have carried the old one's origin, a
+ * backfill's, onto what a crawl read). The listing's cut text stays in its stored page; where the full
+ * text came from is the version's entry_detail. Returns whether the version was still open.
  */
-export async function completeSummary(db: Db, versionId: number, summary: string, runId: number, at: Date): Promise<number | null> {
-  const closed = await db
+export async function completeSummary(db: Db, versionId: number, summary: string): Promise<boolean> {
+  const updated = await db
     .updateTable('entry_version')
-    .set({ valid_to_run: runId, valid_to: at })
+    .set({ summary, summary_truncated: false })
     .where('id', '=', versionId)
     .where('valid_to_run', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
-  if (closed === undefined) return null
-  const { id: _closedId, ...fields } = closed
-  const opened = await db
-    .insertInto('entry_version')
-    .values({ ...fields, summary, summary_truncated: false, valid_from_run: runId, valid_from: at, valid_to_run: null, valid_to: null })
     .returning('id')
-    .executeTakeFirstOrThrow()
-  await sql`
-    insert into entry_detail (version_id, entry_id, fetch_id, post_id, published, document_type, author, contact, tags, files, text)
-    select ${opened.id}, entry_id, fetch_id, post_id, published, document_type, author, contact, tags, files, text
-    from entry_detail where version_id = ${versionId}`.execute(db)
-  return opened.id
+    .executeTakeFirst()
+  return updated !== undefined
 }
 
 /** Whether run R's changes have been recorded: then nothing may change what it saw. */

@@ -90,6 +90,13 @@ export async function openVersions(db: Kysely<Database>, versions: readonly Vers
   }
 }
 
+/** Open versions whose cut summary was seen in full: the same version, completed in place (DESIGN.md: no change). */
+export async function completeSummaries(db: Kysely<Database>, versions: readonly { versionId: number; summary: string | null; summaryTruncated: boolean }[]): Promise<void> {
+  for (const { versionId, summary, summaryTruncated } of versions) {
+    await db.updateTable('entry_version').set({ summary, summary_truncated: summaryTruncated }).where('id', '=', versionId).where('valid_to_run', 'is', null).execute()
+  }
+}
+
 /** The values openVersions writes per row. */
 const VERSION_COLUMNS = 14
 

@@ -10,6 +10,7 @@ import * as incrementalCrawl from './migrations/2026_11_28_0100_incremental_craw
 import * as sightingRanges from './migrations/2026_11_28_0200_sighting_ranges.ts'
 import * as versionOrigin from './migrations/2026_11_28_0300_version_origin.ts'
 import * as detailPages from './migrations/2026_11_28_0400_detail_pages.ts'
+import * as removalCheck from './migrations/2026_12_06_1200_removal_check.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -24,6 +25,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_0200_sighting_ranges': sightingRanges,
   '2026_11_28_0300_version_origin': versionOrigin,
   '2026_11_28_0400_detail_pages': detailPages,
+  '2026_12_06_1200_removal_check': removalCheck,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

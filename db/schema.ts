@@ -169,6 +169,24 @@ export interface DetailFetchTable {
   fetched_at: Date
 }
 
+/** An entry's own page asked before a removal, without its body (db/migrations/2026_12_06_1200_removal_check.ts). */
+export interface RemovalCheckTable {
+  id: Generated<number>
+  run_id: number
+  entry_id: number
+  /** The listing the entry left. */
+  listing_id: number
+  /** Canonical URL asked. */
+  url: string
+  /** URL actually requested (differs when fetching from the offline replica). */
+  fetched_url: string
+  status: number
+  /** Response headers, names in lower case (a redirect's Location among them). */
+  headers: JSONColumnType<Record<string, string>, string, string>
+  duration_ms: number
+  fetched_at: Date
+}
+
 /** What a profile read from an entry version's own page. */
 export interface EntryDetailTable {
   version_id: number
@@ -331,6 +349,7 @@ export interface Database {
   version_correction: VersionCorrectionTable
   sighting: SightingTable
   detail_fetch: DetailFetchTable
+  removal_check: RemovalCheckTable
   entry_detail: EntryDetailTable
   sighting_range: SightingRangeTable
   change_event: ChangeEventTable

@@ -91,8 +91,13 @@ export interface ExportScope {
   listingId: number | null
 }
 
+/** Where a stored fetch was made: a listing's page, an entry's own page (detail), an entry's page asked before a removal. */
+export type FetchKind = 'listing-page' | 'entry-page' | 'removal-check'
+
 /** One stored fetch of a page that answered (a fetch without a response has nothing to archive). */
 export interface StoredFetch {
+  kind: FetchKind
+  /** Its row's id in its kind's table (page_fetch, detail_fetch, removal_check). */
   id: number
   /** The page's canonical URL (the site's own, even when fetched from the replica). */
   url: string
@@ -110,7 +115,7 @@ export interface StoredFetch {
 
 /** The first capture of a body in one export: later captures of the same body refer to it. */
 export interface FirstCapture {
-  fetchId: number
+  fetch: Pick<StoredFetch, 'kind' | 'id'>
   url: string
   fetchedAt: Date
   sha256: string

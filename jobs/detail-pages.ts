@@ -89,7 +89,7 @@ export async function fetchDetailsOfRun(deps: JobDeps, runId: number, sources: r
     }
     for (const page of read) {
       const full = page.pending.summaryTruncated && page.pending.summary !== null ? completedSummary(page.pending.summary, page.detail.text) : null
-      if (full !== null && (await completeSummary(trx, page.pending.versionId, full, runId, at)) !== null) summary.completed += 1
+      if (full !== null && (await completeSummary(trx, page.pending.versionId, full))) summary.completed += 1
     }
   })
   deps.log.info({ runId, asked: summary.asked, ...summary.outcomes, completed: summary.completed, moved: summary.moved, waiting: summary.waiting }, 'detail pages fetched')

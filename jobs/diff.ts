@@ -6,8 +6,9 @@ import {
   findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents, markUnlisted, removalCandidates,
   type ChangeToInsert, type InsertedEvent, type RemovalCandidate, type VersionPair,
 } from '../db/changes.ts'
-import type { EntryPageAnswer } from '../crawlers/entry-pages.ts'
+import type { EntryPageAnswer, EntryPageAnswers } from '../crawlers/entry-pages.ts'
 import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs.ts'
+import { recordRemovalChecks } from '../db/removal-checks.ts'
 import { entriesSightedAt, foldMovedEntry, hasNewEntries } from '../db/moved-posts.ts'
 import { eventsOfRuns, healthOfRuns } from '../db/report-queries.ts'
 import type { Database } from '../db/schema.ts'
@@ -31,7 +32,7 @@ export interface DiffOptions {
    * Asks the pages of the entries about to be reported removed (see crawlers/entry-pages.ts), by URL.
    * Without it the listings alone decide (the diff verb, which has no crawl settings of its own).
    */
-  askEntryPages?: (candidates: readonly RemovalCandidate[]) => Promise<Map<string, EntryPageAnswer>>
+  askEntryPages?: (candidates: readonly RemovalCandidate[]) => Promise<EntryPageAnswers>
 }
 
 /**
@@ -120,7 +121,11 @@ async function checkRemovals(deps: JobDeps, runId: number, removeAfter: number, 
   const removal = await removalCandidates(deps.db, runId, removeAfter)
   const candidates = (await hasNewEntries(deps.db, runId)) ? await removalCandidates(deps.db, runId, 1) : removal
   if (candidates.length === 0) return { removed: [], unlisted: [], moves: [] }
-  const answers = await ask(candidates)
+  const { answers, fetches } = await ask(candidates)
+  // every answer kept, once per URL asked, under the first entry it was asked for: what the WARC export archives
+  await recordRemovalChecks(deps.db, runId, [...new Map(candidates.map((candidate) => [candidate.url, candidate])).values()].flatMap((candidate) =>
+    (fetches.get(candidate.url) ?? []).map((fetch) => ({ ...fetch, entryId: candidate.entryId, listingId: candidate.listingId })),
+  ))
   const answerOf = (candidate: RemovalCandidate): EntryPageAnswer => answers.get(candidate.url) ?? { kind: 'unsure' }
   const targets = candidates.flatMap((candidate) => {
     const answer = answerOf(candidate)

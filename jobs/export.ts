@@ -4,7 +4,7 @@
 // of rows and at most twice BODY_BYTES of bodies, plus one small record per distinct body.
 import type { Kysely } from 'kysely'
 import { detailsOfVersions } from '../db/details.ts'
-import { entriesAfter, listingIdByName, listingsOfEntries, removalsOfEntries, storedFetchesAfter, versionsOfEntries } from '../db/archive.ts'
+import { entriesAfter, listingIdByName, listingsOfEntries, removalsOfEntries, storedDetailFetchesAfter, storedFetchesAfter, storedRemovalChecksAfter, versionsOfEntries } from '../db/archive.ts'
 import { readPageBodies, sha256Hex } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
 import type { EntryListing, ExportScope, ExportedEntry, FirstCapture, PageCapture, StoredFetch } from '../domain/archive.ts'
@@ -28,24 +28,32 @@ export async function resolveScope(db: Kysely<Database>, request: ExportRequest)
   return { since: request.since, until: request.until, listingId }
 }
 
+type FetchReader = (db: Kysely<Database>, scope: ExportScope, afterId: number, limit: number) => Promise<StoredFetch[]>
+
+/** Listing pages, then entries' own pages, then the pages asked before a removal: each table in the order stored. */
+const FETCH_READERS: readonly FetchReader[] = [storedFetchesAfter, storedDetailFetchesAfter, storedRemovalChecksAfter]
+
 /**
- * Every stored fetch in the scope that got a response, in the order stored. The next batch is
- * read while this one is written (database and disk at work together); what counts as written
- * before is decided as batches are read, which is the order they are handed out in.
+ * Every stored fetch in the scope that got a response: listing pages, entries' own pages and the
+ * answers asked before a removal, each kind in the order stored. The next batch is read while this
+ * one is written (database and disk at work together); what counts as written before is decided as
+ * batches are read, which is the order they are handed out in.
  */
 export async function* pageCaptures(db: Kysely<Database>, scope: ExportScope): AsyncGenerator<PageCapture> {
   const firstCaptures = new Map<string, FirstCapture>()
-  let next = readBatch(db, scope, 0, firstCaptures)
-  try {
-    for (;;) {
-      const batch = await next
-      if (batch === null) return
-      next = readBatch(db, scope, batch.lastId, firstCaptures)
-      yield* batch.captures
+  for (const read of FETCH_READERS) {
+    let next = readBatch(db, read, scope, 0, firstCaptures)
+    try {
+      for (;;) {
+        const batch = await next
+        if (batch === null) break
+        next = readBatch(db, read, scope, batch.lastId, firstCaptures)
+        yield* batch.captures
+      }
+    } finally {
+      // a reader that stops early leaves the batch read ahead unread
+      next.catch(() => undefined)
     }
-  } finally {
-    // a reader that stops early leaves the batch read ahead unread
-    next.catch(() => undefined)
   }
 }
 
@@ -55,8 +63,8 @@ interface CaptureBatch {
 }
 
 /** Up to FETCHES_PER_PAGE fetches after `afterId`, cut where the bodies still to write pass BODY_BYTES (one body at least). */
-async function readBatch(db: Kysely<Database>, scope: ExportScope, afterId: number, firstCaptures: Map<string, FirstCapture>): Promise<CaptureBatch | null> {
-  const fetches = await storedFetchesAfter(db, scope, afterId, FETCHES_PER_PAGE)
+async function readBatch(db: Kysely<Database>, read: FetchReader, scope: ExportScope, afterId: number, firstCaptures: Map<string, FirstCapture>): Promise<CaptureBatch | null> {
+  const fetches = await read(db, scope, afterId, FETCHES_PER_PAGE)
   const toRead = new Set<string>()
   let bytes = 0
   let count = 0
@@ -82,8 +90,8 @@ function capture(fetch: StoredFetch, bodies: ReadonlyMap<string, Buffer>, firstC
   if (first !== undefined) return { kind: 'revisit', fetch, of: first }
   const body = bodies.get(fetch.sha256)
   // content-addressed: a body that does not hash to its address is a damaged store, not an export to write
-  if (body === undefined || sha256Hex(body) !== fetch.sha256) throw new Error(`page body ${fetch.sha256} of fetch ${fetch.id} is ${body === undefined ? 'missing' : 'damaged'}`)
-  firstCaptures.set(fetch.sha256, { fetchId: fetch.id, url: fetch.url, fetchedAt: fetch.fetchedAt, sha256: fetch.sha256 })
+  if (body === undefined || sha256Hex(body) !== fetch.sha256) throw new Error(`page body ${fetch.sha256} of ${fetch.kind} fetch ${fetch.id} is ${body === undefined ? 'missing' : 'damaged'}`)
+  firstCaptures.set(fetch.sha256, { fetch: { kind: fetch.kind, id: fetch.id }, url: fetch.url, fetchedAt: fetch.fetchedAt, sha256: fetch.sha256 })
   return { kind: 'body', fetch, body }
 }
 

@@ -36,6 +36,7 @@ export async function runPipeline(deps: JobDeps, sources: CrawlSource[], setting
         candidates.map((candidate) => ({ url: candidate.url, listingUrl: candidate.listingUrl, allowedHosts: allowedHosts.get(candidate.sourceId) ?? [] })),
         settings,
         deps.log,
+        deps.now,
       ),
   })
   const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0) - summary.baselineInserted, 0)

@@ -2,7 +2,7 @@
 // entries read from them, versions and sightings; a batch of pages per transaction so a killed
 // run leaves whole pages or nothing.
 import type { Kysely } from 'kysely'
-import { closeVersions, findOpenVersions, openVersions, recordPageSightings, upsertEntries, versionFieldsOf, type VersionToOpen } from '../db/entries.ts'
+import { closeVersions, completeSummaries, findOpenVersions, openVersions, recordPageSightings, upsertEntries, versionFieldsOf, type VersionToOpen } from '../db/entries.ts'
 import { recordPageFetches, storePageBodies } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
 import type { ParsedEntry, SiteProfile } from '../domain/entry.ts'
@@ -96,6 +96,10 @@ export async function storeListingPages(deps: StorePageDeps, inputs: readonly Li
     })
     await closeVersions(trx, plan.toClose.flatMap((id) => stored.get(id)?.id ?? []), runId, at)
     await openVersions(trx, plan.toOpen, runId, at)
+    await completeSummaries(trx, plan.toComplete.flatMap(({ entryId, fields }) => {
+      const version = stored.get(entryId)
+      return version === undefined ? [] : [{ versionId: version.id, summary: fields.summary, summaryTruncated: fields.summaryTruncated }]
+    }))
 
     // a page whose entries are stored is a read: it extends, ends or opens the sighting ranges of its slots
     const reads = inputs.flatMap((input, index) =>
@@ -130,6 +134,8 @@ interface VersionPlan {
   /** Entries whose stored open version is superseded. */
   toClose: number[]
   toOpen: VersionToOpen[]
+  /** Stored open versions whose cut summary a listing now shows in full: completed in place, not a new version. */
+  toComplete: { entryId: number; fields: VersionFields }[]
   versionsByPage: number[]
 }
 
@@ -140,6 +146,7 @@ interface VersionPlan {
 function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string) => number, storedFields: (id: number) => VersionFields | null): VersionPlan {
   const current = new Map<number, VersionFields | null>()
   const pending = new Map<number, VersionToOpen[]>()
+  const toComplete = new Map<number, VersionFields>()
   const versionsByPage = inputs.map((input) => {
     let created = 0
     const seenOnPage = new Set<string>()
@@ -152,6 +159,13 @@ function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string
       const decision = decideVersion(before, { ...entry, themes: themesOf(input, entry, before) })
       if (decision.kind === 'same') continue
       current.set(id, decision.next)
+      if (decision.kind === 'completed') {
+        // the same version, its cut summary now in full: updated in place (the one opened in this batch, else the stored one)
+        const opened = pending.get(id)?.at(-1)
+        if (opened !== undefined) opened.fields = decision.next
+        else toComplete.set(id, decision.next)
+        continue
+      }
       pending.set(id, [...(pending.get(id) ?? []), { entryId: id, fields: decision.next, closed: false }])
       created += 1
     }
@@ -159,7 +173,7 @@ function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string
   })
   const toOpen = [...pending.values()].flatMap((versions) => versions.map((version, index) => ({ ...version, closed: index < versions.length - 1 })))
   const toClose = [...pending.keys()].filter((id) => storedFields(id) !== null)
-  return { toClose, toOpen, versionsByPage }
+  return { toClose, toOpen, toComplete: [...toComplete].map(([entryId, fields]) => ({ entryId, fields })), versionsByPage }
 }
 
 /** The themes a sighting gives an entry: what the page shows, this listing's theme, and for listing-sourced themes all those seen before. */

@@ -1,5 +1,6 @@
-// Stored page fetches as WARC 1.1 records, by warcio (Webrecorder's library): a warcinfo record,
-// then per fetch a request and a response record, or a revisit record (identical payload
+// Stored page fetches as WARC 1.1 records, by warcio (Webrecorder's library): a warcinfo record
+// (its block digest included), then per fetch (listing page, entry page, page asked before a
+// removal) a request and a response record, or a revisit record (identical payload
 // digest) when the same body was written earlier in the file. Records come out one fetch at a
 // time, so a file of any size is written in constant memory.
 //
@@ -27,15 +28,17 @@ const ARCHIVED = new Set(['content-encoding', 'transfer-encoding'])
 
 export class WarcWriter {
   private readonly infoId = recordId()
-  /** The response record of each body's first capture, by fetch id: what a revisit refers to. */
-  private readonly firstRecords = new Map<number, string>()
+  /** The response record of each body's first capture, by fetch (kind and id): what a revisit refers to. */
+  private readonly firstRecords = new Map<string, string>()
 
   constructor(private readonly options: WarcOptions) {}
 
   async warcinfo(): Promise<Uint8Array[]> {
     const fields = { software: 'eurowatch 0.1.0 (warcio.js)', format: 'WARC File Format 1.1', conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/', ...this.options.info }
-    const record = await WARCRecord.createWARCInfo({ filename: this.options.filename ?? '', warcVersion: WARC_1_1, warcHeaders: { 'WARC-Record-ID': this.infoId } }, fields)
-    return this.serialize(record)
+    // built here rather than by warcio's createWARCInfo, which leaves a warcinfo record without its digest
+    const block = new TextEncoder().encode(Object.entries(fields).map(([name, value]) => `${name}: ${value}\r\n`).join(''))
+    const record = WARCRecord.create({ type: 'warcinfo', filename: this.options.filename ?? '', warcVersion: WARC_1_1, warcHeaders: { 'WARC-Record-ID': this.infoId } }, [block])
+    return this.serialize(record, block)
   }
 
   /** The request record, then the response (or revisit) record, of one fetch, as the chunks to write in order. */
@@ -58,8 +61,8 @@ export class WarcWriter {
 
     const statusline = `HTTP/1.1 ${fetch.status} ${STATUS_CODES[fetch.status] ?? ''}`.trimEnd()
     if (capture.kind === 'revisit') {
-      const refersTo = this.firstRecords.get(capture.of.fetchId)
-      if (refersTo === undefined) throw new Error(`revisit of fetch ${capture.of.fetchId}, which this file has not written`)
+      const refersTo = this.firstRecords.get(fetchKey(capture.of.fetch))
+      if (refersTo === undefined) throw new Error(`revisit of ${capture.of.fetch.kind} fetch ${capture.of.fetch.id}, which this file has not written`)
       const revisit = WARCRecord.create({
         ...common,
         type: 'revisit',
@@ -72,7 +75,7 @@ export class WarcWriter {
       chunks.push(...(await this.serialize(revisit)))
       return chunks
     }
-    if (capture.kind === 'body') this.firstRecords.set(fetch.id, responseId)
+    if (capture.kind === 'body') this.firstRecords.set(fetchKey(fetch), responseId)
     const response = WARCRecord.create(
       { ...common, type: 'response', statusline, httpHeaders: archivedHeaders(fetch), warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Warcinfo-ID': this.infoId, ...source } },
       capture.kind === 'body' ? [capture.body] : [],
@@ -100,12 +103,12 @@ const EMPTY = new Uint8Array(0)
  * every digest back against the bytes written.
  */
 function digest(record: WARCRecord, payload: Uint8Array, payloadSha256: string | null): void {
-  if (record.warcType === 'warcinfo') return
   const block = createHash('sha256')
   if (record.httpHeaders !== null) block.update(`${record.httpHeaders.toString()}\r\n`)
   block.update(payload)
   record.warcHeaders.headers.set('WARC-Block-Digest', `sha256:${block.digest('hex')}`)
-  if (record.warcType === 'revisit') return
+  // a revisit's payload is elsewhere; a warcinfo record has no HTTP payload, its block is its fields
+  if (record.warcType === 'revisit' || record.warcType === 'warcinfo') return
   const payloadDigest = payloadSha256 ?? createHash('sha256').update(payload).digest('hex')
   record.warcHeaders.headers.set('WARC-Payload-Digest', `sha256:${payloadDigest}`)
 }
@@ -121,6 +124,10 @@ export function archivedHeaders(fetch: Pick<StoredFetch, 'headers' | 'bodySize'>
   }
   headers.push(['content-length', length])
   return headers
+}
+
+function fetchKey(fetch: Pick<StoredFetch, 'kind' | 'id'>): string {
+  return `${fetch.kind}:${fetch.id}`
 }
 
 function recordId(): string {

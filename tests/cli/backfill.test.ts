@@ -75,6 +75,16 @@ describe('eurowatch backfill', { timeout: 300_000 }, () => {
     expect(exported.flatMap((entry) => entry.versions).every((version) => version.origin === 'backfill')).toBe(true)
     expect(await database.read(async (db) => (await db.selectFrom('change_event').select('id').execute()).length)).toBe(0)
 
+    // crawls after the backfill: a backfilled version whose cut summary the entry's page gives in full is
+    // the same version, completed in place; no version a crawl opens is labelled backfill
+    for (let runs = 0; runs < 3; runs += 1) expect((await eurowatch(['run', '--offline'])).code).toBe(0)
+    const completed = JSON.parse((await eurowatch(['history', 'WSPO-BBZL5E', '--format', 'json'])).stdout) as { versions: { origin: string; fields: { summaryTruncated: boolean } }[] }
+    expect(completed.versions).toEqual([expect.objectContaining({ origin: 'backfill', fields: expect.objectContaining({ summaryTruncated: false }) })])
+    const mislabelled = await database.read((db) =>
+      db.selectFrom('entry_version as v').innerJoin('crawl_run as r', 'r.id', 'v.valid_from_run').select('v.id').where('r.kind', '=', 'crawl').where('v.origin', '=', 'backfill').execute(),
+    )
+    expect(mislabelled).toEqual([])
+
     expectOneLine(await eurowatch(['backfill', 'nothing', '--from', 'wayback', '--offline']), 'no configured listing named "nothing"')
     expectOneLine(await eurowatch(['backfill', 'innovation', '--from', 'wayback', '--from-date', '2019-12-01', '--to-date', '2019-11-01']), '--from-date 2019-12-01 is after --to-date 2019-11-01')
     expectOneLine(await eurowatch(['backfill', 'innovation', '--from', 'wayback', '--from-date', 'last week']), '--from-date', 'YYYY-MM-DD')

@@ -1,6 +1,12 @@
 // What is reported removed: only what left the site. A listing that ends early on a full page (a lost
 // next link) removes nothing; an entry gone from its listings is asked for by its own page first.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeExport } from '../../src/cli/archive-export.ts'
+import { openOutput } from '../../src/cli/output-file.ts'
+import { readWarc } from '../support/warc.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlSource } from '../../jobs/crawl.ts'
 import { runPipeline, type RunSummary } from '../../jobs/run.ts'
@@ -127,6 +133,36 @@ describe.each(backends)('an old URL that redirects, on %s', (backend) => {
     expect(moved?.changes.map((change) => change.field)).toEqual(['url', 'title'])
     for (let again = 0; again < 2; again += 1) expect(events(await run(3))).toEqual([])
     expect(await db().selectFrom('entry').select('entry_key').where('entry_key', 'like', '%climate-budgets%').execute()).toEqual([{ entry_key: `https://eurocities.eu${NEW}` }])
+  }, 240_000)
+
+  it('exports every stored fetch as WARC: listing pages, entry pages and the 301 and 404 answered before a removal, warcinfo digested', async () => {
+    await run(2)
+    await run(3)
+    // gone from the listing at step 4: asked once it is a removal candidate (two complete crawls without it)
+    for (let runs = 0; runs < 2; runs += 1) await run(4, [{ kind: 'status', status: 404, match: REMOVED }])
+    const dir = mkdtempSync(join(tmpdir(), 'eurowatch-warc-'))
+    try {
+      const path = join(dir, 'all.warc')
+      const output = await openOutput(path)
+      await writeExport(db(), 'warc', { since: null, until: null, listingId: null }, output, { warc: { gzip: false, filename: 'all.warc', info: {} } })
+      await output.commit()
+      // readWarc checks every digest, warcinfo's included
+      const records = await readWarc(path)
+      expect(records[0]?.headers.get('warc-block-digest')).toMatch(/^sha256:/)
+      const answers = records.filter((record) => record.type === 'response' || record.type === 'revisit').map((record) => `${record.http?.statusline.split(' ')[1]} ${record.targetUri}`)
+      const listingPages = await db().selectFrom('page_fetch').select(['url', 'status']).where('status', 'is not', null).orderBy('id').execute()
+      const entryPages = await db().selectFrom('detail_fetch').select(['url', 'final_url', 'status']).where('status', 'is not', null).orderBy('id').execute()
+      const checks = await db().selectFrom('removal_check').select(['url', 'status']).orderBy('id').execute()
+      expect(entryPages.length).toBeGreaterThan(0)
+      expect(answers).toEqual([
+        ...listingPages.map((fetch) => `${fetch.status} ${fetch.url}`),
+        ...entryPages.map((fetch) => `${fetch.status} ${fetch.final_url ?? fetch.url}`),
+        ...checks.map((check) => `${check.status} ${check.url}`),
+      ])
+      expect(answers).toEqual(expect.arrayContaining([`301 https://eurocities.eu${OLD}`, `404 https://eurocities.eu${REMOVED}`]))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 240_000)
 
   it('counts a redirect to a page no listing shows (the home page) as gone', async () => {

@@ -97,14 +97,14 @@ describe.each(backends)('storeListingPage on %s', (backend) => {
     expect(version).toMatchObject({ title: 'Caf\u00e9 culture', summary: base.summary, summary_truncated: false, valid_to_run: null })
   })
 
-  it('stores the full summary seen after a cut one as a new version', async () => {
+  it('completes a cut summary seen in full in place: the same version, no new one', async () => {
     const ids = await seedRunAndListing(db())
     const full = parsedEntry(1)
     await storeListingPage(deps(db()), page(ids, [{ ...full, summary: 'Summary of entry 1...', summaryTruncated: true }]))
     const run2 = await createRun(db(), T0)
-    expect(await storeListingPage(deps(db()), page({ ...ids, runId: run2 }, [full]))).toMatchObject({ versionsCreated: 1 })
+    expect(await storeListingPage(deps(db()), page({ ...ids, runId: run2 }, [full]))).toMatchObject({ versionsCreated: 0 })
     const versions = await versionsOf(db(), full.key)
-    expect(versions.map((v) => [v.summary_truncated, v.valid_to_run])).toEqual([[true, run2], [false, null]])
+    expect(versions.map((v) => [v.summary, v.summary_truncated, v.valid_from_run, v.valid_to_run])).toEqual([[full.summary, false, ids.runId, null]])
   })
 
   it('survives a key listed twice on one page', async () => {
@@ -157,14 +157,12 @@ describe.each(backends)('storeListingPage on %s', (backend) => {
     ])
     expect(results.map(({ newEntries, versionsCreated, sightings }) => [newEntries, versionsCreated, sightings])).toEqual([
       [2, 2, 2],
-      [0, 2, 2],
+      [0, 1, 2],
       [0, 0, 0],
     ])
+    // the cut summary seen in full on page 2: the version page 1 opened, completed
     const first = await versionsOf(db(), 'WSPO-000001')
-    expect(first.map((v) => [v.summary_truncated, v.valid_from_run, v.valid_to_run])).toEqual([
-      [true, ids.runId, ids.runId],
-      [false, ids.runId, null],
-    ])
+    expect(first.map((v) => [v.summary_truncated, v.valid_from_run, v.valid_to_run])).toEqual([[false, ids.runId, null]])
     expect((await versionsOf(db(), 'WSPO-000002')).map((v) => [v.title, v.valid_to_run])).toEqual([
       ['Entry 2', ids.runId],
       ['Entry 2, retitled', null],

@@ -23,7 +23,7 @@ export async function readWarc(path: string): Promise<ReadRecord[]> {
     const headers = new Map([...record.warcHeaders.headers].map(([name, value]) => [name.toLowerCase(), value]))
     const id = headers.get('warc-record-id') ?? ''
     const type = headers.get('warc-type') ?? ''
-    expectDigest(`${type} ${id} block`, headers.get('warc-block-digest'), block, type === 'warcinfo')
+    expectDigest(`${type} ${id} block`, headers.get('warc-block-digest'), block, false)
     const httpBlock = ['request', 'response', 'revisit'].includes(type)
     const split = httpBlock ? block.indexOf('\r\n\r\n') : -1
     if (httpBlock && split < 0) throw new Error(`${type} ${id}: no end of HTTP headers`)
