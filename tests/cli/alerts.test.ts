@@ -330,8 +330,9 @@ operator:
       // the changes are reported and the exit code is the crawl's: deliveries never fail a run
       expect(failing.code, failing.stderr).toBe(0)
       expect(failing.stdout).toContain('New (3)')
-      // the webhook's three messages went out together (four at a time) and failed; the mail failed
-      expect(failing.stderr).toContain(deliveryLine(0, 4, 0))
+      // the webhook's three messages went out together (four at a time) and failed; the mail failed;
+      // the operator's message that they fail went out
+      expect(failing.stderr).toContain(deliveryLine(1, 4, 0))
       expect(failing.stderr).toMatch(/flaky: will retry: .*answered 500/)
       expect(failing.stderr).toMatch(/mail: will retry: .*127\.0\.0\.1:\d+.*ECONNREFUSED/)
       // one request each (one send attempt), then the subscription rests: its receiver is down
