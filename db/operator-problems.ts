@@ -6,7 +6,7 @@ import type { Database } from './schema.ts'
 type Db = Kysely<Database>
 
 export interface ProblemSighting {
-  /** e.g. "health:documents:layout", "crawl:news", "dead:mobility-mail" */
+  /** e.g. "health:documents:layout", "crawl:news", "failing:mobility-mail", "dead:mobility-mail" */
   problem: string
   listingId: number | null
   message: string
@@ -105,6 +105,24 @@ export async function latestMessageOutcomes(db: Db): Promise<MessageOutcome[]> {
     from delivery_message m
     where m.status in ('sent', 'dead')
     order by m.subscription, m.id desc`.execute(db)
+  return rows
+}
+
+export interface FailingSubscription {
+  subscription: string
+  /** Failed attempts of its oldest message waiting for a retry. */
+  attempts: number
+  lastError: string | null
+  nextAttemptAt: Date
+}
+
+/** Subscriptions with a message that failed and waits for its retry (its oldest such message). */
+export async function failingSubscriptions(db: Db): Promise<FailingSubscription[]> {
+  const { rows } = await sql<FailingSubscription>`
+    select distinct on (m.subscription) m.subscription, m.attempts, m.last_error as "lastError", m.next_attempt_at as "nextAttemptAt"
+    from delivery_message m
+    where m.status = 'pending' and m.attempts > 0
+    order by m.subscription, m.id`.execute(db)
   return rows
 }
 

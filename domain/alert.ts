@@ -65,6 +65,13 @@ export interface AlertChannel {
   readonly concurrency?: number
   /** How many of the newest delivered changes each alert's `history` should carry (0: none). */
   readonly historyItems?: number
+  /** Where `alerts test` puts its sample, when not where alerts go (a feed's sample file beside the live one). */
+  readonly sampleDescription?: string
   send(alert: Alert): Promise<void>
+  /**
+   * A channel whose output stands between alerts (a feed file): writes it from the subscription's
+   * delivered history (newest first) when it is missing, after every run; leaves it alone otherwise.
+   */
+  restore?(history: () => Promise<ChangeEvent[]>, at: Date): Promise<void>
   close?(): Promise<void>
 }

@@ -12,11 +12,12 @@ import {
 import { eventsByIds } from '../db/report-queries.ts'
 import type { Database, DeliveryMessage } from '../db/schema.ts'
 import { DeliveryError, OPERATOR, type Alert, type AlertChannel, type OperatorNotice } from '../domain/alert.ts'
-import { buildReport } from '../domain/change-report.ts'
+import { buildReport, type ReportRun } from '../domain/change-report.ts'
 import type { ChangeEvent } from '../domain/change.ts'
 import type { ChangeMatcher } from '../domain/subscription.ts'
 import type { JobDeps } from './crawl.ts'
 import { noteDeliveryProblems } from './operator.ts'
+import { loadReportRuns } from './report.ts'
 
 export type Cadence = { kind: 'immediate' } | { kind: 'digest'; cron: string; timeZone: string }
 
@@ -101,6 +102,7 @@ export async function deliverPending(deps: JobDeps, outbox: Outbox): Promise<Del
     summary.dead += told.dead
     for (const [name, tally] of told.bySubscription) summary.bySubscription.set(name, tally)
   }
+  await restoreStanding(deps, outbox.subscribers)
   if (summary.sent + summary.failed + summary.dead > 0) deps.log.info({ sent: summary.sent, failed: summary.failed, dead: summary.dead }, 'deliveries sent')
   return summary
 }
@@ -122,11 +124,13 @@ async function sendDue(deps: JobDeps, outbox: Outbox, only: string | null): Prom
       try {
         const eventIds = await eventIdsOfMessages(session, messages.filter((m) => m.kind === 'changes').map((m) => m.id))
         const events = new Map((await eventsByIds(session, [...eventIds.values()].flat())).map((event) => [event.id, event]))
+        // the runs the messages' changes come from, as the report shows them (status, times)
+        const runs = await loadReportRuns(session, [...new Set([...events.values()].map((event) => event.runId))])
         const outgoing: Outgoing[] = []
         for (const message of messages) {
           const target = channels.get(message.subscription)
           if (target === undefined) continue
-          const alert = alertOf(message, target.cadence, (eventIds.get(message.id) ?? []).flatMap((id) => events.get(id) ?? []), deps.now())
+          const alert = alertOf(message, target.cadence, (eventIds.get(message.id) ?? []).flatMap((id) => events.get(id) ?? []), runs, deps.now())
           if (target.channel.historyItems) alert.history = newestFirst(await eventsByIds(session, await recentEventIds(session, message.subscription, target.channel.historyItems)))
           outgoing.push({ message, alert, channel: target.channel })
         }
@@ -138,6 +142,23 @@ async function sendDue(deps: JobDeps, outbox: Outbox, only: string | null): Prom
     }
   })
   return summary
+}
+
+/**
+ * A feed file missing after the sends (the baseline run, which sends nothing, or a file deleted) is
+ * written from its subscription's history, possibly empty, so that readers never get a 404. A
+ * failure is logged and never fails the run: the next run tries again.
+ */
+async function restoreStanding(deps: JobDeps, subscribers: readonly Subscriber[]): Promise<void> {
+  for (const { name, channel } of subscribers) {
+    if (channel.restore === undefined) continue
+    const history = async () => newestFirst(await eventsByIds(deps.db, await recentEventIds(deps.db, name, channel.historyItems ?? 0)))
+    try {
+      await channel.restore(history, deps.now())
+    } catch (error) {
+      deps.log.warn({ subscription: name, error: describeFailure(error).message }, 'feed not written')
+    }
+  }
 }
 
 interface Outgoing {
@@ -232,7 +253,7 @@ export function nextTick(cadence: { cron: string; timeZone: string }, now: Date)
   return CronExpressionParser.parse(cadence.cron, { currentDate: now, tz: cadence.timeZone }).next().toDate()
 }
 
-function alertOf(message: DeliveryMessage, cadence: Cadence['kind'], events: ChangeEvent[], now: Date): Alert {
+function alertOf(message: DeliveryMessage, cadence: Cadence['kind'], events: ChangeEvent[], runs: readonly ReportRun[], now: Date): Alert {
   const notices: OperatorNotice[] = (message.notices ?? []).map((notice) => ({ ...notice, since: new Date(notice.since) }))
   const runIds = [...new Set(events.map((event) => event.runId))].sort((a, b) => a - b)
   return {
@@ -240,7 +261,7 @@ function alertOf(message: DeliveryMessage, cadence: Cadence['kind'], events: Cha
     subscription: message.subscription,
     kind: message.kind,
     cadence,
-    report: buildReport(events, [], [], { runIds }, now),
+    report: buildReport(events, [], runs.filter((run) => runIds.includes(run.id)), { runIds }, now),
     notices,
     createdAt: message.created_at,
     history: [],

@@ -1,9 +1,9 @@
-// The operator's channel: health problems, failed crawls and dead deliveries, each told once
+// The operator's channel: health problems, failed crawls, failing and dead deliveries, each told once
 // when it opens and once when it is resolved, however many runs it lasts.
 import type { Kysely } from 'kysely'
 import { insertOperatorMessage } from '../db/outbox.ts'
 import {
-  latestMessageOutcomes, latestRun, openProblem, openProblems, problemsOfRun, resolveProblem, touchProblem, type OpenProblem, type ProblemSighting,
+  failingSubscriptions, latestMessageOutcomes, latestRun, openProblem, openProblems, problemsOfRun, resolveProblem, touchProblem, type OpenProblem, type ProblemSighting,
 } from '../db/operator-problems.ts'
 import type { Database, OperatorNoticeRow } from '../db/schema.ts'
 import { OPERATOR } from '../domain/alert.ts'
@@ -14,7 +14,7 @@ import { OPERATOR } from '../domain/alert.ts'
  * resolved. With `tell`, the openings and resolutions become one operator message.
  */
 export async function noteRunProblems(trx: Kysely<Database>, runId: number, at: Date, tell: boolean): Promise<OperatorNoticeRow[]> {
-  const open = (await openProblems(trx)).filter((problem) => !problem.problem.startsWith('dead:'))
+  const open = (await openProblems(trx)).filter((problem) => !isDeliveryProblem(problem.problem))
   const { problems, crawledListingIds } = await problemsOfRun(trx, runId)
   const crawled = new Set(crawledListingIds)
   const notices: OperatorNoticeRow[] = []
@@ -36,31 +36,51 @@ export async function noteRunProblems(trx: Kysely<Database>, runId: number, at: 
   return notices
 }
 
+/** Problems of a subscription's deliveries, not of a run: `noteDeliveryProblems` opens and resolves them. */
+function isDeliveryProblem(problem: string): boolean {
+  return problem.startsWith('dead:') || problem.startsWith('failing:')
+}
+
 /**
- * A subscription whose latest finished message is dead has a problem; one whose latest message
- * went out has none. Never for the operator's own channel (it would tell itself of itself).
+ * A subscription whose message failed and waits for a retry is failing, told at its first failed
+ * attempt (a retry may be hours away); it recovers when its latest finished message went out and
+ * none waits for a retry. A subscription whose latest finished message is dead has a problem too;
+ * one whose latest message went out has none. Never for the operator's own channel (it would tell
+ * itself of itself).
  */
 export async function noteDeliveryProblems(db: Kysely<Database>, at: Date, tell: boolean): Promise<OperatorNoticeRow[]> {
   return db.transaction().execute(async (trx) => {
-    const open = (await openProblems(trx)).filter((problem) => problem.problem.startsWith('dead:'))
+    const open = (await openProblems(trx)).filter((problem) => isDeliveryProblem(problem.problem))
     const runId = await latestRun(trx)
+    const failing = (await failingSubscriptions(trx)).filter((f) => f.subscription !== OPERATOR)
+    const outcomes = (await latestMessageOutcomes(trx)).filter((outcome) => outcome.subscription !== OPERATOR)
     const notices: OperatorNoticeRow[] = []
-    for (const outcome of await latestMessageOutcomes(trx)) {
-      if (outcome.subscription === OPERATOR) continue
-      const problem = `dead:${outcome.subscription}`
+    const opens = async (sighting: ProblemSighting) => {
+      if (open.some((p) => p.problem === sighting.problem)) return
+      await openProblem(trx, sighting, runId, at)
+      notices.push(notice(sighting, 'open', at, 1))
+    }
+    const resolves = async (problem: string) => {
       const known = open.find((p) => p.problem === problem)
-      if (outcome.status === 'dead' && known === undefined) {
-        const sighting: ProblemSighting = {
-          problem,
+      if (known === undefined) return
+      await resolveProblem(trx, problem, at)
+      notices.push(resolved(known))
+    }
+    for (const f of failing) {
+      const attempts = `${f.attempts} failed ${f.attempts === 1 ? 'attempt' : 'attempts'}`
+      await opens({ problem: `failing:${f.subscription}`, listingId: null, message: `${f.subscription}: sending fails (${attempts}, next at ${f.nextAttemptAt.toISOString()}): ${f.lastError ?? 'unknown error'}` })
+    }
+    for (const outcome of outcomes) {
+      if (outcome.status === 'dead') {
+        await opens({
+          problem: `dead:${outcome.subscription}`,
           listingId: null,
           message: `${outcome.subscription}: ${outcome.dead} ${outcome.dead === 1 ? 'message' : 'messages'} given up: ${outcome.lastError ?? 'unknown error'}`,
-        }
-        await openProblem(trx, sighting, runId, at)
-        notices.push(notice(sighting, 'open', at, 1))
-      } else if (outcome.status === 'sent' && known !== undefined) {
-        await resolveProblem(trx, problem, at)
-        notices.push(resolved(known))
+        })
+        continue
       }
+      await resolves(`dead:${outcome.subscription}`)
+      if (!failing.some((f) => f.subscription === outcome.subscription)) await resolves(`failing:${outcome.subscription}`)
     }
     if (tell && notices.length > 0) await insertOperatorMessage(trx, OPERATOR, notices, at)
     return notices

@@ -48,6 +48,12 @@ export async function printUnprinted(deps: { db: Kysely<Database>; now: () => Da
   return loaded
 }
 
+/** The runs among `ids` as a report shows them (with their incremental listings), oldest first. */
+export async function loadReportRuns(db: Kysely<Database>, ids: readonly number[]): Promise<ReportRun[]> {
+  const [runs, incremental] = await Promise.all([runsByIds(db, ids), incrementalCrawlsOfRuns(db, ids)])
+  return runs.map((run) => reportRun(run, incremental))
+}
+
 function reportRun(run: RunInfo, incremental: readonly IncrementalCrawl[]): ReportRun {
   const listings = incremental.filter((crawl) => crawl.runId === run.id).map(({ source, lastFullAt }) => ({ source, lastFullAt }))
   return { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, ...(listings.length > 0 ? { incremental: listings } : {}) }

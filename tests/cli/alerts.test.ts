@@ -3,9 +3,10 @@
 // and on PostgreSQL. Each change reaches each matching subscription once, the baseline never;
 // failed sends wait and go out once later; mistakes are one line; secrets never show.
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { parseFeed } from 'feedsmith'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { legacyTimeline } from '../../replica/index.ts'
 import { legacySources } from '../../src/config/defaults.ts'
@@ -84,8 +85,45 @@ function expectOneLineError(result: CliResult, ...fragments: string[]): void {
 }
 
 const bodyOf = (request: ReceivedRequest) => JSON.parse(request.text) as WebhookBody
+/** The items' ids of a feed, read back by a real feed parser (which refuses what is not a feed). */
+function parseFeedItems(text: string): string[] {
+  const parsed = parseFeed(text)
+  if (parsed.format === 'atom') return (parsed.feed.entries ?? []).map((entry) => entry.id ?? '')
+  if (parsed.format === 'rss') return (parsed.feed.items ?? []).map((item) => item.guid?.value ?? '')
+  if (parsed.format === 'json') return (parsed.feed.items ?? []).map((item) => item.id ?? '')
+  throw new Error(`not a feed eurowatch writes: ${parsed.format}`)
+}
 const changesOf = (requests: ReceivedRequest[]) => requests.flatMap((request) => bodyOf(request).changes.map((change) => `${change.kind} ${change.entry.key}`)).sort()
 const deliveryLine = (sent: number, failed = 0, dead = 0) => `deliveries: ${sent} sent, ${failed} failed, ${dead} given up`
+
+/** The example body of docs/webhook.md, as a receiver's author copies it. */
+function documentedWebhookBody(): unknown {
+  const doc = readFileSync(new URL('../../docs/webhook.md', import.meta.url), 'utf8')
+  const example = /^## Body$[\s\S]*?^```json\n([\s\S]*?)^```$/m.exec(doc)?.[1]
+  if (example === undefined) throw new Error('docs/webhook.md has no JSON example under "## Body"')
+  return JSON.parse(example)
+}
+
+/**
+ * Where a real value's shape differs from the documented one: the same keys at every level, the
+ * same types; a documented null admits any value (a nullable field), and every item of a list has
+ * the shape of the documented list's first item (either may be empty: themes, health events).
+ */
+function shapeDifferences(documented: unknown, real: unknown, at = 'body'): string[] {
+  if (documented === null || real === null) return []
+  if (Array.isArray(documented)) {
+    if (!Array.isArray(real)) return [`${at}: a list documented, ${typeof real} sent`]
+    if (documented.length === 0) return []
+    return real.flatMap((item, index) => shapeDifferences(documented[0], item, `${at}[${index}]`))
+  }
+  if (typeof documented === 'object') {
+    if (typeof real !== 'object' || Array.isArray(real)) return [`${at}: an object documented, ${JSON.stringify(real)} sent`]
+    const keys = (value: object) => Object.keys(value).sort().join(', ')
+    if (keys(documented) !== keys(real)) return [`${at}: keys documented {${keys(documented)}}, sent {${keys(real)}}`]
+    return Object.entries(documented).flatMap(([key, value]) => shapeDifferences(value, (real as Record<string, unknown>)[key], `${at}.${key}`))
+  }
+  return typeof documented === typeof real ? [] : [`${at}: ${typeof documented} documented, ${typeof real} sent`]
+}
 
 /** A loopback port nothing listens on: an SMTP server that is down. */
 async function closedPort(): Promise<number> {
@@ -172,10 +210,17 @@ operator:
     expect(ALL_CHANGES).toHaveLength(7)
 
     let baselineShown = 0
+    const feedPath = join(workDir(), 'out/changes.json')
     for (const [index, run] of RUNS.entries()) {
       const before = hookRequests().length
+      const feedBefore = existsSync(feedPath) ? { text: readFileSync(feedPath, 'utf8'), modified: statSync(feedPath).mtimeMs } : null
       const result = await eurowatch(['run', '--offline', '--step', String(run.step)], env)
       expect(result.code, `run ${index} (step ${run.step}): ${result.stderr}`).toBe(0)
+      // the feed exists after every run, the baseline's included (a valid empty feed: no 404 for readers)
+      const feedItems = parseFeedItems(readFileSync(feedPath, 'utf8'))
+      if (index === 0) expect(feedItems).toEqual([])
+      // a run without changes leaves it alone
+      if (run.all.length === 0 && feedBefore !== null) expect({ text: readFileSync(feedPath, 'utf8'), modified: statSync(feedPath).mtimeMs }, `run ${index}`).toEqual(feedBefore)
       // the webhook hears of each of its changes on its own; the feed is rewritten once per run with changes
       expect(result.stderr, `run ${index}`).toContain(deliveryLine(run.hook.length + (run.all.length > 0 ? 1 : 0)))
       expect(changesOf(hookRequests().slice(before)), `run ${index}`).toEqual(run.hook)
@@ -191,12 +236,24 @@ operator:
     expect(new Set(requests.map((request) => request.idempotencyKey)).size).toBe(requests.length)
     for (const request of requests) {
       expect(request.signatureValid).toBe(true)
-      expect(bodyOf(request).alert).toMatchObject({ key: request.idempotencyKey, subscription: 'docs-hook', kind: 'changes', cadence: 'immediate' })
+      const body = bodyOf(request)
+      expect(body.alert).toMatchObject({ key: request.idempotencyKey, subscription: 'docs-hook', kind: 'changes', cadence: 'immediate' })
+      // the runs of its changes, as the JSON report shows them; the example of docs/webhook.md is a real body's shape
+      expect(body.runs.map((run) => run.id)).toEqual('runIds' in body.scope ? body.scope.runIds : null)
+      expect(body.runs.every((run) => run.status === 'complete')).toBe(true)
+      expect(shapeDifferences(documentedWebhookBody(), body)).toEqual([])
+      // one change per request when immediate, as README and docs/webhook.md say
+      expect(body.changes).toHaveLength(1)
     }
     // nothing went wrong: the operator heard nothing; the digest waits for its time
     expect(hooks.requests.filter((request) => request.path === opsPath)).toEqual([])
     expect(smtp.messages).toEqual([])
 
+    // a feed deleted (by hand, by a web server's clean-up) is back after the next run, even one without changes
+    rmSync(feedPath)
+    const again = await eurowatch(['run', '--offline', '--step', '4'], env)
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).toContain(deliveryLine(0))
     // the feed file: the seven changes, none of the baseline
     const feed = JSON.parse(readFileSync(join(workDir(), 'out/changes.json'), 'utf8')) as { items: { id: string; url: string }[] }
     const feedChanges = feed.items.map((item) => /^urn:eurowatch:change:\d+:(.+):(\w+)$/.exec(item.id)).map((match) => `${match?.[2]} ${match?.[1]}`)
@@ -273,13 +330,19 @@ operator:
       // the changes are reported and the exit code is the crawl's: deliveries never fail a run
       expect(failing.code, failing.stderr).toBe(0)
       expect(failing.stdout).toContain('New (3)')
-      // the webhook's three messages went out together (four at a time) and failed; the mail failed
-      expect(failing.stderr).toContain(deliveryLine(0, 4, 0))
+      // the webhook's three messages went out together (four at a time) and failed; the mail failed;
+      // the operator's message that they fail went out
+      expect(failing.stderr).toContain(deliveryLine(1, 4, 0))
       expect(failing.stderr).toMatch(/flaky: will retry: .*answered 500/)
       expect(failing.stderr).toMatch(/mail: will retry: .*127\.0\.0\.1:\d+.*ECONNREFUSED/)
       // one request each (one send attempt), then the subscription rests: its receiver is down
       const failedKeys = flaky.requests.map((request) => request.idempotencyKey).sort()
       expect(new Set(failedKeys).size).toBe(3)
+      // the operator hears at once that both fail, not only once they are given up
+      const opsRequests = () => hooks.requests.filter((request) => request.path === `/ops/${SECRETS.opsToken}`)
+      const noticesOf = (request: ReceivedRequest | undefined) => (request === undefined ? [] : bodyOf(request).notices.map((notice) => `${notice.state} ${notice.problem}`).sort())
+      expect(opsRequests()).toHaveLength(1)
+      expect(noticesOf(opsRequests()[0])).toEqual(['open failing:flaky', 'open failing:mail'])
 
       const waiting = await eurowatch(['status'], env)
       expect(waiting.code, waiting.stderr).toBe(0)
@@ -298,23 +361,24 @@ operator:
       expect(accepted.map((request) => request.idempotencyKey).sort()).toEqual(failedKeys)
       expect(changesOf(accepted)).toEqual(changesAt(1))
 
-      const told = hooks.requests.filter((request) => request.path === `/ops/${SECRETS.opsToken}`)
-      expect(told).toHaveLength(1)
-      const notices = told[0] === undefined ? [] : bodyOf(told[0]).notices
-      expect(notices).toMatchObject([{ problem: 'dead:mail', state: 'open' }])
-      for (const secret of Object.values(SECRETS)) expect(told[0]?.text).not.toContain(secret)
+      // the webhook recovered (told once), the mail is given up (told once); the mail still fails
+      const told = opsRequests()
+      expect(told).toHaveLength(2)
+      expect(noticesOf(told[1])).toEqual(['open dead:mail', 'resolved failing:flaky'])
+      for (const request of told) for (const secret of Object.values(SECRETS)) expect(request.text).not.toContain(secret)
 
       // nothing more to send, nothing sent twice
       const again = await eurowatch(['deliver'], env)
       expect(again).toMatchObject({ code: 0, stdout: `${deliveryLine(0)}\n` })
       expect(flaky.requests).toHaveLength(6)
+      expect(opsRequests()).toHaveLength(2)
 
       const statusJson = await eurowatch(['status', '--json'], env)
       expect(statusJson.code, statusJson.stderr).toBe(0)
       const status = JSON.parse(statusJson.stdout) as WatchStatus
       const counts = Object.fromEntries(status.deliveries.map((channel) => [channel.subscription, [channel.sent, channel.failing, channel.dead]]))
-      expect(counts).toEqual({ '@operator': [1, 0, 0], flaky: [3, 0, 0], mail: [0, 0, 1] })
-      expect(status.problems.map((problem) => problem.problem)).toEqual(['dead:mail'])
+      expect(counts).toEqual({ '@operator': [2, 0, 0], flaky: [3, 0, 0], mail: [0, 0, 1] })
+      expect(status.problems.map((problem) => problem.problem)).toEqual(['failing:mail', 'dead:mail'])
     } finally {
       await flaky.close()
     }
@@ -355,8 +419,13 @@ operator:
     expect(smtp.messages[0]?.user).toBe(SECRETS.smtpUser)
     expect(smtp.messages[0]?.parsed.subject).toContain('test message')
 
-    expect((await eurowatch(['alerts', 'test', 'reader'], secretEnv())).code).toBe(0)
-    expect(readFileSync(join(workDir(), 'out/reader.atom'), 'utf8')).toContain('eurowatch test message')
+    // the sample goes beside the live feed, which its readers keep seeing as it was (here: none yet)
+    const reader = await eurowatch(['alerts', 'test', 'reader'], secretEnv())
+    expect(reader.code, reader.stderr).toBe(0)
+    expect(reader.stdout).toContain(`atom feed ${join(workDir(), 'out/reader.test.atom')} (the live feed is untouched)`)
+    expect(existsSync(join(workDir(), 'out/reader.atom'))).toBe(false)
+    expect(parseFeedItems(readFileSync(join(workDir(), 'out/reader.test.atom'), 'utf8'))).toHaveLength(1)
+    expect(readFileSync(join(workDir(), 'out/reader.test.atom'), 'utf8')).toContain('eurowatch test message')
 
     expect((await eurowatch(['alerts', 'test', 'operator'], secretEnv())).code).toBe(0)
     expect(hooks.requests.map((r) => r.path)).toEqual([`/new/${SECRETS.hookToken}`, `/ops/${SECRETS.opsToken}`])

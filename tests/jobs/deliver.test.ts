@@ -140,6 +140,9 @@ describe.each(backends)('the outbox on %s', { timeout: 240_000 }, (backend) => {
     const firstTurn = down.requests.length
     expect(firstTurn).toBeGreaterThanOrEqual(1)
     expect(firstTurn).toBeLessThanOrEqual(4)
+    // the operator hears at the first failed attempt, not hours later when it is given up
+    const operatorStates = () => receiver.accepted().filter((request) => request.path === '/operator').flatMap((request) => bodyOf(request).notices ?? []).map((notice) => `${notice.state} ${notice.problem}`)
+    expect(operatorStates()).toEqual([`open failing:${flaky.name}`])
     // not due yet: nothing is sent again before the backoff has passed, not even its next message
     await deliverPending(deps(), outbox)
     expect(down.requests).toHaveLength(firstTurn)
@@ -167,6 +170,8 @@ describe.each(backends)('the outbox on %s', { timeout: 240_000 }, (backend) => {
     expect(delivered(down, `/${flaky.name}`)).toEqual(changesAt(1, 2).filter((change) => !lost.includes(change)).sort())
     const resolved = receiver.accepted().filter((request) => request.path === '/operator').flatMap((request) => bodyOf(request).notices ?? [])
     expect(resolved.filter((notice) => notice.problem === `dead:${flaky.name}` && notice.state === 'resolved')).toHaveLength(1)
+    // failing: told once when it began, once when it recovered, however many attempts failed between
+    expect(operatorStates().filter((state) => state.endsWith(`failing:${flaky.name}`))).toEqual([`open failing:${flaky.name}`, `resolved failing:${flaky.name}`])
   })
 
   it('tells the operator of a layout drift once, however many runs it lasts, and once when it is fixed', async () => {

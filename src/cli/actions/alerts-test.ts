@@ -28,7 +28,7 @@ export default async function alertsTest(name: string, _raw: unknown, command: C
       if (error instanceof DeliveryError) throw new UserError(`alerts test ${name}: ${channel.description}: ${error.message}`, error.retryable ? 'the receiver may be down: try again' : 'the receiver refused it: check the channel settings')
       throw error
     }
-    process.stdout.write(`sent a test message to ${channel.description} (key ${alert.key})\n`)
+    process.stdout.write(`sent a test message to ${channel.sampleDescription ?? channel.description} (key ${alert.key})\n`)
   } finally {
     await closeOutbox(outbox)
   }
