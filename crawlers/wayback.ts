@@ -107,7 +107,8 @@ export class WaybackArchive {
     if (response.status >= 300 && response.status < 400) return refused(`the archive redirected to ${response.headers.location ?? 'nowhere'} (no capture at that time)`)
     if (response.status !== 200) return refused(`the archive answered ${response.status}`)
     // the archive names the URL it captured: another page under the asked URL is not this page
-    const original = /<([^>]+)>;\s*rel="original"/.exec(response.headers.link ?? '')?.[1]
+    // [^<>]: each try stops at the next '<', so a hostile header of '<'s is read in linear time
+    const original = /<([^<>]+)>;\s*rel="original"/.exec(response.headers.link ?? '')?.[1]
     if (original !== undefined && sameUrl(original, capture.original) === false) return refused(`a capture of another page (${original})`)
     return { kind: 'capture', status: response.status, headers: response.headers, body: response.body, durationMs }
   }
