@@ -1,7 +1,7 @@
 // What `eurowatch snapshot` reads: a listing's last complete crawl at or before a moment, and
 // the entries that crawl saw in their order, each with the version valid in that run. Read-only.
 import type { Kysely } from 'kysely'
-import type { CrawlAtMoment, SnapshotCrawl, SnapshotEntry } from '../domain/archive.ts'
+import type { CrawlAtMoment, SnapshotCapture, SnapshotCrawl, SnapshotEntry } from '../domain/archive.ts'
 import type { Database } from './schema.ts'
 import { versionFieldsOf } from './entries.ts'
 
@@ -28,7 +28,8 @@ export async function snapshotCrawlState(db: Db, source: string, asOf: Date): Pr
       (eb) =>
         eb
           .selectFrom('listing_crawl as c')
-          .select(['c.run_id', 'c.started_at', 'c.finished_at', 'c.pages', 'c.entries'])
+          .innerJoin('crawl_run as r', 'r.id', 'c.run_id')
+          .select(['c.run_id', 'c.started_at', 'c.finished_at', 'c.pages', 'c.entries', 'r.kind'])
           .whereRef('c.listing_id', '=', 'l.id')
           .where('c.status', '=', 'complete')
           .where('c.finished_at', '<=', asOf)
@@ -58,6 +59,7 @@ export async function snapshotCrawlState(db: Db, source: string, asOf: Date): Pr
       'done.finished_at as done_finished_at',
       'done.pages as done_pages',
       'done.entries as done_entries',
+      'done.kind as done_kind',
       'last.run_id as last_run',
       'last.status as last_status',
       'last.started_at as last_started_at',
@@ -84,7 +86,15 @@ export async function snapshotCrawlState(db: Db, source: string, asOf: Date): Pr
   const complete =
     row.done_run === null || row.done_started_at === null || row.done_finished_at === null
       ? null
-      : { runId: row.done_run, startedAt: row.done_started_at, finishedAt: row.done_finished_at, pages: row.done_pages ?? 0, entries: row.done_entries ?? 0 }
+      : {
+          runId: row.done_run,
+          startedAt: row.done_started_at,
+          finishedAt: row.done_finished_at,
+          pages: row.done_pages ?? 0,
+          entries: row.done_entries ?? 0,
+          origin: row.done_kind === 'backfill' ? ('backfill' as const) : ('crawl' as const),
+          captures: [],
+        }
   const latest =
     row.last_run === null || row.last_status === null || row.last_started_at === null
       ? null
@@ -103,6 +113,20 @@ export async function snapshotCrawlState(db: Db, source: string, asOf: Date): Pr
     firstCrawlAt: row.first_crawl_at ?? null,
     nextCompleteAt: row.next_complete_at ?? null,
   }
+}
+
+/** The pages a backfilled crawl read, each with the archive URL it was fetched from and the capture's time (its fetch time). */
+export async function snapshotCaptures(db: Db, listingId: number, runId: number): Promise<SnapshotCapture[]> {
+  const rows = await db
+    .selectFrom('page_fetch')
+    .select(['page_number', 'fetched_url', 'fetched_at'])
+    .where('run_id', '=', runId)
+    .where('listing_id', '=', listingId)
+    .where('outcome', '=', 'fetched')
+    .orderBy('page_number')
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => ({ page: row.page_number, url: row.fetched_url, capturedAt: row.fetched_at }))
 }
 
 export async function listingNames(db: Db): Promise<string[]> {

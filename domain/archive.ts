@@ -25,6 +25,17 @@ export interface SnapshotCrawl {
   finishedAt: Date
   pages: number
   entries: number
+  /** 'backfill': the listing as a web archive's captures showed it (docs/backfill.md), not as eurowatch saw it. */
+  origin: 'crawl' | 'backfill'
+  /** A backfilled crawl's pages: the capture each was read from (empty for a crawl). */
+  captures: SnapshotCapture[]
+}
+
+export interface SnapshotCapture {
+  page: number
+  /** The archive's URL of the capture, as it was fetched. */
+  url: string
+  capturedAt: Date
 }
 
 export interface SnapshotEntry {

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely'
 import type { SnapshotResult } from '../domain/archive.ts'
 import type { Database } from '../db/schema.ts'
-import { listingNames, snapshotCrawlState, snapshotEntries } from '../db/snapshot.ts'
+import { listingNames, snapshotCaptures, snapshotCrawlState, snapshotEntries } from '../db/snapshot.ts'
 
 export interface SnapshotRequest {
   /** The listing's name in the configuration (its source name). */
@@ -18,13 +18,14 @@ export async function loadSnapshot(db: Kysely<Database>, request: SnapshotReques
   if (state.latest === null) return { kind: 'before-first-crawl', firstCrawlAt: state.firstCrawlAt }
   if (state.complete === null) return { kind: 'no-complete-crawl', crawls: state.crawlsBefore, latest: state.latest, nextCompleteAt: state.nextCompleteAt }
   const entries = await snapshotEntries(db, state.listing.id, state.complete.runId, request.asOf)
+  const captures = state.complete.origin === 'backfill' ? await snapshotCaptures(db, state.listing.id, state.complete.runId) : []
   return {
     kind: 'snapshot',
     snapshot: {
       listing: { source: state.listing.source, url: state.listing.url },
       asOf: request.asOf,
       asOfText: request.asOfText,
-      crawl: state.complete,
+      crawl: { ...state.complete, captures },
       entries,
     },
   }

@@ -6,10 +6,14 @@ import { dateRange, formatTime } from './fields.ts'
 import { escapeMarkdown, link } from './markdown.ts'
 import { siteInline } from './site-text.ts'
 
-/** "run 3 (complete crawl finished 2026-11-26 12:01 UTC; 5 pages, 45 entries)". */
+/** "run 3 (complete crawl finished 2026-11-26 12:01 UTC; 5 pages, 45 entries)", or the captures a backfilled one was read from. */
 export function crawlLine(snapshot: ListingSnapshot): string {
   const { crawl } = snapshot
-  return `run ${crawl.runId} (complete crawl finished ${formatTime(crawl.finishedAt)}; ${plural(crawl.pages, 'page')}, ${plural(snapshot.entries.length, 'entry', 'entries')})`
+  const counts = `${plural(crawl.pages, 'page')}, ${plural(snapshot.entries.length, 'entry', 'entries')}`
+  if (crawl.origin === 'crawl') return `run ${crawl.runId} (complete crawl finished ${formatTime(crawl.finishedAt)}; ${counts})`
+  const times = crawl.captures.map((capture) => capture.capturedAt.getTime())
+  const span = times.length === 0 ? formatTime(crawl.startedAt) : `${formatTime(new Date(Math.min(...times)))} to ${formatTime(new Date(Math.max(...times)))}`
+  return `run ${crawl.runId} (backfilled from ${plural(crawl.captures.length, 'web-archive capture')} taken ${span}; ${counts})`
 }
 
 export function renderSnapshotText(snapshot: ListingSnapshot): string {
@@ -60,7 +64,7 @@ export interface SnapshotJson {
   version: 1
   listing: { source: string; url: string }
   asOf: string
-  crawl: { runId: number; startedAt: string; finishedAt: string; pages: number }
+  crawl: { runId: number; startedAt: string; finishedAt: string; pages: number; origin: 'crawl' | 'backfill'; captures: { page: number; url: string; capturedAt: string }[] }
   entries: (VersionJson & { position: number; page: number; key: string })[]
 }
 
@@ -70,7 +74,14 @@ export function toSnapshotJson(snapshot: ListingSnapshot): SnapshotJson {
     version: 1,
     listing: { ...snapshot.listing },
     asOf: snapshot.asOf.toISOString(),
-    crawl: { runId: crawl.runId, startedAt: crawl.startedAt.toISOString(), finishedAt: crawl.finishedAt.toISOString(), pages: crawl.pages },
+    crawl: {
+      runId: crawl.runId,
+      startedAt: crawl.startedAt.toISOString(),
+      finishedAt: crawl.finishedAt.toISOString(),
+      pages: crawl.pages,
+      origin: crawl.origin,
+      captures: crawl.captures.map((capture) => ({ page: capture.page, url: capture.url, capturedAt: capture.capturedAt.toISOString() })),
+    },
     entries: snapshot.entries.map(entryJson),
   }
 }

@@ -67,9 +67,19 @@ describe('eurowatch backfill', { timeout: 300_000 }, () => {
 
     const history = await eurowatch(['history', 'WSPO-BGYT8M'])
     expect(history.stdout).toContain('[backfilled from web-archive captures]')
-    const snapshot = JSON.parse((await eurowatch(['snapshot', 'social-innovation', '--as-of', '2019-11-10', '--format', 'json'])).stdout) as { crawl: { startedAt: string }; entries: unknown[] }
+    const snapshot = JSON.parse((await eurowatch(['snapshot', 'social-innovation', '--as-of', '2019-11-10', '--format', 'json'])).stdout) as {
+      crawl: { startedAt: string; origin: string; pages: number; captures: { page: number; url: string; capturedAt: string }[] }
+      entries: unknown[]
+    }
     expect(snapshot.crawl.startedAt).toBe('2019-11-01T10:00:00.000Z')
     expect(snapshot.entries).toHaveLength(27)
+    // the snapshot says its entries come from web-archive captures, and which
+    expect(snapshot.crawl.origin).toBe('backfill')
+    expect(snapshot.crawl.captures.map((capture) => capture.page)).toEqual(Array.from({ length: snapshot.crawl.pages }, (_, index) => index + 1))
+    for (const capture of snapshot.crawl.captures) expect(capture.url).toMatch(/\/web\/\d{14}(id_)?\/http/)
+    expect(snapshot.crawl.captures[0]?.capturedAt.slice(0, 10)).toBe('2019-11-01')
+    const snapshotText = (await eurowatch(['snapshot', 'social-innovation', '--as-of', '2019-11-10'])).stdout
+    expect(snapshotText.split('\n')[0]).toMatch(new RegExp(`backfilled from ${snapshot.crawl.captures.length} web-archive captures? taken 2019-11-01`))
     const exported = (await eurowatch(['export', '--format', 'jsonl', '--listing', 'social-innovation'])).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { versions: { origin: string }[] })
     expect(exported.flatMap((entry) => entry.versions.map((version) => version.origin))).toEqual(expect.arrayContaining(['backfill']))
     expect(exported.flatMap((entry) => entry.versions).every((version) => version.origin === 'backfill')).toBe(true)

@@ -26,7 +26,7 @@ const snapshot: ListingSnapshot = {
   listing: { source: 'social-innovation', url: 'http://www.eurocities.eu/eurocities/issues/social-innovation-issue' },
   asOf: at('2026-11-01T22:59:59.999Z'),
   asOfText: '2026-11-01',
-  crawl: { runId: 3, startedAt: at('2026-11-01T09:00:00.000Z'), finishedAt: at('2026-11-01T09:01:00.000Z'), pages: 1, entries: 2 },
+  crawl: { runId: 3, startedAt: at('2026-11-01T09:00:00.000Z'), finishedAt: at('2026-11-01T09:01:00.000Z'), pages: 1, entries: 2, origin: 'crawl', captures: [] },
   entries: [
     { position: 1, pageNumber: 1, key: 'WSPO-000001', fields: HOSTILE, validity: { validFromRun: 2, validToRun: null, validFrom: at('2026-10-31T09:00:00.000Z'), validTo: null } },
     { position: 2, pageNumber: 1, key: 'WSPO-000002', fields: PLAIN, validity: { validFromRun: 1, validToRun: 3, validFrom: at('2026-10-30T09:00:00.000Z'), validTo: at('2026-11-01T09:00:30.000Z') } },
