@@ -7,13 +7,12 @@ import { migrationStatus } from '../db/migrate.ts'
 import type { Database } from '../db/schema.ts'
 import { maskConnectionString } from '../domain/connection-string.ts'
 import { UserError } from '../domain/errors.ts'
-import { checkAlertTarget, type AlertCheck, type AlertTarget } from './doctor-alerts.ts'
 import { findChromium, launchChromium, NPM_CHROMIUM, type ChromiumSearch, type FoundChromium } from '../crawlers/chromium.ts'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
 export interface Check {
-  name: 'node' | 'configuration' | 'environment' | 'database' | 'browser' | 'replica' | AlertCheck['name']
+  name: 'node' | 'configuration' | 'environment' | 'database' | 'browser' | 'replica' | 'smtp' | 'webhook' | 'slack' | 'feed'
   status: CheckStatus
   detail: string
 }
@@ -34,20 +33,21 @@ export interface DoctorDeps {
   chromium: ChromiumSearch
   /** Starts the offline replica on a free loopback port (the shell owns it: jobs do not load the replica). */
   startReplica: () => Promise<{ origin: string; close(): Promise<void> }>
-  /** The alert channels' servers, hooks and files: reached or examined, sent nothing. */
-  alerts: AlertTarget[]
+  /** The alert channels' servers, hooks and files, reached or examined with nothing sent (the shell owns the channels). */
+  checkAlerts: () => Promise<Check[]>
 }
 
 const MIN_NODE_MAJOR = 20
 
 /** Every check, in a fixed order; the slow ones (database, browser, replica, alert channels) side by side. */
 export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
-  const slow = await Promise.all([
+  const [database, browser, replica, alerts] = await Promise.all([
     checkDatabase(deps.database),
     checkBrowser(deps.chromium, deps.configuration.inBrowser > 0),
     checkReplica(deps.startReplica),
-    ...deps.alerts.map(checkAlertTarget),
+    deps.checkAlerts(),
   ])
+  const slow = [database, browser, replica, ...alerts]
   // an unset variable fails a run that reads the configuration: each is a failed check, the rest still checked
   const unset = deps.configuration.unset.map((detail): Check => ({ name: 'environment', status: 'fail', detail }))
   return [checkNode(deps.nodeVersion), checkConfiguration(deps.configuration), ...unset, ...slow]

@@ -1,6 +1,6 @@
 // What `eurowatch doctor` checks of the alert channels: each SMTP server, webhook, Slack hook and
 // feed file of the configuration once, with who sends through it and the unset ${NAME}s it names.
-import type { AlertTarget } from '../../jobs/doctor-alerts.ts'
+import type { AlertTarget } from './alert-checks.ts'
 import type { UnsetVariable } from '../config/load.ts'
 import type { ChannelConfig, Config } from '../config/schema.ts'
 import { within } from './subscribers.ts'

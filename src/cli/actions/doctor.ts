@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { runDoctor, type Check } from '../../../jobs/doctor.ts'
+import { checkAlertTarget } from '../../alerts/alert-checks.ts'
 import { alertTargetsOf } from '../../alerts/alert-targets.ts'
 import { loadConfigRecordingUnset } from '../../config/load.ts'
 import { globalOptions } from '../config-file.ts'
@@ -29,7 +30,7 @@ export default async function doctor(raw: unknown, command: Command): Promise<Ex
     // as a run looks for its Chromium (see crawlSettings)
     chromium: { configured: env.CHROMIUM_PATH ?? loaded.config.browser.executablePath, searchPath: env.PATH },
     startReplica: async () => (await import('../../../replica/index.ts')).startReplica({ port: 0 }),
-    alerts: alertTargetsOf(loaded.config, loaded.baseDir, unset),
+    checkAlerts: () => Promise.all(alertTargetsOf(loaded.config, loaded.baseDir, unset).map(checkAlertTarget)),
   })
   const healthy = checks.every((check) => check.status !== 'fail')
   process.stdout.write(options.json ? `${JSON.stringify({ healthy, checks }, null, 2)}\n` : formatChecks(checks, healthy))
