@@ -5,6 +5,10 @@ import { execFileSync, spawn } from 'node:child_process'
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { DeliveryError, type Alert } from '../../domain/alert.ts'
+import { reportEvents } from '../../domain/change-report.ts'
+import { feedFileChannel } from '../../src/alerts/feed-file.ts'
+import { AT, sampleReport } from '../reports/events.ts'
 import { seedPageFetches } from '../support/archive-seed.ts'
 import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
 
@@ -68,16 +72,28 @@ describe('output targets', { timeout: 240_000 }, () => {
     expect(readdirSync(workDir()).filter((name) => name.startsWith('.'))).toEqual([])
   })
 
-  it("refuses a feed channel's path that is not a regular file, in one line naming it, and leaves it as it was", async () => {
-    const targets = specialTargets()
-    const config = readFileSync(LEGACY_CONFIG, 'utf8')
-    for (const target of targets) {
+  it("refuses a feed channel's path that is not a regular file, naming it, not retried, and leaves it as it was", async () => {
+    const report = sampleReport()
+    for (const target of specialTargets()) {
       const path = target.name.startsWith('/') ? target.name : join(workDir(), target.name)
-      writeFileSync(join(workDir(), 'eurowatch.yaml'), `${config}\nsubscriptions:\n  - name: reader\n    channel: { type: feed, path: "${path}" }\n`)
-      expectOneLine(await eurowatch(['alerts', 'test', 'reader']), 2, `alerts test reader: atom feed ${path}: cannot write ${path}: it ${target.kind}`)
+      const channel = feedFileChannel({ type: 'feed', path, format: 'atom', maxItems: 200 }, path)
+      const alert: Alert = { key: 'eurowatch-reader-1', subscription: 'reader', kind: 'changes', cadence: 'immediate', report, notices: [], createdAt: AT, history: reportEvents(report) }
+      const refused = await channel.send(alert).then(() => null, (error: unknown) => error)
+      expect(refused, path).toBeInstanceOf(DeliveryError)
+      const { message } = refused as DeliveryError
+      expect(message.startsWith(`cannot write ${path}: it ${target.kind}`), message).toBe(true)
+      expect((refused as DeliveryError).retryable).toBe(false)
       target.unchanged()
     }
     expect(readdirSync(workDir()).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
+  it("refuses in one line an `alerts test` sample whose path beside the feed is not a regular file", async () => {
+    execFileSync('mkfifo', [join(workDir(), 'reader.test.atom')])
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), `${readFileSync(LEGACY_CONFIG, 'utf8')}\nsubscriptions:\n  - name: reader\n    channel: { type: feed, path: reader.atom }\n`)
+    const sample = join(workDir(), 'reader.test.atom')
+    expectOneLine(await eurowatch(['alerts', 'test', 'reader']), 2, `cannot write ${sample}: it is a named pipe (FIFO)`)
+    expect(lstatSync(sample).isFIFO()).toBe(true)
   })
 
   it('says in doctor which feed path a delivery would refuse', async () => {

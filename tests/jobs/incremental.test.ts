@@ -111,7 +111,7 @@ describe.each(backends)('incremental crawls on %s', (backend) => {
     site.failing.add(2)
     const second = await run()
     expect(second.listing).toMatchObject({ status: 'partial', mode: 'incremental' })
-    expect(second.listing?.reason).toContain('page 2: 500')
+    expect(second.listing?.reason).toContain('page 2: HTTP 500 Internal Server Error')
     expect(second.events).toEqual([`new ${entryKey(1000)}`])
   })
 
@@ -192,7 +192,7 @@ describe.each(backends)('incremental crawls on %s', (backend) => {
       site.always304 = true
       const full = await run({ full: true })
       expect(full.requests.map((request) => [request.status, request.ifNoneMatch])).toEqual([[304, null]])
-      expect(full.listing).toMatchObject({ status: 'failed', reason: 'page 1: HTTP 304' })
+      expect(full.listing).toMatchObject({ status: 'failed', reason: 'page 1: HTTP 304 Not Modified' })
       expect(full.events).toEqual([])
     })
 

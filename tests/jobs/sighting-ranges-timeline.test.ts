@@ -118,7 +118,8 @@ describe.each(backends)('sighting ranges over the replica timeline on %s', (back
           // back to per-run rows, through the migrations that came after ranges
           const down = await migrator.migrateTo('2026_11_28_0100_incremental_crawl')
           expect(down.error).toBeUndefined()
-          const undone = ['2026_11_28_0400_detail_pages', '2026_11_28_0300_version_origin', '2026_11_28_0200_sighting_ranges']
+          const undone = Object.keys(MIGRATIONS).filter((name) => name > '2026_11_28_0100_incremental_crawl').reverse()
+          expect(undone.slice(-3)).toEqual(['2026_11_28_0400_detail_pages', '2026_11_28_0300_version_origin', '2026_11_28_0200_sighting_ranges'])
           expect(down.results?.map((result) => result.migrationName)).toEqual(undone)
           expect(await migrateToLatest(migrated.db)).toEqual([...undone].reverse())
           expect(await answers(migrated.db)).toEqual(before)
