@@ -3,6 +3,7 @@
 // not the site; one whose page redirects to another entry's URL may have moved there (jobs/diff.ts).
 import PQueue from 'p-queue'
 import type { Logger } from 'pino'
+import type { EntryPageFetch } from '../domain/archive.ts'
 import type { CrawlSettings } from './listing-crawl.ts'
 import { PageAsker, samePage, type Asked, type PageToAsk } from './page-asker.ts'
 import { offSiteRefusal } from './site-scope.ts'
@@ -20,17 +21,6 @@ export type EntryPageAnswer = { kind: 'answers' | 'gone' | 'unsure' | 'unasked' 
 export const MAX_ENTRY_PAGES_PER_RUN = 100
 
 const MOVE_STATUSES = new Set([301, 302, 307, 308])
-
-/** One answer a page gave (no body is read): what `eurowatch export --format warc` archives. */
-export interface EntryPageFetch {
-  /** The canonical URL that answered: the one asked, or where a redirect to itself led. */
-  url: string
-  fetchedUrl: string
-  status: number
-  headers: Record<string, string>
-  fetchedAt: Date
-  durationMs: number
-}
 
 export interface EntryPageAnswers {
   /** The answer for each URL asked (a URL asked for two entries is asked once). */

@@ -1,18 +1,11 @@
 // The answers of entries' own pages asked before a removal: stored as they came (no body was read),
 // for the WARC export. One statement for a run's answers.
 import type { Kysely } from 'kysely'
+import type { EntryPageFetch } from '../domain/archive.ts'
 import type { Database } from './schema.ts'
 
-export interface RemovalCheckToRecord {
-  entryId: number
-  listingId: number
-  url: string
-  fetchedUrl: string
-  status: number
-  headers: Record<string, string>
-  fetchedAt: Date
-  durationMs: number
-}
+/** An answer to the removal check of an entry on a listing. */
+export type RemovalCheckToRecord = EntryPageFetch & { entryId: number; listingId: number }
 
 export async function recordRemovalChecks(db: Kysely<Database>, runId: number, checks: readonly RemovalCheckToRecord[]): Promise<void> {
   if (checks.length === 0) return

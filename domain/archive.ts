@@ -38,6 +38,17 @@ export interface SnapshotCapture {
   capturedAt: Date
 }
 
+/** One answer an entry's own page gave (no body is read): what `eurowatch export --format warc` archives. */
+export interface EntryPageFetch {
+  /** The canonical URL that answered: the one asked, or where a redirect to itself led. */
+  url: string
+  fetchedUrl: string
+  status: number
+  headers: Record<string, string>
+  fetchedAt: Date
+  durationMs: number
+}
+
 export interface SnapshotEntry {
   /** 1-based position in the listing across its pages (an entry listed twice: its first). */
   position: number

@@ -25,15 +25,13 @@ const story = (p: CurrentPost) =>
   `${p.summaryHtml === null ? '' : `<p>${p.summaryHtml}</p>`}<p>${escapeHtml(`${htmlToText(p.titleHtml)}: the full story, as our members told it in ${displayDate(p.published)}.`)}</p>`
 const tagLinks = (p: CurrentPost) => tagsOf(p).map((tag) => `<a href="${CANONICAL_ORIGIN}/tag/${tag.replace(/ /g, '-').toLowerCase()}/" rel="tag">${escapeHtml(tag)}</a>`).join(', ')
 
+/** What every theme's <head> opens with: the document, its title and canonical link. */
+const head = (p: CurrentPost) => ['<!DOCTYPE html>', '<html lang="en-GB">', '<head>', '<meta charset="UTF-8">', `<title>${title(p)} - Eurocities</title>`, `<link rel="canonical" href="${postUrl(p.slug)}">`]
+
 /** The default block theme: a template of blocks, no shortlink, the post id only in the body class. */
 function twentyTwentyFour(p: CurrentPost): string {
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en-GB">',
-    '<head>',
-    '<meta charset="UTF-8">',
-    `<title>${title(p)} - Eurocities</title>`,
-    `<link rel="canonical" href="${postUrl(p.slug)}">`,
+    ...head(p),
     '</head>',
     `<body class="post-template-default single single-post postid-${p.id} single-format-standard wp-embed-responsive">`,
     '<div class="wp-site-blocks">',
@@ -56,12 +54,7 @@ function twentyTwentyFour(p: CurrentPost): string {
 /** A classic theme (Astra): wrappers of its own, the post id in the wp-json link and the article id. */
 function astra(p: CurrentPost): string {
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en-GB">',
-    '<head>',
-    '<meta charset="UTF-8">',
-    `<title>${title(p)} - Eurocities</title>`,
-    `<link rel="canonical" href="${postUrl(p.slug)}">`,
+    ...head(p),
     `<link rel="alternate" title="JSON" type="application/json" href="${CANONICAL_ORIGIN}/wp-json/wp/v2/posts/${p.id}">`,
     '</head>',
     '<body class="post-template-default single single-post ast-single-post ast-separate-container ast-right-sidebar">',

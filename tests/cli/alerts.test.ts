@@ -4,7 +4,6 @@
 // failed sends wait and go out once later; mistakes are one line; secrets never show.
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { parseFeed } from 'feedsmith'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -17,6 +16,7 @@ import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts'
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver.ts'
 import { createCliDatabase, type CliDatabase } from './support/cli-database.ts'
 import { runCli, useWorkDir, type CliResult } from './support/cli.ts'
+import { closedPort } from '../support/closed-port.ts'
 
 // fresh for every test run: any of them in any output is a leak
 const SECRETS = {
@@ -123,15 +123,6 @@ function shapeDifferences(documented: unknown, real: unknown, at = 'body'): stri
     return Object.entries(documented).flatMap(([key, value]) => shapeDifferences(value, (real as Record<string, unknown>)[key], `${at}.${key}`))
   }
   return typeof documented === typeof real ? [] : [`${at}: ${typeof documented} documented, ${typeof real} sent`]
-}
-
-/** A loopback port nothing listens on: an SMTP server that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((done) => server.close(() => done()))
-  return port
 }
 
 let hooks: WebhookReceiver

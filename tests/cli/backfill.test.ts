@@ -5,26 +5,17 @@ import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { createServer, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startReplica } from '../../replica/index.ts'
 import { backends } from '../support/databases.ts'
 import { createCliDatabase, type CliDatabase } from './support/cli-database.ts'
 import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
+import { closedPort } from '../support/closed-port.ts'
 
 const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
 const run = promisify(execFile)
 
 const workDir = useWorkDir('eurowatch-backfill-')
-
-/** A loopback port nothing listens on: a connection to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 function expectOneLine(result: CliResult, ...fragments: string[]) {
   expect(result.code).toBe(2)

@@ -1,12 +1,12 @@
 // `eurowatch doctor` as a user runs it: what it finds on this machine, and an exit code a script
 // can trust. The browser check really launches Chromium (here the npm package's).
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startSmtpServer } from '../support/smtp-server.ts'
 import { startWebhookReceiver } from '../support/webhook-receiver.ts'
 import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
+import { closedPort } from '../support/closed-port.ts'
 
 const workDir = useWorkDir('eurowatch-doctor-')
 
@@ -30,15 +30,6 @@ function writeConfig(yaml: string): void {
 /** The alert checks of a report, in its order: what they say of each channel. */
 function alertChecks(report: Report): Report['checks'] {
   return report.checks.filter((check) => ['smtp', 'webhook', 'slack', 'feed', 'environment'].includes(check.name))
-}
-
-/** A loopback port nobody listens on: taken from the system, then given back. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 // each case starts a real process that launches Chromium and the replica: seconds on a shared machine

@@ -15,6 +15,7 @@ import { startReplica, type Replica } from '../../replica/index.ts'
 import { OTHER_HOST, startHostileSite } from '../support/hostile-site.ts'
 import { browserSettings, isRunning, requireChromiumForTests, topicKeys, watchChromium } from './browser-support.ts'
 import { entriesOf, readingSink, type ReadPageRecord } from './reading-sink.ts'
+import { closedPort } from '../support/closed-port.ts'
 
 const MOBILITY = 'https://eurocities.eu/topics/mobility/'
 const silent = pino({ level: 'silent' })
@@ -105,9 +106,9 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     expect(failing.pages.map((page) => page.attempts)).toEqual([1, 1])
     expectBrowserClosed(failing.seen)
 
-    const closedPort = await freePort()
+    const port = await closedPort()
     // without robots.txt, whose refused fetch would keep the page from being requested at all
-    const refused = await crawl([target(`http://127.0.0.1:${closedPort}/topics/mobility/`)], { maxRetries: 0, origins: new OriginMap(), respectRobotsTxt: false })
+    const refused = await crawl([target(`http://127.0.0.1:${port}/topics/mobility/`)], { maxRetries: 0, origins: new OriginMap(), respectRobotsTxt: false })
     expect(refused.outcomes[0]?.status).toBe('failed')
     expect(refused.outcomes[0]?.reason).toContain('ERR_CONNECTION_REFUSED')
     expectBrowserClosed(refused.seen)
@@ -232,10 +233,3 @@ async function serve(body: (request: IncomingMessage, origin: string) => string)
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}

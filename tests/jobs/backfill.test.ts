@@ -3,7 +3,6 @@
 // capture with no change raised, a snapshot as of a backfilled date, resume without a fetch,
 // and the archive's faults told as health events with nothing false recorded.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -21,6 +20,7 @@ import { openOutput } from '../../src/cli/output-file.ts'
 import { backends, openTestDatabase, type TestDatabase } from '../support/databases.ts'
 import { readWarc } from '../support/warc.ts'
 import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
+import { closedPort } from '../support/closed-port.ts'
 
 const SOCIAL = 'social-innovation'
 const EDITED = 'WSPO-BGYT8M'
@@ -30,14 +30,6 @@ const replica = useReplica()
 const archiveSettings = (pageSize = 1000): ArchiveSettings => ({ archiveUrl: replica().origin, userAgent: 'eurowatch-test/1', perHostDelaySeconds: 0, timeoutSeconds: 5, maxResponseBytes: 2_000_000, cdxPageSize: pageSize })
 const archive = (pageSize = 1000) => new WaybackArchive(archiveSettings(pageSize))
 
-/** A loopback port nothing listens on: a connection to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 const silent = pino({ level: 'silent' })
 const capturePath = (timestamp: string, page: string) => `/web/${timestamp}id_/http://www.eurocities.eu/eurocities/issues/${page}`
 
