@@ -38,7 +38,7 @@ describe('DATABASE_URL secrets', () => {
       }
       // it did reach the database: the run completed and doctor says where, masked
       expect(results[0]?.code, results[0]?.stderr).toBe(0)
-      expect(results[3]?.stdout).toMatch(/PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+\?sslmode=disable&sslpassword=\*\*\*&foo=\*\*\*&application_name=eurowatch-test/)
+      expect(results[3]?.stdout).toMatch(/PostgreSQL at postgres:\/\/\w+:\*\*\*@127\.0\.0\.1:\d+\/\w+\?sslmode=disable&sslpassword=\*\*\*&foo=\*\*\*&application_name=eurowatch-test/)
     } finally {
       await db.drop()
     }
