@@ -1,12 +1,14 @@
 // `eurowatch user` and `eurowatch token` as an operator runs them, on both backends. The password
 // never goes through argv: EUROWATCH_PASSWORD or standard input.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { verifyPassword } from '../../src/web/passwords.ts'
 import { sha256Hex } from '../../src/web/secrets.ts'
 import { backends } from '../support/databases.ts'
 import { createCliDatabase, type CliDatabase } from './support/cli-database.ts'
-import { runCli, runCliWithInput, useWorkDir } from './support/cli.ts'
+import { BIN, runCli, runCliWithInput, useWorkDir } from './support/cli.ts'
 
 describe.each(backends)('web users and API tokens through the CLI on %s', { timeout: 600_000 }, (backend) => {
   const workDir = useWorkDir('eurowatch-web-access-')
@@ -79,5 +81,35 @@ describe.each(backends)('web users and API tokens through the CLI on %s', { time
     }
     expect(await cli(['token', 'revoke', '1'])).toMatchObject({ code: 0, stdout: 'revoked API token 1\n' })
     expect((await cli(['token', 'list'])).stdout).toBe('no API tokens: `eurowatch token create --user NAME`\n')
+  })
+})
+
+describe('serve beyond loopback', { timeout: 300_000 }, () => {
+  const workDir = useWorkDir('eurowatch-web-bind-')
+
+  it('is refused while there are no web users, and listens, asking for sign-in, once there is one', async () => {
+    const refused = await runCli(workDir(), ['serve', '--host', '0.0.0.0', '--port', '0'])
+    expect(refused.stderr).toMatch(/^eurowatch: --host 0\.0\.0\.0: serving beyond loopback needs sign-in/m)
+    expect(refused.code).toBe(2)
+
+    expect((await runCli(workDir(), ['user', 'add', 'ann'], { EUROWATCH_PASSWORD: 'ann-password' })).code).toBe(0)
+    const server = spawn('node', [BIN, 'serve', '--host', '0.0.0.0', '--port', '0'], { cwd: workDir(), env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        server.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          const found = /serving http:\/\/[^:]+:(\d+)\//.exec(out)
+          if (found?.[1] !== undefined) resolve(found[1])
+        })
+        server.on('exit', (code) => reject(new Error(`serve exited (${code})`)))
+      })
+      const answer = await fetch(`http://127.0.0.1:${port}/api/openapi.json`)
+      expect(answer.status).toBe(401)
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="eurowatch"')
+    } finally {
+      server.kill('SIGTERM')
+      await once(server, 'exit')
+    }
   })
 })

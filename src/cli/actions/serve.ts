@@ -8,7 +8,10 @@ import { runExclusively } from '../../../jobs/exclusive.ts'
 import { runPipeline } from '../../../jobs/run.ts'
 import { checkCronExpression, scheduleDigests, scheduleRuns } from '../../../jobs/schedule.ts'
 import { deliverPending, nextTick } from '../../../jobs/deliver.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../../db/schema.ts'
 import { recordScheduler } from '../../../db/status-queries.ts'
+import { hasWebUsers } from '../../../db/web-access.ts'
 import { OriginMap } from '../../../crawlers/origin-map.ts'
 import { legacySources, replicaHosts } from '../../config/defaults.ts'
 import { ConfigSchema } from '../../config/schema.ts'
@@ -67,7 +70,7 @@ export default async function serve(raw: unknown, command: Command): Promise<voi
       }
 
       const app = await buildWebApp({ db: context.db, now: () => new Date(), secureCookies: options.secureCookies, sources: sources.map((source) => source.name), crawlNow })
-      await refuseOpenBind(options.host)
+      await refuseOpenBind(options.host, context.db)
       const address = await app.listen({ host: options.host, port: options.port }).catch((error: NodeJS.ErrnoException) => {
         throw new UserError(`--host ${options.host} --port ${options.port}: cannot listen (${error.code ?? error.message})`)
       })
@@ -117,7 +120,7 @@ function demoConfig(): LoadedConfig {
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i
 
 /** Anyone who can reach the port could read and act: beyond loopback only once users must sign in. */
-async function refuseOpenBind(host: string): Promise<void> {
-  if (LOOPBACK.test(host)) return
+async function refuseOpenBind(host: string, db: Kysely<Database>): Promise<void> {
+  if (LOOPBACK.test(host) || (await hasWebUsers(db))) return
   throw new UserError(`--host ${host}: serving beyond loopback needs sign-in; add a user first (eurowatch user add NAME --role admin)`)
 }
