@@ -25,6 +25,8 @@ import { snapshotCommand } from './commands/snapshot.ts'
 import { stateCommand } from './commands/state.ts'
 import { sourcesCommand } from './commands/sources.ts'
 import { statusCommand } from './commands/status.ts'
+import { tokenCommand } from './commands/token.ts'
+import { userCommand } from './commands/user.ts'
 
 const program = new Command('eurowatch')
   .description('watch the listing pages of the EUROCITIES network and report what is new, changed or gone')
@@ -57,6 +59,8 @@ const program = new Command('eurowatch')
   .addCommand(replicaCommand)
   .addCommand(demoCommand)
   .addCommand(doctorCommand)
+  .addCommand(userCommand)
+  .addCommand(tokenCommand)
   .configureOutput({ outputError: (message, write) => write(`eurowatch: ${commanderLine(message)}\n`) })
   .exitOverride()
 
