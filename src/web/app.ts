@@ -12,6 +12,8 @@ import { LOCAL_VIEWER, type WebApp, type WebAppOptions } from './context.ts'
 import { html } from './html.ts'
 import { renderPage } from './layout.ts'
 import { loadStaticFiles } from './static-files.ts'
+import inboxApi from './routes/inbox-api.ts'
+import inboxPages from './routes/inbox-pages.ts'
 
 export type { WebApp, WebAppOptions }
 
@@ -79,8 +81,6 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  // the pages and the API, a module per area (routes/)
-
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `nothing at ${request.url}`))
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -92,6 +92,9 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
     if (status >= 500) request.log.error({ error: error.message }, 'request failed')
     return sendError(request, reply, status, status >= 500 ? 'the server failed to answer (see its log)' : error.message)
   })
+  // the pages and the API, a module per area (routes/); after the error handler, which a module's scope copies when created
+  await app.register(async (scope) => inboxPages(scope, options))
+  await app.register(async (scope) => inboxApi(scope, options))
   return app
 }
 

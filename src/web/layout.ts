@@ -20,9 +20,22 @@ export interface PageSpec {
   body: SafeHtml
 }
 
+// One token per answer: before the visitor has the CSRF cookie, each generateCsrf() makes a new
+// secret and only the last cookie set stays, so tokens made earlier in the page would be refused.
+const tokens = new WeakMap<FastifyReply, string>()
+
+export function csrfToken(reply: FastifyReply): string {
+  let token = tokens.get(reply)
+  if (token === undefined) {
+    token = reply.generateCsrf()
+    tokens.set(reply, token)
+  }
+  return token
+}
+
 /** The hidden field every writing form carries (POST without it is refused). */
 export function csrfField(reply: FastifyReply): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`
+  return html`<input type="hidden" name="_csrf" value="${csrfToken(reply)}">`
 }
 
 export function renderPage(reply: FastifyReply, { title, current, body }: PageSpec): string {
@@ -41,7 +54,7 @@ export function renderPage(reply: FastifyReply, { title, current, body }: PageSp
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${reply.generateCsrf()}">
+<meta name="csrf-token" content="${csrfToken(reply)}">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <title>${title} · eurowatch</title>
 <link rel="stylesheet" href="/static/app.css">
