@@ -1,6 +1,5 @@
 // The changes inbox over HTTP (app.inject), on real changes: the legacy replica crawled through steps 0-3.
 import { load } from 'cheerio'
-import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildWebApp, type WebApp } from '../../src/web/app.ts'
 import { backends, openTestDatabase, type TestDatabase } from '../support/databases.ts'
@@ -210,7 +209,6 @@ describe.each(backends)('changes inbox pages and API on %s', { timeout: 180_000 
         expect(body).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u001b]/)
         expect($(`#change-${id} h3, #change-${id} h2`).text()).toBe('<script>alert(1)</script> fdp.exe')
       }
-      expect(await sql`select 1`.execute(database.db)).toBeDefined()
     } finally {
       await database.db.updateTable('entry_version').set(original).where('id', '=', event.version_id).execute()
     }
