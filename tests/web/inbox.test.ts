@@ -115,6 +115,20 @@ describe.each(backends)('changes inbox pages and API on %s', { timeout: 180_000 
     expect((await page('/')).$('article.change')).toHaveLength(everyChange().length - 1)
   })
 
+  it('answers htmx with the change alone, marked', async () => {
+    const inbox = await page('/')
+    const id = inbox.$('article.change').first().attr('data-change-id')
+    const token = inbox.$('meta[name="csrf-token"]').attr('content') ?? ''
+    const response = await app.inject({
+      method: 'POST', url: `/changes/${id}/read`, payload: 'read=true&return=%2F',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true', 'x-csrf-token': token }, cookies: { _csrf: inbox.csrfCookie },
+    })
+    expect(response.statusCode, response.body).toBe(200)
+    const fragment = load(response.body, null, false)
+    expect(fragment('article.change.read').attr('id')).toBe(`change-${id}`)
+    expect(fragment('form.mark button').text()).toBe('Mark unread')
+  })
+
   it('marks all read, then shows nothing unread while every change stays under "all"', async () => {
     const inbox = await page('/')
     const response = await submit(inbox, 'form.mark-all')
