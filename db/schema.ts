@@ -366,6 +366,22 @@ export interface WebSessionTable {
   expires_at: Date
 }
 
+/** A viewer of the changes inbox (db/migrations/2026_12_07_0200_read_marks.ts). */
+export interface ReaderTable {
+  /** A web user's name; `local` for the implicit admin of a server without users. */
+  name: string
+  /** Every change event with an id up to this one is read, unless a read_mark says otherwise. */
+  read_through_event: Generated<number>
+  updated_at: CreatedAt
+}
+
+/** One event marked by hand: read above the reader's watermark, or unread again below it. */
+export interface ReadMarkTable {
+  reader: string
+  change_event_id: number
+  read: boolean
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -391,6 +407,8 @@ export interface Database {
   web_user: WebUserTable
   api_token: ApiTokenTable
   web_session: WebSessionTable
+  reader: ReaderTable
+  read_mark: ReadMarkTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>
