@@ -3,7 +3,7 @@
 // summary, detail page), snippets with the matched words marked, facet counts over the whole
 // matching set, keyset pages. Words the full text finds nowhere are tried as a misspelt title.
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import { MATCH_END, MATCH_START, type EntrySearch, type SearchCursor, type SearchMode } from '../domain/entry-search.ts'
+import { MATCH_END, MATCH_START, sortsByDate, type EntrySearch, type SearchCursor, type SearchMode } from '../domain/entry-search.ts'
 import type { Database } from './schema.ts'
 
 type Db = Kysely<Database>
@@ -70,12 +70,8 @@ export async function searchEntries(db: Db, search: EntrySearch): Promise<EntryS
   const rows = await pageOfHits(db, mode, words, search, after)
   const hits = rows.slice(0, search.limit)
   const last = hits.at(-1)
-  const next = rows.length > search.limit && last !== undefined ? cursorAfter(mode, last) : null
+  const next = rows.length > search.limit && last !== undefined ? { mode, key: sortsByDate(search) ? (last.date ?? '') : (last.rank ?? 0), entryId: last.entryId } : null
   return { mode, total: counted.total, hits, next, facets: counted.facets }
-}
-
-function cursorAfter(mode: SearchMode, hit: EntryHit): SearchCursor {
-  return mode === 'all' ? { mode, date: hit.date ?? '', entryId: hit.entryId } : { mode, rank: hit.rank ?? 0, entryId: hit.entryId }
 }
 
 /** The words as a query: quotes for phrases, `-` for not, `or`. */
@@ -150,10 +146,11 @@ interface HitRow {
 
 async function pageOfHits(db: Db, mode: SearchMode, words: string, search: EntrySearch, after: SearchCursor | null): Promise<EntryHit[]> {
   const rank = rankOf(mode, words)
-  const sortKey = mode === 'all' ? sql`coalesce(s.date, '')` : rank
-  const order = mode === 'all' ? sql`coalesce(s.date, '') desc, s.entry_id desc` : sql`rank desc, s.entry_id desc`
-  const afterKey = after === null ? null : after.mode === 'all' ? after.date : after.rank
-  const keyset = after === null ? sql`true` : sql`(${sortKey}, s.entry_id) < (${afterKey}, ${after.entryId})`
+  const byDate = sortsByDate(search)
+  if (after !== null && typeof after.key !== (byDate ? 'string' : 'number')) throw new Error('searchEntries: the cursor is not one of this search')
+  const sortKey = byDate ? sql`coalesce(s.date, '')` : rank
+  const order = byDate ? sql`coalesce(s.date, '') desc, s.entry_id desc` : sql`rank desc, s.entry_id desc`
+  const keyset = after === null ? sql`true` : sql`(${sortKey}, s.entry_id) < (${after.key}, ${after.entryId})`
   const marked = mode === 'words'
   const { rows } = await sql<HitRow>`
     with page as (
@@ -169,6 +166,6 @@ async function pageOfHits(db: Db, mode: SearchMode, words: string, search: Entry
       p.rank
     from page p join entry e on e.id = p.entry_id join entry_version v on v.id = p.version_id
     left join lateral (select d.text from entry_detail d where d.entry_id = p.entry_id and d.text is not null order by d.version_id desc limit 1) d on true
-    order by ${mode === 'all' ? sql`coalesce(v.date, '') desc, p.entry_id desc` : sql`p.rank desc, p.entry_id desc`}`.execute(db)
+    order by ${byDate ? sql`coalesce(v.date, '') desc, p.entry_id desc` : sql`p.rank desc, p.entry_id desc`}`.execute(db)
   return rows
 }

@@ -2,7 +2,7 @@
 // of listing pages, the detail store, a real crawl of the replica); entry_search kept by triggers.
 import type { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { insertEntryDetails, recordDetailFetches } from '../../db/details.ts'
+import { completeSummary, insertEntryDetails, recordDetailFetches } from '../../db/details.ts'
 import { upsertListing } from '../../db/listings.ts'
 import { createRun } from '../../db/runs.ts'
 import type { Database } from '../../db/schema.ts'
@@ -19,7 +19,7 @@ import { parsedEntry, storeListingPage } from './fixtures.ts'
 const replica = useReplica()
 const T = (hour: number) => new Date(Date.UTC(2026, 10, 26, 12 + hour))
 
-const ask = (overrides: Partial<EntrySearch> = {}): EntrySearch => ({ words: '', listing: null, type: null, theme: null, year: null, limit: 50, after: null, ...overrides })
+const ask = (overrides: Partial<EntrySearch> = {}): EntrySearch => ({ words: '', listing: null, type: null, theme: null, year: null, sort: 'relevance', limit: 50, after: null, ...overrides })
 const keys = (hits: EntryHit[]) => hits.map((hit) => hit.key)
 const marked = (text: string | null) => (text ?? '').replaceAll(MATCH_START, '[').replaceAll(MATCH_END, ']')
 
@@ -154,6 +154,15 @@ describe.each(backends)('entry search on %s', (backend) => {
     expect(new Set(seen).size).toBe(25)
   })
 
+  it('sorts matches by date when asked, page by page', async () => {
+    await seed()
+    const first = await searchEntries(db(), ask({ words: 'city', sort: 'newest', limit: 2 }))
+    expect(first.next).toMatchObject({ mode: 'words', key: '2019-03-02' })
+    const second = await searchEntries(db(), ask({ words: 'city', sort: 'newest', limit: 2, after: first.next }))
+    expect([...keys(first.hits), ...keys(second.hits)]).toEqual([MALMO.key, LODZ.key, UNDATED.key])
+    expect(second.next).toBeNull()
+  })
+
   it('finds a title despite a misspelt word when the full text finds nothing', async () => {
     await seed()
     const fuzzy = await searchEntries(db(), ask({ words: 'inovation' }))
@@ -173,6 +182,14 @@ describe.each(backends)('entry search on %s', (backend) => {
     expect(keys(hit.hits)).toEqual([LODZ.key])
     expect(marked(hit.hits[0]?.snippet ?? null)).toContain('Księży Młyn [tenement] houses')
     expect(keys((await searchEntries(db(), ask({ words: 'ksiezy mlyn' }))).hits)).toEqual([LODZ.key])
+  })
+
+  it('follows a summary completed in place from the entry\'s page', async () => {
+    await seed()
+    const version = await db().selectFrom('entry_version').innerJoin('entry', 'entry.id', 'entry_version.entry_id')
+      .select('entry_version.id').where('entry.entry_key', '=', GHENT.key).executeTakeFirstOrThrow()
+    expect(await completeSummary(db(), version.id, 'Bicycles first: the mobility plan of Ghent, with a new tramway.')).toBe(true)
+    expect(keys((await searchEntries(db(), ask({ words: 'tramway' }))).hits)).toEqual([GHENT.key])
   })
 
   it('follows a new version: the old title no longer matches, the new one does, and a new listing counts', async () => {
