@@ -27,6 +27,8 @@ export interface EntryHit {
   snippet: string | null
   /** Higher is better; null without words. */
   rank: number | null
+  /** When eurowatch first saw this version. */
+  seenAt: Date
 }
 
 export interface FacetCount {
@@ -142,6 +144,7 @@ interface HitRow {
   markedTitle: string | null
   snippet: string | null
   rank: number | null
+  seenAt: Date
 }
 
 async function pageOfHits(db: Db, mode: SearchMode, words: string, search: EntrySearch, after: SearchCursor | null): Promise<EntryHit[]> {
@@ -163,7 +166,7 @@ async function pageOfHits(db: Db, mode: SearchMode, words: string, search: Entry
       ${marked
         ? sql`ts_headline(${CONFIG}, translate(concat_ws(' … ', v.summary, left(d.text, 100000)), ${MARKS}, ''), ${tsquery(words)}, ${SNIPPET_OPTIONS})`
         : sql`v.summary`} as snippet,
-      p.rank
+      p.rank, v.valid_from as "seenAt"
     from page p join entry e on e.id = p.entry_id join entry_version v on v.id = p.version_id
     left join lateral (select d.text from entry_detail d where d.entry_id = p.entry_id and d.text is not null order by d.version_id desc limit 1) d on true
     order by ${byDate ? sql`coalesce(v.date, '') desc, p.entry_id desc` : sql`p.rank desc, p.entry_id desc`}`.execute(db)
