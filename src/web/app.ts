@@ -81,9 +81,10 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  // the pages and the API, a module per area (routes/)
-  await app.register(searchPages, options)
-  await app.register(searchApi, options)
+  // the pages and the API, a module per area (routes/); called, not registered as plugins: an
+  // encapsulated plugin keeps Fastify's default error handler, not the one set below
+  await searchPages(app, options)
+  await searchApi(app, options)
 
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `nothing at ${request.url}`))
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -1,60 +1,22 @@
 // Full-text search over entries on both backends: rows written as the jobs write them (the store
 // of listing pages, the detail store, a real crawl of the replica); entry_search kept by triggers.
-import type { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { completeSummary, insertEntryDetails, recordDetailFetches } from '../../db/details.ts'
-import { upsertListing } from '../../db/listings.ts'
-import { createRun } from '../../db/runs.ts'
-import type { Database } from '../../db/schema.ts'
+import { completeSummary } from '../../db/details.ts'
 import { searchEntries, type EntryHit } from '../../db/search.ts'
-import type { ParsedEntry } from '../../domain/entry.ts'
 import { MATCH_END, MATCH_START, type EntrySearch } from '../../domain/entry-search.ts'
 import { runPipeline } from '../../jobs/run.ts'
 import { resolveProfile } from '../../parsers/index.ts'
 import { legacySources } from '../../src/config/defaults.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 import { replicaCrawlSettings, silentLog, useReplica } from '../support/replica.ts'
-import { parsedEntry, storeListingPage } from './fixtures.ts'
+import { listing, storeDetail, storeRun, T } from '../support/search-seed.ts'
+import { parsedEntry } from './fixtures.ts'
 
 const replica = useReplica()
-const T = (hour: number) => new Date(Date.UTC(2026, 10, 26, 12 + hour))
 
 const ask = (overrides: Partial<EntrySearch> = {}): EntrySearch => ({ words: '', listing: null, type: null, theme: null, year: null, sort: 'relevance', limit: 50, after: null, ...overrides })
 const keys = (hits: EntryHit[]) => hits.map((hit) => hit.key)
 const marked = (text: string | null) => (text ?? '').replaceAll(MATCH_START, '[').replaceAll(MATCH_END, ']')
-
-async function listing(db: Kysely<Database>, sourceId: string): Promise<number> {
-  return upsertListing(db, { sourceId, profile: 'eurocities-legacy', url: `http://www.eurocities.eu/eurocities/issues/${sourceId}-issue` })
-}
-
-/** One run of one listing page, stored as a crawl stores it. */
-async function storeRun(db: Kysely<Database>, listingId: number, at: Date, entries: ParsedEntry[]): Promise<number> {
-  const runId = await createRun(db, at)
-  await storeListingPage(
-    { db, now: () => at },
-    {
-      runId, listingId, pageNumber: 1, canonicalUrl: `http://www.eurocities.eu/listing-${listingId}`,
-      fetchedUrl: 'http://127.0.0.1/x', status: 200, contentType: 'text/html', headers: null, body: Buffer.from(JSON.stringify(entries)), charset: 'UTF-8',
-      durationMs: 1, attempts: 1, outcome: 'fetched', error: null, entries, firstPosition: 1, theme: null, themeSource: 'page',
-    },
-  )
-  return runId
-}
-
-/** The detail page of an entry's open version, stored as the detail job stores it. */
-async function storeDetail(db: Kysely<Database>, runId: number, key: string, text: string): Promise<void> {
-  const version = await db
-    .selectFrom('entry_version').innerJoin('entry', 'entry.id', 'entry_version.entry_id')
-    .select(['entry_version.id', 'entry_version.entry_id', 'entry_version.url'])
-    .where('entry.entry_key', '=', key).where('entry_version.valid_to_run', 'is', null)
-    .executeTakeFirstOrThrow()
-  const [fetchId] = await recordDetailFetches(db, [{
-    runId, entryId: version.entry_id, versionId: version.id, url: version.url, fetchedUrl: version.url, finalUrl: version.url, status: 200,
-    contentType: 'text/html', headers: null, bytes: text.length, durationMs: 1, bodySha256: null, outcome: 'read', error: null, fetchedAt: T(0),
-  }])
-  if (fetchId === undefined) throw new Error('no detail fetch recorded')
-  await insertEntryDetails(db, [{ versionId: version.id, entryId: version.entry_id, fetchId, detail: { postId: null, published: null, documentType: null, author: null, contact: null, tags: [], files: [], text } }])
-}
 
 const LODZ = parsedEntry(1, { title: 'Łódź turns old factories into housing', summary: 'The city of Łódź renovates its red-brick mills.', type: 'news', date: '2019-03-02', themes: ['economy'] })
 const GHENT = parsedEntry(2, { title: 'Ghent cycling plan', summary: 'Bicycles first: the mobility plan of Ghent.', type: 'publication', date: '2021-06-01', themes: ['environment', 'mobility'] })
