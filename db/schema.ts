@@ -382,6 +382,26 @@ export interface ReadMarkTable {
   read: boolean
 }
 
+/**
+ * One row per entry for full-text search (db/migrations/2026_12_07_0300_search.ts): written by
+ * triggers on entry_version, entry_detail and sighting_range only; read it, never write it.
+ */
+export interface EntrySearchTable {
+  entry_id: number
+  /** The entry's latest version: the open one, else the last closed. */
+  version_id: number
+  title: string | null
+  type: string | null
+  /** 'YYYY-MM-DD' */
+  date: string | null
+  year: number | null
+  themes: string[]
+  /** Every listing the entry was ever sighted on. */
+  listing_ids: number[]
+  /** Title (weight A), summary (B) and the latest detail page's text (C); tsvector text on read. */
+  document: string
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -409,6 +429,7 @@ export interface Database {
   web_session: WebSessionTable
   reader: ReaderTable
   read_mark: ReadMarkTable
+  entry_search: EntrySearchTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>
