@@ -12,6 +12,8 @@ import { LOCAL_VIEWER, type WebApp, type WebAppOptions } from './context.ts'
 import { html } from './html.ts'
 import { renderPage } from './layout.ts'
 import { loadStaticFiles } from './static-files.ts'
+import entryApi from './routes/entry-api.ts'
+import entryPages from './routes/entry-pages.ts'
 
 export type { WebApp, WebAppOptions }
 
@@ -80,6 +82,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   // the pages and the API, a module per area (routes/)
+  await app.register(entryPages, options)
+  await app.register(entryApi, options)
 
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `nothing at ${request.url}`))
   app.setErrorHandler((error: FastifyError, request, reply) => {
