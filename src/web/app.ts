@@ -14,6 +14,8 @@ import { renderPage } from './layout.ts'
 import { loadStaticFiles } from './static-files.ts'
 import entryApi from './routes/entry-api.ts'
 import entryPages from './routes/entry-pages.ts'
+import listingApi from './routes/listing-api.ts'
+import listingPages from './routes/listing-pages.ts'
 
 export type { WebApp, WebAppOptions }
 
@@ -84,6 +86,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   // the pages and the API, a module per area (routes/)
   await app.register(entryPages, options)
   await app.register(entryApi, options)
+  await app.register(listingPages, options)
+  await app.register(listingApi, options)
 
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `nothing at ${request.url}`))
   app.setErrorHandler((error: FastifyError, request, reply) => {
