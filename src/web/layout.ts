@@ -20,9 +20,19 @@ export interface PageSpec {
   body: SafeHtml
 }
 
+// One token a page: each generateCsrf() without the cookie yet draws a new secret (the last one is
+// the cookie), so a second call would leave the forms before it with tokens of a lost secret.
+const tokens = new WeakMap<FastifyReply, string>()
+
+function csrfToken(reply: FastifyReply): string {
+  const token = tokens.get(reply) ?? reply.generateCsrf()
+  tokens.set(reply, token)
+  return token
+}
+
 /** The hidden field every writing form carries (POST without it is refused). */
 export function csrfField(reply: FastifyReply): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`
+  return html`<input type="hidden" name="_csrf" value="${csrfToken(reply)}">`
 }
 
 export function renderPage(reply: FastifyReply, { title, current, body }: PageSpec): string {
@@ -41,7 +51,7 @@ export function renderPage(reply: FastifyReply, { title, current, body }: PageSp
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${reply.generateCsrf()}">
+<meta name="csrf-token" content="${csrfToken(reply)}">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <title>${title} · eurowatch</title>
 <link rel="stylesheet" href="/static/app.css">
