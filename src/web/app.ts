@@ -16,6 +16,8 @@ import entryApi from './routes/entry-api.ts'
 import entryPages from './routes/entry-pages.ts'
 import listingApi from './routes/listing-api.ts'
 import listingPages from './routes/listing-pages.ts'
+import operationsApi from './routes/operations-api.ts'
+import operationsPages from './routes/operations-pages.ts'
 
 export type { WebApp, WebAppOptions }
 
@@ -88,6 +90,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   await app.register(entryApi, options)
   await app.register(listingPages, options)
   await app.register(listingApi, options)
+  await app.register(operationsPages, options)
+  await app.register(operationsApi, options)
 
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `nothing at ${request.url}`))
   app.setErrorHandler((error: FastifyError, request, reply) => {
