@@ -8,6 +8,7 @@ import type { VersionOrigin } from '../domain/entry-history.ts'
 import type { VersionFields } from '../domain/versioning.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import type { ListingCrawlStatus, RunStatus } from '../domain/run-status.ts'
+import type { WebRole } from '../domain/web-user.ts'
 
 export type { ListingCrawlStatus, RunStatus }
 
@@ -338,6 +339,49 @@ export interface FeedProbeTable {
   fetched_at: Date
 }
 
+export interface WebUserTable {
+  id: Generated<number>
+  name: string
+  role: WebRole
+  password_hash: string
+  created_at: CreatedAt
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>
+  user_id: number
+  label: Generated<string>
+  /** hex SHA-256 of the whole token; the token itself is shown once and never stored */
+  token_sha256: string
+  prefix: string
+  created_at: CreatedAt
+  last_used_at: Date | null
+}
+
+export interface WebSessionTable {
+  /** hex SHA-256 of the session cookie's value */
+  session_sha256: string
+  user_id: number
+  created_at: CreatedAt
+  expires_at: Date
+}
+
+/** A viewer of the changes inbox (db/migrations/2026_12_07_0200_read_marks.ts). */
+export interface ReaderTable {
+  /** A web user's name; `local` for the implicit admin of a server without users. */
+  name: string
+  /** Every change event with an id up to this one is read, unless a read_mark says otherwise. */
+  read_through_event: Generated<number>
+  updated_at: CreatedAt
+}
+
+/** One event marked by hand: read above the reader's watermark, or unread again below it. */
+export interface ReadMarkTable {
+  reader: string
+  change_event_id: number
+  read: boolean
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -360,6 +404,11 @@ export interface Database {
   operator_problem: OperatorProblemTable
   scheduler: SchedulerTable
   feed_probe: FeedProbeTable
+  web_user: WebUserTable
+  api_token: ApiTokenTable
+  web_session: WebSessionTable
+  reader: ReaderTable
+  read_mark: ReadMarkTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>

@@ -20,14 +20,16 @@ export interface PageSpec {
   body: SafeHtml
 }
 
-// One token a page: each generateCsrf() without the cookie yet draws a new secret (the last one is
-// the cookie), so a second call would leave the forms before it with tokens of a lost secret.
-const tokens = new WeakMap<FastifyReply, string>()
+const csrfTokens = new WeakMap<FastifyReply, string>()
 
-function csrfToken(reply: FastifyReply): string {
-  const token = tokens.get(reply) ?? reply.generateCsrf()
-  tokens.set(reply, token)
-  return token
+/**
+ * The CSRF token of this response, made once: on a first visit each generateCsrf() makes a new
+ * secret cookie and the browser keeps only the last, so a second call would void the first token.
+ */
+export function csrfToken(reply: FastifyReply): string {
+  const made = csrfTokens.get(reply) ?? reply.generateCsrf()
+  csrfTokens.set(reply, made)
+  return made
 }
 
 /** The hidden field every writing form carries (POST without it is refused). */
