@@ -17,6 +17,12 @@ import inboxApi from './routes/inbox-api.ts'
 import inboxPages from './routes/inbox-pages.ts'
 import searchApi from './routes/search-api.ts'
 import searchPages from './routes/search-pages.ts'
+import entryApi from './routes/entry-api.ts'
+import entryPages from './routes/entry-pages.ts'
+import listingApi from './routes/listing-api.ts'
+import listingPages from './routes/listing-pages.ts'
+import operationsApi from './routes/operations-api.ts'
+import operationsPages from './routes/operations-pages.ts'
 
 export type { WebApp, WebAppOptions }
 
@@ -98,6 +104,12 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   await app.register(async (scope) => inboxApi(scope, options))
   await app.register(async (scope) => searchPages(scope, options))
   await app.register(async (scope) => searchApi(scope, options))
+  await app.register(async (scope) => entryPages(scope, options))
+  await app.register(async (scope) => entryApi(scope, options))
+  await app.register(async (scope) => listingPages(scope, options))
+  await app.register(async (scope) => listingApi(scope, options))
+  await app.register(async (scope) => operationsPages(scope, options))
+  await app.register(async (scope) => operationsApi(scope, options))
   return app
 }
 

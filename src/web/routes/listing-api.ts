@@ -1,0 +1,82 @@
+// GET /api/v1/listings and /api/v1/listings/:source: the listings, and one as of a date (the
+// shape of `eurowatch snapshot --format json`) or two dates compared, with its crawls and problems.
+import { z } from 'zod'
+import { listingStates } from '../../../db/status-queries.ts'
+import type { SnapshotResult } from '../../../domain/archive.ts'
+import { loadListingPage } from '../../../jobs/listing-page.ts'
+import { toSnapshotJson } from '../../reports/snapshot.ts'
+import { ApiError, listOf, withEtag } from '../api-list.ts'
+import type { WebApp, WebAppOptions } from '../context.ts'
+import { datesAsked, gapText, ListingParams, ListingQuery } from './listing-pages.ts'
+
+const ListingJson = z.object({
+  source: z.string(),
+  url: z.string(),
+  lastRun: z.number().nullable(),
+  status: z.string().nullable(),
+  entries: z.number(),
+  finishedAt: z.string().nullable(),
+  lastCompleteAt: z.string().nullable(),
+})
+const Snapshot = z
+  .object({ kind: z.string().describe("'snapshot', or why there is none: 'before-first-crawl', 'no-complete-crawl'"), snapshot: z.unknown().optional(), message: z.string().optional() })
+  .describe('`snapshot`: the shape of `eurowatch snapshot --format json` (docs/export.md)')
+const Change = z.object({ key: z.string(), changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })) })
+const ListingPageJson = z.object({
+  listing: z.object({ source: z.string(), url: z.string() }),
+  asOf: Snapshot.optional(),
+  compare: z.object({ before: Snapshot, after: Snapshot, added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(Change), unchanged: z.number() }).nullable().optional(),
+  crawls: z.array(
+    z.object({ runId: z.number(), mode: z.enum(['full', 'incremental', 'backfill']), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), pages: z.number(), entries: z.number(), reason: z.string().nullable(), health: z.array(z.object({ problem: z.string(), message: z.string(), pageFetchId: z.number().nullable() })) }),
+  ),
+  problems: z.array(z.object({ problem: z.string(), message: z.string(), firstRun: z.number(), lastRun: z.number(), occurrences: z.number(), openedAt: z.string() })),
+})
+
+function snapshotJson(result: SnapshotResult): z.infer<typeof Snapshot> {
+  return result.kind === 'snapshot' ? { kind: 'snapshot', snapshot: toSnapshotJson(result.snapshot) } : { kind: result.kind, message: gapText(result) }
+}
+
+export default async function listingApi(app: WebApp, options: WebAppOptions): Promise<void> {
+  app.get('/api/v1/listings', { schema: { tags: ['listings'], summary: 'The listings and their last crawls', response: { 200: listOf(ListingJson) } } }, async (request, reply) => {
+    const items = (await listingStates(options.db)).map((listing) => ({
+      source: listing.source,
+      url: listing.url,
+      lastRun: listing.lastRun,
+      status: listing.status,
+      entries: listing.entries,
+      finishedAt: listing.finishedAt?.toISOString() ?? null,
+      lastCompleteAt: listing.lastCompleteAt === null ? null : new Date(listing.lastCompleteAt).toISOString(),
+    }))
+    return withEtag(request, reply, { items, next: null })
+  })
+
+  app.get(
+    '/api/v1/listings/:source',
+    { schema: { tags: ['listings'], summary: 'A listing as of a date (`as-of`) or two dates compared (`compare`, `with`), its recent crawls and open problems', params: ListingParams, querystring: ListingQuery, response: { 200: ListingPageJson, 404: ApiError } } },
+    async (request, reply) => {
+      const page = await loadListingPage(options.db, { source: request.params.source, dates: datesAsked(request.query, options.now()), crawls: 20 })
+      if (page === null) return reply.code(404).send({ error: 404, message: `no listing ${request.params.source}` })
+      const { view } = page
+      return withEtag(request, reply, {
+        listing: { source: page.listing.source, url: page.listing.url },
+        ...(view.kind === 'as-of'
+          ? { asOf: snapshotJson(view.result) }
+          : {
+              compare:
+                view.comparison === null
+                  ? null
+                  : {
+                      before: snapshotJson(view.before),
+                      after: snapshotJson(view.after),
+                      added: view.comparison.added.map((entry) => entry.key),
+                      removed: view.comparison.removed.map((entry) => entry.key),
+                      changed: view.comparison.changed.map((changed) => ({ key: changed.key, changes: changed.changes })),
+                      unchanged: view.comparison.unchanged,
+                    },
+            }),
+        crawls: page.crawls.map((crawl) => ({ ...crawl, startedAt: crawl.startedAt.toISOString(), finishedAt: crawl.finishedAt?.toISOString() ?? null })),
+        problems: page.problems.map((problem) => ({ problem: problem.problem, message: problem.message, firstRun: problem.firstRun, lastRun: problem.lastRun, occurrences: problem.occurrences, openedAt: problem.openedAt.toISOString() })),
+      })
+    },
+  )
+}
