@@ -28,11 +28,11 @@ describe.each(backends)('web users and API tokens through the CLI on %s', { time
     expect(bob, bob.stderr).toMatchObject({ code: 0, stdout: 'added web user bob (viewer)\n' })
 
     for (const [args, message] of [
-      [['user', 'add', 'ann'], /^eurowatch: user add: a web user named "ann" exists already\n/],
+      [['user', 'add', 'ann'], /^eurowatch: user add: a web user named "ann" exists already \(`eurowatch user password ann` sets a new password\)\n$/],
       [['user', 'add', 'carl', '--role', 'root'], /^eurowatch: --role: must be viewer or admin\n$/],
       [['user', 'add', 'local'], /^eurowatch: user add "local": "local" is the implicit admin/],
       [['user', 'add', 'carl'], /^eurowatch: the password must have at least 8 characters\n$/],
-      [['user', 'remove', 'zed'], /^eurowatch: user remove: no web user named "zed"\nhint: web users: ann, bob\n$/],
+      [['user', 'remove', 'zed'], /^eurowatch: user remove: no web user named "zed" \(web users: ann, bob\)\n$/],
       [['user', 'password', 'zed'], /^eurowatch: user password: no web user named "zed"\n/],
     ] as const) {
       const refused = await cli([...args], { EUROWATCH_PASSWORD: 'short' })
@@ -71,7 +71,7 @@ describe.each(backends)('web users and API tokens through the CLI on %s', { time
 
     expect((await cli(['token', 'list'])).stdout).toMatch(new RegExp(`^1  ann  ${token.slice(0, 9)}…  created \\S+Z  never used  feed reader\\n$`))
     for (const [args, message] of [
-      [['token', 'create', '--user', 'zed'], /^eurowatch: token create --user: no web user named "zed"\nhint: web users: ann\n$/],
+      [['token', 'create', '--user', 'zed'], /^eurowatch: token create --user: no web user named "zed" \(web users: ann\)\n$/],
       [['token', 'revoke', '7'], /^eurowatch: token revoke: no API token with id 7\n/],
       [['token', 'revoke', 'ew_x'], /^eurowatch: token revoke: "ew_x" is not a token id\n/],
     ] as const) {
