@@ -3,7 +3,7 @@
 // and yaml, which every start needs, are bundled in: their hundreds of small files cost more to
 // load than their code (measured: `eurowatch sources` 280 -> 230 ms). The other dependencies stay
 // packages (PGlite and Chromium find their own files beside their code).
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 
 // An installed package is built already and has no sources (nor esbuild): nothing to do.
 if (!existsSync(new URL('./src/cli/main.ts', import.meta.url))) process.exit(0)
@@ -35,5 +35,7 @@ await build({
   alias: { cheerio: './node_modules/cheerio/dist/esm/load-parse.js' },
   logLevel: 'warning',
 })
+// the web pages' script and style sheet, found by src/web/static-files.ts beside the chunks
+cpSync('src/web/static', 'dist.next/static', { recursive: true })
 rmSync('dist', { recursive: true, force: true })
 renameSync('dist.next', 'dist')

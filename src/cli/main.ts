@@ -20,6 +20,7 @@ import { reparseCommand } from './commands/reparse.ts'
 import { reportCommand } from './commands/report.ts'
 import { runCommand } from './commands/run.ts'
 import { scheduleCommand } from './commands/schedule.ts'
+import { serveCommand } from './commands/serve.ts'
 import { snapshotCommand } from './commands/snapshot.ts'
 import { stateCommand } from './commands/state.ts'
 import { sourcesCommand } from './commands/sources.ts'
@@ -36,6 +37,7 @@ const program = new Command('eurowatch')
   )
   .addCommand(runCommand)
   .addCommand(scheduleCommand)
+  .addCommand(serveCommand)
   .addCommand(crawlCommand)
   .addCommand(diffCommand)
   .addCommand(deliverCommand)

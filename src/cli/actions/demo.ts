@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
+import type { Logger } from '../../logging.ts'
 import { closeDatabase, openDatabase } from '../../../db/connection.ts'
+import { lockDataDir } from '../../../db/data-dir-lock.ts'
 import { migrateToLatest } from '../../../db/migrate.ts'
 import { loadReport } from '../../../jobs/report.ts'
 import { runPipeline, type RunSummary } from '../../../jobs/run.ts'
@@ -18,10 +19,23 @@ import { useColor } from '../color.ts'
 import { cliLogger, environment } from '../context.ts'
 import { crawlSettings, selectSources } from '../crawl-setup.ts'
 
+/** Where the demo keeps its database, in the current folder: `eurowatch serve --offline` shows it. */
+export const DEMO_DATA_DIR = '.eurowatch/demo'
+
 export default async function demo(_raw: unknown, command: Command): Promise<void> {
-  const env = environment()
+  const dataDir = resolve(DEMO_DATA_DIR)
   const say = (line: string) => process.stdout.write(`${line}\n`)
-  const dataDir = mkdtempSync(join(tmpdir(), 'eurowatch-demo-'))
+  await recordDemo(dataDir, say, cliLogger(command, environment()))
+  say(`\nThese runs are kept in ${DEMO_DATA_DIR}: see them in a browser with \`npx eurowatch serve --offline\` (delete the folder to remove them).`)
+}
+
+/** The demo's runs into a fresh database in `dataDir` (a previous demo's is replaced), told line by line to `say`. */
+export async function recordDemo(dataDir: string, say: (line: string) => void, log: Logger): Promise<void> {
+  const env = environment()
+  // never from under a `serve --offline` that has it open: its lock refuses us first
+  const release = await lockDataDir(dataDir)
+  rmSync(dataDir, { recursive: true, force: true })
+  await release()
   const replica = await startReplica({ port: 0, step: 0 })
   // an analyst's system on loopback: it receives the webhook of the demo's subscription
   const receiver = await startWebhookReceiver()
@@ -35,7 +49,7 @@ export default async function demo(_raw: unknown, command: Command): Promise<voi
     await migrateToLatest(db)
     const sources = selectSources(config, undefined, undefined)
     const settings = crawlSettings(config, new OriginMap(replicaHosts, replica.origin), env)
-    const deps = { db, now: () => new Date(), log: cliLogger(command, env) }
+    const deps = { db, now: () => new Date(), log }
     const run = () => runPipeline(deps, sources, settings, { removeAfter: 2 }, outbox)
     say(`Replica of the EUROCITIES legacy site at ${replica.origin}; ${sources.length} listings; a fresh PGlite database in ${dataDir}`)
     say(`Subscription "analysts": a webhook to ${receiver.url('/eurowatch')} (a receiver on loopback), for new, changed, moved and removed entries`)
@@ -61,13 +75,12 @@ export default async function demo(_raw: unknown, command: Command): Promise<voi
 
     say(`\n4. The report of runs ${changed.crawl.runId} and ${confirmed.crawl.runId}:\n`)
     const { report } = await loadReport(deps, { runIds: [changed.crawl.runId, confirmed.crawl.runId] })
-    process.stdout.write(renderText(report, { color: useColor(undefined, process.stdout, env.NO_COLOR) }))
+    say(renderText(report, { color: useColor(undefined, process.stdout, env.NO_COLOR) }).trimEnd())
   } finally {
     await closeOutbox(outbox)
     await closeDatabase(db)
     await receiver.close()
     await replica.close()
-    rmSync(dataDir, { recursive: true, force: true })
   }
 }
 

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { z } from 'zod'
+import { UserError } from '../../../domain/errors.ts'
+import { isTimeZone, SITE_TIME_ZONE } from '../../../domain/site-zone.ts'
+import { runExclusively } from '../../../jobs/exclusive.ts'
+import { runPipeline } from '../../../jobs/run.ts'
+import { checkCronExpression, scheduleDigests, scheduleRuns } from '../../../jobs/schedule.ts'
+import { deliverPending, nextTick } from '../../../jobs/deliver.ts'
+import { recordScheduler } from '../../../db/status-queries.ts'
+import { OriginMap } from '../../../crawlers/origin-map.ts'
+import { legacySources, replicaHosts } from '../../config/defaults.ts'
+import { ConfigSchema } from '../../config/schema.ts'
+import type { LoadedConfig } from '../../config/load.ts'
+import { buildWebApp } from '../../web/app.ts'
+import type { CrawlStart } from '../../web/context.ts'
+import { loadCliConfig } from '../config-file.ts'
+import { cliLogger, environment, openCliContext } from '../context.ts'
+import { crawlSettings, selectSources } from '../crawl-setup.ts'
+import { withOutbox } from '../outbox.ts'
+import { parseOptions } from '../options.ts'
+import { DEMO_DATA_DIR, recordDemo } from './demo.ts'
+
+const Options = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number({ error: 'must be a port number (0-65535)' }).int('must be a port number (0-65535)').min(0, 'must be a port number (0-65535)').max(65535, 'must be a port number (0-65535)'),
+  cron: z.string().min(1).optional(),
+  timezone: z.string().min(1).refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Brussels)').default(SITE_TIME_ZONE),
+  offline: z.boolean().default(false),
+  secureCookies: z.boolean().default(false),
+})
+
+export default async function serve(raw: unknown, command: Command): Promise<void> {
+  const options = parseOptions(Options, raw)
+  if (options.cron !== undefined) checkCronExpression(options.cron)
+  const env = environment()
+  const log = cliLogger(command, env)
+  const loaded = options.offline ? demoConfig() : loadCliConfig(command)
+  if (options.offline && !env.DATABASE_URL && !existsSync(resolve(DEMO_DATA_DIR))) {
+    process.stderr.write(`eurowatch: no demo data in ${DEMO_DATA_DIR} yet: recording the demo's runs first (about 10 s)\n`)
+    await recordDemo(resolve(DEMO_DATA_DIR), () => undefined, log)
+  }
+  const sources = selectSources(loaded.config, undefined, undefined)
+  const replica = options.offline ? await startDemoReplica() : null
+  const context = await openCliContext(command, loaded).catch(async (error: unknown) => {
+    await replica?.close()
+    throw error
+  })
+  try {
+    await withOutbox(context.loaded, async (outbox) => {
+      const origins = replica === null ? new OriginMap() : new OriginMap(replicaHosts, replica.origin)
+      const settings = crawlSettings(context.loaded.config, origins, context.env)
+      const deps = { db: context.db, now: () => new Date(), log }
+      const removeAfter = context.loaded.config.diff.removeAfter
+      let crawling: Promise<unknown> | null = null
+      const runNow = (names: readonly string[] | 'all') =>
+        runExclusively(deps, context.target, () => runPipeline(deps, names === 'all' ? sources : sources.filter((source) => names.includes(source.name)), settings, { removeAfter }, outbox))
+      const crawlNow = (names: readonly string[] | 'all'): CrawlStart => {
+        if (crawling !== null) return { started: false, reason: 'a crawl started here is still running' }
+        crawling = runNow(names)
+          .catch((error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'crawl now failed'))
+          .finally(() => {
+            crawling = null
+          })
+        return { started: true }
+      }
+
+      const app = await buildWebApp({ db: context.db, now: () => new Date(), secureCookies: options.secureCookies, sources: sources.map((source) => source.name), crawlNow })
+      await refuseOpenBind(options.host)
+      const address = await app.listen({ host: options.host, port: options.port }).catch((error: NodeJS.ErrnoException) => {
+        throw new UserError(`--host ${options.host} --port ${options.port}: cannot listen (${error.code ?? error.message})`)
+      })
+      const where = context.target.kind === 'pglite' ? `PGlite in ${context.target.dataDir}` : 'PostgreSQL (DATABASE_URL)'
+      process.stdout.write(`eurowatch: serving ${address}/ (${where}); stop with Ctrl-C\n`)
+
+      const schedule = options.cron === undefined ? null : { cron: options.cron, timeZone: options.timezone, maxRuns: null }
+      const runs =
+        schedule === null
+          ? null
+          : scheduleRuns(schedule, () => runNow('all'), () => void recordScheduler(context.db, { pid: process.pid, cron: schedule.cron, timeZone: schedule.timeZone, nextRunAt: nextTick(schedule, new Date()), updatedAt: new Date() }).catch(() => undefined), log)
+      const digests = runs === null || outbox === null ? [] : scheduleDigests(outbox, () => runExclusively(deps, context.target, () => deliverPending(deps, outbox)), log)
+      if (schedule !== null) process.stdout.write(`eurowatch: also running "${schedule.cron}" (${schedule.timeZone}) for ${sources.length} listings\n`)
+
+      await new Promise<void>((stopped) => {
+        const stop = () => {
+          process.off('SIGINT', stop)
+          process.off('SIGTERM', stop)
+          stopped()
+        }
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
+      await app.close()
+      await runs?.stop()
+      await Promise.all(digests.map((digest) => digest.stop()))
+      await crawling
+      if (schedule !== null) await recordScheduler(context.db, null).catch(() => undefined)
+    })
+  } finally {
+    await context.close()
+    await replica?.close()
+  }
+}
+
+/** The replica as the demo leaves it (its timeline's last step), for crawls from the page or --cron. */
+async function startDemoReplica() {
+  const { startReplica, legacyTimeline } = await import('../../../replica/index.ts')
+  return startReplica({ port: 0, step: legacyTimeline.length - 1 })
+}
+
+/** The demo's listings and database (`npm run demo`), for `serve --offline`. */
+function demoConfig(): LoadedConfig {
+  return { file: null, baseDir: process.cwd(), config: ConfigSchema.parse({ sources: legacySources, database: { dataDir: DEMO_DATA_DIR } }) }
+}
+
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i
+
+/** Anyone who can reach the port could read and act: beyond loopback only once users must sign in. */
+async function refuseOpenBind(host: string): Promise<void> {
+  if (LOOPBACK.test(host)) return
+  throw new UserError(`--host ${host}: serving beyond loopback needs sign-in; add a user first (eurowatch user add NAME --role admin)`)
+}
