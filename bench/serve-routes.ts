@@ -57,3 +57,8 @@ export async function pickSample(db: Kysely<Database>, words: { commonWord: stri
   if (entryKey === undefined || found?.as_of == null) throw new Error('pickSample: no entry with versions and a detail text, or no crawled listing')
   return { entryKey, listing: found.source_id, asOf: found.as_of, ...words }
 }
+
+/** Where the bare baseline serves a route. */
+export function barePath(route: ServeRoute): string {
+  return `/bare/${route.name.replaceAll(' ', '-')}`
+}
