@@ -34,7 +34,8 @@ export interface Load {
   failures: number
 }
 
-export type Measured = Load | { path: string; status: number }
+/** status 0: no answer (the server died or closed the connection): `error` says why. */
+export type Measured = Load | { path: string; status: number; error?: string }
 
 export interface RoutePlan {
   statements: number
@@ -105,7 +106,9 @@ export function formatServeBench(f: ServeFigures): string[] {
   lines.push(`requests: entry ${f.sample.entryKey}, listing ${f.sample.listing} as of ${f.sample.asOf}, words "${f.sample.commonWord}" and "${f.sample.rareWord}"; ${CONNECTIONS} connections, ${f.seconds} s each`)
   const describe = (m: Measured) =>
     'status' in m
-      ? `${m.path}: HTTP ${m.status} (not served yet)`
+      ? m.status === 0
+        ? `${m.path}: no answer (${m.error})`
+        : `${m.path}: HTTP ${m.status} (not served yet)`
       : `${m.path}: ${Math.round(m.perSecond)} req/s, p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms${m.failures > 0 ? `, ${m.failures} failures` : ''}`
   const ratio = (m: Measured, bare: Measured) => ('status' in m || 'status' in bare ? '' : `; / bare ${(m.perSecond / bare.perSecond).toFixed(2)} (target >= 0.7)`)
   for (const route of f.routes) {
@@ -167,9 +170,9 @@ async function measure(origin: string, path: string, seconds: number): Promise<M
   // warm: the first answers fill caches (plans, the OS and the server's buffers); a slow route gets a few seconds
   const warming = performance.now()
   for (let round = 0; round < 20 && (round === 0 || performance.now() - warming < 3000); round += 1) {
-    const response = await fetch(origin + path)
-    await response.arrayBuffer()
-    if (!response.ok) return { path, status: response.status }
+    const answer = await fetch(origin + path).then(async (response) => ({ status: response.status, body: await response.arrayBuffer() }), (error: unknown) => ({ status: 0, error }))
+    if ('error' in answer) return { path, status: 0, error: String((answer.error as Error).cause ?? answer.error) }
+    if (answer.status !== 200) return { path, status: answer.status }
   }
   const latencies: number[] = []
   const result = await autocannon({ url: origin + path, connections: CONNECTIONS, duration: seconds }).on('response', (_client, _status, _bytes, time) => latencies.push(time))
