@@ -25,6 +25,8 @@ const BIG_TABLE_ROWS = 100_000
 
 export interface Load {
   path: string
+  /** The first request, alone (cold). */
+  aloneMs: number
   requests: number
   perSecond: number
   p50: number
@@ -109,8 +111,10 @@ export function formatServeBench(f: ServeFigures): string[] {
       ? m.status === 0
         ? `${m.path}: no answer (${m.error})`
         : `${m.path}: HTTP ${m.status} (not served yet)`
-      : `${m.path}: ${Math.round(m.perSecond)} req/s, p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms${m.failures > 0 ? `, ${m.failures} failures` : ''}`
-  const ratio = (m: Measured, bare: Measured) => ('status' in m || 'status' in bare ? '' : `; / bare ${(m.perSecond / bare.perSecond).toFixed(2)} (target >= 0.7)`)
+      : m.requests === 0
+        ? `${m.path}: no request answered within ${f.seconds} s at ${CONNECTIONS} connections (one alone, cold: ${m.aloneMs.toFixed(0)} ms)`
+        : `${m.path}: ${Math.round(m.perSecond)} req/s, p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms; one alone, cold: ${m.aloneMs.toFixed(0)} ms${m.failures > 0 ? `, ${m.failures} failures` : ''}`
+  const ratio = (m: Measured, bare: Measured) => ('status' in m || 'status' in bare || bare.requests === 0 ? '' : `; / bare ${(m.perSecond / bare.perSecond).toFixed(2)} (target >= 0.7)`)
   for (const route of f.routes) {
     lines.push(`${route.name}:`)
     lines.push(`  page ${describe(route.page)}${ratio(route.page, route.bare)}`)
@@ -119,7 +123,7 @@ export function formatServeBench(f: ServeFigures): string[] {
     const scans = route.plan.seqScans.map((s) => `${s.big ? 'SEQ SCAN ' : 'seq scan '}${s.table} (${s.rows.toLocaleString('en')} rows)`)
     lines.push(`  plan of its ${route.plan.statements} statements: indexes ${route.plan.indexes.join(', ') || 'none'}; ${scans.length === 0 ? 'no sequential scan' : scans.join(', ')}`)
   }
-  const p95s = f.routes.flatMap((r) => [r.page, r.api]).filter((m): m is Load => !('status' in m))
+  const p95s = f.routes.flatMap((r) => [r.page, r.api]).filter((m): m is Load => !('status' in m) && m.requests > 0)
   if (p95s.length > 0) lines.push(`worst p95 ${Math.max(...p95s.map((m) => m.p95)).toFixed(1)} ms (target < 100 ms)`)
   lines.push(`the app's RSS (its own process, run from the sources with tsx): ${f.restRssMb === null ? '' : `${f.restRssMb.toFixed(0)} MB at rest, `}peak ${f.peakRssMb.toFixed(0)} MB under load`)
   return lines
@@ -169,10 +173,12 @@ function currentRssMb(pid: number | undefined): number | null {
 async function measure(origin: string, path: string, seconds: number): Promise<Measured> {
   // warm: the first answers fill caches (plans, the OS and the server's buffers); a slow route gets a few seconds
   const warming = performance.now()
+  let aloneMs = 0
   for (let round = 0; round < 20 && (round === 0 || performance.now() - warming < 3000); round += 1) {
     const answer = await fetch(origin + path).then(async (response) => ({ status: response.status, body: await response.arrayBuffer() }), (error: unknown) => ({ status: 0, error }))
     if ('error' in answer) return { path, status: 0, error: String((answer.error as Error).cause ?? answer.error) }
     if (answer.status !== 200) return { path, status: answer.status }
+    if (round === 0) aloneMs = performance.now() - warming
   }
   const latencies: number[] = []
   const result = await autocannon({ url: origin + path, connections: CONNECTIONS, duration: seconds }).on('response', (_client, _status, _bytes, time) => latencies.push(time))
@@ -180,6 +186,7 @@ async function measure(origin: string, path: string, seconds: number): Promise<M
   const at = (share: number) => latencies[Math.min(latencies.length - 1, Math.ceil(share * latencies.length) - 1)] ?? Number.NaN
   return {
     path,
+    aloneMs,
     requests: result.requests.total,
     perSecond: result.requests.total / result.duration,
     p50: at(0.5),
