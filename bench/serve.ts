@@ -78,10 +78,12 @@ export async function benchServe(options: { entries: number; serverUrl?: string;
     }
     const routes = serveRoutes(sample)
     const app = await startChild('app', database.url, sample)
-    const bare = await startChild('bare', database.url, sample)
     let restRssMb: number | null = null
     const figures: ServeRouteFigures[] = []
+    let bare: Child | undefined
+    let peakRssMb = 0
     try {
+      bare = await startChild('bare', database.url, sample)
       restRssMb = currentRssMb(app.process.pid)
       for (const route of routes) {
         figures.push({
@@ -93,9 +95,9 @@ export async function benchServe(options: { entries: number; serverUrl?: string;
         })
       }
     } finally {
-      await bare.stop()
+      await bare?.stop()
+      peakRssMb = await app.stop()
     }
-    const peakRssMb = await app.stop()
     return { entries: options.entries, generated: database.generated, upgraded: database.upgraded, sample, seconds, routes: figures, restRssMb, peakRssMb }
   } finally {
     await database.stop()
@@ -137,8 +139,10 @@ interface Child {
 }
 
 function startChild(mode: 'app' | 'bare', url: string, sample: ServeSample): Promise<Child> {
-  const child = spawn('node', [...productNodeFlags(), '--import', PEAK_RSS, '--import', 'tsx', CHILD, mode, url, JSON.stringify(sample)], {
+  // the URL holds the password: in the environment, not in the process list
+  const child = spawn('node', [...productNodeFlags(), '--import', PEAK_RSS, '--import', 'tsx', CHILD, mode, JSON.stringify(sample)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SERVE_BENCH_DATABASE_URL: url },
   })
   let stdout = ''
   let stderr = ''
