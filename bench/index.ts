@@ -14,8 +14,12 @@ import { benchUrlwatch, formatUrlwatchBench } from './urlwatch.ts'
 import { benchMemory, formatMemoryBench } from './memory.ts'
 import { benchThousandPages, formatRun } from './incremental.ts'
 import { benchBigPage, formatBigPageBench } from './big-page.ts'
+import { benchServe, formatServeBench } from './serve.ts'
+import { benchServeDemo, formatServeDemo } from './serve-demo.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
+// the size the issue sets its targets at; generated once (minutes), then kept between runs (bench/serve-database.ts); 0 skips it
+const SERVE_ENTRIES = Number(process.env.BENCH_SERVE_ENTRIES ?? 1_000_000)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL
 const backends = ['pglite', ...(serverUrl ? ['postgres' as const] : [])] as const
 const line = (text: string) => process.stdout.write(`${text}\n`)
@@ -111,3 +115,10 @@ try {
 } finally {
   await browserReplica.close()
 }
+
+if (SERVE_ENTRIES > 0) {
+  line(`\n# eurowatch serve on PostgreSQL with ${SERVE_ENTRIES.toLocaleString('en')} generated entries: each page and its API twin at 10 connections, beside a bare Fastify running the same SQL`)
+  for (const text of formatServeBench(await benchServe({ entries: SERVE_ENTRIES, serverUrl, seconds: Number(process.env.BENCH_SERVE_SECONDS ?? 10) }))) line(text)
+}
+line(`\n# eurowatch serve on PGlite with the demo's data: every page and API route once warm`)
+for (const text of formatServeDemo(await benchServeDemo())) line(text)

