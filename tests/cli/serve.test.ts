@@ -1,11 +1,20 @@
 // `eurowatch serve` as an operator starts it: flags checked first, then a server that answers
 // until SIGTERM, and a database left as it was (the PGlite lock released).
 import { spawn } from 'node:child_process'
-import { readdirSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startReplica, type Replica } from '../../replica/index.ts'
 import { BIN, runCli, useWorkDir } from './support/cli.ts'
 
 const workDir = useWorkDir('eurowatch-serve-')
+
+let started: Replica | undefined
+async function replica(): Promise<Replica> {
+  started ??= await startReplica({ port: 0, step: 0 })
+  return started
+}
+afterAll(() => started?.close())
 
 function expectOneLineError(result: { code: number; stderr: string }, fragment: string) {
   expect(result.code).toBe(2)
@@ -13,7 +22,54 @@ function expectOneLineError(result: { code: number; stderr: string }, fragment: 
   expect(result.stderr).not.toMatch(/\n\s+at /)
 }
 
-describe('eurowatch serve', { timeout: 180_000 }, () => {
+interface Served {
+  origin: string
+  stdout: () => string
+  stop(): Promise<{ code: number | null; stderr: string }>
+}
+
+/** `eurowatch serve ARGS` in `cwd`, once it says where it serves. */
+async function startServe(cwd: string, args: string[]): Promise<Served> {
+  const server = spawn('node', [BIN, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => server.once('close', resolve))
+  const origin = await new Promise<string>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      const found = /serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)
+      if (found?.[1] !== undefined) resolve(found[1])
+    })
+    void exited.then(() => reject(new Error(`serve ended before it served: ${stderr}`)))
+  })
+  return {
+    origin,
+    stdout: () => stdout,
+    stop: async () => {
+      server.kill('SIGTERM')
+      return { code: await exited, stderr }
+    },
+  }
+}
+
+/** The runs the API lists, newest first. */
+async function runsOf(origin: string): Promise<{ id: number; status: string }[]> {
+  const response = await fetch(`${origin}/api/v1/runs?limit=50`)
+  return ((await response.json()) as { items: { id: number; status: string }[] }).items
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null>, seconds: number): Promise<T> {
+  const deadline = Date.now() + seconds * 1000
+  for (;;) {
+    const found = await probe()
+    if (found !== null) return found
+    if (Date.now() > deadline) throw new Error(`waited ${seconds} s for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+describe('eurowatch serve', { timeout: 420_000 }, () => {
   it('checks its flags before it opens anything, and keeps to loopback without users', async () => {
     expectOneLineError(await runCli(workDir(), ['serve', '--port', '70000']), '--port: must be a port number (0-65535)')
     expectOneLineError(await runCli(workDir(), ['serve', '--cron', 'nonsense']), '--cron: "nonsense" is not a cron expression')
@@ -43,5 +99,44 @@ describe('eurowatch serve', { timeout: 180_000 }, () => {
     expect(await exited).toBe(0)
     expect(stderr).toBe('')
     expect((await runCli(workDir(), ['status'])).code).toBe(0)
+  })
+
+  it("--offline: records the demo's runs when missing, shows them, and crawls the replica when an admin asks", async () => {
+    const served = await startServe(workDir(), ['--offline'])
+    try {
+      expect((await runsOf(served.origin)).map((run) => run.status)).toEqual(['complete', 'complete', 'complete', 'complete'])
+      const inbox = await fetch(`${served.origin}/?show=all`)
+      expect(inbox.status).toBe(200)
+      expect(await inbox.text()).toContain('Removed')
+      // the local admin's browser: the page's CSRF token and its cookie
+      const page = await fetch(`${served.origin}/operations`)
+      const token = /<meta name="csrf-token" content="([^"]+)">/.exec(await page.text())?.[1] ?? ''
+      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+      const refused = await fetch(`${served.origin}/api/v1/crawl`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      expect(refused.status).toBe(403)
+      const started = await fetch(`${served.origin}/api/v1/crawl`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': token }, body: '{}' })
+      expect(started.status).toBe(202)
+      const runs = await until('the fifth run to end', async () => {
+        const listed = await runsOf(served.origin)
+        return listed.length === 5 && listed[0]?.status !== 'running' ? listed : null
+      }, 240)
+      expect(runs[0]?.status).toBe('complete')
+    } finally {
+      const { code, stderr } = await served.stop()
+      expect({ code, stderr: stderr.replace(/^eurowatch: no demo data in \.eurowatch\/demo yet: recording the demo's runs first \(about 10 s\)\n/, '') }).toEqual({ code: 0, stderr: '' })
+    }
+    expect(readdirSync(join(workDir(), '.eurowatch'))).toEqual(['demo'])
+  })
+
+  it('--cron: runs the whole job on its schedule in the same process', async () => {
+    expect((await runCli(workDir(), ['migrate'])).code).toBe(0)
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), `sources:\n  - name: social-innovation\n    profile: eurocities-legacy\n    url: ${(await replica()).origin}/eurocities/allcontent&sector=social-innovation\npoliteness: { perHostDelaySeconds: 0 }\n`)
+    const served = await startServe(workDir(), ['--cron', '*/2 * * * * *'])
+    try {
+      await until('the schedule to be told', async () => (served.stdout().includes('also running "*/2 * * * * *" (Europe/Brussels) for 1 listings') ? true : null), 30)
+      await until('two scheduled runs', async () => ((await runsOf(served.origin)).filter((run) => run.status === 'complete').length >= 2 ? true : null), 240)
+    } finally {
+      expect((await served.stop()).code).toBe(0)
+    }
   })
 })
