@@ -1,0 +1,123 @@
+// The web UI in a real browser: the demo's data recorded by a real crawl of the replica, the app
+// served on loopback, the crawler's Chromium driving it, and axe-core judging each page.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import { chromium, type Browser, type Page } from 'playwright'
+import { CHROMIUM_ARGS, findChromium } from '../../crawlers/chromium.ts'
+import { closeDatabase, openDatabase } from '../../db/connection.ts'
+import type { Database } from '../../db/schema.ts'
+import { recordDemo } from '../../src/cli/actions/demo.ts'
+import { legacySources } from '../../src/config/defaults.ts'
+import { buildWebApp } from '../../src/web/app.ts'
+import type { CrawlStart, WebApp } from '../../src/web/context.ts'
+import { silentLog } from './replica.ts'
+
+export interface DemoDatabase {
+  db: Kysely<Database>
+  close(): Promise<void>
+}
+
+/** The demo's runs over the replica's timeline (what `npm run demo` records), in a PGlite of its own. */
+export async function recordDemoDatabase(): Promise<DemoDatabase> {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'eurowatch-ui-')), 'demo')
+  await recordDemo(dataDir, () => undefined, silentLog)
+  const db = await openDatabase({ kind: 'pglite', dataDir })
+  return {
+    db,
+    close: async () => {
+      await closeDatabase(db)
+      rmSync(join(dataDir, '..'), { recursive: true, force: true })
+    },
+  }
+}
+
+export interface ServedUi {
+  app: WebApp
+  /** http://127.0.0.1:PORT, no trailing slash. */
+  origin: string
+  /** The listings asked to crawl from the page, in order. */
+  crawlRequests: (readonly string[] | 'all')[]
+  close(): Promise<void>
+}
+
+/** The real app over the demo's `db` and listings, on a free loopback port; "crawl now" only records what was asked. */
+export async function serveUi(db: Kysely<Database>): Promise<ServedUi> {
+  const sources = legacySources.map((source) => source.name)
+  const crawlRequests: (readonly string[] | 'all')[] = []
+  const crawlNow = (names: readonly string[] | 'all'): CrawlStart => {
+    crawlRequests.push(names)
+    return { started: true }
+  }
+  const app = await buildWebApp({ db, now: () => new Date(), secureCookies: false, sources, crawlNow })
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 })
+  return { app, origin, crawlRequests, close: () => app.close() }
+}
+
+/** The Chromium a crawl would use, launched the way a crawl launches it; fails, never skips, without one. */
+export async function launchTestBrowser(): Promise<Browser> {
+  const found = await findChromium({ configured: process.env.CHROMIUM_PATH, searchPath: process.env.PATH })
+  if ('unavailable' in found) throw new Error(`the web UI tests need Chromium: ${found.unavailable}`)
+  return chromium.launch({ executablePath: found.path, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 })
+}
+
+export interface PageProblems {
+  /** Console errors (a CSP refusal shows up here too) and uncaught exceptions. */
+  errors: string[]
+  /** Content-Security-Policy violations the page reported: directive and blocked URI. */
+  cspViolations(): Promise<string[]>
+}
+
+/** Records what goes wrong in `page` from now on. */
+export async function watchProblems(page: Page): Promise<PageProblems> {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`))
+  // runs in every document before its own scripts, outside the page's CSP (Playwright injects it)
+  await page.addInitScript(() => {
+    const seen: string[] = []
+    Object.defineProperty(window, '__cspViolations', { value: seen })
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`))
+  })
+  return {
+    errors,
+    cspViolations: () => page.evaluate(() => [...((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])]),
+  }
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  targets: string[]
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it stands. axe goes in through the
+ * DevTools protocol (page.evaluate), not a <script> tag: the app's CSP rightly refuses inline script.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE)
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe
+    const results = await axe.run(document, { resultTypes: ['violations'] })
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? null,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
+    }))
+  })
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+}
+
+/** One line per violation, for an assertion message that says what to fix. */
+export function describeViolations(violations: readonly AxeViolation[]): string[] {
+  return violations.map((violation) => `${violation.impact} ${violation.id} (${violation.help}): ${violation.targets.slice(0, 5).join(', ')}`)
+}

@@ -1,0 +1,63 @@
+// The web UI in Chromium over the demo's data: every page passes axe-core (no serious or critical
+// violation) and breaks no Content-Security-Policy rule; then what a person does there.
+import type { Browser, BrowserContext, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  describeViolations,
+  launchTestBrowser,
+  recordDemoDatabase,
+  seriousAxeViolations,
+  serveUi,
+  watchProblems,
+  type DemoDatabase,
+  type ServedUi,
+} from '../support/web-browser.ts'
+
+let demo: DemoDatabase
+let ui: ServedUi
+let browser: Browser
+
+beforeAll(async () => {
+  // one recorded database, one server and one browser for the whole file
+  ;[demo, browser] = await Promise.all([recordDemoDatabase(), launchTestBrowser()])
+  ui = await serveUi(demo.db)
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await ui?.close()
+  await demo?.close()
+})
+
+/** A fresh browser context (own cookies) and page, watched for errors; closed after `use`. */
+async function withPage<T>(use: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  try {
+    const page = await context.newPage()
+    return await use(page, context)
+  } finally {
+    await context.close()
+  }
+}
+
+/** Opens `path`, then checks axe and the CSP: the page's problems as lines (none is a pass). */
+async function auditPage(path: string): Promise<{ status: number | undefined; problems: string[] }> {
+  return withPage(async (page) => {
+    const problems = await watchProblems(page)
+    const response = await page.goto(`${ui.origin}${path}`)
+    await page.waitForLoadState('load')
+    const axe = describeViolations(await seriousAxeViolations(page))
+    const csp = (await problems.cspViolations()).map((line) => `CSP violation: ${line}`)
+    // an error page answers 4xx on purpose: the console's "failed to load resource" for it is expected
+    const errors = problems.errors.filter((line) => !/Failed to load resource: the server responded with a status of 404/.test(line))
+    return { status: response?.status(), problems: [...axe, ...csp, ...errors] }
+  })
+}
+
+describe('every page: accessible, within its Content-Security-Policy', () => {
+  it('the error page (404)', async () => {
+    const { status, problems } = await auditPage('/no/such/page')
+    expect(status).toBe(404)
+    expect(problems).toEqual([])
+  })
+})
