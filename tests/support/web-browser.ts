@@ -1,10 +1,12 @@
 // The web UI in a real browser: the demo's data recorded by a real crawl of the replica, the app
-// served on loopback, the crawler's Chromium driving it, and axe-core judging each page.
+// served on loopback, the crawler's Chromium driving it, and axe-core judging each page. Free of
+// vitest, so that scripts/screenshots.ts uses it too.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
+import { pino } from 'pino'
 import { chromium, type Browser, type Page } from 'playwright'
 import { CHROMIUM_ARGS, findChromium } from '../../crawlers/chromium.ts'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
@@ -13,7 +15,6 @@ import { recordDemo } from '../../src/cli/actions/demo.ts'
 import { legacySources } from '../../src/config/defaults.ts'
 import { buildWebApp } from '../../src/web/app.ts'
 import type { CrawlStart, WebApp } from '../../src/web/context.ts'
-import { silentLog } from './replica.ts'
 
 export interface DemoDatabase {
   db: Kysely<Database>
@@ -23,7 +24,7 @@ export interface DemoDatabase {
 /** The demo's runs over the replica's timeline (what `npm run demo` records), in a PGlite of its own. */
 export async function recordDemoDatabase(): Promise<DemoDatabase> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'eurowatch-ui-')), 'demo')
-  await recordDemo(dataDir, () => undefined, silentLog)
+  await recordDemo(dataDir, () => undefined, pino({ level: 'silent' }))
   const db = await openDatabase({ kind: 'pglite', dataDir })
   return {
     db,
@@ -59,7 +60,7 @@ export async function serveUi(db: Kysely<Database>): Promise<ServedUi> {
 /** The Chromium a crawl would use, launched the way a crawl launches it; fails, never skips, without one. */
 export async function launchTestBrowser(): Promise<Browser> {
   const found = await findChromium({ configured: process.env.CHROMIUM_PATH, searchPath: process.env.PATH })
-  if ('unavailable' in found) throw new Error(`the web UI tests need Chromium: ${found.unavailable}`)
+  if ('unavailable' in found) throw new Error(`the web UI in a browser needs Chromium: ${found.unavailable}`)
   return chromium.launch({ executablePath: found.path, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 })
 }
 
@@ -77,15 +78,16 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
     if (message.type() === 'error') errors.push(message.text())
   })
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`))
-  // runs in every document before its own scripts, outside the page's CSP (Playwright injects it)
-  await page.addInitScript(() => {
-    const seen: string[] = []
+  // runs in every document before its own scripts, outside the page's CSP (Playwright injects it);
+  // in the page's language: this project's TypeScript has no DOM types
+  await page.addInitScript(`{
+    const seen = []
     Object.defineProperty(window, '__cspViolations', { value: seen })
-    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`))
-  })
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(event.effectiveDirective + ' ' + event.blockedURI))
+  }`)
   return {
     errors,
-    cspViolations: () => page.evaluate(() => [...((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])]),
+    cspViolations: async () => (await page.evaluate('[...(window.__cspViolations ?? [])]')) as string[],
   }
 }
 
@@ -104,16 +106,12 @@ export interface AxeViolation {
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE)
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe
-    const results = await axe.run(document, { resultTypes: ['violations'] })
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact ?? null,
-      help: violation.help,
-      targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
-    }))
-  })
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((results) => results.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact ?? null,
+    help: violation.help,
+    targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
+  })))`)) as AxeViolation[]
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
 }
 

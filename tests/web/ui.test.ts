@@ -54,6 +54,24 @@ async function auditPage(path: string): Promise<{ status: number | undefined; pr
   })
 }
 
+describe('the audit itself', () => {
+  it('sees an unlabelled field and an inline script the CSP refused', async () => {
+    await withPage(async (page) => {
+      const problems = await watchProblems(page)
+      await page.goto(`${ui.origin}/no/such/page`)
+      await page.evaluate(`{
+        document.querySelector('main').insertAdjacentHTML('beforeend', '<input type="text">')
+        const script = document.createElement('script')
+        script.textContent = 'document.title = "inline ran"'
+        document.body.append(script)
+      }`)
+      expect((await seriousAxeViolations(page)).map((violation) => violation.id)).toContain('label')
+      await expect.poll(() => problems.cspViolations()).toEqual([expect.stringMatching(/^script-src-elem inline/)])
+      expect(await page.title()).not.toBe('inline ran')
+    })
+  })
+})
+
 describe('every page: accessible, within its Content-Security-Policy', () => {
   it('the error page (404)', async () => {
     const { status, problems } = await auditPage('/no/such/page')
