@@ -11,10 +11,17 @@ import { chromium, type Browser, type Page } from 'playwright'
 import { CHROMIUM_ARGS, findChromium } from '../../crawlers/chromium.ts'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
 import type { Database } from '../../db/schema.ts'
+import type { CrawlSettings } from '../../crawlers/listing-crawl.ts'
+import type { CrawlSource } from '../../jobs/crawl.ts'
+import { runPipeline } from '../../jobs/run.ts'
+import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
+import { legacyTimeline, type Replica } from '../../replica/index.ts'
 import { recordDemo } from '../../src/cli/actions/demo.ts'
 import { legacySources } from '../../src/config/defaults.ts'
 import { buildWebApp } from '../../src/web/app.ts'
 import type { CrawlStart, WebApp } from '../../src/web/context.ts'
+
+const silentLog = pino({ level: 'silent' })
 
 export interface DemoDatabase {
   db: Kysely<Database>
@@ -24,7 +31,7 @@ export interface DemoDatabase {
 /** The demo's runs over the replica's timeline (what `npm run demo` records), in a PGlite of its own. */
 export async function recordDemoDatabase(): Promise<DemoDatabase> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'eurowatch-ui-')), 'demo')
-  await recordDemo(dataDir, () => undefined, pino({ level: 'silent' }))
+  await recordDemo(dataDir, () => undefined, silentLog)
   const db = await openDatabase({ kind: 'pglite', dataDir })
   return {
     db,
@@ -32,6 +39,26 @@ export async function recordDemoDatabase(): Promise<DemoDatabase> {
       await closeDatabase(db)
       rmSync(join(dataDir, '..'), { recursive: true, force: true })
     },
+  }
+}
+
+/** When the timeline's runs happen: the site's first state, then two weeks later its last, three times (a removal needs two). */
+export const TIMELINE_RUNS: readonly { step: 'first' | 'last'; at: Date }[] = [
+  { step: 'first', at: new Date('2026-11-02T08:00:00Z') },
+  { step: 'last', at: new Date('2026-11-16T08:00:00Z') },
+  { step: 'last', at: new Date('2026-11-16T09:00:00Z') },
+  { step: 'last', at: new Date('2026-11-16T10:00:00Z') },
+]
+
+/**
+ * The demo's runs over the replica's timeline into `db`, each at its own moment (TIMELINE_RUNS),
+ * so that a listing as of a date between them differs from the listing now.
+ */
+export async function recordTimeline(db: Kysely<Database>, replica: Replica, settings: CrawlSettings): Promise<void> {
+  const sources: CrawlSource[] = legacySources.map((source) => ({ name: source.name, profile: eurocitiesLegacy, url: source.url, maxPages: 200, render: 'http', theme: null }))
+  for (const run of TIMELINE_RUNS) {
+    replica.setStep(run.step === 'first' ? 0 : legacyTimeline.length - 1)
+    await runPipeline({ db, now: () => run.at, log: silentLog }, sources, settings, { removeAfter: 2 })
   }
 }
 

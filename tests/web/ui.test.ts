@@ -1,32 +1,30 @@
-// The web UI in Chromium over the demo's data: every page passes axe-core (no serious or critical
+// The web UI in Chromium over the demo's runs of the replica's timeline: every page passes axe-core (no serious or critical
 // violation) and breaks no Content-Security-Policy rule; then what a person does there.
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  describeViolations,
-  launchTestBrowser,
-  recordDemoDatabase,
-  seriousAxeViolations,
-  serveUi,
-  watchProblems,
-  type DemoDatabase,
-  type ServedUi,
-} from '../support/web-browser.ts'
+import { openTestDatabase, type TestDatabase } from '../support/databases.ts'
+import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
+import { describeViolations, launchTestBrowser, recordTimeline, seriousAxeViolations, serveUi, watchProblems, type ServedUi } from '../support/web-browser.ts'
 
-let demo: DemoDatabase
+const replica = useReplica()
+let database: TestDatabase
 let ui: ServedUi
 let browser: Browser
 
 beforeAll(async () => {
   // one recorded database, one server and one browser for the whole file
-  ;[demo, browser] = await Promise.all([recordDemoDatabase(), launchTestBrowser()])
-  ui = await serveUi(demo.db)
-}, 120_000)
+  const recorded = openTestDatabase('pglite').then(async (opened) => {
+    database = opened
+    await recordTimeline(opened.db, replica(), replicaCrawlSettings(replica()))
+  })
+  ;[browser] = await Promise.all([launchTestBrowser(), recorded])
+  ui = await serveUi(database.db)
+}, 180_000)
 
 afterAll(async () => {
   await browser?.close()
   await ui?.close()
-  await demo?.close()
+  await database?.close()
 })
 
 /** A fresh browser context (own cookies) and page, watched for errors; closed after `use`. */
