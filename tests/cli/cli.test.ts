@@ -1,7 +1,6 @@
 // The CLI as a user runs it: a real process, its exit code and its one-line errors.
 import { execFile, spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -134,8 +133,7 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     expect(second).toMatchObject({ status: 'complete', pagesFetched: 17, newEntries: 0, versionsCreated: 0 })
   })
 
-  it('runs the demo: the changes of the timeline, the removal after two crawls, nothing left behind', async () => {
-    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('eurowatch-demo-'))
+  it('runs the demo: the changes of the timeline, the removal after two crawls, its database kept for serve', async () => {
     // four runs, each also fetching up to 50 entries' own pages: minutes on a loaded machine
     const demo = await runCli(workDir(), ['demo'], {}, 170_000)
     expect(demo.code).toBe(0)
@@ -147,7 +145,8 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     expect(received.map((line) => line.replace(/^ {3}[0-9a-f]{8}… {2}/, '').split(':')[0])).toEqual(['new', 'new', 'new', 'changed', 'changed', 'moved', 'removed'])
     expect(demo.stdout).toMatch(/run 4 \(same site again\): .*; no changes\n/)
     expect(demo.stdout).toContain('Total: 7 changes (3 new, 2 changed, 1 moved, 1 removed, 0 reappeared)')
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('eurowatch-demo-'))).toEqual(before)
+    expect(demo.stdout.trimEnd().split('\n').at(-1)).toBe('These runs are kept in .eurowatch/demo: see them in a browser with `npx eurowatch serve --offline` (delete the folder to remove them).')
+    expect(readdirSync(join(workDir(), '.eurowatch'))).toEqual(['demo'])
   }, 180_000)
 
   it('recovers from a crawl killed midway: the next one runs, the killed one is marked failed', async () => {

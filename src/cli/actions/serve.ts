@@ -34,6 +34,7 @@ const Options = z.object({
 export default async function serve(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
   if (options.cron !== undefined) checkCronExpression(options.cron)
+  refuseOpenBind(options.host)
   const env = environment()
   const log = cliLogger(command, env)
   const loaded = options.offline ? demoConfig() : loadCliConfig(command)
@@ -67,7 +68,6 @@ export default async function serve(raw: unknown, command: Command): Promise<voi
       }
 
       const app = await buildWebApp({ db: context.db, now: () => new Date(), secureCookies: options.secureCookies, sources: sources.map((source) => source.name), crawlNow })
-      await refuseOpenBind(options.host)
       const address = await app.listen({ host: options.host, port: options.port }).catch((error: NodeJS.ErrnoException) => {
         throw new UserError(`--host ${options.host} --port ${options.port}: cannot listen (${error.code ?? error.message})`)
       })
@@ -117,7 +117,7 @@ function demoConfig(): LoadedConfig {
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i
 
 /** Anyone who can reach the port could read and act: beyond loopback only once users must sign in. */
-async function refuseOpenBind(host: string): Promise<void> {
+function refuseOpenBind(host: string): void {
   if (LOOPBACK.test(host)) return
   throw new UserError(`--host ${host}: serving beyond loopback needs sign-in; add a user first (eurowatch user add NAME --role admin)`)
 }
