@@ -16,23 +16,32 @@ const SHOTS: readonly { file: string; path: string }[] = [
   { file: 'search.png', path: '/entries?q=lodz%20or%20innovation' },
 ]
 
-const demo = await recordDemoDatabase()
-try {
-  const ui = await serveUi(demo.db)
-  const browser = await launchTestBrowser()
+async function takeScreenshots(): Promise<void> {
+  const demo = await recordDemoDatabase()
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    mkdirSync(OUT, { recursive: true })
-    for (const shot of SHOTS) {
-      const response = await page.goto(`${ui.origin}${shot.path}`)
-      if (response?.status() !== 200) throw new Error(`${shot.path} answered ${response?.status() ?? 'nothing'}: no screenshot of it`)
-      await page.screenshot({ path: join(OUT, shot.file) })
-      process.stdout.write(`docs/screenshots/${shot.file}: ${shot.path}\n`)
+    const ui = await serveUi(demo.db)
+    const browser = await launchTestBrowser()
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+      mkdirSync(OUT, { recursive: true })
+      for (const shot of SHOTS) {
+        const response = await page.goto(`${ui.origin}${shot.path}`)
+        if (response?.status() !== 200) throw new Error(`${shot.path} answered ${response?.status() ?? 'nothing'}: no screenshot of it`)
+        await page.screenshot({ path: join(OUT, shot.file) })
+        process.stdout.write(`docs/screenshots/${shot.file}: ${shot.path}\n`)
+      }
+    } finally {
+      await browser.close()
+      await ui.close()
     }
   } finally {
-    await browser.close()
-    await ui.close()
+    await demo.close()
   }
-} finally {
-  await demo.close()
+}
+
+try {
+  await takeScreenshots()
+} catch (error) {
+  process.stderr.write(`screenshots: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
 }
