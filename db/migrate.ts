@@ -11,6 +11,7 @@ import * as sightingRanges from './migrations/2026_11_28_0200_sighting_ranges.ts
 import * as versionOrigin from './migrations/2026_11_28_0300_version_origin.ts'
 import * as detailPages from './migrations/2026_11_28_0400_detail_pages.ts'
 import * as removalCheck from './migrations/2026_12_06_1200_removal_check.ts'
+import * as webAccess from './migrations/2026_12_07_0100_web_access.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -26,6 +27,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_0300_version_origin': versionOrigin,
   '2026_11_28_0400_detail_pages': detailPages,
   '2026_12_06_1200_removal_check': removalCheck,
+  '2026_12_07_0100_web_access': webAccess,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -8,6 +8,7 @@ import type { VersionOrigin } from '../domain/entry-history.ts'
 import type { VersionFields } from '../domain/versioning.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import type { ListingCrawlStatus, RunStatus } from '../domain/run-status.ts'
+import type { WebRole } from '../domain/web-user.ts'
 
 export type { ListingCrawlStatus, RunStatus }
 
@@ -338,6 +339,33 @@ export interface FeedProbeTable {
   fetched_at: Date
 }
 
+export interface WebUserTable {
+  id: Generated<number>
+  name: string
+  role: WebRole
+  password_hash: string
+  created_at: CreatedAt
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>
+  user_id: number
+  label: Generated<string>
+  /** hex SHA-256 of the whole token; the token itself is shown once and never stored */
+  token_sha256: string
+  prefix: string
+  created_at: CreatedAt
+  last_used_at: Date | null
+}
+
+export interface WebSessionTable {
+  /** hex SHA-256 of the session cookie's value */
+  session_sha256: string
+  user_id: number
+  created_at: CreatedAt
+  expires_at: Date
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -360,6 +388,9 @@ export interface Database {
   operator_problem: OperatorProblemTable
   scheduler: SchedulerTable
   feed_probe: FeedProbeTable
+  web_user: WebUserTable
+  api_token: ApiTokenTable
+  web_session: WebSessionTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>

@@ -18,10 +18,24 @@ export interface ScheduledRuns {
   finished: Promise<void>
 }
 
+// node-cron's words ("61 is a invalid expression for minute") told as ours
+const CRON_FIELDS: Record<string, { name: string; range: string }> = {
+  second: { name: 'second', range: '0-59' },
+  minute: { name: 'minute', range: '0-59' },
+  hour: { name: 'hour', range: '0-23' },
+  dayOfMonth: { name: 'day-of-month', range: '1-31' },
+  month: { name: 'month', range: '1-12 (or jan-dec)' },
+  dayOfWeek: { name: 'day-of-week', range: '0-7 (or sun-sat)' },
+}
+
 /** A UserError naming the flag unless node-cron takes the expression. */
 export function checkCronExpression(cron: string): void {
   const check = validateDetailed(cron)
-  if (!check.valid) throw new UserError(`--cron: "${cron}" is not a cron expression: ${check.errors?.[0]?.message ?? 'invalid'}`, 'e.g. "17 * * * *" for every hour at :17')
+  if (check.valid) return
+  const first = check.errors?.[0]
+  const field = first?.field === undefined ? undefined : CRON_FIELDS[first.field]
+  const what = field === undefined ? (first?.message ?? 'invalid') : `its ${field.name} field "${first?.value ?? ''}" is not within ${field.range}`
+  throw new UserError(`--cron: "${cron}" is not a cron expression: ${what}`, 'e.g. "17 * * * *" for every hour at :17')
 }
 
 /** Runs the pipeline on a cron schedule, never two at once; a failed run is logged and the next one still comes. */

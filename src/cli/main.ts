@@ -25,6 +25,8 @@ import { snapshotCommand } from './commands/snapshot.ts'
 import { stateCommand } from './commands/state.ts'
 import { sourcesCommand } from './commands/sources.ts'
 import { statusCommand } from './commands/status.ts'
+import { tokenCommand } from './commands/token.ts'
+import { userCommand } from './commands/user.ts'
 
 const program = new Command('eurowatch')
   .description('watch the listing pages of the EUROCITIES network and report what is new, changed or gone')
@@ -57,12 +59,26 @@ const program = new Command('eurowatch')
   .addCommand(replicaCommand)
   .addCommand(demoCommand)
   .addCommand(doctorCommand)
-  .showHelpAfterError('(run with --help for usage)')
+  .addCommand(userCommand)
+  .addCommand(tokenCommand)
+  .configureOutput({ outputError: (message, write) => write(`eurowatch: ${commanderLine(message)}\n`) })
   .exitOverride()
 
 for (const command of program.commands) {
-  command.exitOverride()
-  for (const subcommand of command.commands) subcommand.exitOverride()
+  command.exitOverride().configureOutput({ outputError: (message, write) => write(`eurowatch: ${commanderLine(message)}\n`) })
+  for (const subcommand of command.commands) subcommand.exitOverride().configureOutput({ outputError: (message, write) => write(`eurowatch: ${commanderLine(message)}\n`) })
+}
+
+/** commander's complaint about the command line, in our words and on one line. */
+function commanderLine(message: string): string {
+  const text = message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()
+  const choice = /^option '([^' ]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/.exec(text)
+  if (choice) return `${choice[1]}: "${choice[2]}" is not one of ${choice[3]}`
+  const missing = /^option '([^' ]+)[^']*' argument missing$/.exec(text)
+  if (missing) return `${missing[1]}: a value is needed`
+  const required = /^required option '([^' ]+)[^']*' not specified$/.exec(text)
+  if (required) return `${required[1]} is required`
+  return `${text.replace(/\.$/, '')} (see --help)`
 }
 
 // Whatever escapes every handler is a bug: exit 4 with its stack, never Node's default 1, which
@@ -98,7 +114,7 @@ function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.userError
   }
   if (error instanceof UserError) {
-    process.stderr.write(`eurowatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
+    process.stderr.write(`eurowatch: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`)
     return ExitCode.userError
   }
   if (error instanceof OutputError) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import '../config/zod-messages.ts'
 import { UserError } from '../../domain/errors.ts'
 
 /** Validates a verb's flags at the edge; the first problem becomes one line naming the flag. */

@@ -13,6 +13,8 @@ const EnvironmentSchema = z.object({
   PATH: z.string().optional(),
   /** Any non-empty value turns terminal colour off (https://no-color.org). */
   NO_COLOR: z.string().optional(),
+  /** The password `user add` and `user password` set, for scripts (never a flag: argv is visible to all). */
+  EUROWATCH_PASSWORD: z.string().optional(),
 })
 
 /** The environment variables eurowatch reads; secrets (DATABASE_URL) live here, never in the configuration file. */

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path'
 import { LineCounter, parseDocument, isNode } from 'yaml'
 import type { z } from 'zod'
 import { UserError } from '../../domain/errors.ts'
+import { distance } from 'fastest-levenshtein'
+import './zod-messages.ts'
 import { ConfigSchema, type Config } from './schema.ts'
 import { defaultSources } from './defaults.ts'
 import { PROFILE_IDS as profileIds } from '../../parsers/profile-ids.ts'
@@ -145,8 +147,26 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, origin: string, line
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path
   const line = lineOf(path)
   const key = path.length ? formatPath(path) : '(top level)'
-  const message = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message
+  const message = issue.code === 'unrecognized_keys' ? `unknown key${didYouMean(issue.keys[0] ?? '', keysAt(ConfigSchema, issue.path))}` : issue.message
   return `${origin}${line ? `:${line}` : ''}: ${key}: ${message}`
+}
+
+/** ' (did you mean "politeness"?)' when a known key is a slip of the keyboard away; else nothing. */
+function didYouMean(key: string, known: readonly string[]): string {
+  const [closest] = known.map((name) => ({ name, distance: distance(key.toLowerCase(), name.toLowerCase()) })).sort((a, b) => a.distance - b.distance)
+  return closest !== undefined && closest.distance <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${closest.name}"?)` : ''
+}
+
+/** The keys an object of the schema takes at a path of the parsed value (through lists, defaults and unions). */
+function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  const def = schema._zod.def as z.core.$ZodTypeDef & { innerType?: z.core.$ZodType; in?: z.core.$ZodType; element?: z.core.$ZodType; valueType?: z.core.$ZodType; options?: z.core.$ZodType[]; shape?: Record<string, z.core.$ZodType> }
+  const inner = def.innerType ?? def.in
+  if (inner !== undefined) return keysAt(inner, path)
+  if (def.options !== undefined) return def.options.flatMap((option) => keysAt(option, path))
+  const [step, ...rest] = path
+  if (step === undefined) return def.shape === undefined ? [] : Object.keys(def.shape)
+  const next = typeof step === 'number' ? def.element : (def.shape?.[String(step)] ?? def.valueType)
+  return next === undefined ? [] : keysAt(next, rest)
 }
 
 function formatPath(path: PropertyKey[]): string {

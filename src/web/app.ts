@@ -8,7 +8,8 @@ import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import { LOCAL_VIEWER, type WebApp, type WebAppOptions } from './context.ts'
+import auth from './auth.ts'
+import type { WebApp, WebAppOptions } from './context.ts'
 import { html } from './html.ts'
 import { renderPage } from './layout.ts'
 import { loadStaticFiles } from './static-files.ts'
@@ -23,6 +24,18 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   const app = Fastify({ logger: false, trustProxy: false }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  // first: a route or plugin registered (and loaded) before these would keep Fastify's defaults
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `nothing at ${request.url}`))
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issue = error.validation[0]
+      const where = issue?.instancePath ? `${error.validationContext ?? 'request'} ${issue.instancePath.replace(/^\//, '').replaceAll('/', '.')}` : (error.validationContext ?? 'request')
+      return sendError(request, reply, 400, `${where}: ${issue?.message ?? 'invalid'}`)
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 500) request.log.error({ error: error.message }, 'request failed')
+    return sendError(request, reply, status, status >= 500 ? 'the server failed to answer (see its log)' : error.message)
+  })
 
   await app.register(swagger, {
     openapi: {
@@ -59,10 +72,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   await app.register(formbody)
   await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies } })
 
-  app.decorateRequest('viewer', null)
-  app.addHook('onRequest', async (request) => {
-    request.viewer = LOCAL_VIEWER
-  })
+  await app.register(auth, options)
   // a browser's write (a session cookie, or the local admin) carries the page's token; a Bearer client writes without one
   app.addHook('preHandler', (request, reply, done) => {
     if (!UNSAFE_METHODS.has(request.method) || request.viewer?.via === 'token') return done()
@@ -81,17 +91,6 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
 
   // the pages and the API, a module per area (routes/)
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `nothing at ${request.url}`))
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const issue = error.validation[0]
-      const where = issue?.instancePath ? `${error.validationContext ?? 'request'} ${issue.instancePath.replace(/^\//, '').replaceAll('/', '.')}` : (error.validationContext ?? 'request')
-      return sendError(request, reply, 400, `${where}: ${issue?.message ?? 'invalid'}`)
-    }
-    const status = error.statusCode ?? 500
-    if (status >= 500) request.log.error({ error: error.message }, 'request failed')
-    return sendError(request, reply, status, status >= 500 ? 'the server failed to answer (see its log)' : error.message)
-  })
   return app
 }
 

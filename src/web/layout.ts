@@ -20,9 +20,21 @@ export interface PageSpec {
   body: SafeHtml
 }
 
+const csrfTokens = new WeakMap<FastifyReply, string>()
+
+/**
+ * The CSRF token of this response, made once: on a first visit each generateCsrf() makes a new
+ * secret cookie and the browser keeps only the last, so a second call would void the first token.
+ */
+export function csrfToken(reply: FastifyReply): string {
+  const made = csrfTokens.get(reply) ?? reply.generateCsrf()
+  csrfTokens.set(reply, made)
+  return made
+}
+
 /** The hidden field every writing form carries (POST without it is refused). */
 export function csrfField(reply: FastifyReply): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`
+  return html`<input type="hidden" name="_csrf" value="${csrfToken(reply)}">`
 }
 
 export function renderPage(reply: FastifyReply, { title, current, body }: PageSpec): string {
@@ -41,7 +53,7 @@ export function renderPage(reply: FastifyReply, { title, current, body }: PageSp
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${reply.generateCsrf()}">
+<meta name="csrf-token" content="${csrfToken(reply)}">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <title>${title} · eurowatch</title>
 <link rel="stylesheet" href="/static/app.css">

@@ -25,7 +25,7 @@ function expectOneLine(result: CliResult, code: number, ...fragments: string[]):
   const [line = '', ...rest] = result.stderr.trim().split('\n')
   expect(line).toMatch(/^eurowatch: /)
   for (const fragment of fragments) expect(line).toContain(fragment)
-  expect(rest.every((more) => more.startsWith('hint: ')), result.stderr).toBe(true)
+  expect(rest, result.stderr).toEqual([])
   expect(result.stderr).not.toMatch(/\n\s+at /)
 }
 

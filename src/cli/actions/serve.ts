@@ -8,7 +8,10 @@ import { runExclusively } from '../../../jobs/exclusive.ts'
 import { runPipeline } from '../../../jobs/run.ts'
 import { checkCronExpression, scheduleDigests, scheduleRuns } from '../../../jobs/schedule.ts'
 import { deliverPending, nextTick } from '../../../jobs/deliver.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../../db/schema.ts'
 import { recordScheduler } from '../../../db/status-queries.ts'
+import { hasWebUsers } from '../../../db/web-access.ts'
 import { OriginMap } from '../../../crawlers/origin-map.ts'
 import { legacySources, replicaHosts } from '../../config/defaults.ts'
 import { ConfigSchema } from '../../config/schema.ts'
@@ -16,7 +19,7 @@ import type { LoadedConfig } from '../../config/load.ts'
 import { buildWebApp } from '../../web/app.ts'
 import type { CrawlStart } from '../../web/context.ts'
 import { loadCliConfig } from '../config-file.ts'
-import { cliLogger, environment, openCliContext } from '../context.ts'
+import { cliLogger, databaseTarget, environment, openCliContext } from '../context.ts'
 import { crawlSettings, selectSources } from '../crawl-setup.ts'
 import { withOutbox } from '../outbox.ts'
 import { parseOptions } from '../options.ts'
@@ -34,10 +37,12 @@ const Options = z.object({
 export default async function serve(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
   if (options.cron !== undefined) checkCronExpression(options.cron)
-  refuseOpenBind(options.host)
   const env = environment()
   const log = cliLogger(command, env)
   const loaded = options.offline ? demoConfig() : loadCliConfig(command)
+  // a database not made yet has no users: refused before it is made
+  const target = databaseTarget(loaded, env)
+  if (!LOOPBACK.test(options.host) && target.kind === 'pglite' && !existsSync(target.dataDir)) throw openBindRefusal(options.host)
   if (options.offline && !env.DATABASE_URL && !existsSync(resolve(DEMO_DATA_DIR))) {
     process.stderr.write(`eurowatch: no demo data in ${DEMO_DATA_DIR} yet: recording the demo's runs first (about 10 s)\n`)
     await recordDemo(resolve(DEMO_DATA_DIR), () => undefined, log)
@@ -68,6 +73,7 @@ export default async function serve(raw: unknown, command: Command): Promise<voi
       }
 
       const app = await buildWebApp({ db: context.db, now: () => new Date(), secureCookies: options.secureCookies, sources: sources.map((source) => source.name), crawlNow })
+      await refuseOpenBind(options.host, context.db)
       const address = await app.listen({ host: options.host, port: options.port }).catch((error: NodeJS.ErrnoException) => {
         throw new UserError(`--host ${options.host} --port ${options.port}: cannot listen (${error.code ?? error.message})`)
       })
@@ -117,7 +123,11 @@ function demoConfig(): LoadedConfig {
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i
 
 /** Anyone who can reach the port could read and act: beyond loopback only once users must sign in. */
-function refuseOpenBind(host: string): void {
-  if (LOOPBACK.test(host)) return
-  throw new UserError(`--host ${host}: serving beyond loopback needs sign-in; add a user first (eurowatch user add NAME --role admin)`)
+async function refuseOpenBind(host: string, db: Kysely<Database>): Promise<void> {
+  if (LOOPBACK.test(host) || (await hasWebUsers(db))) return
+  throw openBindRefusal(host)
+}
+
+function openBindRefusal(host: string): UserError {
+  return new UserError(`--host ${host}: serving beyond loopback needs sign-in; add a user first (eurowatch user add NAME --role admin)`)
 }

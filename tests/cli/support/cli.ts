@@ -1,5 +1,5 @@
 // The built CLI as a user runs it, in a fresh working directory per test.
-import { execFile } from 'node:child_process'
+import { execFile, type ExecFileException } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -45,4 +45,14 @@ export async function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv
     const failed = error as CliResult
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
   }
+}
+
+/** `eurowatch ARGS` with `input` piped to its standard input (a pipe, not a terminal), then closed. */
+export function runCliWithInput(cwd: string, args: string[], input: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile('node', [BIN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: timeoutMs }, (error: ExecFileException | null, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr })
+    })
+    child.stdin?.end(input)
+  })
 }
