@@ -1,6 +1,8 @@
 // The web UI in Chromium over the demo's runs of the replica's timeline: every page passes axe-core (no serious or critical
 // violation) and breaks no Content-Security-Policy rule; then what a person does there.
 import type { Browser, BrowserContext, Page } from 'playwright'
+import { addWebUser } from '../../db/web-access.ts'
+import { hashPassword } from '../../src/web/passwords.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase, type TestDatabase } from '../support/databases.ts'
 import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
@@ -75,5 +77,65 @@ describe('every page: accessible, within its Content-Security-Policy', () => {
     const { status, problems } = await auditPage('/no/such/page')
     expect(status).toBe(404)
     expect(problems).toEqual([])
+  })
+})
+
+// Last: once a web user exists, every page needs a sign-in.
+describe('signed in', () => {
+  const PASSWORD = 'correct horse battery staple'
+
+  beforeAll(async () => {
+    for (const [name, role] of [['vera', 'viewer'], ['ada', 'admin']] as const) {
+      await addWebUser(database.db, { name, role, passwordHash: await hashPassword(PASSWORD) })
+    }
+  })
+
+  async function signIn(page: Page, name: string, password = PASSWORD): Promise<void> {
+    await page.goto(`${ui.origin}/`)
+    await page.waitForURL(/\/login\?next=/)
+    await page.getByLabel('Name').fill(name)
+    await page.getByLabel('Password').fill(password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+  }
+
+  it('the sign-in page is accessible and within its CSP', async () => {
+    const { status, problems } = await auditPage('/login')
+    expect(status).toBe(200)
+    expect(problems).toEqual([])
+  })
+
+  it('a viewer signs in, sees who they are, and signs out', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'vera')
+      await page.waitForURL(`${ui.origin}/`)
+      expect(await page.locator('header').innerText()).toContain('vera (viewer)')
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL(`${ui.origin}/login`)
+      await page.goto(`${ui.origin}/`)
+      await page.waitForURL(/\/login\?next=/)
+    })
+  })
+
+  it('a wrong password is refused, said on the page', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'vera', 'not the password')
+      await expect.poll(() => page.getByRole('alert').innerText()).toBe('Wrong name or password.')
+      expect(page.url()).toBe(`${ui.origin}/login`)
+    })
+  })
+
+  it('the sign-in form posted without its CSRF token is refused, and no session is made', async () => {
+    await withPage(async (page, context) => {
+      await page.goto(`${ui.origin}/login`)
+      await page.locator('form.login input[name="_csrf"]').evaluate((input) => input.remove())
+      await page.getByLabel('Name').fill('ada')
+      await page.getByLabel('Password').fill(PASSWORD)
+      const answer = page.waitForResponse((response) => response.url() === `${ui.origin}/login` && response.request().method() === 'POST')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      expect((await answer).status()).toBe(403)
+      await page.goto(`${ui.origin}/`)
+      await page.waitForURL(/\/login\?next=/)
+      expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('eurowatch_session')
+    })
   })
 })
