@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { pino } from 'pino'
-import { closeDatabase, openDatabase, wrapPglite } from '../db/connection.ts'
+import { closeDatabase, openDatabase, pgliteExtensions, wrapPglite } from '../db/connection.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Database } from '../db/schema.ts'
 import { diffRun } from '../jobs/diff.ts'
@@ -92,7 +92,7 @@ interface BenchDatabase {
 
 export async function openBenchDatabase(backend: DiffBenchBackend, serverUrl: string | undefined): Promise<BenchDatabase> {
   if (backend === 'pglite') {
-    const db = wrapPglite(await PGlite.create())
+    const db = wrapPglite(await PGlite.create({ extensions: await pgliteExtensions() }))
     await migrateToLatest(db)
     return { db, close: () => closeDatabase(db) }
   }

@@ -1,7 +1,7 @@
 // One Kysely<Database> over either backend; connection failures become one-line UserErrors
 // that never show a secret of the connection string.
 import { mkdirSync } from 'node:fs'
-import type { PGlite } from '@electric-sql/pglite'
+import type { Extensions, PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { maskConnectionString, scrubConnectionSecrets } from '../domain/connection-string.ts'
@@ -18,6 +18,16 @@ const INT8_OID = 20
 // small one costs a read call now and then, not a disk read (measured: opening the demo's data
 // directory peaks at 150 MB instead of 295 MB resident).
 export const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB']
+
+/**
+ * The contrib extensions the schema uses (full-text search folds accents with unaccent and finds
+ * misspelt titles with pg_trgm): PGlite loads an extension's code only when created with it, so
+ * every PGlite that opens a eurowatch database is created with these.
+ */
+export async function pgliteExtensions(): Promise<Extensions> {
+  const [{ unaccent }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite/contrib/unaccent'), import('@electric-sql/pglite/contrib/pg_trgm')])
+  return { unaccent, pg_trgm }
+}
 
 /** A PGlite data directory as one uncompressed tar, as `dumpDataDir` writes it and `loadDataDir` reads it. */
 export type DataDirArchive = Uint8Array
@@ -98,6 +108,7 @@ async function createPglite(target: { kind: 'pglite'; dataDir: string }, load: D
     const client = await PGlite.create(target.dataDir, {
       parsers: { [INT8_OID]: Number },
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+      extensions: await pgliteExtensions(),
       // a plain tar: PGlite would gunzip anything it cannot untar, and a zlib error there escapes every handler
       ...(load === undefined ? {} : { loadDataDir: new Blob([load], { type: 'application/x-tar' }) }),
     })

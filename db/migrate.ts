@@ -12,6 +12,8 @@ import * as versionOrigin from './migrations/2026_11_28_0300_version_origin.ts'
 import * as detailPages from './migrations/2026_11_28_0400_detail_pages.ts'
 import * as removalCheck from './migrations/2026_12_06_1200_removal_check.ts'
 import * as webAccess from './migrations/2026_12_07_0100_web_access.ts'
+import * as readMarks from './migrations/2026_12_07_0200_read_marks.ts'
+import * as search from './migrations/2026_12_07_0300_search.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -28,6 +30,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_0400_detail_pages': detailPages,
   '2026_12_06_1200_removal_check': removalCheck,
   '2026_12_07_0100_web_access': webAccess,
+  '2026_12_07_0200_read_marks': readMarks,
+  '2026_12_07_0300_search': search,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -366,6 +366,42 @@ export interface WebSessionTable {
   expires_at: Date
 }
 
+/** A viewer of the changes inbox (db/migrations/2026_12_07_0200_read_marks.ts). */
+export interface ReaderTable {
+  /** A web user's name; `local` for the implicit admin of a server without users. */
+  name: string
+  /** Every change event with an id up to this one is read, unless a read_mark says otherwise. */
+  read_through_event: Generated<number>
+  updated_at: CreatedAt
+}
+
+/** One event marked by hand: read above the reader's watermark, or unread again below it. */
+export interface ReadMarkTable {
+  reader: string
+  change_event_id: number
+  read: boolean
+}
+
+/**
+ * One row per entry for full-text search (db/migrations/2026_12_07_0300_search.ts): written by
+ * triggers on entry_version, entry_detail and sighting_range only; read it, never write it.
+ */
+export interface EntrySearchTable {
+  entry_id: number
+  /** The entry's latest version: the open one, else the last closed. */
+  version_id: number
+  title: string | null
+  type: string | null
+  /** 'YYYY-MM-DD' */
+  date: string | null
+  year: number | null
+  themes: string[]
+  /** Every listing the entry was ever sighted on. */
+  listing_ids: number[]
+  /** Title (weight A), summary (B) and the latest detail page's text (C); tsvector text on read. */
+  document: string
+}
+
 export interface Database {
   crawl_run: CrawlRunTable
   listing: ListingTable
@@ -391,6 +427,9 @@ export interface Database {
   web_user: WebUserTable
   api_token: ApiTokenTable
   web_session: WebSessionTable
+  reader: ReaderTable
+  read_mark: ReadMarkTable
+  entry_search: EntrySearchTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>

@@ -92,7 +92,8 @@ export function renderJson(report: ChangeReport): string {
   return `${JSON.stringify(toReportJson(report), null, 2)}\n`
 }
 
-function changeJson(event: ChangeEvent): ChangeJson {
+/** One change as the JSON report shows it; the API's changes are these. */
+export function changeJson(event: ChangeEvent): ChangeJson {
   const { entry } = event
   return {
     kind: event.kind,

@@ -13,6 +13,10 @@ import type { WebApp, WebAppOptions } from './context.ts'
 import { html } from './html.ts'
 import { renderPage } from './layout.ts'
 import { loadStaticFiles } from './static-files.ts'
+import inboxApi from './routes/inbox-api.ts'
+import inboxPages from './routes/inbox-pages.ts'
+import searchApi from './routes/search-api.ts'
+import searchPages from './routes/search-pages.ts'
 
 export type { WebApp, WebAppOptions }
 
@@ -89,8 +93,11 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
   })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  // the pages and the API, a module per area (routes/)
-
+  // the pages and the API, a module per area (routes/); after the error handlers, which a module's scope copies when created
+  await app.register(async (scope) => inboxPages(scope, options))
+  await app.register(async (scope) => inboxApi(scope, options))
+  await app.register(async (scope) => searchPages(scope, options))
+  await app.register(async (scope) => searchApi(scope, options))
   return app
 }
 

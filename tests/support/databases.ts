@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import type { Kysely } from 'kysely'
 import pg from 'pg'
 import { afterEach, beforeEach, inject } from 'vitest'
-import { closeDatabase, openDatabase, wrapPglite } from '../../db/connection.ts'
+import { closeDatabase, openDatabase, pgliteExtensions, wrapPglite } from '../../db/connection.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import type { Database } from '../../db/schema.ts'
 
@@ -43,7 +43,7 @@ let template: Promise<PGlite> | undefined
 
 async function openPgliteClone(): Promise<TestDatabase> {
   template ??= (async () => {
-    const client = await PGlite.create()
+    const client = await PGlite.create({ extensions: await pgliteExtensions() })
     const db = wrapPglite(client)
     await migrateToLatest(db)
     return client
@@ -69,7 +69,7 @@ async function openPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
 /** A fresh database without any migration applied: for tests of the migrations themselves. */
 export async function openEmptyDatabase(backend: BackendName): Promise<TestDatabase> {
   if (backend === 'postgres') return openEmptyPostgres(postgresServerUrl())
-  const db = wrapPglite(await PGlite.create())
+  const db = wrapPglite(await PGlite.create({ extensions: await pgliteExtensions() }))
   return { db, close: () => closeDatabase(db) }
 }
 
