@@ -9,6 +9,9 @@ import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
 import { describeViolations, launchTestBrowser, recordTimeline, seriousAxeViolations, serveUi, watchProblems, type ServedUi } from '../support/web-browser.ts'
 
 const replica = useReplica()
+/** The Łódź case study the timeline's second step publishes: its title and summary have the accents search folds. */
+const LODZ_TITLE = 'Social services under one roof in Łódź'
+
 let database: TestDatabase
 let ui: ServedUi
 let browser: Browser
@@ -40,12 +43,15 @@ async function withPage<T>(use: (page: Page, context: BrowserContext) => Promise
   }
 }
 
-/** Opens `path`, then checks axe and the CSP: the page's problems as lines (none is a pass). */
-async function auditPage(path: string): Promise<{ status: number | undefined; problems: string[] }> {
+/**
+ * Opens `path` (or the first link that `follow` finds there), then checks axe and the CSP: the
+ * page's problems as lines (none is a pass).
+ */
+async function auditPage(path: string, follow?: string): Promise<{ status: number | undefined; problems: string[] }> {
   return withPage(async (page) => {
     const problems = await watchProblems(page)
-    const response = await page.goto(`${ui.origin}${path}`)
-    await page.waitForLoadState('load')
+    let response = await page.goto(`${ui.origin}${path}`)
+    if (follow !== undefined) response = await page.goto(new URL(String(await page.locator(follow).first().getAttribute('href')), ui.origin).href)
     const axe = describeViolations(await seriousAxeViolations(page))
     const csp = (await problems.cspViolations()).map((line) => `CSP violation: ${line}`)
     // an error page answers 4xx on purpose: the console's "failed to load resource" for it is expected
@@ -73,10 +79,99 @@ describe('the audit itself', () => {
 })
 
 describe('every page: accessible, within its Content-Security-Policy', () => {
+  it.each([
+    ['the changes inbox', '/', undefined],
+    ['the inbox, every change', '/?show=all', undefined],
+    ["a change's own page", '/?show=all', 'a.permalink'],
+    ['entries', '/entries', undefined],
+    ['search results', '/entries?q=lodz', undefined],
+  ])('%s (%s)', async (_name, path, follow) => {
+    const { status, problems } = await auditPage(path, follow)
+    expect(status).toBe(200)
+    expect(problems).toEqual([])
+  })
+
   it('the error page (404)', async () => {
     const { status, problems } = await auditPage('/no/such/page')
     expect(status).toBe(404)
     expect(problems).toEqual([])
+  })
+})
+
+describe('the inbox with the keyboard', () => {
+  it('j and k move between changes, m marks one read, ? shows the keys, / goes to the search field, o opens a change', async () => {
+    await withPage(async (page) => {
+      const problems = await watchProblems(page)
+      await page.goto(`${ui.origin}/`)
+      const focused = () => page.evaluate('document.activeElement?.closest("article.change")?.id ?? null')
+      const ids = await page.locator('article.change').evaluateAll((articles) => articles.map((article) => String(article.id)))
+      expect(ids.length).toBeGreaterThan(2)
+      const [first, second, third] = ids
+      await page.keyboard.press('j')
+      expect(await focused()).toBe(first)
+      await page.keyboard.press('j')
+      await page.keyboard.press('j')
+      expect(await focused()).toBe(third)
+      await page.keyboard.press('k')
+      expect(await focused()).toBe(second)
+
+      expect(await page.locator(`#${second}`).getAttribute('class')).toMatch(/\bunread\b/)
+      await page.keyboard.press('m')
+      await expect.poll(() => page.locator(`#${second}`).getAttribute('class')).toMatch(/\bread\b/)
+      expect(await focused()).toBe(second)
+      // kept: the inbox of every change shows it read after a reload
+      await page.goto(`${ui.origin}/?show=all`)
+      expect(await page.locator(`#${second}`).getAttribute('class')).toMatch(/\bread\b/)
+      expect(await page.locator(`#${first}`).getAttribute('class')).toMatch(/\bunread\b/)
+
+      await page.keyboard.press('?')
+      await expect.poll(() => page.locator('#keyboard-help').evaluate((dialog) => (dialog as unknown as { open: boolean }).open)).toBe(true)
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('/')
+      expect(await page.evaluate('document.activeElement?.id')).toBe('q')
+      // keys typed into a field are the field's
+      await page.keyboard.type('jk')
+      expect(await page.locator('#q').inputValue()).toBe('jk')
+
+      await page.locator(`#${second}`).focus()
+      await page.keyboard.press('o')
+      await page.waitForURL(`${ui.origin}/changes/${second?.replace('change-', '')}`)
+      expect(problems.errors).toEqual([])
+      expect(await problems.cspViolations()).toEqual([])
+    })
+  })
+})
+
+describe('CSRF', () => {
+  it('a form posted without its token is refused, and nothing is marked', async () => {
+    await withPage(async (page) => {
+      await page.goto(`${ui.origin}/?show=all`)
+      const id = await page.locator('article.change.unread').first().getAttribute('data-change-id')
+      // the page's own form, its token taken out (what a form on another site would send)
+      await page.locator(`#change-${id} form.mark input[name="_csrf"]`).evaluate((input) => input.remove())
+      const answer = page.waitForResponse(`${ui.origin}/changes/${id}/read`)
+      await page.locator(`#change-${id} form.mark`).evaluate((form) => (form as unknown as { submit(): void }).submit())
+      expect((await answer).status()).toBe(403)
+      await page.waitForURL(`${ui.origin}/changes/${id}/read`)
+      await page.goto(`${ui.origin}/?show=all`)
+      expect(await page.locator(`#change-${id}`).getAttribute('class')).toMatch(/\bunread\b/)
+    })
+  })
+})
+
+describe('search', () => {
+  it('"lodz" finds the entry titled Łódź, the word marked in its title and snippet', async () => {
+    await withPage(async (page) => {
+      await page.goto(`${ui.origin}/entries`)
+      await page.getByRole('searchbox', { name: 'Words' }).fill('lodz')
+      await page.keyboard.press('Enter')
+      await page.waitForURL(/[?&]q=lodz(&|$)/)
+      const hit = page.locator('main li, main article').filter({ hasText: LODZ_TITLE })
+      await expect.poll(() => hit.count()).toBeGreaterThan(0)
+      const marks = await hit.first().locator('mark').allInnerTexts()
+      expect(marks.length).toBeGreaterThan(1)
+      expect(new Set(marks)).toEqual(new Set(['Łódź']))
+    })
   })
 })
 
