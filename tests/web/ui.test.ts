@@ -1,8 +1,11 @@
 // The web UI in Chromium over the demo's runs of the replica's timeline: every page passes axe-core (no serious or critical
 // violation) and breaks no Content-Security-Policy rule; then what a person does there.
+import type { Kysely } from 'kysely'
 import type { Browser, BrowserContext, Page } from 'playwright'
+import { recordPageFetches, storePageBodies } from '../../db/pages.ts'
 import { addWebUser } from '../../db/web-access.ts'
 import { hashPassword } from '../../src/web/passwords.ts'
+import type { Database } from '../../db/schema.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase, type TestDatabase } from '../support/databases.ts'
 import { replicaCrawlSettings, useReplica } from '../support/replica.ts'
@@ -10,6 +13,7 @@ import { describeViolations, launchTestBrowser, recordTimeline, seriousAxeViolat
 
 const replica = useReplica()
 /** The Łódź case study the timeline's second step publishes: its title and summary have the accents search folds. */
+const LODZ_KEY = 'WSPO-BH4N5T'
 const LODZ_TITLE = 'Social services under one roof in Łódź'
 
 let database: TestDatabase
@@ -85,6 +89,12 @@ describe('every page: accessible, within its Content-Security-Policy', () => {
     ["a change's own page", '/?show=all', 'a.permalink'],
     ['entries', '/entries', undefined],
     ['search results', '/entries?q=lodz', undefined],
+    ['an entry', `/entries/${LODZ_KEY}`, undefined],
+    ['the listings', '/listings', undefined],
+    ['a listing now', '/listings/social-innovation', undefined],
+    ['a listing as of a date', '/listings/social-innovation?as-of=2026-11-09', undefined],
+    ['two dates of a listing compared', '/listings/social-innovation?compare=2026-11-09&with=2026-11-20', undefined],
+    ['operations', '/operations', undefined],
   ])('%s (%s)', async (_name, path, follow) => {
     const { status, problems } = await auditPage(path, follow)
     expect(status).toBe(200)
@@ -175,6 +185,81 @@ describe('search', () => {
   })
 })
 
+// A raw page as a hostile site would serve it: an inline script, a handler and a javascript: link, each of which would say so
+const HOSTILE_PAGE = `<!doctype html><html><head><title>stored</title>
+<script>document.title = 'script ran'; parent.postMessage('script ran', '*')</script></head>
+<body><h1>Stored page</h1><img src="data:," onerror="document.title = 'handler ran'; parent.postMessage('handler ran', '*')">
+<a id="bad" href="javascript:parent.postMessage('link ran', '*')">a link</a></body></html>`
+
+/** HOSTILE_PAGE stored as a listing page of the first run, through the crawler's own db/ functions: its fetch id. */
+async function storeHostilePage(db: Kysely<Database>): Promise<number> {
+  const first = await db.selectFrom('page_fetch').select(['run_id', 'listing_id', 'url']).where('page_number', '=', 1).orderBy('id').executeTakeFirstOrThrow()
+  const body = Buffer.from(HOSTILE_PAGE)
+  const [sha256 = null] = await storePageBodies(db, [body])
+  const url = `${first.url}&page=99`
+  const [id] = await recordPageFetches(db, [
+    { runId: first.run_id, listingId: first.listing_id, pageNumber: 99, url, fetchedUrl: url, status: 200, contentType: 'text/html; charset=utf-8', headers: null, charset: 'utf-8', outcome: 'fetched', bytes: body.length, durationMs: 1, attempts: 1, bodySha256: sha256, error: null, fetchedAt: new Date() },
+  ])
+  if (id === undefined) throw new Error('no page fetch stored')
+  return id
+}
+
+describe('a stored page', () => {
+  it('never runs its script, handler or javascript: link, alone or framed in the entry page', async () => {
+    const id = await storeHostilePage(database.db)
+    await withPage(async (page) => {
+      const response = await page.goto(`${ui.origin}/pages/${id}`)
+      expect(response?.status()).toBe(200)
+      expect(response?.headers()['content-security-policy']).toMatch(/^sandbox\b/)
+      expect(await page.locator('h1').innerText()).toBe('Stored page')
+      await page.locator('#bad').click()
+      expect(await page.title()).toBe('stored')
+
+      // framed as the entry page frames it: a message to the app's page would be the script speaking
+      await page.addInitScript(`window.addEventListener('message', (event) => document.body.dataset.heard = String(event.data))`)
+      await page.goto(`${ui.origin}/entries/${LODZ_KEY}`)
+      const frame = page.locator('iframe.stored-page')
+      await frame.evaluate((element, src) => element.setAttribute('src', src), `/pages/${id}`)
+      const framed = page.frameLocator('iframe.stored-page')
+      await expect.poll(() => framed.locator('h1').innerText()).toBe('Stored page')
+      await framed.locator('#bad').click()
+      expect(await page.locator('body').getAttribute('data-heard')).toBeNull()
+      expect(await framed.locator('title').textContent()).toBe('stored')
+    })
+  })
+})
+
+describe('a listing', () => {
+  const afterSection = (page: Page, heading: string) => page.locator('h3', { hasText: heading }).locator('xpath=following-sibling::*[1]').innerText()
+
+  it('as of a date picked: before the Łódź entry was published, then after', async () => {
+    await withPage(async (page) => {
+      await page.goto(`${ui.origin}/listings/social-innovation`)
+      await page.getByLabel('As of').fill('2026-11-09')
+      await page.getByRole('button', { name: 'Show' }).click()
+      await page.waitForURL(/[?&]as-of=2026-11-09/)
+      expect(await page.locator('main').innerText()).not.toContain(LODZ_TITLE)
+      await page.getByLabel('As of').fill('2026-11-20')
+      await page.getByRole('button', { name: 'Show' }).click()
+      await page.waitForURL(/[?&]as-of=2026-11-20/)
+      expect(await page.locator('main').innerText()).toContain(LODZ_TITLE)
+    })
+  })
+
+  it('two dates compared: the Łódź entry added, the Thessaloniki one removed', async () => {
+    await withPage(async (page) => {
+      await page.goto(`${ui.origin}/listings/social-innovation`)
+      await page.getByLabel('Compare').fill('2026-11-09')
+      await page.getByLabel('with').fill('2026-11-20')
+      await page.getByRole('button', { name: 'Compare' }).click()
+      await page.waitForURL(/[?&]compare=2026-11-09&with=2026-11-20/)
+      expect(await afterSection(page, 'Added')).toContain(LODZ_TITLE)
+      expect(await afterSection(page, 'Removed')).toContain('Thessaloniki: social enterprises & citizen labs')
+      expect(await afterSection(page, 'Removed')).not.toContain(LODZ_TITLE)
+    })
+  })
+})
+
 // Last: once a web user exists, every page needs a sign-in.
 describe('signed in', () => {
   const PASSWORD = 'correct horse battery staple'
@@ -216,6 +301,35 @@ describe('signed in', () => {
       await signIn(page, 'vera', 'not the password')
       await expect.poll(() => page.getByRole('alert').innerText()).toBe('Wrong name or password.')
       expect(page.url()).toBe(`${ui.origin}/login`)
+    })
+  })
+
+  it('a viewer is refused "crawl now" (403, nothing started); an admin starts it from the page', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'vera')
+      await page.waitForURL(`${ui.origin}/`)
+      await page.goto(`${ui.origin}/operations`)
+      expect(await page.getByRole('button', { name: 'Crawl now' }).count()).toBe(0)
+      // the form an admin gets, sent with the viewer's own valid CSRF token
+      const answer = page.waitForResponse((response) => response.url() === `${ui.origin}/crawl`)
+      await page.evaluate(`{
+        const form = document.createElement('form')
+        form.method = 'post'
+        form.action = '/crawl'
+        form.innerHTML = '<input name="_csrf"><input name="source" value="all">'
+        form.elements._csrf.value = document.querySelector('meta[name="csrf-token"]').content
+        document.body.append(form)
+        form.submit()
+      }`)
+      expect((await answer).status()).toBe(403)
+      expect(ui.crawlRequests).toEqual([])
+    })
+    await withPage(async (page) => {
+      await signIn(page, 'ada')
+      await page.waitForURL(`${ui.origin}/`)
+      await page.goto(`${ui.origin}/operations`)
+      await page.getByRole('button', { name: 'Crawl now' }).click()
+      await expect.poll(() => ui.crawlRequests).toEqual(['all'])
     })
   })
 
