@@ -130,11 +130,15 @@ describe('eurowatch serve', { timeout: 420_000 }, () => {
 
   it('--cron: runs the whole job on its schedule in the same process', async () => {
     expect((await runCli(workDir(), ['migrate'])).code).toBe(0)
-    writeFileSync(join(workDir(), 'eurowatch.yaml'), `sources:\n  - name: social-innovation\n    profile: eurocities-legacy\n    url: ${(await replica()).origin}/eurocities/allcontent&sector=social-innovation\npoliteness: { perHostDelaySeconds: 0 }\n`)
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), `sources:\n  - name: social-innovation\n    profile: eurocities-legacy\n    url: ${(await replica()).origin}/eurocities/issues/social-innovation-issue\npoliteness: { perHostDelaySeconds: 0 }\n`)
     const served = await startServe(workDir(), ['--cron', '*/2 * * * * *'])
     try {
       await until('the schedule to be told', async () => (served.stdout().includes('also running "*/2 * * * * *" (Europe/Brussels) for 1 listings') ? true : null), 30)
-      await until('two scheduled runs', async () => ((await runsOf(served.origin)).filter((run) => run.status === 'complete').length >= 2 ? true : null), 240)
+      const runs = await until('two scheduled runs to end', async () => {
+        const ended = (await runsOf(served.origin)).filter((run) => run.status !== 'running')
+        return ended.length >= 2 ? ended : null
+      }, 240)
+      expect(runs.map((run) => run.status), JSON.stringify(runs)).toContain('complete')
     } finally {
       expect((await served.stop()).code).toBe(0)
     }
