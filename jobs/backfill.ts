@@ -38,7 +38,7 @@ export interface BackfilledMoment {
   listing: string
   at: Date
   runId: number | null
-  /** stored-before: this moment was backfilled before; older-than-history: the history stored goes past it already. */
+  /** stored-before: this moment was backfilled before; older-than-history: the listing's own history goes past it already. */
   status: 'complete' | 'partial' | 'failed' | 'stored-before' | 'older-than-history'
   pages: number
   entries: number
@@ -63,10 +63,12 @@ export interface BackfillDeps {
 }
 
 /**
- * Backfills listings from the archive, their moments merged oldest first: runs are numbered in
- * the order of time, as every query that orders runs by id expects. A moment older than the
- * history already stored (any listing's, a crawl's or a backfill's) is not added: versions chain
- * forward in time. So a second call fetches nothing it already has and adds no moment twice.
+ * Backfills listings from the archive, their moments merged oldest first: each listing's runs are
+ * numbered in the order of time, as the queries that order a listing's runs by id expect. A moment
+ * older than the listing's own history (its crawls' or backfills') is not added; another listing's
+ * history is no bar, and an entry shared with it keeps the versions that history gave it after the
+ * moment (versions chain forward in time). So a second call fetches nothing it already has and adds
+ * no moment twice.
  */
 export async function backfillListings(deps: BackfillDeps, archive: WaybackArchive, sources: readonly BackfillSource[], request: BackfillRequest): Promise<BackfillSummary> {
   const { db } = deps
@@ -91,7 +93,9 @@ export async function backfillListings(deps: BackfillDeps, archive: WaybackArchi
     for (const moment of momentsOf(captures, request.windowSeconds)) planned.push({ source, listingId, captures: moment })
   }
   const stored = await storedMoments(db)
-  let latest = stored.at(-1)?.at.getTime() ?? Number.NEGATIVE_INFINITY
+  // each listing's history extends forward from its own latest moment: another listing's history is no bar
+  const latest = new Map<number, number>()
+  for (const known of stored) latest.set(known.listingId, Math.max(latest.get(known.listingId) ?? Number.NEGATIVE_INFINITY, known.at.getTime()))
   const time = (moment: (typeof planned)[number]) => moment.captures[0]?.at.getTime() ?? 0
   for (const moment of planned.sort((a, b) => time(a) - time(b))) {
     const at = new Date(time(moment))
@@ -101,11 +105,12 @@ export async function backfillListings(deps: BackfillDeps, archive: WaybackArchi
       skip('stored-before', 'backfilled before')
       continue
     }
-    if (at.getTime() < latest) {
-      skip('older-than-history', `older than the history stored (to ${new Date(latest).toISOString()}): versions chain forward in time`)
+    const own = latest.get(moment.listingId)
+    if (own !== undefined && at.getTime() < own) {
+      skip('older-than-history', `older than the listing's own history (to ${new Date(own).toISOString()}): its history extends forward only`)
       continue
     }
-    latest = at.getTime()
+    latest.set(moment.listingId, at.getTime())
     summary.moments.push(await backfillMoment(deps, archive, moment.source, moment.listingId, moment.captures, request.windowSeconds, summary))
   }
   return summary
@@ -163,7 +168,7 @@ async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, sourc
     lastAt = capture.at
     const got = await captureBytes(db, archive, capture, summary)
     const base = { runId, listingId, pageNumber, canonicalUrl: pageUrl, fetchedUrl: archive.captureUrl(capture), durationMs: got.durationMs, attempts: 1, firstPosition: entries + 1, theme: source.theme, themeSource: source.profile.themeSource }
-    const storeAt = { db, now: () => capture.at }
+    const storeAt = { db, now: () => capture.at, momentAt: at }
     if (got.kind === 'refused') {
       const [page] = await storeListingPages(storeAt, [{ ...base, status: got.status, contentType: got.headers?.['content-type'] ?? null, headers: got.headers, body: null, charset: null, outcome: 'fetch-failed', error: got.reason, entries: null }])
       reason = `page ${pageNumber}: ${got.reason}`

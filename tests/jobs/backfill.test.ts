@@ -134,6 +134,49 @@ describe.each(backends)('backfill on %s', (backend) => {
     }
   })
 
+  it('backfills the other listings after one was, and refuses only a listing\'s own older moments', async () => {
+    const fresh = await openTestDatabase(backend)
+    try {
+      const freshDeps = { db: fresh.db, now: () => new Date(), log: silent }
+      // a report listed on both social-innovation and documents, edited in social-innovation's capture of 15 November
+      const shared = 'WSPO-BH4N2R'
+      const edited = (await (await fetch(`${replica().origin}${capturePath('20191115100000', 'social-innovation-issue')}`)).text()).replace('Nine cities report', 'Ten cities report')
+      expect(edited).toContain('Ten cities report')
+      replica().setFaults([{ kind: 'replace', match: capturePath('20191115100000', 'social-innovation-issue'), status: 200, body: edited, contentType: 'text/html; charset=utf-8' }])
+      try {
+        await backfillListings(freshDeps, archive(), [source(SOCIAL)], request)
+      } finally {
+        replica().setFaults([])
+      }
+      // smart-cities is crawled for itself (today) before its backfill: its captures are older than its history
+      replica().setStep(0)
+      const live: CrawlSource = { ...source('smart-cities'), render: 'http', fullCrawl: { everyRuns: 100, olderThanHours: null } }
+      await crawlJob(freshDeps, [live], { ...replicaCrawlSettings(replica()), parseThreads: 0 })
+      const others = await backfillListings(freshDeps, archive(), [source('innovation'), source('smart-cities'), source('documents-social-affairs')], request)
+      const written = others.moments.filter((moment) => moment.runId !== null)
+      expect(new Set(written.map((moment) => moment.listing))).toEqual(new Set(['innovation', 'documents-social-affairs']))
+      expect(written.reduce((sum, moment) => sum + moment.entries, 0)).toBeGreaterThan(0)
+      const refused = others.moments.filter((moment) => moment.listing === 'smart-cities')
+      expect(refused.length).toBeGreaterThan(0)
+      expect(refused.every((moment) => moment.status === 'older-than-history' && moment.reason?.startsWith("older than the listing's own history"))).toBe(true)
+      // documents showed the report unedited on 8 November, before social-innovation's edit of the 15th: the
+      // report keeps the versions that later history gave it, and every entry's versions chain forward in time
+      const history = await entryHistory(fresh.db, shared)
+      expect(history?.versions.slice(0, 2).map((version) => [version.fields.summary?.slice(0, 17), version.validFrom.toISOString().slice(0, 10), version.validTo?.toISOString().slice(0, 10) ?? null])).toEqual([
+        ['Nine cities repor', '2019-11-08', '2019-11-15'],
+        ['Ten cities report', '2019-11-15', expect.anything()],
+      ])
+      const versions = await fresh.db.selectFrom('entry_version').select(['entry_id', 'valid_from', 'valid_to']).orderBy('entry_id').orderBy('valid_from_run').execute()
+      expect(versions.filter((version) => version.valid_to !== null && version.valid_to < version.valid_from)).toEqual([])
+      versions.forEach((version, index) => {
+        const before = versions[index - 1]
+        if (before?.entry_id === version.entry_id) expect(before.valid_from.getTime()).toBeLessThanOrEqual(version.valid_from.getTime())
+      })
+    } finally {
+      await fresh.close()
+    }
+  })
+
   it('fetches nothing it already has the second time', async () => {
     replica().resetRequests()
     const again = await backfillListings(deps(), archive(), [source(SOCIAL)], request)
@@ -160,8 +203,8 @@ describe.each(backends)('backfill on %s', (backend) => {
     const empty = await run('innovation', [{ kind: 'replace', match: '/cdx/', status: 200, body: '[]', contentType: 'application/json' }])
     expect(empty).toMatchObject({ captures: 0, moments: [] })
 
-    // innovation's moment is older than the social-innovation history stored: it is left out
-    expect((await run('innovation', [])).moments.map((moment) => moment.status)).toEqual(['older-than-history'])
+    // innovation's moment is older than the social-innovation history stored, but innovation has none of its own: it is written
+    expect((await run('innovation', [])).moments.map((moment) => moment.status)).not.toContain('older-than-history')
 
     // into a database of its own: innovation, then social-innovation
     const other = await openTestDatabase(backend)

@@ -49,6 +49,13 @@ export default async function runBackfill(names: string[], raw: unknown, command
       // the archive down or its index endless: said once on stderr too, as a cron job's mail shows it
       const [unlisted] = summary.unlisted
       if (unlisted !== undefined) process.stderr.write(`eurowatch: backfill of ${summary.unlisted.map((item) => item.listing).join(', ')} failed: ${unlisted.reason}\n`)
+      // moments older than a listing's own history are refused, not silently dropped
+      const refused = summary.moments.filter((moment) => moment.status === 'older-than-history')
+      if (refused.length > 0) {
+        const listings = [...new Set(refused.map((moment) => moment.listing))]
+        process.stderr.write(`eurowatch: ${refused.length} moment${refused.length === 1 ? ' is' : 's are'} older than the history of ${listings.join(', ')} and ${refused.length === 1 ? 'was' : 'were'} not added (backfill a listing before its first crawl, all its dates at once; a listing's history extends forward only)\n`)
+        return ExitCode.userError
+      }
       return summary.moments.some((moment) => moment.status === 'partial' || moment.status === 'failed') ? ExitCode.partial : ExitCode.ok
     } finally {
       await context.close()
