@@ -61,6 +61,8 @@ describe('eurowatch backfill', { timeout: 300_000 }, () => {
     expect(others.stdout).not.toContain('older-than-history')
     expect(others.stdout).toMatch(/^ {2}2019-11-01 10:00 UTC innovation: partial \(run \d+\), 4 pages, 40 entries/m)
     expect(others.stdout).toMatch(/^ {2}2019-11-01 10:00 UTC documents-social-affairs: complete \(run \d+\)/m)
+    // a page whose digest is that of its capture before is read from it, and said so
+    expect(others.stdout).toMatch(/^ {2}2019-11-08 10:00 UTC innovation: partial \(run \d+\), 4 pages, 40 entries, 0 versions; page 1 unchanged since 2019-11-01 10:00 UTC; page 2 unchanged since 2019-11-01 10:15 UTC;/m)
 
     const history = await eurowatch(['history', 'WSPO-BGYT8M'])
     expect(history.stdout).toContain('[backfilled from web-archive captures]')

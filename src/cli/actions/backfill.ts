@@ -65,14 +65,19 @@ export default async function runBackfill(names: string[], raw: unknown, command
   }
 }
 
+function minute(at: Date): string {
+  return at.toISOString().replace('T', ' ').slice(0, 16)
+}
+
 function formatSummary(summary: BackfillSummary): string {
   const several = summary.listings.length > 1
   const lines = [`backfill of ${summary.listings.join(', ')}: ${summary.captures} captures in the archive's index, ${summary.fetched} fetched, ${summary.reused} already stored`]
   for (const moment of summary.moments) {
-    const at = moment.at.toISOString().replace('T', ' ').slice(0, 16)
+    const at = minute(moment.at)
     const run = moment.runId === null ? '' : ` (run ${moment.runId})`
     const counts = moment.runId === null ? '' : `, ${moment.pages} pages, ${moment.entries} entries, ${moment.versionsCreated} versions`
-    lines.push(`  ${at} UTC${several ? ` ${moment.listing}` : ''}: ${moment.status}${run}${counts}${moment.reason === null ? '' : `: ${moment.reason}`}`)
+    const unchanged = moment.unchanged.map((page) => `; page ${page.page} unchanged since ${minute(page.since)} UTC`).join('')
+    lines.push(`  ${at} UTC${several ? ` ${moment.listing}` : ''}: ${moment.status}${run}${counts}${unchanged}${moment.reason === null ? '' : `: ${moment.reason}`}`)
   }
   if (summary.moments.length === 0) lines.push('  no captures')
   return `${lines.join('\n')}\n`
