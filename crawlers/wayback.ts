@@ -68,13 +68,16 @@ export class WaybackArchive {
     return `${this.base()}/web/${capture.timestamp}id_/${capture.original}`
   }
 
-  /** Every capture answered 200 of the URLs starting with `url`, oldest first per URL, one row per distinct body in a row. */
+  /**
+   * Every capture answered 200 of the URLs starting with `url`, oldest first per URL. Not collapsed by
+   * digest: a capture of an unchanged page is a capture all the same, and its digest says it is unchanged.
+   */
   async captures(url: string, from: string | null, to: string | null): Promise<CdxCapture[]> {
     const found: CdxCapture[] = []
     const seenKeys = new Set<string>()
     let resumeKey: string | null = null
     for (let pages = 1; ; pages++) {
-      const query = new URLSearchParams({ url, matchType: 'prefix', output: 'json', filter: 'statuscode:200', collapse: 'digest', limit: String(this.settings.cdxPageSize ?? DEFAULT_CDX_PAGE_SIZE), showResumeKey: 'true' })
+      const query = new URLSearchParams({ url, matchType: 'prefix', output: 'json', filter: 'statuscode:200', limit: String(this.settings.cdxPageSize ?? DEFAULT_CDX_PAGE_SIZE), showResumeKey: 'true' })
       if (from !== null) query.set('from', from)
       if (to !== null) query.set('to', to)
       if (resumeKey !== null) query.set('resumeKey', resumeKey)

@@ -45,7 +45,8 @@ export async function markBackfilledVersions(db: Db, runId: number): Promise<voi
 /**
  * After a complete moment of a listing: its entries seen there before but not now, and on no other
  * listing, are removed as of the moment (no change event: history, not news); those seen again
- * are no longer removed.
+ * after their removal (by time: another listing's runs may be numbered after this one) are no
+ * longer removed.
  */
 export async function recordBackfilledRemovals(db: Db, runId: number, listingId: number, at: Date): Promise<void> {
   await sql`
@@ -56,6 +57,6 @@ export async function recordBackfilledRemovals(db: Db, runId: number, listingId:
       and not exists (select 1 from sighting s where s.entry_id = e.id and s.listing_id <> ${listingId})`.execute(db)
   await sql`
     update entry e set removed_at = null, removed_run = null
-    where e.removed_at is not null and e.removed_run < ${runId}
+    where e.removed_at is not null and e.removed_at < ${at}
       and exists (select 1 from sighting s where s.entry_id = e.id and s.run_id = ${runId})`.execute(db)
 }

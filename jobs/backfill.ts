@@ -38,12 +38,14 @@ export interface BackfilledMoment {
   listing: string
   at: Date
   runId: number | null
-  /** stored-before: this moment was backfilled before; older-than-history: the history stored goes past it already. */
+  /** stored-before: this moment was backfilled before; older-than-history: the listing's own history goes past it already. */
   status: 'complete' | 'partial' | 'failed' | 'stored-before' | 'older-than-history'
   pages: number
   entries: number
   versionsCreated: number
   reason: string | null
+  /** Pages captured in the moment with the digest of their capture before: read from that capture, not fetched again. */
+  unchanged: { page: number; since: Date }[]
 }
 
 export interface BackfillSummary {
@@ -63,15 +65,17 @@ export interface BackfillDeps {
 }
 
 /**
- * Backfills listings from the archive, their moments merged oldest first: runs are numbered in
- * the order of time, as every query that orders runs by id expects. A moment older than the
- * history already stored (any listing's, a crawl's or a backfill's) is not added: versions chain
- * forward in time. So a second call fetches nothing it already has and adds no moment twice.
+ * Backfills listings from the archive, their moments merged oldest first: each listing's runs are
+ * numbered in the order of time, as the queries that order a listing's runs by id expect. A moment
+ * older than the listing's own history (its crawls' or backfills') is not added; another listing's
+ * history is no bar, and an entry shared with it keeps the versions that history gave it after the
+ * moment (versions chain forward in time). So a second call fetches nothing it already has and adds
+ * no moment twice.
  */
 export async function backfillListings(deps: BackfillDeps, archive: WaybackArchive, sources: readonly BackfillSource[], request: BackfillRequest): Promise<BackfillSummary> {
   const { db } = deps
   const summary: BackfillSummary = { listings: sources.map((source) => source.name), captures: 0, fetched: 0, reused: 0, moments: [], unlisted: [] }
-  const planned: { source: BackfillSource; listingId: number; captures: CdxCapture[] }[] = []
+  const planned: { source: BackfillSource; listingId: number; captures: CdxCapture[]; all: CdxCapture[] }[] = []
   for (const source of sources) {
     const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
     let captures: CdxCapture[]
@@ -83,30 +87,33 @@ export async function backfillListings(deps: BackfillDeps, archive: WaybackArchi
       const runId = await createBackfillRun(db, deps.now(), deps.now())
       await insertHealthEvents(db, [{ runId, listingId, pageFetchId: null, problem: error instanceof ArchiveLoopError ? 'incomplete' : 'fetch-failed', message: error.message, at: deps.now() }])
       await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: error.message }, deps.now())
-      summary.moments.push({ listing: source.name, at: deps.now(), runId, status: 'failed', pages: 0, entries: 0, versionsCreated: 0, reason: error.message })
+      summary.moments.push({ listing: source.name, at: deps.now(), runId, status: 'failed', pages: 0, entries: 0, versionsCreated: 0, reason: error.message, unchanged: [] })
       summary.unlisted.push({ listing: source.name, reason: error.message })
       continue
     }
     summary.captures += captures.length
-    for (const moment of momentsOf(captures, request.windowSeconds)) planned.push({ source, listingId, captures: moment })
+    for (const moment of momentsOf(captures, request.windowSeconds)) planned.push({ source, listingId, captures: moment, all: captures })
   }
   const stored = await storedMoments(db)
-  let latest = stored.at(-1)?.at.getTime() ?? Number.NEGATIVE_INFINITY
+  // each listing's history extends forward from its own latest moment: another listing's history is no bar
+  const latest = new Map<number, number>()
+  for (const known of stored) latest.set(known.listingId, Math.max(latest.get(known.listingId) ?? Number.NEGATIVE_INFINITY, known.at.getTime()))
   const time = (moment: (typeof planned)[number]) => moment.captures[0]?.at.getTime() ?? 0
   for (const moment of planned.sort((a, b) => time(a) - time(b))) {
     const at = new Date(time(moment))
     const skip = (status: 'stored-before' | 'older-than-history', reason: string) =>
-      summary.moments.push({ listing: moment.source.name, at, runId: null, status, pages: 0, entries: 0, versionsCreated: 0, reason })
+      summary.moments.push({ listing: moment.source.name, at, runId: null, status, pages: 0, entries: 0, versionsCreated: 0, reason, unchanged: [] })
     if (stored.some((known) => known.listingId === moment.listingId && known.at.getTime() === at.getTime())) {
       skip('stored-before', 'backfilled before')
       continue
     }
-    if (at.getTime() < latest) {
-      skip('older-than-history', `older than the history stored (to ${new Date(latest).toISOString()}): versions chain forward in time`)
+    const own = latest.get(moment.listingId)
+    if (own !== undefined && at.getTime() < own) {
+      skip('older-than-history', `older than the listing's own history (to ${new Date(own).toISOString()}): its history extends forward only`)
       continue
     }
-    latest = at.getTime()
-    summary.moments.push(await backfillMoment(deps, archive, moment.source, moment.listingId, moment.captures, request.windowSeconds, summary))
+    latest.set(moment.listingId, at.getTime())
+    summary.moments.push(await backfillMoment(deps, archive, moment.source, moment.listingId, moment.captures, moment.all, request.windowSeconds, summary))
   }
   return summary
 }
@@ -124,7 +131,16 @@ export function momentsOf(captures: readonly CdxCapture[], windowSeconds: number
   return moments
 }
 
-async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, source: BackfillSource, listingId: number, moment: readonly CdxCapture[], windowSeconds: number, summary: BackfillSummary): Promise<BackfilledMoment> {
+async function backfillMoment(
+  deps: BackfillDeps,
+  archive: WaybackArchive,
+  source: BackfillSource,
+  listingId: number,
+  moment: readonly CdxCapture[],
+  all: readonly CdxCapture[],
+  windowSeconds: number,
+  summary: BackfillSummary,
+): Promise<BackfilledMoment> {
   const { db } = deps
   const at = moment[0]?.at ?? deps.now()
   const runId = await createBackfillRun(db, at, deps.now())
@@ -137,6 +153,7 @@ async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, sourc
   let versionsCreated = 0
   let reason: string | null = null
   let lastAt = at
+  const unchanged: BackfilledMoment['unchanged'] = []
   const seenKeys = new Set<string>()
   const visited = new Set<string>()
   while (url !== null) {
@@ -161,9 +178,12 @@ async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, sourc
       break
     }
     lastAt = capture.at
-    const got = await captureBytes(db, archive, capture, summary)
+    // the digest says the page has not changed since an earlier capture: its bytes are those, when stored
+    const since = unchangedSince(all, capture)
+    if (since !== null) unchanged.push({ page: pageNumber, since: since.at })
+    const got = await captureBytes(db, archive, capture, since, summary)
     const base = { runId, listingId, pageNumber, canonicalUrl: pageUrl, fetchedUrl: archive.captureUrl(capture), durationMs: got.durationMs, attempts: 1, firstPosition: entries + 1, theme: source.theme, themeSource: source.profile.themeSource }
-    const storeAt = { db, now: () => capture.at }
+    const storeAt = { db, now: () => capture.at, momentAt: at }
     if (got.kind === 'refused') {
       const [page] = await storeListingPages(storeAt, [{ ...base, status: got.status, contentType: got.headers?.['content-type'] ?? null, headers: got.headers, body: null, charset: null, outcome: 'fetch-failed', error: got.reason, entries: null }])
       reason = `page ${pageNumber}: ${got.reason}`
@@ -201,12 +221,28 @@ async function backfillMoment(deps: BackfillDeps, archive: WaybackArchive, sourc
   await insertHealthEvents(db, health)
   await finishListingCrawl(db, runId, listingId, { status, pages: reason === null ? pageNumber : pageNumber - 1, entries: seenKeys.size, reason }, lastAt)
   await finishRun(db, runId, { status, pagesFetched: pageNumber, entriesSeen: seenKeys.size, versionsCreated, error: reason }, lastAt)
-  return { listing: source.name, at, runId, status, pages: reason === null ? pageNumber : pageNumber - 1, entries: seenKeys.size, versionsCreated, reason }
+  return { listing: source.name, at, runId, status, pages: reason === null ? pageNumber : pageNumber - 1, entries: seenKeys.size, versionsCreated, reason, unchanged }
 }
 
-/** A capture's bytes: those stored by an earlier backfill, else fetched from the archive. */
-async function captureBytes(db: Kysely<Database>, archive: WaybackArchive, capture: CdxCapture, summary: BackfillSummary): Promise<CaptureAnswer> {
-  const known = await storedCapture(db, archive.captureUrl(capture))
+/** The first of the page's captures before this one that all have its digest (the page unchanged since), or null. */
+export function unchangedSince(all: readonly CdxCapture[], capture: CdxCapture): CdxCapture | null {
+  const before = all.filter((other) => sameUrl(other.original, capture.original) && other.at < capture.at).sort((a, b) => b.at.getTime() - a.at.getTime())
+  let since: CdxCapture | null = null
+  for (const other of before) {
+    if (other.digest !== capture.digest) break
+    since = other
+  }
+  return since
+}
+
+/**
+ * A capture's bytes: those stored by an earlier backfill; else, for a page unchanged since an earlier
+ * capture, that capture's when it was stored and read; else fetched from the archive.
+ */
+async function captureBytes(db: Kysely<Database>, archive: WaybackArchive, capture: CdxCapture, since: CdxCapture | null, summary: BackfillSummary): Promise<CaptureAnswer> {
+  const own = await storedCapture(db, archive.captureUrl(capture))
+  const earlier = own === null && since !== null ? await storedCapture(db, archive.captureUrl(since)) : null
+  const known = own ?? (earlier?.outcome === 'fetched' ? earlier : null)
   const body = known?.body_sha256 ? await readPageBody(db, known.body_sha256) : null
   if (known !== null && body !== null) {
     summary.reused += 1

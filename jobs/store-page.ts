@@ -12,6 +12,11 @@ import { decideVersion, type VersionFields } from '../domain/versioning.ts'
 export interface StorePageDeps {
   db: Kysely<Database>
   now: () => Date
+  /**
+   * A backfilled moment's time: an entry whose stored version began after it (another listing's
+   * later history) keeps its versions, which chain forward in time; only its sighting is recorded.
+   */
+  momentAt?: Date
 }
 
 export interface ListingPageInput {
@@ -90,10 +95,12 @@ export async function storeListingPages(deps: StorePageDeps, inputs: readonly Li
       return id
     }
     const stored = new Map((await findOpenVersions(trx, upserted.map((entry) => entry.id))).map((version) => [version.entry_id, version]))
+    const momentAt = deps.momentAt
+    const later = new Set(momentAt === undefined ? [] : [...stored.values()].filter((version) => version.valid_from > momentAt).map((version) => version.entry_id))
     const plan = planVersions(inputs, entryId, (id) => {
       const version = stored.get(id)
       return version === undefined ? null : versionFieldsOf(version)
-    })
+    }, later)
     await closeVersions(trx, plan.toClose.flatMap((id) => stored.get(id)?.id ?? []), runId, at)
     await openVersions(trx, plan.toOpen, runId, at)
     await completeSummaries(trx, plan.toComplete.flatMap(({ entryId, fields }) => {
@@ -143,7 +150,7 @@ interface VersionPlan {
  * Decides the versions of a batch in page order: an entry seen differently on two pages of the
  * batch gets both versions, the earlier one stored already closed, exactly as if stored one by one.
  */
-function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string) => number, storedFields: (id: number) => VersionFields | null): VersionPlan {
+function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string) => number, storedFields: (id: number) => VersionFields | null, kept: ReadonlySet<number>): VersionPlan {
   const current = new Map<number, VersionFields | null>()
   const pending = new Map<number, VersionToOpen[]>()
   const toComplete = new Map<number, VersionFields>()
@@ -155,6 +162,7 @@ function planVersions(inputs: readonly ListingPageInput[], entryId: (key: string
       if (seenOnPage.has(entry.key)) continue
       seenOnPage.add(entry.key)
       const id = entryId(entry.key)
+      if (kept.has(id)) continue
       const before = current.has(id) ? (current.get(id) ?? null) : storedFields(id)
       const decision = decideVersion(before, { ...entry, themes: themesOf(input, entry, before) })
       if (decision.kind === 'same') continue

@@ -56,6 +56,14 @@ describe('eurowatch backfill', { timeout: 300_000 }, () => {
     expect(again.code).toBe(0)
     expect(JSON.parse(again.stdout)).toMatchObject({ fetched: 0, moments: [{ status: 'stored-before' }, { status: 'stored-before' }, { status: 'stored-before' }] })
 
+    // the README's order: one listing, then the others; each listing's history is its own
+    const others = await eurowatch(['backfill', 'innovation', 'smart-cities', 'documents-social-affairs', '--from', 'wayback', '--offline', '--to-date', '2019-11-20'])
+    expect(others.stdout).not.toContain('older-than-history')
+    expect(others.stdout).toMatch(/^ {2}2019-11-01 10:00 UTC innovation: partial \(run \d+\), 4 pages, 40 entries/m)
+    expect(others.stdout).toMatch(/^ {2}2019-11-01 10:00 UTC documents-social-affairs: complete \(run \d+\)/m)
+    // a page whose digest is that of its capture before is read from it, and said so
+    expect(others.stdout).toMatch(/^ {2}2019-11-08 10:00 UTC innovation: partial \(run \d+\), 4 pages, 40 entries, 0 versions; page 1 unchanged since 2019-11-01 10:00 UTC; page 2 unchanged since 2019-11-01 10:15 UTC;/m)
+
     const history = await eurowatch(['history', 'WSPO-BGYT8M'])
     expect(history.stdout).toContain('[backfilled from web-archive captures]')
     const snapshot = JSON.parse((await eurowatch(['snapshot', 'social-innovation', '--as-of', '2019-11-10', '--format', 'json'])).stdout) as {
@@ -85,6 +93,11 @@ describe('eurowatch backfill', { timeout: 300_000 }, () => {
       db.selectFrom('entry_version as v').innerJoin('crawl_run as r', 'r.id', 'v.valid_from_run').select('v.id').where('r.kind', '=', 'crawl').where('v.origin', '=', 'backfill').execute(),
     )
     expect(mislabelled).toEqual([])
+
+    // crawled for itself now, a listing's later captures are older than its history: refused in one line, exit 2
+    const late = await eurowatch(['backfill', 'social-innovation', '--from', 'wayback', '--offline'])
+    expect(late.code).toBe(2)
+    expect(late.stderr).toMatch(/^eurowatch: \d+ moments? (is|are) older than the history of social-innovation and (was|were) not added \(backfill a listing before its first crawl, all its dates at once; a listing's history extends forward only\)\n$/)
 
     expectOneLine(await eurowatch(['backfill', 'nothing', '--from', 'wayback', '--offline']), 'no configured listing named "nothing"')
     expectOneLine(await eurowatch(['backfill', 'innovation', '--from', 'wayback', '--from-date', '2019-12-01', '--to-date', '2019-11-01']), '--from-date 2019-12-01 is after --to-date 2019-11-01')

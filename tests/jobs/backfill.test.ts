@@ -71,14 +71,17 @@ describe.each(backends)('backfill on %s', (backend) => {
       ['2019-11-01T10:00:00.000Z', 'complete'],
       ['2019-11-08T10:00:00.000Z', 'partial'],
       ['2019-11-15T10:00:00.000Z', 'complete'],
-      // step 4: page 1 unchanged since step 2, so the archive's index (collapse=digest) shows no capture of it then
-      ['2019-11-29T10:15:00.000Z', 'failed'],
+      // step 4: page 1 unchanged since step 2 (the same digest): read from that capture, and the moment is complete
+      ['2019-11-29T10:00:00.000Z', 'complete'],
     ])
+    expect(summary.moments[3]?.unchanged).toEqual([{ page: 1, since: new Date('2019-11-15T10:00:00Z') }])
+    expect(summary.moments.slice(0, 3).map((moment) => moment.unchanged)).toEqual([[], [], []])
     expect(summary.moments[1]?.reason).toMatch(/^page 3 \(.*newsstart=21.*\) was not captured within 6 h of 2019-11-08T10:00:00.000Z$/)
-    expect(summary.fetched).toBe(8)
+    // page 1 of 29 November is read from its capture of 15 November, stored already: not fetched
+    expect([summary.fetched, summary.reused]).toEqual([10, 1])
     expect(await db().selectFrom('change_event').select('id').execute()).toEqual([])
     const health = await db().selectFrom('health_event').select(['problem', 'message']).orderBy('id').execute()
-    expect(health.map((event) => event.problem)).toEqual(['incomplete', 'incomplete'])
+    expect(health.map((event) => event.problem)).toEqual(['incomplete'])
 
     const history = await entryHistory(db(), EDITED)
     expect(history?.versions.map((version) => [version.origin, version.validFrom.toISOString(), version.validTo?.toISOString() ?? null])).toEqual([
@@ -95,6 +98,10 @@ describe.each(backends)('backfill on %s', (backend) => {
     const early = await asOf('2019-11-10T00:00:00Z')
     expect(early.crawl.startedAt.toISOString()).toBe('2019-11-01T10:00:00.000Z')
     expect(early.entries.map((entry) => entry.key)).toEqual(await listedAt(0))
+    // the moment whose page 1 was unchanged is whole: the listing as the site showed it then
+    const unchangedPage = await asOf('2019-11-30T00:00:00Z')
+    expect(unchangedPage.crawl.startedAt.toISOString()).toBe('2019-11-29T10:00:00.000Z')
+    expect(unchangedPage.entries.map((entry) => entry.key)).toEqual(await listedAt(4))
     const later = await asOf('2019-11-20T00:00:00Z')
     expect(later.entries.map((entry) => entry.key)).toEqual(await listedAt(2))
     expect(later.entries.find((entry) => entry.key === EDITED)?.fields.summary).toContain('now twelve mediators strong')
@@ -109,7 +116,7 @@ describe.each(backends)('backfill on %s', (backend) => {
       await writeExport(db(), 'warc', { since: null, until: null, listingId: null }, output, { warc: { gzip: false, filename: 'backfill.warc', info: {} } })
       await output.commit()
       const responses = (await readWarc(path)).filter((record) => record.type === 'response')
-      expect(responses.length).toBe(8)
+      expect(responses.length).toBe(10)
       const first = responses[0]
       expect(first?.date).toBe('2019-11-01T10:00:00.000Z')
       expect(first?.targetUri).toBe(source(SOCIAL).url)
@@ -129,6 +136,51 @@ describe.each(backends)('backfill on %s', (backend) => {
       expect(new Set(written.map((moment) => moment.listing))).toEqual(new Set(['documents-social-affairs', SOCIAL]))
       const runs = await fresh.db.selectFrom('crawl_run').select(['id', 'started_at', 'kind']).orderBy('id').execute()
       expect(runs.every((run, index) => run.kind === 'backfill' && (index === 0 || (runs[index - 1]?.started_at.getTime() ?? 0) <= run.started_at.getTime()))).toBe(true)
+    } finally {
+      await fresh.close()
+    }
+  })
+
+  it('backfills the other listings after one was, and refuses only a listing\'s own older moments', async () => {
+    const fresh = await openTestDatabase(backend)
+    try {
+      const freshDeps = { db: fresh.db, now: () => new Date(), log: silent }
+      // a report listed on both social-innovation and documents, edited in social-innovation's capture of 15 November
+      const shared = 'WSPO-BH4N2R'
+      const captured = await archive().fetchCapture({ timestamp: '20191115100000', original: source(SOCIAL).url })
+      if (captured.kind !== 'capture') throw new Error(captured.reason)
+      const edited = captured.body.toString('utf8').replace('Nine cities report', 'Ten cities report')
+      expect(edited).toContain('Ten cities report')
+      replica().setFaults([{ kind: 'replace', match: capturePath('20191115100000', 'social-innovation-issue'), status: 200, body: edited, contentType: 'text/html; charset=utf-8' }])
+      try {
+        await backfillListings(freshDeps, archive(), [source(SOCIAL)], request)
+      } finally {
+        replica().setFaults([])
+      }
+      // smart-cities is crawled for itself (today) before its backfill: its captures are older than its history
+      replica().setStep(0)
+      const live: CrawlSource = { ...source('smart-cities'), render: 'http', fullCrawl: { everyRuns: 100, olderThanHours: null } }
+      await crawlJob(freshDeps, [live], { ...replicaCrawlSettings(replica()), parseThreads: 0 })
+      const others = await backfillListings(freshDeps, archive(), [source('innovation'), source('smart-cities'), source('documents-social-affairs')], request)
+      const written = others.moments.filter((moment) => moment.runId !== null)
+      expect(new Set(written.map((moment) => moment.listing))).toEqual(new Set(['innovation', 'documents-social-affairs']))
+      expect(written.reduce((sum, moment) => sum + moment.entries, 0)).toBeGreaterThan(0)
+      const refused = others.moments.filter((moment) => moment.listing === 'smart-cities')
+      expect(refused.length).toBeGreaterThan(0)
+      expect(refused.every((moment) => moment.status === 'older-than-history' && moment.reason?.startsWith("older than the listing's own history"))).toBe(true)
+      // documents showed the report unedited on 8 November, before social-innovation's edit of the 15th: the
+      // report keeps the versions that later history gave it, and every entry's versions chain forward in time
+      const history = await entryHistory(fresh.db, shared)
+      expect(history?.versions.slice(0, 2).map((version) => [version.fields.summary?.slice(0, 17), version.validFrom.toISOString().slice(0, 10), version.validTo?.toISOString().slice(0, 10) ?? null])).toEqual([
+        ['Nine cities repor', '2019-11-08', '2019-11-15'],
+        ['Ten cities report', '2019-11-15', expect.anything()],
+      ])
+      const versions = await fresh.db.selectFrom('entry_version').select(['entry_id', 'valid_from', 'valid_to']).orderBy('entry_id').orderBy('valid_from_run').execute()
+      expect(versions.filter((version) => version.valid_to !== null && version.valid_to < version.valid_from)).toEqual([])
+      versions.forEach((version, index) => {
+        const before = versions[index - 1]
+        if (before?.entry_id === version.entry_id) expect(before.valid_from.getTime()).toBeLessThanOrEqual(version.valid_from.getTime())
+      })
     } finally {
       await fresh.close()
     }
@@ -160,15 +212,15 @@ describe.each(backends)('backfill on %s', (backend) => {
     const empty = await run('innovation', [{ kind: 'replace', match: '/cdx/', status: 200, body: '[]', contentType: 'application/json' }])
     expect(empty).toMatchObject({ captures: 0, moments: [] })
 
-    // innovation's moment is older than the social-innovation history stored: it is left out
-    expect((await run('innovation', [])).moments.map((moment) => moment.status)).toEqual(['older-than-history'])
+    // innovation's moment is older than the social-innovation history stored, but innovation has none of its own: it is written
+    expect((await run('innovation', [])).moments.map((moment) => moment.status)).not.toContain('older-than-history')
 
     // into a database of its own: innovation, then social-innovation
     const other = await openTestDatabase(backend)
     try {
       replica().setFaults([{ kind: 'status', match: capturePath('20191101100000', 'innovation-issue'), status: 404 }])
       const missing = await backfillListings({ db: other.db, now: () => new Date() }, archive(), [source('innovation')], request)
-      expect(missing.moments.map((moment) => [moment.status, moment.reason])).toEqual([['failed', expect.stringContaining('the archive answered 404')]])
+      expect(missing.moments.slice(0, 1).map((moment) => [moment.status, moment.reason])).toEqual([['failed', expect.stringContaining('the archive answered 404')]])
       expect((await other.db.selectFrom('health_event').select('problem').where('run_id', '=', missing.moments[0]?.runId ?? 0).execute()).map((event) => event.problem)).toEqual(['fetch-failed'])
       replica().setFaults([
         { kind: 'replace', match: capturePath('20191101100000', 'social-innovation-issue'), status: 302, body: '', headers: { Location: '/web/20191108100000id_/x' } },
@@ -187,7 +239,8 @@ describe.each(backends)('backfill on %s', (backend) => {
       )
       expect(problems).toEqual([['fetch-failed'], ['fetch-failed'], ['layout']])
       // nothing read from those pages: the only versions are those of the one page read, page 1 of 8 November
-      const stored = await other.db.selectFrom('entry_version').select(['valid_from']).execute()
+      const faultyRuns = faulty.moments.slice(0, 3).map((moment) => moment.runId ?? 0)
+      const stored = await other.db.selectFrom('entry_version').select(['valid_from']).where('valid_from_run', 'in', faultyRuns).execute()
       expect(stored.length).toBe(faulty.moments[1]?.versionsCreated)
       expect(stored.every((version) => version.valid_from.toISOString().startsWith('2019-11-08T10:00'))).toBe(true)
       expect(await other.db.selectFrom('change_event').select('id').execute()).toEqual([])

@@ -49,6 +49,13 @@ export default async function runBackfill(names: string[], raw: unknown, command
       // the archive down or its index endless: said once on stderr too, as a cron job's mail shows it
       const [unlisted] = summary.unlisted
       if (unlisted !== undefined) process.stderr.write(`eurowatch: backfill of ${summary.unlisted.map((item) => item.listing).join(', ')} failed: ${unlisted.reason}\n`)
+      // moments older than a listing's own history are refused, not silently dropped
+      const refused = summary.moments.filter((moment) => moment.status === 'older-than-history')
+      if (refused.length > 0) {
+        const listings = [...new Set(refused.map((moment) => moment.listing))]
+        process.stderr.write(`eurowatch: ${refused.length} moment${refused.length === 1 ? ' is' : 's are'} older than the history of ${listings.join(', ')} and ${refused.length === 1 ? 'was' : 'were'} not added (backfill a listing before its first crawl, all its dates at once; a listing's history extends forward only)\n`)
+        return ExitCode.userError
+      }
       return summary.moments.some((moment) => moment.status === 'partial' || moment.status === 'failed') ? ExitCode.partial : ExitCode.ok
     } finally {
       await context.close()
@@ -58,14 +65,19 @@ export default async function runBackfill(names: string[], raw: unknown, command
   }
 }
 
+function minute(at: Date): string {
+  return at.toISOString().replace('T', ' ').slice(0, 16)
+}
+
 function formatSummary(summary: BackfillSummary): string {
   const several = summary.listings.length > 1
   const lines = [`backfill of ${summary.listings.join(', ')}: ${summary.captures} captures in the archive's index, ${summary.fetched} fetched, ${summary.reused} already stored`]
   for (const moment of summary.moments) {
-    const at = moment.at.toISOString().replace('T', ' ').slice(0, 16)
+    const at = minute(moment.at)
     const run = moment.runId === null ? '' : ` (run ${moment.runId})`
     const counts = moment.runId === null ? '' : `, ${moment.pages} pages, ${moment.entries} entries, ${moment.versionsCreated} versions`
-    lines.push(`  ${at} UTC${several ? ` ${moment.listing}` : ''}: ${moment.status}${run}${counts}${moment.reason === null ? '' : `: ${moment.reason}`}`)
+    const unchanged = moment.unchanged.map((page) => `; page ${page.page} unchanged since ${minute(page.since)} UTC`).join('')
+    lines.push(`  ${at} UTC${several ? ` ${moment.listing}` : ''}: ${moment.status}${run}${counts}${unchanged}${moment.reason === null ? '' : `: ${moment.reason}`}`)
   }
   if (summary.moments.length === 0) lines.push('  no captures')
   return `${lines.join('\n')}\n`
