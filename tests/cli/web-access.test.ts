@@ -33,7 +33,7 @@ describe.each(backends)('web users and API tokens through the CLI on %s', { time
       [['user', 'add', 'local'], /^eurowatch: user add "local": "local" is the implicit admin/],
       [['user', 'add', 'carl'], /^eurowatch: the password must have at least 8 characters\n$/],
       [['user', 'remove', 'zed'], /^eurowatch: user remove: no web user named "zed" \(web users: ann, bob\)\n$/],
-      [['user', 'password', 'zed'], /^eurowatch: user password: no web user named "zed"\n/],
+      [['user', 'password', 'zed'], /^eurowatch: user password: no web user named "zed" \(web users: ann, bob\)\n$/],
     ] as const) {
       const refused = await cli([...args], { EUROWATCH_PASSWORD: 'short' })
       expect(refused.stderr).toMatch(message)
@@ -72,8 +72,8 @@ describe.each(backends)('web users and API tokens through the CLI on %s', { time
     expect((await cli(['token', 'list'])).stdout).toMatch(new RegExp(`^1  ann  ${token.slice(0, 9)}…  created \\S+Z  never used  feed reader\\n$`))
     for (const [args, message] of [
       [['token', 'create', '--user', 'zed'], /^eurowatch: token create --user: no web user named "zed" \(web users: ann\)\n$/],
-      [['token', 'revoke', '7'], /^eurowatch: token revoke: no API token with id 7\n/],
-      [['token', 'revoke', 'ew_x'], /^eurowatch: token revoke: "ew_x" is not a token id\n/],
+      [['token', 'revoke', '7'], /^eurowatch: token revoke: no API token with id 7 \(`eurowatch token list` shows the ids\)\n$/],
+      [['token', 'revoke', 'ew_x'], /^eurowatch: token revoke: "ew_x" is not a token id \(`eurowatch token list` shows the ids\)\n$/],
     ] as const) {
       const refused = await cli([...args])
       expect(refused.stderr).toMatch(message)
