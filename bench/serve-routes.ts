@@ -43,7 +43,7 @@ export function serveRoutes(sample: ServeSample): ServeRoute[] {
       name: 'listing as of a date',
       page: `/listings/${sample.listing}?as-of=${sample.asOf}`,
       api: `/api/v1/listings/${sample.listing}?as-of=${sample.asOf}`,
-      query: (db) => loadListingPage(db, { source: sample.listing, dates: [{ at: asOf, text: sample.asOf }], crawls: 20 }),
+      query: (db) => loadListingPage(db, { source: sample.listing, dates: [{ at: asOf, text: sample.asOf }], crawls: 20, entries: { after: null, limit: 50 } }),
     },
   ]
 }
