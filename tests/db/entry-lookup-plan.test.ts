@@ -3,6 +3,7 @@
 import { sql, type Kysely, type RootOperationNode } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { entryHistory } from '../../db/entry-history.ts'
+import { entryPage } from '../../db/entry-page.ts'
 import { upsertListing } from '../../db/listings.ts'
 import { createRun, finishRun } from '../../db/runs.ts'
 import type { Database } from '../../db/schema.ts'
@@ -27,18 +28,36 @@ async function storeRun(db: Kysely<Database>, entries: ParsedEntry[]): Promise<v
   await finishRun(db, runId, { status: 'complete', pagesFetched: 1, entriesSeen: entries.length, versionsCreated: 0, error: null }, now())
 }
 
-/** The tables each statement `read` runs would scan whole, with sequential scans made a last resort (so a scan left means no index serves it). */
+interface PlanNode {
+  'Node Type': string
+  'Relation Name'?: string
+  'Index Cond'?: string
+  Plans?: PlanNode[]
+}
+
+/**
+ * The tables the statements `read` runs would read whole, with sequential scans made a last resort:
+ * a sequential scan left, or an index walked end to end with no condition on it, means no index serves it.
+ */
 async function tablesReadWhole(db: Kysely<Database>, read: (db: Kysely<Database>) => Promise<unknown>): Promise<string[]> {
   const nodes: RootOperationNode[] = []
   await read(db.withPlugin({ transformQuery: ({ node }) => (nodes.push(node), node), transformResult: async ({ result }) => result }))
   const scanned: string[] = []
+  const walk = (node: PlanNode) => {
+    const whole = node['Node Type'] === 'Seq Scan' || (['Index Scan', 'Index Only Scan'].includes(node['Node Type']) && node['Index Cond'] === undefined)
+    if (whole && node['Relation Name'] !== undefined) scanned.push(node['Relation Name'])
+    for (const child of node.Plans ?? []) walk(child)
+  }
   await db.connection().execute(async (connection) => {
     await sql`set enable_seqscan = off`.execute(connection)
     try {
       for (const [n, node] of nodes.entries()) {
         const statement = connection.getExecutor().compileQuery(node, { queryId: `plan-${n}` })
-        const { rows } = await connection.executeQuery<{ 'QUERY PLAN': string }>({ ...statement, sql: `explain ${statement.sql}` })
-        for (const row of rows) scanned.push(...[...row['QUERY PLAN'].matchAll(/Seq Scan on (\w+)/g)].map((match) => match[1] ?? ''))
+        const { rows } = await connection.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] | string }>({ ...statement, sql: `explain (format json) ${statement.sql}` })
+        for (const row of rows) {
+          const plan = row['QUERY PLAN']
+          for (const root of typeof plan === 'string' ? (JSON.parse(plan) as { Plan: PlanNode }[]) : plan) walk(root.Plan)
+        }
       }
     } finally {
       await sql`reset enable_seqscan`.execute(connection)
@@ -62,5 +81,11 @@ describe.each(backends)('finding an entry on %s', (backend) => {
       const scanned = await tablesReadWhole(db(), (logged) => entryHistory(logged, asked))
       expect(scanned.filter((table) => table === 'entry' || table === 'entry_version'), asked).toEqual([])
     }
+  })
+
+  it("with its page: the stored pages of the entry's own page through an index", async () => {
+    await storeRun(db(), [parsedEntry(1)])
+    const scanned = await tablesReadWhole(db(), (logged) => entryPage(logged, 'WSPO-000001'))
+    expect(scanned.filter((table) => ['entry', 'entry_version', 'detail_fetch'].includes(table))).toEqual([])
   })
 })
