@@ -3,8 +3,11 @@
 // statements are EXPLAINed.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { entryHistory } from '../db/entry-history.ts'
-import { loadSnapshot } from '../jobs/snapshot.ts'
+import { entryPage } from '../db/entry-page.ts'
+import { inboxPage, NO_FILTER } from '../db/inbox.ts'
+import { searchEntries } from '../db/search.ts'
+import { loadListingPage } from '../jobs/listing-page.ts'
+import { parseAsOf } from '../src/web/dates.ts'
 
 /** What the requests ask for, picked from the data. */
 export interface ServeSample {
@@ -26,14 +29,21 @@ export interface ServeRoute {
 
 export function serveRoutes(sample: ServeSample): ServeRoute[] {
   const key = encodeURIComponent(sample.entryKey)
-  const asOf = new Date(`${sample.asOf}T23:59:59Z`)
+  // the day as the page reads it (its end, in the site's zone)
+  const asOf = parseAsOf(sample.asOf) ?? new Date(`${sample.asOf}T23:59:59Z`)
+  const search = (words: string) => (db: Kysely<Database>) =>
+    searchEntries(db, { words, listing: null, type: null, theme: null, year: null, sort: 'relevance', limit: 50, after: null })
   return [
-    { name: 'entry page', page: `/entries/${key}`, api: `/api/v1/entries/${key}`, query: (db) => entryHistory(db, sample.entryKey) },
+    // the implicit admin `local`, who has read nothing: "since I last looked" is every change
+    { name: 'inbox first page', page: '/', api: '/api/v1/changes', query: (db) => inboxPage(db, { reader: 'local', filter: { ...NO_FILTER, unread: true }, before: null, limit: 50 }) },
+    { name: 'search common word', page: `/entries?q=${sample.commonWord}`, api: `/api/v1/entries?q=${sample.commonWord}`, query: search(sample.commonWord) },
+    { name: 'search rare word', page: `/entries?q=${sample.rareWord}`, api: `/api/v1/entries?q=${sample.rareWord}`, query: search(sample.rareWord) },
+    { name: 'entry page', page: `/entries/${key}`, api: `/api/v1/entries/${key}`, query: (db) => entryPage(db, sample.entryKey) },
     {
       name: 'listing as of a date',
       page: `/listings/${sample.listing}?as-of=${sample.asOf}`,
       api: `/api/v1/listings/${sample.listing}?as-of=${sample.asOf}`,
-      query: (db) => loadSnapshot(db, { listing: sample.listing, asOf, asOfText: sample.asOf }),
+      query: (db) => loadListingPage(db, { source: sample.listing, dates: [{ at: asOf, text: sample.asOf }], crawls: 20, entries: { after: null, limit: 50 } }),
     },
   ]
 }

@@ -94,28 +94,16 @@ export async function entryHistory(db: Kysely<Database>, keyOrUrl: string, asOf:
 
 async function findEntry(db: Kysely<Database>, keyOrUrl: string) {
   const legacyKey = LEGACY_KEY.exec(keyOrUrl)?.[1] ?? null
-  // rank: exact key, then the WSPO id in a URL, then a URL some version had
+  // the exact key, then the WSPO id in a URL, then a URL some version had: asked in that order, so
+  // that a key (the common case) is one index probe and a URL one more
+  for (const key of legacyKey === null || legacyKey === keyOrUrl ? [keyOrUrl] : [keyOrUrl, legacyKey]) {
+    const entry = await db.selectFrom('entry').selectAll().where('entry_key', '=', key).executeTakeFirst()
+    if (entry !== undefined) return entry
+  }
   return db
     .selectFrom('entry as e')
     .selectAll('e')
-    .select((eb) =>
-      eb
-        .case()
-        .when('e.entry_key', '=', keyOrUrl)
-        .then(0)
-        .when('e.entry_key', '=', legacyKey ?? keyOrUrl)
-        .then(1)
-        .else(2)
-        .end()
-        .as('rank'),
-    )
-    .where((eb) =>
-      eb.or([
-        eb('e.entry_key', 'in', legacyKey === null ? [keyOrUrl] : [keyOrUrl, legacyKey]),
-        eb.exists(eb.selectFrom('entry_version as v').select('v.id').whereRef('v.entry_id', '=', 'e.id').where('v.url', '=', keyOrUrl)),
-      ]),
-    )
-    .orderBy('rank')
+    .where((eb) => eb.exists(eb.selectFrom('entry_version as v').select('v.id').whereRef('v.entry_id', '=', 'e.id').where('v.url', '=', keyOrUrl)))
     .orderBy('e.id')
     .limit(1)
     .executeTakeFirst()

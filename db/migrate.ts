@@ -14,6 +14,8 @@ import * as removalCheck from './migrations/2026_12_06_1200_removal_check.ts'
 import * as webAccess from './migrations/2026_12_07_0100_web_access.ts'
 import * as readMarks from './migrations/2026_12_07_0200_read_marks.ts'
 import * as search from './migrations/2026_12_07_0300_search.ts'
+import * as versionUrl from './migrations/2026_12_07_0400_version_url.ts'
+import * as detailFetchEntry from './migrations/2026_12_07_0500_detail_fetch_entry.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -32,6 +34,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0100_web_access': webAccess,
   '2026_12_07_0200_read_marks': readMarks,
   '2026_12_07_0300_search': search,
+  '2026_12_07_0400_version_url': versionUrl,
+  '2026_12_07_0500_detail_fetch_entry': detailFetchEntry,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

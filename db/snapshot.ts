@@ -231,12 +231,42 @@ export function snapshotEntriesQuery(db: Db, listingId: number, runId: number, a
 }
 
 export async function snapshotEntries(db: Db, listingId: number, runId: number, asOf: Date): Promise<SnapshotEntry[]> {
-  const rows = await snapshotEntriesQuery(db, listingId, runId, asOf).execute()
-  return rows.map((row) => ({
+  return (await snapshotEntriesQuery(db, listingId, runId, asOf).execute()).map(snapshotEntryOf)
+}
+
+/** Where a page of a snapshot's entries ends: the next page starts after it. */
+export interface SnapshotCursor {
+  pageNumber: number
+  position: number
+}
+
+/**
+ * `limit` entries of the snapshot after `after` (null: from the first), and whether more follow.
+ * Ordered by the listing page, then the position on it (the listing's order), so that the plan
+ * walks the crawl's pages in order and stops at the limit instead of reading the whole listing.
+ */
+export async function snapshotEntriesPage(db: Db, listingId: number, runId: number, asOf: Date, page: { after: SnapshotCursor | null; limit: number }): Promise<{ entries: SnapshotEntry[]; more: boolean }> {
+  const { after } = page
+  const rows = await snapshotEntriesQuery(db, listingId, runId, asOf)
+    .clearOrderBy()
+    .$if(after !== null, (qb) =>
+      qb
+        .where('f.page_number', '>=', after?.pageNumber ?? 0)
+        .where((eb) => eb.or([eb('f.page_number', '>', after?.pageNumber ?? 0), eb('s.position', '>', after?.position ?? 0)])),
+    )
+    .orderBy('f.page_number')
+    .orderBy('s.position')
+    .limit(page.limit + 1)
+    .execute()
+  return { entries: rows.slice(0, page.limit).map(snapshotEntryOf), more: rows.length > page.limit }
+}
+
+function snapshotEntryOf(row: Awaited<ReturnType<ReturnType<typeof snapshotEntriesQuery>['execute']>>[number]): SnapshotEntry {
+  return {
     position: row.position,
     pageNumber: row.page_number,
     key: row.entry_key ?? '',
     fields: versionFieldsOf(row),
     validity: { validFromRun: row.valid_from_run, validToRun: row.valid_to_run, validFrom: row.valid_from, validTo: row.valid_to },
-  }))
+  }
 }

@@ -6,7 +6,8 @@ import { compareSnapshots, type SnapshotComparison } from '../domain/snapshot-co
 import { listingBySource, openProblemsOfListing, recentCrawls, type ListingRow, type RecentCrawl } from '../db/listing-page.ts'
 import type { OpenProblem } from '../db/operator-problems.ts'
 import type { Database } from '../db/schema.ts'
-import { loadSnapshot } from './snapshot.ts'
+import type { SnapshotCursor } from '../db/snapshot.ts'
+import { loadSnapshot, loadSnapshotPage } from './snapshot.ts'
 
 export interface DateAsked {
   at: Date
@@ -14,10 +15,16 @@ export interface DateAsked {
   text: string
 }
 
+/** What changed, each list cut to its first entries (a listing may hold 100,000): `counts` has the whole. */
+export interface ListingComparison extends SnapshotComparison {
+  counts: { added: number; removed: number; changed: number }
+}
+
 export type ListingView =
-  | { kind: 'as-of'; result: SnapshotResult }
+  /** A page of the listing: `next` is where the following page starts (null: the last). */
+  | { kind: 'as-of'; result: SnapshotResult; next: SnapshotCursor | null }
   /** Both dates have a snapshot: the comparison; otherwise the gap of each. */
-  | { kind: 'compare'; before: SnapshotResult; after: SnapshotResult; comparison: SnapshotComparison | null }
+  | { kind: 'compare'; before: SnapshotResult; after: SnapshotResult; comparison: ListingComparison | null }
 
 export interface ListingPage {
   listing: ListingRow
@@ -31,23 +38,42 @@ export interface ListingPageRequest {
   /** One date: the listing as of it; two: what changed from the first to the second. */
   dates: [DateAsked] | [DateAsked, DateAsked]
   crawls: number
+  /** The page of the listing's entries shown, and how many of each kind of change are listed. */
+  entries: { after: SnapshotCursor | null; limit: number }
 }
 
 /** null when no listing has that name. */
 export async function loadListingPage(db: Kysely<Database>, request: ListingPageRequest): Promise<ListingPage | null> {
   const listing = await listingBySource(db, request.source)
   if (listing === null) return null
-  const snapshotAt = (date: DateAsked) => loadSnapshot(db, { listing: request.source, asOf: date.at, asOfText: date.text })
+  const snapshotRequest = (date: DateAsked) => ({ listing: request.source, asOf: date.at, asOfText: date.text })
   const [view, crawls, problems] = await Promise.all([
-    request.dates.length === 1 ? snapshotAt(request.dates[0]).then((result): ListingView => ({ kind: 'as-of', result })) : compareDates(request.dates, snapshotAt),
+    request.dates.length === 1
+      ? loadSnapshotPage(db, snapshotRequest(request.dates[0]), request.entries).then(({ result, next }): ListingView => ({ kind: 'as-of', result, next }))
+      : compareDates(request.dates, (date) => loadSnapshot(db, snapshotRequest(date)), request.entries.limit),
     recentCrawls(db, listing.id, request.crawls),
     openProblemsOfListing(db, listing.id),
   ])
   return { listing, view, crawls, problems }
 }
 
-async function compareDates(dates: [DateAsked, DateAsked], snapshotAt: (date: DateAsked) => Promise<SnapshotResult>): Promise<ListingView> {
+async function compareDates(dates: [DateAsked, DateAsked], snapshotAt: (date: DateAsked) => Promise<SnapshotResult>, limit: number): Promise<ListingView> {
   const [before, after] = await Promise.all([snapshotAt(dates[0]), snapshotAt(dates[1])])
-  const comparison = before.kind === 'snapshot' && after.kind === 'snapshot' ? compareSnapshots(before.snapshot, after.snapshot) : null
-  return { kind: 'compare', before, after, comparison }
+  const whole = before.kind === 'snapshot' && after.kind === 'snapshot' ? compareSnapshots(before.snapshot, after.snapshot) : null
+  const comparison =
+    whole === null
+      ? null
+      : {
+          added: whole.added.slice(0, limit),
+          removed: whole.removed.slice(0, limit),
+          changed: whole.changed.slice(0, limit),
+          unchanged: whole.unchanged,
+          counts: { added: whole.added.length, removed: whole.removed.length, changed: whole.changed.length },
+        }
+  // the two listings themselves are not shown: only what changed
+  return { kind: 'compare', before: withoutEntries(before), after: withoutEntries(after), comparison }
+}
+
+function withoutEntries(result: SnapshotResult): SnapshotResult {
+  return result.kind === 'snapshot' ? { ...result, snapshot: { ...result.snapshot, entries: [] } } : result
 }

@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely'
 import type { SnapshotResult } from '../domain/archive.ts'
 import type { Database } from '../db/schema.ts'
-import { listingNames, snapshotCaptures, snapshotCrawlState, snapshotEntries } from '../db/snapshot.ts'
+import { listingNames, snapshotCaptures, snapshotCrawlState, snapshotEntries, snapshotEntriesPage, type SnapshotCursor } from '../db/snapshot.ts'
+import type { SnapshotEntry } from '../domain/archive.ts'
 
 export interface SnapshotRequest {
   /** The listing's name in the configuration (its source name). */
@@ -12,21 +13,41 @@ export interface SnapshotRequest {
   asOfText: string
 }
 
+/** The whole listing (the CLI's `snapshot`). */
 export async function loadSnapshot(db: Kysely<Database>, request: SnapshotRequest): Promise<SnapshotResult> {
+  const { result } = await snapshotWith(db, request, async (listingId, runId) => ({ entries: await snapshotEntries(db, listingId, runId, request.asOf), more: false }))
+  return result
+}
+
+/** A page of the listing: `limit` entries after `after`; `next` is where the following page starts (null: none follows). */
+export async function loadSnapshotPage(db: Kysely<Database>, request: SnapshotRequest, page: { after: SnapshotCursor | null; limit: number }): Promise<{ result: SnapshotResult; next: SnapshotCursor | null }> {
+  const { result, more } = await snapshotWith(db, request, (listingId, runId) => snapshotEntriesPage(db, listingId, runId, request.asOf, page))
+  const last = result.kind === 'snapshot' ? result.snapshot.entries.at(-1) : undefined
+  return { result, next: more && last !== undefined ? { pageNumber: last.pageNumber, position: last.position } : null }
+}
+
+async function snapshotWith(
+  db: Kysely<Database>,
+  request: SnapshotRequest,
+  entriesOf: (listingId: number, runId: number) => Promise<{ entries: SnapshotEntry[]; more: boolean }>,
+): Promise<{ result: SnapshotResult; more: boolean }> {
   const state = await snapshotCrawlState(db, request.listing, request.asOf)
-  if (state === null) return { kind: 'unknown-listing', known: await listingNames(db) }
-  if (state.latest === null) return { kind: 'before-first-crawl', firstCrawlAt: state.firstCrawlAt }
-  if (state.complete === null) return { kind: 'no-complete-crawl', crawls: state.crawlsBefore, latest: state.latest, nextCompleteAt: state.nextCompleteAt }
-  const entries = await snapshotEntries(db, state.listing.id, state.complete.runId, request.asOf)
+  if (state === null) return { result: { kind: 'unknown-listing', known: await listingNames(db) }, more: false }
+  if (state.latest === null) return { result: { kind: 'before-first-crawl', firstCrawlAt: state.firstCrawlAt }, more: false }
+  if (state.complete === null) return { result: { kind: 'no-complete-crawl', crawls: state.crawlsBefore, latest: state.latest, nextCompleteAt: state.nextCompleteAt }, more: false }
+  const { entries, more } = await entriesOf(state.listing.id, state.complete.runId)
   const captures = state.complete.origin === 'backfill' ? await snapshotCaptures(db, state.listing.id, state.complete.runId) : []
   return {
-    kind: 'snapshot',
-    snapshot: {
-      listing: { source: state.listing.source, url: state.listing.url },
-      asOf: request.asOf,
-      asOfText: request.asOfText,
-      crawl: { ...state.complete, captures },
-      entries,
+    more,
+    result: {
+      kind: 'snapshot',
+      snapshot: {
+        listing: { source: state.listing.source, url: state.listing.url },
+        asOf: request.asOf,
+        asOfText: request.asOfText,
+        crawl: { ...state.complete, captures },
+        entries,
+      },
     },
   }
 }

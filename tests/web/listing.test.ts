@@ -1,6 +1,7 @@
 // The listing pages and their JSON through app.inject() over real crawls of the replica, on
 // PGlite and PostgreSQL: as of a date, two dates compared, bad dates refused.
 import { describe, expect, it } from 'vitest'
+import { loadSnapshot } from '../../jobs/snapshot.ts'
 import { buildWebApp } from '../../src/web/app.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 import { useReplica } from '../support/replica.ts'
@@ -33,6 +34,33 @@ describe.each(backends)('listing pages on %s', (backend) => {
     const json = (await web.inject({ method: 'GET', url: `/api/v1/listings/social-innovation?${query}` })).json<{ compare: { added: string[] }; crawls: { runId: number; mode: string }[] }>()
     expect(json.compare.added.map((key) => `new ${key}`).sort()).toEqual(timelineChanges([SOCIAL_INNOVATION], 1))
     expect(json.crawls.map((crawl) => [crawl.runId, crawl.mode])).toEqual([[3, 'full'], [2, 'full'], [1, 'full']])
+    await web.close()
+  })
+
+  it('shows a listing a page of entries at a time, the pages together the whole listing in its order', async () => {
+    await watchReplica(db(), replica(), [{ step: 0 }])
+    const web = await buildWebApp({ db: db(), now: () => afterRun(1), secureCookies: false, sources: ['social-innovation'] })
+    const asOf = afterRun(0).toISOString()
+    const whole = await loadSnapshot(db(), { listing: 'social-innovation', asOf: afterRun(0), asOfText: asOf })
+    const keys = whole.kind === 'snapshot' ? whole.snapshot.entries.map((entry) => entry.key) : []
+    expect(keys.length).toBeGreaterThan(12)
+
+    const shown: string[] = []
+    let pages = 0
+    for (let next: string | null = null; pages === 0 || next !== null; pages += 1) {
+      const cursor: string = next === null ? '' : `&cursor=${next}`
+      const json = (await web.inject({ method: 'GET', url: `/api/v1/listings/social-innovation?as-of=${asOf}&limit=5${cursor}` })).json<{ asOf: { snapshot: { entries: { key: string }[] } }; next: string | null }>()
+      expect(json.asOf.snapshot.entries.length).toBeLessThanOrEqual(5)
+      shown.push(...json.asOf.snapshot.entries.map((entry) => entry.key))
+      next = json.next
+    }
+    expect([shown, pages]).toEqual([keys, Math.ceil(keys.length / 5)])
+
+    const page = await web.inject({ method: 'GET', url: `/listings/social-innovation?as-of=${asOf}&limit=5` })
+    expect(page.body.match(/<td><a href="\/entries\//g)?.length).toBe(5)
+    const nextLink = /<a href="([^"]+)" rel="next">Next entries<\/a>/.exec(page.body)?.[1]?.replaceAll('&amp;', '&')
+    expect((await web.inject({ method: 'GET', url: `${nextLink}&limit=5` })).body).toContain(`href="/entries/${keys[5]}"`)
+    expect((await web.inject({ method: 'GET', url: `/api/v1/listings/social-innovation?as-of=${asOf}&cursor=bm9wZQ` })).statusCode).toBe(400)
     await web.close()
   })
 

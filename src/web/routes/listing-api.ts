@@ -7,7 +7,7 @@ import { loadListingPage } from '../../../jobs/listing-page.ts'
 import { toSnapshotJson } from '../../reports/snapshot.ts'
 import { ApiError, listOf, withEtag } from '../api-list.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
-import { datesAsked, gapText, ListingParams, ListingQuery } from './listing-pages.ts'
+import { datesAsked, encodeListingCursor, entriesAsked, gapText, ListingParams, ListingQuery } from './listing-pages.ts'
 
 const ListingJson = z.object({
   source: z.string(),
@@ -25,7 +25,20 @@ const Change = z.object({ key: z.string(), changes: z.array(z.object({ field: z.
 const ListingPageJson = z.object({
   listing: z.object({ source: z.string(), url: z.string() }),
   asOf: Snapshot.optional(),
-  compare: z.object({ before: Snapshot, after: Snapshot, added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(Change), unchanged: z.number() }).nullable().optional(),
+  next: z.string().nullable().optional().describe("as of a date: the cursor of the listing's next entries; null on the last page"),
+  compare: z
+    .object({
+      before: Snapshot,
+      after: Snapshot,
+      added: z.array(z.string()),
+      removed: z.array(z.string()),
+      changed: z.array(Change),
+      unchanged: z.number(),
+      counts: z.object({ added: z.number(), removed: z.number(), changed: z.number() }),
+    })
+    .describe('`added`, `removed`, `changed`: the first `limit` of each; `counts`: all of them; the snapshots without their entries')
+    .nullable()
+    .optional(),
   crawls: z.array(
     z.object({ runId: z.number(), mode: z.enum(['full', 'incremental', 'backfill']), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), pages: z.number(), entries: z.number(), reason: z.string().nullable(), health: z.array(z.object({ problem: z.string(), message: z.string(), pageFetchId: z.number().nullable() })) }),
   ),
@@ -54,13 +67,13 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
     '/api/v1/listings/:source',
     { schema: { tags: ['listings'], summary: 'A listing as of a date (`as-of`) or two dates compared (`compare`, `with`), its recent crawls and open problems', params: ListingParams, querystring: ListingQuery, response: { 200: ListingPageJson, 404: ApiError } } },
     async (request, reply) => {
-      const page = await loadListingPage(options.db, { source: request.params.source, dates: datesAsked(request.query, options.now()), crawls: 20 })
+      const page = await loadListingPage(options.db, { source: request.params.source, dates: datesAsked(request.query, options.now()), crawls: 20, entries: entriesAsked(request.query) })
       if (page === null) return reply.code(404).send({ error: 404, message: `no listing ${request.params.source}` })
       const { view } = page
       return withEtag(request, reply, {
         listing: { source: page.listing.source, url: page.listing.url },
         ...(view.kind === 'as-of'
-          ? { asOf: snapshotJson(view.result) }
+          ? { asOf: snapshotJson(view.result), next: view.next === null ? null : encodeListingCursor(view.next) }
           : {
               compare:
                 view.comparison === null
@@ -72,6 +85,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
                       removed: view.comparison.removed.map((entry) => entry.key),
                       changed: view.comparison.changed.map((changed) => ({ key: changed.key, changes: changed.changes })),
                       unchanged: view.comparison.unchanged,
+                      counts: view.comparison.counts,
                     },
             }),
         crawls: page.crawls.map((crawl) => ({ ...crawl, startedAt: crawl.startedAt.toISOString(), finishedAt: crawl.finishedAt?.toISOString() ?? null })),

@@ -3,7 +3,8 @@
 import { z } from 'zod'
 import { listingStates } from '../../../db/status-queries.ts'
 import type { SnapshotEntry, SnapshotResult } from '../../../domain/archive.ts'
-import { loadListingPage, type DateAsked, type ListingPage } from '../../../jobs/listing-page.ts'
+import type { SnapshotCursor } from '../../../db/snapshot.ts'
+import { loadListingPage, type DateAsked, type ListingPage, type ListingPageRequest } from '../../../jobs/listing-page.ts'
 import { dateRange, fieldLabel, formatTime, formatValue } from '../../reports/fields.ts'
 import { crawlLine } from '../../reports/snapshot.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
@@ -17,7 +18,22 @@ export const ListingQuery = z.object({
   'as-of': z.string().optional().describe('YYYY-MM-DD (to the end of that day, Europe/Brussels) or an ISO datetime; default: now'),
   compare: z.string().optional().describe('with `with`: the earlier of two dates to compare'),
   with: z.string().optional().describe('with `compare`: the later date'),
+  cursor: z.string().max(100).optional().describe("as of a date: the previous page's `next`"),
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('entries shown as of a date; changes of each kind listed between two dates'),
 })
+
+// a page of a listing ends at an entry: its listing page and position there, opaque to clients
+export function encodeListingCursor(cursor: SnapshotCursor): string {
+  return Buffer.from(`listing:${cursor.pageNumber}.${cursor.position}`).toString('base64url')
+}
+
+/** The entries a listing is asked for; an error (400) when the cursor is not one of ours. */
+export function entriesAsked(query: z.infer<typeof ListingQuery>): ListingPageRequest['entries'] {
+  if (query.cursor === undefined) return { after: null, limit: query.limit }
+  const match = /^listing:(\d{1,9})\.(\d{1,9})$/.exec(Buffer.from(query.cursor, 'base64url').toString())
+  if (match === null) throw Object.assign(new Error("cursor: not a cursor of this listing (take it from the previous page's `next`)"), { statusCode: 400 })
+  return { after: { pageNumber: Number(match[1]), position: Number(match[2]) }, limit: query.limit }
+}
 
 /** The dates a listing is asked for; an error (400) naming the parameter that is not a date. */
 export function datesAsked(query: z.infer<typeof ListingQuery>, now: Date): [DateAsked] | [DateAsked, DateAsked] {
@@ -47,7 +63,7 @@ ${listings.length === 0 ? html`<p class="muted">No listing crawled yet.</p>` : h
 
   app.get('/listings/:source', { schema: { tags: ['pages'], summary: 'A listing as of a date, or two dates compared', params: ListingParams, querystring: ListingQuery } }, async (request, reply) => {
     const dates = datesAsked(request.query, options.now())
-    const page = await loadListingPage(options.db, { source: request.params.source, dates, crawls: 20 })
+    const page = await loadListingPage(options.db, { source: request.params.source, dates, crawls: 20, entries: entriesAsked(request.query) })
     if (page === null) return reply.callNotFound()
     return reply.send(renderPage(reply, { title: page.listing.source, current: 'listings', body: listingBody(page, dates) }))
   })
@@ -58,7 +74,7 @@ function listingBody(page: ListingPage, dates: [DateAsked] | [DateAsked, DateAsk
   const [first, second] = dates
   const view =
     page.view.kind === 'as-of'
-      ? html`<h2>As of ${first.text}</h2>${snapshotBlock(page.view.result)}`
+      ? html`<h2>As of ${first.text}</h2>${snapshotBlock(page.view.result)}${page.view.next === null ? '' : html`<nav aria-label="More entries"><a href="${path}?${new URLSearchParams({ 'as-of': first.text, cursor: encodeListingCursor(page.view.next) }).toString()}" rel="next">Next entries</a></nav>`}`
       : html`<h2>From ${first.text} to ${second?.text ?? ''}</h2>${comparisonBlock(page)}`
   return html`<h1>${page.listing.source}</h1>
 <p>${href(page.listing.url) === null ? page.listing.url : html`<a href="${href(page.listing.url)}" rel="noopener noreferrer">${page.listing.url}</a>`} · <a href="/api/v1${path}">JSON</a></p>
@@ -102,7 +118,9 @@ function comparisonBlock(page: ListingPage): SafeHtml {
   if (comparison === null) {
     return html`${before.kind === 'snapshot' ? '' : html`<p>Earlier date: ${gapText(before)}</p>`}${after.kind === 'snapshot' ? '' : html`<p>Later date: ${gapText(after)}</p>`}`
   }
-  return html`<p class="muted">${comparison.added.length} added, ${comparison.removed.length} removed, ${comparison.changed.length} changed, ${comparison.unchanged} unchanged</p>
+  const { counts } = comparison
+  const cut = Math.max(counts.added - comparison.added.length, counts.removed - comparison.removed.length, counts.changed - comparison.changed.length) > 0
+  return html`<p class="muted">${counts.added} added, ${counts.removed} removed, ${counts.changed} changed, ${comparison.unchanged} unchanged${cut ? ` (the first ${Math.max(comparison.added.length, comparison.removed.length, comparison.changed.length)} of each listed)` : ''}</p>
 <h3>Added</h3>${entriesTable(comparison.added)}
 <h3>Removed</h3>${entriesTable(comparison.removed)}
 <h3>Changed</h3>
