@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { entryPage } from '../../../db/entry-page.ts'
 import { toHistoryJson } from '../../reports/history.ts'
-import { ApiError, withEtag } from '../api-list.ts'
+import { ApiError } from '../api-list.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { EntryParams, storedPagePath } from './entry-pages.ts'
 
@@ -97,7 +97,7 @@ export default async function entryApi(app: WebApp, options: WebAppOptions): Pro
       const page = await entryPage(options.db, request.params.key)
       if (page === null) return reply.code(404).send({ error: 404, message: `no entry ${request.params.key}` })
       const iso = (seen: { runId: number; at: Date }) => ({ runId: seen.runId, at: seen.at.toISOString() })
-      return withEtag(request, reply, {
+      return {
         ...toHistoryJson(page.history),
         listings: page.listings.map((slot) => ({ ...slot, firstSeen: iso(slot.firstSeen), lastSeen: iso(slot.lastSeen) })),
         alerts: page.alerts.map((alert) => ({
@@ -111,7 +111,7 @@ export default async function entryApi(app: WebApp, options: WebAppOptions): Pro
           lastError: alert.lastError,
         })),
         pages: page.pages.map((stored) => ({ kind: stored.kind, fetchId: stored.fetchId, url: stored.url, runId: stored.runId, fetchedAt: stored.fetchedAt.toISOString(), status: stored.status, view: storedPagePath(stored) })),
-      })
+      }
     },
   )
 }

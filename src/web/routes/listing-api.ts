@@ -5,7 +5,7 @@ import { listingStates } from '../../../db/status-queries.ts'
 import type { SnapshotResult } from '../../../domain/archive.ts'
 import { loadListingPage } from '../../../jobs/listing-page.ts'
 import { toSnapshotJson } from '../../reports/snapshot.ts'
-import { ApiError, listOf, withEtag } from '../api-list.ts'
+import { ApiError, listOf } from '../api-list.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { datesAsked, gapText, ListingParams, ListingQuery } from './listing-pages.ts'
 
@@ -37,7 +37,7 @@ function snapshotJson(result: SnapshotResult): z.infer<typeof Snapshot> {
 }
 
 export default async function listingApi(app: WebApp, options: WebAppOptions): Promise<void> {
-  app.get('/api/v1/listings', { schema: { tags: ['listings'], summary: 'The listings and their last crawls', response: { 200: listOf(ListingJson) } } }, async (request, reply) => {
+  app.get('/api/v1/listings', { schema: { tags: ['listings'], summary: 'The listings and their last crawls', response: { 200: listOf(ListingJson) } } }, async () => {
     const items = (await listingStates(options.db)).map((listing) => ({
       source: listing.source,
       url: listing.url,
@@ -47,7 +47,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
       finishedAt: listing.finishedAt?.toISOString() ?? null,
       lastCompleteAt: listing.lastCompleteAt === null ? null : new Date(listing.lastCompleteAt).toISOString(),
     }))
-    return withEtag(request, reply, { items, next: null })
+    return { items, next: null }
   })
 
   app.get(
@@ -57,7 +57,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
       const page = await loadListingPage(options.db, { source: request.params.source, dates: datesAsked(request.query, options.now()), crawls: 20 })
       if (page === null) return reply.code(404).send({ error: 404, message: `no listing ${request.params.source}` })
       const { view } = page
-      return withEtag(request, reply, {
+      return {
         listing: { source: page.listing.source, url: page.listing.url },
         ...(view.kind === 'as-of'
           ? { asOf: snapshotJson(view.result) }
@@ -76,7 +76,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
             }),
         crawls: page.crawls.map((crawl) => ({ ...crawl, startedAt: crawl.startedAt.toISOString(), finishedAt: crawl.finishedAt?.toISOString() ?? null })),
         problems: page.problems.map((problem) => ({ problem: problem.problem, message: problem.message, firstRun: problem.firstRun, lastRun: problem.lastRun, occurrences: problem.occurrences, openedAt: problem.openedAt.toISOString() })),
-      })
+      }
     },
   )
 }
