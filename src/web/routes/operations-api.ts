@@ -5,7 +5,8 @@ import { deliveryMessages, operatorProblems, recentHealthEvents, recentRuns, res
 import { deliveryCounts } from '../../../db/outbox.ts'
 import { ApiError, idBefore, ListQuery, listOf, nextCursor } from '../api-list.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
-import { crawlSources, MessageParams, requireAdminViewer, startCrawl } from './operations-pages.ts'
+import { requireAdmin } from '../auth.ts'
+import { crawlSources, MessageParams, startCrawl } from './operations-pages.ts'
 
 const iso = (at: Date | null) => (at === null ? null : new Date(at).toISOString())
 
@@ -72,9 +73,8 @@ export default async function operationsApi(app: WebApp, options: WebAppOptions)
 
   app.post(
     '/api/v1/deliveries/:id/resend',
-    { schema: { tags: ['operations'], summary: "Send a dead message again, now (admin). 'pending': already waiting, nothing changed; 'sent': never sent twice", params: MessageParams, response: { 200: z.object({ outcome: z.enum(['resent', 'pending', 'sent']) }), 404: ApiError } } },
+    { schema: { tags: ['operations'], summary: "Send a dead message again, now (admin). 'pending': already waiting, nothing changed; 'sent': never sent twice", params: MessageParams, response: { 200: z.object({ outcome: z.enum(['resent', 'pending', 'sent']) }), 403: ApiError, 404: ApiError } }, preHandler: requireAdmin },
     async (request, reply) => {
-      requireAdminViewer(request)
       const outcome = await resendMessage(options.db, request.params.id, options.now())
       if (outcome === null) return reply.code(404).send({ error: 404, message: `no delivery message ${request.params.id}` })
       return { outcome }
@@ -83,9 +83,8 @@ export default async function operationsApi(app: WebApp, options: WebAppOptions)
 
   app.post(
     '/api/v1/crawl',
-    { schema: { tags: ['operations'], summary: 'Crawl now, some listings or all (admin)', body: CrawlBody, response: { 202: z.object({ started: z.literal(true) }), 409: ApiError, 503: ApiError } } },
+    { schema: { tags: ['operations'], summary: 'Crawl now, some listings or all (admin)', body: CrawlBody, response: { 202: z.object({ started: z.literal(true) }), 400: ApiError, 403: ApiError, 409: ApiError, 503: ApiError } }, preHandler: requireAdmin },
     async (request, reply) => {
-      requireAdminViewer(request)
       const start = startCrawl(crawlSources(request.body.sources, options), options)
       if (start.status === 202) return reply.code(202).send({ started: true })
       return reply.code(start.status).send({ error: start.status, message: start.message })
