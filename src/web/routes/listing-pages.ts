@@ -3,11 +3,11 @@
 import { z } from 'zod'
 import { listingStates } from '../../../db/status-queries.ts'
 import type { SnapshotEntry, SnapshotResult } from '../../../domain/archive.ts'
+import { parseSiteDate, siteDay } from '../../../domain/site-dates.ts'
 import { loadListingPage, type DateAsked, type ListingPage } from '../../../jobs/listing-page.ts'
 import { dateRange, fieldLabel, formatTime, formatValue } from '../../reports/fields.ts'
 import { crawlLine } from '../../reports/snapshot.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
-import { parseAsOf, siteDay } from '../dates.ts'
 import { href, html, type SafeHtml } from '../html.ts'
 import { renderPage } from '../layout.ts'
 import { entryPath } from './entry-pages.ts'
@@ -22,7 +22,7 @@ export const ListingQuery = z.object({
 /** The dates a listing is asked for; an error (400) naming the parameter that is not a date. */
 export function datesAsked(query: z.infer<typeof ListingQuery>, now: Date): [DateAsked] | [DateAsked, DateAsked] {
   const read = (name: 'as-of' | 'compare' | 'with', text: string): DateAsked => {
-    const at = parseAsOf(text)
+    const at = parseSiteDate(text, 'end')
     if (at === null) throw Object.assign(new Error(`${name}: ${JSON.stringify(text)} is not a date (YYYY-MM-DD) or an ISO datetime`), { statusCode: 400 })
     return { at, text }
   }
