@@ -10,7 +10,7 @@ import { crawlLine } from '../../reports/snapshot.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { href, html, type SafeHtml } from '../html.ts'
 import { renderPage } from '../layout.ts'
-import { entryPath } from './entry-pages.ts'
+import { entryPath, listingPath } from '../paths.ts'
 
 export const ListingParams = z.object({ source: z.string().min(1).describe("the listing's name in the configuration") })
 export const ListingQuery = z.object({
@@ -37,7 +37,7 @@ export default async function listingPages(app: WebApp, options: WebAppOptions):
   app.get('/listings', { schema: { tags: ['pages'], summary: 'The listings' } }, async (_request, reply) => {
     const listings = await listingStates(options.db)
     const rows = listings.map(
-      (listing) => html`<tr><td><a href="/listings/${encodeURIComponent(listing.source)}">${listing.source}</a></td><td>${listing.status ?? 'never crawled'}</td>
+      (listing) => html`<tr><td><a href="${listingPath(listing.source)}">${listing.source}</a></td><td>${listing.status ?? 'never crawled'}</td>
 <td>${listing.finishedAt === null ? '' : formatTime(listing.finishedAt)}</td><td>${listing.entries}</td><td>${listing.lastCompleteAt === null ? '' : formatTime(listing.lastCompleteAt)}</td></tr>`,
     )
     const body = html`<h1>Listings</h1>
