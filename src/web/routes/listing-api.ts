@@ -6,6 +6,7 @@ import type { SnapshotResult } from '../../../domain/archive.ts'
 import { loadListingPage } from '../../../jobs/listing-page.ts'
 import { toSnapshotJson } from '../../reports/snapshot.ts'
 import { ApiError, listOf } from '../api-list.ts'
+import { FieldValueJson } from '../change-schema.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { datesAsked, gapText, ListingParams, ListingQuery } from './listing-pages.ts'
 
@@ -21,7 +22,7 @@ const ListingJson = z.object({
 const Snapshot = z
   .object({ kind: z.string().describe("'snapshot', or why there is none: 'before-first-crawl', 'no-complete-crawl'"), snapshot: z.unknown().optional(), message: z.string().optional() })
   .describe('`snapshot`: the shape of `eurowatch snapshot --format json` (docs/export.md)')
-const Change = z.object({ key: z.string(), changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })) })
+const Change = z.object({ key: z.string(), changes: z.array(z.object({ field: z.string(), before: FieldValueJson, after: FieldValueJson })) })
 const ListingPageJson = z.object({
   listing: z.object({ source: z.string(), url: z.string() }),
   asOf: Snapshot.optional(),
