@@ -7,7 +7,7 @@ import { entryPage } from '../db/entry-page.ts'
 import { inboxPage, NO_FILTER } from '../db/inbox.ts'
 import { searchEntries } from '../db/search.ts'
 import { loadListingPage } from '../jobs/listing-page.ts'
-import { parseAsOf } from '../src/web/dates.ts'
+import { parseSiteDate } from '../domain/site-dates.ts'
 
 /** What the requests ask for, picked from the data. */
 export interface ServeSample {
@@ -30,7 +30,7 @@ export interface ServeRoute {
 export function serveRoutes(sample: ServeSample): ServeRoute[] {
   const key = encodeURIComponent(sample.entryKey)
   // the day as the page reads it (its end, in the site's zone)
-  const asOf = parseAsOf(sample.asOf) ?? new Date(`${sample.asOf}T23:59:59Z`)
+  const asOf = parseSiteDate(sample.asOf, 'end') ?? new Date(`${sample.asOf}T23:59:59Z`)
   const search = (words: string) => (db: Kysely<Database>) =>
     searchEntries(db, { words, listing: null, type: null, theme: null, year: null, sort: 'relevance', limit: 50, after: null })
   return [

@@ -130,23 +130,6 @@ async function countMatches(db: Db, mode: SearchMode, words: string, search: Ent
   return { total, facets }
 }
 
-interface HitRow {
-  entryId: number
-  key: string
-  versionId: number
-  url: string
-  title: string | null
-  type: string | null
-  date: string | null
-  themes: string[]
-  summary: string | null
-  listings: string[]
-  markedTitle: string | null
-  snippet: string | null
-  rank: number | null
-  seenAt: Date
-}
-
 async function pageOfHits(db: Db, mode: SearchMode, words: string, search: EntrySearch, after: SearchCursor | null): Promise<EntryHit[]> {
   const rank = rankOf(mode, words)
   const byDate = sortsByDate(search)
@@ -155,7 +138,7 @@ async function pageOfHits(db: Db, mode: SearchMode, words: string, search: Entry
   const order = byDate ? sql`coalesce(s.date, '') desc, s.entry_id desc` : sql`rank desc, s.entry_id desc`
   const keyset = after === null ? sql`true` : sql`(${sortKey}, s.entry_id) < (${after.key}, ${after.entryId})`
   const marked = mode === 'words'
-  const { rows } = await sql<HitRow>`
+  const { rows } = await sql<EntryHit>`
     with page as (
       select s.entry_id, s.version_id, s.listing_ids, ${rank} as rank from entry_search s
       where ${matches(mode, words)} and ${filters(search)} and ${keyset}

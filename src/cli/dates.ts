@@ -1,21 +1,8 @@
-// Dates on the command line: `YYYY-MM-DD` in the site's zone (Europe/Brussels) unless a
-// datetime carries its own offset. A day that starts a range (--since) starts at midnight; a
-// day that ends one (--until, --as-of) lasts to its end: "as of 2026-11-01" includes that day.
+// Dates and durations on the command line, as zod schemas that refuse a bad flag in one line. The
+// reading of a date itself is shared with the web (domain/site-dates.ts).
 import { DateTime, Duration } from 'luxon'
 import { z } from 'zod'
-import { SITE_TIME_ZONE } from '../../domain/site-zone.ts'
-
-export type DayEdge = 'start' | 'end'
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/
-
-/** A date or an ISO datetime; null when it is neither. A bare date is taken at its start or its end. */
-export function parseDateFlag(text: string, edge: DayEdge): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}([T ].+)?$/.test(text)) return null
-  const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone: SITE_TIME_ZONE })
-  if (!parsed.isValid) return null
-  return (edge === 'end' && DAY.test(text) ? parsed.endOf('day') : parsed).toJSDate()
-}
+import { DAY, parseSiteDate, type DayEdge } from '../../domain/site-dates.ts'
 
 // Every moment a flag names lies in years 0001 to 9999: what an ISO date writes with four digits and
 // what both the database and Date#toISOString take; a duration reaching further back is refused.
@@ -36,7 +23,7 @@ export interface DateFlag {
 /** A zod schema for a date flag: one line naming what it expected when the value is no date. */
 export function dateFlag(edge: DayEdge) {
   return z.string().transform((text, ctx): DateFlag => {
-    const at = parseDateFlag(text, edge)
+    const at = parseSiteDate(text, edge)
     if (at !== null && inRange(at.getTime())) return { at, text }
     const message = at === null ? `not a date: "${text}" (expected YYYY-MM-DD or an ISO datetime such as 2026-11-01T08:00Z)` : `out of range: "${text}" (a moment ${RANGE})`
     ctx.addIssue({ code: 'custom', message })

@@ -1,13 +1,12 @@
-// What every API v1 answer shares: lists as { items, next } with an opaque cursor, a weak ETag of
-// the body honoured with 304.
-import { createHash } from 'node:crypto'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+// What every API v1 answer shares: its errors, lists as { items, next } with an opaque cursor
+// (the ETag is app.ts's hook, etag.ts). Lists ordered by id share one cursor: the search's keeps
+// its own (domain/entry-search.ts), ordered by rank or date.
 import { z } from 'zod'
 
 export const ApiError = z.object({ error: z.number(), message: z.string() })
 
 export const ListQuery = z.object({
-  cursor: z.string().optional().describe('the `next` of the page before'),
+  cursor: z.string().max(100).optional().describe("the previous page's `next`"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 })
 
@@ -20,12 +19,18 @@ export function cursorAfter(id: number): string {
   return Buffer.from(`before:${id}`).toString('base64url')
 }
 
+/** The id a cursor continues below, or null when it is not one this server gave. */
+export function decodeCursor(cursor: string): number | null {
+  const match = /^before:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString())
+  return match === null ? null : Number(match[1])
+}
+
 /** The id a cursor continues below; null without one; an error (400) for a cursor we never gave. */
 export function idBefore(cursor: string | undefined): number | null {
   if (cursor === undefined) return null
-  const match = /^before:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString())
-  if (match === null) throw Object.assign(new Error(`cursor ${JSON.stringify(cursor)} is not one this server gave`), { statusCode: 400 })
-  return Number(match[1])
+  const id = decodeCursor(cursor)
+  if (id === null) throw Object.assign(new Error(`querystring cursor: ${JSON.stringify(cursor)} is not one this server gave (take it from the list's \`next\`)`), { statusCode: 400 })
+  return id
 }
 
 /** The next cursor when the page is full. */
@@ -34,10 +39,3 @@ export function nextCursor<T extends { id: number }>(items: readonly T[], limit:
   return items.length === limit && last !== undefined ? cursorAfter(last.id) : null
 }
 
-/** The body with a weak ETag; 304 without a body when the client holds it already. */
-export function withEtag<T>(request: FastifyRequest, reply: FastifyReply, body: T): T | FastifyReply {
-  const etag = `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`
-  reply.header('etag', etag)
-  if (request.headers['if-none-match'] === etag) return reply.code(304).send()
-  return body
-}

@@ -10,6 +10,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import auth from './auth.ts'
 import type { WebApp, WebAppOptions } from './context.ts'
+import { weakEtag } from './etag.ts'
 import { html } from './html.ts'
 import { renderPage } from './layout.ts'
 import { loadStaticFiles } from './static-files.ts'
@@ -98,6 +99,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<WebApp> {
     return reply.header('content-type', found.type).header('etag', found.etag).header('cache-control', 'no-cache').send(found.body)
   })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.addHook('onSend', weakEtag)
 
   // the pages and the API, a module per area (routes/); after the error handlers, which a module's scope copies when created
   await app.register(async (scope) => inboxPages(scope, options))

@@ -6,7 +6,32 @@ import { changeJson } from '../reports/json.ts'
 import { CHANGE_KINDS } from './inbox-query.ts'
 
 const listingRef = z.object({ source: z.string(), url: z.string() })
-const fieldValue = z.union([z.string(), z.array(z.string()), z.null()])
+/** A field's value in the JSON report: text, a list (themes), or null. */
+export const FieldValueJson = z.union([z.string(), z.array(z.string()), z.null()])
+
+/** An entry's fields as its listing gave them. */
+export const EntryFieldsJson = z.object({
+  url: z.string(),
+  title: z.string().nullable(),
+  type: z.string().nullable(),
+  date: z.string().nullable(),
+  endDate: z.string().nullable(),
+  themes: z.array(z.string()),
+  summary: z.string().nullable(),
+  documentType: z.string().nullable(),
+})
+
+/** What an entry's own page added (docs/report-json.md `detail`). */
+export const EntryDetailJson = z.object({
+  postId: z.string().nullable(),
+  published: z.string().nullable(),
+  documentType: z.string().nullable(),
+  author: z.string().nullable(),
+  contact: z.string().nullable(),
+  tags: z.array(z.string()),
+  files: z.array(z.object({ url: z.string(), label: z.string() })),
+  text: z.string().nullable(),
+})
 
 export const changeSchema = z.object({
   id: z.number().int(),
@@ -16,34 +41,12 @@ export const changeSchema = z.object({
   runId: z.number().int(),
   listing: listingRef.nullable(),
   listings: z.array(listingRef.extend({ position: z.number().int() })),
-  entry: z.object({
-    key: z.string(),
-    url: z.string(),
-    title: z.string().nullable(),
-    type: z.string().nullable(),
-    date: z.string().nullable(),
-    endDate: z.string().nullable(),
-    themes: z.array(z.string()),
-    summary: z.string().nullable(),
-    documentType: z.string().nullable(),
-    detail: z
-      .object({
-        postId: z.string().nullable(),
-        published: z.string().nullable(),
-        documentType: z.string().nullable(),
-        author: z.string().nullable(),
-        contact: z.string().nullable(),
-        tags: z.array(z.string()),
-        files: z.array(z.object({ url: z.string(), label: z.string() })),
-        text: z.string().nullable(),
-      })
-      .nullable(),
-  }),
+  entry: EntryFieldsJson.extend({ key: z.string(), detail: EntryDetailJson.nullable() }),
   fields: z.array(
     z.object({
       field: z.enum(['url', 'title', 'type', 'date', 'endDate', 'documentType', 'themes', 'summary']),
-      before: fieldValue,
-      after: fieldValue,
+      before: FieldValueJson,
+      after: FieldValueJson,
       added: z.array(z.string()).optional(),
       removed: z.array(z.string()).optional(),
     }),

@@ -3,15 +3,14 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
+import type { WebRole } from '../../domain/web-user.ts'
 
 export type WebApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>
-
-export type Role = 'viewer' | 'admin'
 
 /** Who a request acts for: a signed-in user, a token's user, or the implicit local admin (no users yet, loopback only). */
 export interface Viewer {
   name: string
-  role: Role
+  role: WebRole
   via: 'local' | 'session' | 'token'
 }
 

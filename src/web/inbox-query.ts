@@ -49,14 +49,3 @@ export function inboxSearch(query: InboxFilterQuery, extra: Record<string, strin
   const search = params.toString()
   return search === '' ? '' : `?${search}`
 }
-
-// Cursors are opaque to clients: the last id of a page, wrapped so nobody builds one by hand.
-export function encodeCursor(id: number): string {
-  return Buffer.from(`change:${id}`).toString('base64url')
-}
-
-/** The id a cursor stands for, or null when it is not one of ours. */
-export function decodeCursor(cursor: string): number | null {
-  const match = /^change:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString())
-  return match === null ? null : Number(match[1])
-}

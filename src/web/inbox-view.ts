@@ -6,6 +6,7 @@ import type { InboxChange } from '../../db/inbox.ts'
 import { summaryDiff } from '../alerts/clean-text.ts'
 import { dateRange, fieldLabel, formatTime, formatValue, themeDelta } from '../reports/fields.ts'
 import { href, html, type SafeHtml } from './html.ts'
+import { entryPath } from './paths.ts'
 
 const KIND_LABELS: Record<ChangeKind, string> = { new: 'New', changed: 'Changed', moved: 'Moved', removed: 'Removed', reappeared: 'Reappeared' }
 
@@ -43,7 +44,7 @@ ${event.kind === 'new' && entry.summary !== null ? html`<p>${entry.summary}</p>`
 ${event.kind === 'removed' && event.listing !== null ? html`<p>Gone from ${event.listing.source}.</p>` : ''}
 ${fields.length === 0 ? '' : fieldTable(fields)}
 <div class="change-actions">
-<a href="/changes/${event.id}" class="permalink">Permalink</a> · <a href="/api/v1/changes/${event.id}" type="application/json">JSON</a>
+<a href="/changes/${event.id}" class="permalink">Permalink</a> · <a href="${entryPath(entry.key)}">Entry</a> · <a href="/api/v1/changes/${event.id}" type="application/json">JSON</a>
 <form method="post" action="/changes/${event.id}/read" class="mark" hx-post="/changes/${event.id}/read" hx-target="closest article" hx-swap="outerHTML">
 ${actions.csrf}<input type="hidden" name="read" value="${read ? 'false' : 'true'}"><input type="hidden" name="return" value="${actions.returnTo}">
 <button type="submit">${read ? 'Mark unread' : 'Mark read'}</button>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { useColor } from '../../src/cli/color.ts'
-import { parseDateFlag } from '../../src/cli/dates.ts'
+import { parseSiteDate } from '../../domain/site-dates.ts'
 
 // report --since starts at its day's midnight
-const parseSince = (text: string) => parseDateFlag(text, 'start')
+const parseSince = (text: string) => parseSiteDate(text, 'start')
 
 describe('report --since', () => {
   it('reads a date as midnight in Brussels and a datetime by its own offset', () => {

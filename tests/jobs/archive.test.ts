@@ -17,7 +17,7 @@ import { loadSnapshot } from '../../jobs/snapshot.ts'
 import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { legacyTimeline, type Fault } from '../../replica/index.ts'
 import { writeExport } from '../../src/cli/archive-export.ts'
-import { parseDateFlag } from '../../src/cli/dates.ts'
+import { parseSiteDate } from '../../domain/site-dates.ts'
 import { openOutput } from '../../src/cli/output-file.ts'
 import { toEntryJson } from '../../src/reports/export-entries.ts'
 import { toSnapshotJson } from '../../src/reports/snapshot.ts'
@@ -46,7 +46,7 @@ const PLAN = [
 const runStart = (run: number) => Date.UTC(2026, 10, run, 9)
 const day = (run: number) => `2026-11-0${run}`
 const endOf = (text: string): Date => {
-  const at = parseDateFlag(text, 'end')
+  const at = parseSiteDate(text, 'end')
   if (at === null) throw new Error(`not a date: ${text}`)
   return at
 }

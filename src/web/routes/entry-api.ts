@@ -3,37 +3,17 @@
 import { z } from 'zod'
 import { entryPage } from '../../../db/entry-page.ts'
 import { toHistoryJson } from '../../reports/history.ts'
-import { ApiError, withEtag } from '../api-list.ts'
+import { ApiError } from '../api-list.ts'
+import { EntryDetailJson, EntryFieldsJson, FieldValueJson } from '../change-schema.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { EntryParams, storedPagePath } from './entry-pages.ts'
 
-const Fields = z.object({
-  url: z.string(),
-  title: z.string().nullable(),
-  type: z.string().nullable(),
-  date: z.string().nullable(),
-  endDate: z.string().nullable(),
-  themes: z.array(z.string()),
-  summary: z.string().nullable(),
-  summaryTruncated: z.boolean(),
-  documentType: z.string().nullable(),
-})
-const Detail = z.object({
-  postId: z.string().nullable(),
-  published: z.string().nullable(),
-  documentType: z.string().nullable(),
-  author: z.string().nullable(),
-  contact: z.string().nullable(),
-  tags: z.array(z.string()),
-  files: z.array(z.object({ url: z.string(), label: z.string() })),
-  text: z.string().nullable(),
-})
+const Fields = EntryFieldsJson.extend({ summaryTruncated: z.boolean() })
 const Seen = z.object({ runId: z.number(), at: z.string() }).nullable()
-const Value = z.union([z.string(), z.array(z.string()), z.null()])
 const FieldChange = z.object({
   field: z.string(),
-  before: Value,
-  after: Value,
+  before: FieldValueJson,
+  after: FieldValueJson,
   added: z.array(z.string()).optional().describe('themes only'),
   removed: z.array(z.string()).optional().describe('themes only'),
   words: z.array(z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() })).optional().describe("the summary's word diff"),
@@ -55,7 +35,7 @@ const EntryJson = z.object({
       firstSeen: Seen,
       lastSeen: Seen,
       fields: Fields,
-      detail: Detail.nullable().describe("what the version's own page said; null when not read"),
+      detail: EntryDetailJson.nullable().describe("what the version's own page said; null when not read"),
       origin: z.enum(['crawl', 'reparse', 'backfill']),
       corrections: z.array(z.object({ at: z.string(), recorded: Fields })),
       changes: z.array(FieldChange).describe('against the version before, as the diff reports it'),
@@ -97,7 +77,7 @@ export default async function entryApi(app: WebApp, options: WebAppOptions): Pro
       const page = await entryPage(options.db, request.params.key)
       if (page === null) return reply.code(404).send({ error: 404, message: `no entry ${request.params.key}` })
       const iso = (seen: { runId: number; at: Date }) => ({ runId: seen.runId, at: seen.at.toISOString() })
-      return withEtag(request, reply, {
+      return {
         ...toHistoryJson(page.history),
         listings: page.listings.map((slot) => ({ ...slot, firstSeen: iso(slot.firstSeen), lastSeen: iso(slot.lastSeen) })),
         alerts: page.alerts.map((alert) => ({
@@ -111,7 +91,7 @@ export default async function entryApi(app: WebApp, options: WebAppOptions): Pro
           lastError: alert.lastError,
         })),
         pages: page.pages.map((stored) => ({ kind: stored.kind, fetchId: stored.fetchId, url: stored.url, runId: stored.runId, fetchedAt: stored.fetchedAt.toISOString(), status: stored.status, view: storedPagePath(stored) })),
-      })
+      }
     },
   )
 }

@@ -9,6 +9,7 @@ import { toHistoryJson, type HistoryJson } from '../../reports/history.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { href, html, type SafeHtml } from '../html.ts'
 import { renderPage } from '../layout.ts'
+import { entryPath, listingPath } from '../paths.ts'
 import { inertPage } from '../stored-page.ts'
 
 export const EntryParams = z.object({ key: z.string().min(1).describe('the entry key (a WSPO id or a canonical URL), or a URL one of its versions had') })
@@ -44,10 +45,6 @@ export default async function entryPages(app: WebApp, options: WebAppOptions): P
 /** Where a stored page is viewed. */
 export function storedPagePath(stored: Pick<StoredPageRef, 'kind' | 'fetchId'>): string {
   return stored.kind === 'listing-page' ? `/pages/${stored.fetchId}` : `/pages/entry/${stored.fetchId}`
-}
-
-export function entryPath(key: string): string {
-  return `/entries/${encodeURIComponent(key)}`
 }
 
 function entryBody(page: EntryPage): SafeHtml {
@@ -115,7 +112,7 @@ function listingsTable(page: EntryPage): SafeHtml {
   if (page.listings.length === 0) return html`<p class="muted">Never sighted on a listing.</p>`
   return html`<table><thead><tr><th scope="col">Listing</th><th scope="col">Page</th><th scope="col">Last position</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead><tbody>
 ${page.listings.map(
-  (slot) => html`<tr><td><a href="/listings/${encodeURIComponent(slot.source)}">${slot.source}</a></td><td>${href(slot.pageUrl) === null ? slot.pageNumber : html`<a href="${href(slot.pageUrl)}" rel="noopener noreferrer">${slot.pageNumber}</a>`}</td><td>${slot.lastPosition}</td>
+  (slot) => html`<tr><td><a href="${listingPath(slot.source)}">${slot.source}</a></td><td>${href(slot.pageUrl) === null ? slot.pageNumber : html`<a href="${href(slot.pageUrl)}" rel="noopener noreferrer">${slot.pageNumber}</a>`}</td><td>${slot.lastPosition}</td>
 <td>run ${slot.firstSeen.runId} (${formatTime(slot.firstSeen.at)})</td><td>run ${slot.lastSeen.runId} (${formatTime(slot.lastSeen.at)})</td></tr>`,
 )}
 </tbody></table>`

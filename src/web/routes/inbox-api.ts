@@ -1,13 +1,12 @@
 // The changes inbox as JSON: /api/v1/changes (the page's filters, a cursor, an ETag) and one change.
 import { z } from 'zod'
 import { inboxChange, inboxPage, markChange } from '../../../db/inbox.ts'
+import { ApiError, cursorAfter, idBefore, ListQuery, listOf } from '../api-list.ts'
 import { changeItem, changeSchema } from '../change-schema.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
-import { weakEtag } from '../etag.ts'
-import { decodeCursor, encodeCursor, inboxFilterOf, inboxFilterQuery } from '../inbox-query.ts'
+import { inboxFilterOf, inboxFilterQuery } from '../inbox-query.ts'
 import { readerOf } from '../reader.ts'
 
-const errorSchema = z.object({ error: z.number().int(), message: z.string() })
 const changeParams = z.object({ id: z.coerce.number().int().positive() })
 
 export default async function inboxApi(app: WebApp, options: WebAppOptions): Promise<void> {
@@ -17,28 +16,21 @@ export default async function inboxApi(app: WebApp, options: WebAppOptions): Pro
       schema: {
         tags: ['changes'],
         summary: 'Changes, newest first (by default only those the viewer has not read)',
-        querystring: inboxFilterQuery.extend({
-          cursor: z.string().max(100).optional().describe("the previous page's `next`"),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-        }),
-        response: { 200: z.object({ items: z.array(changeSchema), next: z.string().nullable() }), 400: errorSchema },
+        querystring: inboxFilterQuery.extend(ListQuery.shape),
+        response: { 200: listOf(changeSchema), 400: ApiError },
       },
-      onSend: weakEtag,
     },
-    async (request, reply) => {
+    async (request) => {
       const { cursor, limit, ...filter } = request.query
-      const before = cursor === undefined ? null : decodeCursor(cursor)
-      if (before === null && cursor !== undefined) return reply.code(400).send({ error: 400, message: 'querystring cursor: not a cursor of this list' })
-      const page = await inboxPage(options.db, { reader: readerOf(request), filter: inboxFilterOf(filter), before, limit })
-      return { items: page.changes.map(changeItem), next: page.next === null ? null : encodeCursor(page.next) }
+      const page = await inboxPage(options.db, { reader: readerOf(request), filter: inboxFilterOf(filter), before: idBefore(cursor), limit })
+      return { items: page.changes.map(changeItem), next: page.next === null ? null : cursorAfter(page.next) }
     },
   )
 
   app.get(
     '/api/v1/changes/:id',
     {
-      schema: { tags: ['changes'], summary: 'One change', params: changeParams, response: { 200: changeSchema, 404: errorSchema } },
-      onSend: weakEtag,
+      schema: { tags: ['changes'], summary: 'One change', params: changeParams, response: { 200: changeSchema, 404: ApiError } },
     },
     async (request, reply) => {
       const change = await inboxChange(options.db, readerOf(request), request.params.id)
@@ -55,7 +47,7 @@ export default async function inboxApi(app: WebApp, options: WebAppOptions): Pro
         summary: "Marks a change read (or unread again) for the viewer",
         params: changeParams,
         body: z.object({ read: z.boolean().default(true) }).default({ read: true }),
-        response: { 200: z.object({ id: z.number().int(), read: z.boolean() }), 404: errorSchema },
+        response: { 200: z.object({ id: z.number().int(), read: z.boolean() }), 404: ApiError },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,8 @@
 // grouped by run; a change's own page; marking read one by one or all at once (forms, no JS needed).
 import { z } from 'zod'
 import { inboxChange, inboxPage, markAllRead, markChange, type InboxPage } from '../../../db/inbox.ts'
-import { CHANGE_KINDS, decodeCursor, encodeCursor, inboxFilterOf, inboxFilterQuery, inboxSearch, type InboxFilterQuery } from '../inbox-query.ts'
+import { cursorAfter, decodeCursor } from '../api-list.ts'
+import { CHANGE_KINDS, inboxFilterOf, inboxFilterQuery, inboxSearch, type InboxFilterQuery } from '../inbox-query.ts'
 import { byRun, changeArticle, kindLabel } from '../inbox-view.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { html, type SafeHtml } from '../html.ts'
@@ -97,7 +98,7 @@ ${group.changes.map((change) => changeArticle(change, { csrf, returnTo, level: 3
 ${filterForm(query, sources)}
 ${newest === undefined ? '' : markAllForm(query, newest, csrf, returnTo)}
 ${groups.length === 0 ? empty : groups}
-${page.next === null ? '' : html`<nav aria-label="More changes"><a href="/${inboxSearch(query, { cursor: encodeCursor(page.next) })}" rel="next">Older changes</a></nav>`}
+${page.next === null ? '' : html`<nav aria-label="More changes"><a href="/${inboxSearch(query, { cursor: cursorAfter(page.next) })}" rel="next">Older changes</a></nav>`}
 <p class="muted">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>o</kbd> open, <kbd>m</kbd> mark read, <kbd>/</kbd> search, <kbd>?</kbd> help.</p>
 ${KEYBOARD_HELP}`
 }

@@ -5,7 +5,8 @@ import { listingStates } from '../../../db/status-queries.ts'
 import type { SnapshotResult } from '../../../domain/archive.ts'
 import { loadListingPage } from '../../../jobs/listing-page.ts'
 import { toSnapshotJson } from '../../reports/snapshot.ts'
-import { ApiError, listOf, withEtag } from '../api-list.ts'
+import { ApiError, listOf } from '../api-list.ts'
+import { FieldValueJson } from '../change-schema.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { datesAsked, encodeListingCursor, entriesAsked, gapText, ListingParams, ListingQuery } from './listing-pages.ts'
 
@@ -21,7 +22,7 @@ const ListingJson = z.object({
 const Snapshot = z
   .object({ kind: z.string().describe("'snapshot', or why there is none: 'before-first-crawl', 'no-complete-crawl'"), snapshot: z.unknown().optional(), message: z.string().optional() })
   .describe('`snapshot`: the shape of `eurowatch snapshot --format json` (docs/export.md)')
-const Change = z.object({ key: z.string(), changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })) })
+const Change = z.object({ key: z.string(), changes: z.array(z.object({ field: z.string(), before: FieldValueJson, after: FieldValueJson })) })
 const ListingPageJson = z.object({
   listing: z.object({ source: z.string(), url: z.string() }),
   asOf: Snapshot.optional(),
@@ -50,7 +51,7 @@ function snapshotJson(result: SnapshotResult): z.infer<typeof Snapshot> {
 }
 
 export default async function listingApi(app: WebApp, options: WebAppOptions): Promise<void> {
-  app.get('/api/v1/listings', { schema: { tags: ['listings'], summary: 'The listings and their last crawls', response: { 200: listOf(ListingJson) } } }, async (request, reply) => {
+  app.get('/api/v1/listings', { schema: { tags: ['listings'], summary: 'The listings and their last crawls', response: { 200: listOf(ListingJson) } } }, async () => {
     const items = (await listingStates(options.db)).map((listing) => ({
       source: listing.source,
       url: listing.url,
@@ -60,7 +61,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
       finishedAt: listing.finishedAt?.toISOString() ?? null,
       lastCompleteAt: listing.lastCompleteAt === null ? null : new Date(listing.lastCompleteAt).toISOString(),
     }))
-    return withEtag(request, reply, { items, next: null })
+    return { items, next: null }
   })
 
   app.get(
@@ -70,7 +71,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
       const page = await loadListingPage(options.db, { source: request.params.source, dates: datesAsked(request.query, options.now()), crawls: 20, entries: entriesAsked(request.query) })
       if (page === null) return reply.code(404).send({ error: 404, message: `no listing ${request.params.source}` })
       const { view } = page
-      return withEtag(request, reply, {
+      return {
         listing: { source: page.listing.source, url: page.listing.url },
         ...(view.kind === 'as-of'
           ? { asOf: snapshotJson(view.result), next: view.next === null ? null : encodeListingCursor(view.next) }
@@ -90,7 +91,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
             }),
         crawls: page.crawls.map((crawl) => ({ ...crawl, startedAt: crawl.startedAt.toISOString(), finishedAt: crawl.finishedAt?.toISOString() ?? null })),
         problems: page.problems.map((problem) => ({ problem: problem.problem, message: problem.message, firstRun: problem.firstRun, lastRun: problem.lastRun, occurrences: problem.occurrences, openedAt: problem.openedAt.toISOString() })),
-      })
+      }
     },
   )
 }

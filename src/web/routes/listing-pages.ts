@@ -4,14 +4,14 @@ import { z } from 'zod'
 import { listingStates } from '../../../db/status-queries.ts'
 import type { SnapshotEntry, SnapshotResult } from '../../../domain/archive.ts'
 import type { SnapshotCursor } from '../../../db/snapshot.ts'
+import { parseSiteDate, siteDay } from '../../../domain/site-dates.ts'
 import { loadListingPage, type DateAsked, type ListingPage, type ListingPageRequest } from '../../../jobs/listing-page.ts'
 import { dateRange, fieldLabel, formatTime, formatValue } from '../../reports/fields.ts'
 import { crawlLine } from '../../reports/snapshot.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
-import { parseAsOf, siteDay } from '../dates.ts'
 import { href, html, type SafeHtml } from '../html.ts'
 import { renderPage } from '../layout.ts'
-import { entryPath } from './entry-pages.ts'
+import { entryPath, listingPath } from '../paths.ts'
 
 export const ListingParams = z.object({ source: z.string().min(1).describe("the listing's name in the configuration") })
 export const ListingQuery = z.object({
@@ -38,7 +38,7 @@ export function entriesAsked(query: z.infer<typeof ListingQuery>): ListingPageRe
 /** The dates a listing is asked for; an error (400) naming the parameter that is not a date. */
 export function datesAsked(query: z.infer<typeof ListingQuery>, now: Date): [DateAsked] | [DateAsked, DateAsked] {
   const read = (name: 'as-of' | 'compare' | 'with', text: string): DateAsked => {
-    const at = parseAsOf(text)
+    const at = parseSiteDate(text, 'end')
     if (at === null) throw Object.assign(new Error(`${name}: ${JSON.stringify(text)} is not a date (YYYY-MM-DD) or an ISO datetime`), { statusCode: 400 })
     return { at, text }
   }
@@ -53,7 +53,7 @@ export default async function listingPages(app: WebApp, options: WebAppOptions):
   app.get('/listings', { schema: { tags: ['pages'], summary: 'The listings' } }, async (_request, reply) => {
     const listings = await listingStates(options.db)
     const rows = listings.map(
-      (listing) => html`<tr><td><a href="/listings/${encodeURIComponent(listing.source)}">${listing.source}</a></td><td>${listing.status ?? 'never crawled'}</td>
+      (listing) => html`<tr><td><a href="${listingPath(listing.source)}">${listing.source}</a></td><td>${listing.status ?? 'never crawled'}</td>
 <td>${listing.finishedAt === null ? '' : formatTime(listing.finishedAt)}</td><td>${listing.entries}</td><td>${listing.lastCompleteAt === null ? '' : formatTime(listing.lastCompleteAt)}</td></tr>`,
     )
     const body = html`<h1>Listings</h1>

@@ -3,9 +3,10 @@
 import { z } from 'zod'
 import { deliveryMessages, operatorProblems, recentHealthEvents, recentRuns, resendMessage } from '../../../db/operations.ts'
 import { deliveryCounts } from '../../../db/outbox.ts'
-import { ApiError, idBefore, ListQuery, listOf, nextCursor, withEtag } from '../api-list.ts'
+import { ApiError, idBefore, ListQuery, listOf, nextCursor } from '../api-list.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
-import { crawlSources, MessageParams, requireAdminViewer, startCrawl } from './operations-pages.ts'
+import { requireAdmin } from '../auth.ts'
+import { crawlSources, MessageParams, startCrawl } from './operations-pages.ts'
 
 const iso = (at: Date | null) => (at === null ? null : new Date(at).toISOString())
 
@@ -44,37 +45,36 @@ const ProblemsJson = z.object({
 const CrawlBody = z.object({ sources: z.union([z.literal('all'), z.array(z.string()).min(1)]).default('all') })
 
 export default async function operationsApi(app: WebApp, options: WebAppOptions): Promise<void> {
-  app.get('/api/v1/runs', { schema: { tags: ['operations'], summary: 'Runs and their results, newest first', querystring: ListQuery, response: { 200: listOf(RunJson) } } }, async (request, reply) => {
+  app.get('/api/v1/runs', { schema: { tags: ['operations'], summary: 'Runs and their results, newest first', querystring: ListQuery, response: { 200: listOf(RunJson) } } }, async (request) => {
     const runs = await recentRuns(options.db, request.query.limit, idBefore(request.query.cursor))
     const items = runs.map((run) => ({ ...run, startedAt: run.startedAt.toISOString(), finishedAt: iso(run.finishedAt) }))
-    return withEtag(request, reply, { items, next: nextCursor(runs, request.query.limit) })
+    return { items, next: nextCursor(runs, request.query.limit) }
   })
 
-  app.get('/api/v1/problems', { schema: { tags: ['operations'], summary: 'Operator problems (open, then the latest resolved) and recent health events', response: { 200: ProblemsJson } } }, async (request, reply) => {
+  app.get('/api/v1/problems', { schema: { tags: ['operations'], summary: 'Operator problems (open, then the latest resolved) and recent health events', response: { 200: ProblemsJson } } }, async () => {
     const [problems, health] = await Promise.all([operatorProblems(options.db, 50), recentHealthEvents(options.db, 50)])
-    return withEtag(request, reply, {
+    return {
       problems: problems.map((problem) => ({ ...problem, openedAt: problem.openedAt.toISOString(), resolvedAt: iso(problem.resolvedAt) })),
       healthEvents: health.map((event) => ({ ...event, at: event.at.toISOString() })),
-    })
+    }
   })
 
-  app.get('/api/v1/subscriptions', { schema: { tags: ['operations'], summary: "Each subscription's deliveries: sent, waiting, failing, dead", response: { 200: listOf(SubscriptionJson) } } }, async (request, reply) => {
+  app.get('/api/v1/subscriptions', { schema: { tags: ['operations'], summary: "Each subscription's deliveries: sent, waiting, failing, dead", response: { 200: listOf(SubscriptionJson) } } }, async () => {
     const items = (await deliveryCounts(options.db)).map(({ nextAttemptAt: _next, ...counts }) => ({ ...counts, lastSentAt: iso(counts.lastSentAt) }))
-    return withEtag(request, reply, { items, next: null })
+    return { items, next: null }
   })
 
-  app.get('/api/v1/deliveries', { schema: { tags: ['operations'], summary: 'Delivery messages newest first, by state and subscription', querystring: MessageQuery, response: { 200: listOf(MessageJson) } } }, async (request, reply) => {
+  app.get('/api/v1/deliveries', { schema: { tags: ['operations'], summary: 'Delivery messages newest first, by state and subscription', querystring: MessageQuery, response: { 200: listOf(MessageJson) } } }, async (request) => {
     const { limit, cursor, state, subscription } = request.query
     const messages = await deliveryMessages(options.db, { subscription: subscription ?? null, state: state ?? null, limit, before: idBefore(cursor) })
     const items = messages.map((message) => ({ ...message, nextAttemptAt: message.nextAttemptAt.toISOString(), createdAt: message.createdAt.toISOString(), sentAt: iso(message.sentAt) }))
-    return withEtag(request, reply, { items, next: nextCursor(messages, limit) })
+    return { items, next: nextCursor(messages, limit) }
   })
 
   app.post(
     '/api/v1/deliveries/:id/resend',
-    { schema: { tags: ['operations'], summary: "Send a dead message again, now (admin). 'pending': already waiting, nothing changed; 'sent': never sent twice", params: MessageParams, response: { 200: z.object({ outcome: z.enum(['resent', 'pending', 'sent']) }), 404: ApiError } } },
+    { schema: { tags: ['operations'], summary: "Send a dead message again, now (admin). 'pending': already waiting, nothing changed; 'sent': never sent twice", params: MessageParams, response: { 200: z.object({ outcome: z.enum(['resent', 'pending', 'sent']) }), 403: ApiError, 404: ApiError } }, preHandler: requireAdmin },
     async (request, reply) => {
-      requireAdminViewer(request)
       const outcome = await resendMessage(options.db, request.params.id, options.now())
       if (outcome === null) return reply.code(404).send({ error: 404, message: `no delivery message ${request.params.id}` })
       return { outcome }
@@ -83,9 +83,8 @@ export default async function operationsApi(app: WebApp, options: WebAppOptions)
 
   app.post(
     '/api/v1/crawl',
-    { schema: { tags: ['operations'], summary: 'Crawl now, some listings or all (admin)', body: CrawlBody, response: { 202: z.object({ started: z.literal(true) }), 409: ApiError, 503: ApiError } } },
+    { schema: { tags: ['operations'], summary: 'Crawl now, some listings or all (admin)', body: CrawlBody, response: { 202: z.object({ started: z.literal(true) }), 400: ApiError, 403: ApiError, 409: ApiError, 503: ApiError } }, preHandler: requireAdmin },
     async (request, reply) => {
-      requireAdminViewer(request)
       const start = startCrawl(crawlSources(request.body.sources, options), options)
       if (start.status === 202) return reply.code(202).send({ started: true })
       return reply.code(start.status).send({ error: start.status, message: start.message })

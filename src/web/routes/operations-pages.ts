@@ -1,20 +1,15 @@
 // Operations: runs and their results, problems open and resolved, health events, each
 // subscription's deliveries; an admin can send a dead message again and start a crawl.
-import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { deliveryMessages, operatorProblems, recentHealthEvents, recentRuns, resendMessage, type MessageRow } from '../../../db/operations.ts'
 import { deliveryCounts } from '../../../db/outbox.ts'
 import { formatTime } from '../../reports/fields.ts'
+import { requireAdmin } from '../auth.ts'
 import type { CrawlStart, WebApp, WebAppOptions } from '../context.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { csrfField, renderPage } from '../layout.ts'
 
 export const MessageParams = z.object({ id: z.coerce.number().int().positive().describe('the delivery message id') })
-
-/** Admin actions: refused (403) to anyone else. */
-export function requireAdminViewer(request: FastifyRequest): void {
-  if (request.viewer?.role !== 'admin') throw Object.assign(new Error('this needs the admin role'), { statusCode: 403 })
-}
 
 /** The listings a crawl asks for: 'all', or names the configuration has (an unknown one is refused, 400). */
 export function crawlSources(asked: readonly string[] | 'all', options: WebAppOptions): readonly string[] | 'all' {
@@ -72,15 +67,13 @@ ${messagesTable([...failing, ...dead], admin ? (message) => resendForm(message, 
     return reply.send(renderPage(reply, { title: 'Operations', current: 'operations', body }))
   })
 
-  app.post('/deliveries/:id/resend', { schema: { tags: ['pages'], summary: 'Send a dead message again (admin)', params: MessageParams } }, async (request, reply) => {
-    requireAdminViewer(request)
+  app.post('/deliveries/:id/resend', { schema: { tags: ['pages'], summary: 'Send a dead message again (admin)', params: MessageParams }, preHandler: requireAdmin }, async (request, reply) => {
     const outcome = await resendMessage(options.db, request.params.id, options.now())
     if (outcome === null) return reply.callNotFound()
     return reply.redirect('/operations', 303)
   })
 
-  app.post('/crawl', { schema: { tags: ['pages'], summary: 'Crawl now (admin)', body: z.object({ source: z.string().default('all'), _csrf: z.string().optional() }) } }, async (request, reply) => {
-    requireAdminViewer(request)
+  app.post('/crawl', { schema: { tags: ['pages'], summary: 'Crawl now (admin)', body: z.object({ source: z.string().default('all'), _csrf: z.string().optional() }) }, preHandler: requireAdmin }, async (request, reply) => {
     const start = startCrawl(crawlSources(request.body.source === 'all' ? 'all' : [request.body.source], options), options)
     if (start.status === 202) return reply.redirect('/operations', 303)
     return reply.code(start.status).send(renderPage(reply, { title: 'Crawl not started', current: 'operations', body: html`<h1>Crawl not started</h1><p class="error">${start.message}</p>` }))

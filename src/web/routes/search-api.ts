@@ -12,7 +12,6 @@ import { escapeHtml } from '../../reports/html.ts'
 import { siteText } from '../../reports/site-text.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { cursorToken, EntrySearchQuery, searchUrl, toEntrySearch } from '../entry-search-query.ts'
-import { weakEtag } from '../etag.ts'
 import { unmarked } from '../marked-text.ts'
 
 const FacetCounts = z.array(z.object({ value: z.string(), count: z.number().int() }))
@@ -81,7 +80,6 @@ async function* jsonLinesOf(pages: AsyncGenerator<EntryHit[]>): AsyncGenerator<s
 export default async function searchApi(app: WebApp, options: WebAppOptions): Promise<void> {
   app.get('/api/v1/entries', {
     schema: { tags: ['entries'], summary: 'Search entries: words, filters, facets, a page at a time', querystring: EntrySearchQuery, response: { 200: EntryList } },
-    onSend: weakEtag,
   }, async (request) => {
     const body = listOf(await searchEntries(options.db, toEntrySearch(request.query)))
     return body

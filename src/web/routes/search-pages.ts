@@ -4,6 +4,7 @@ import { searchEntries, type EntryHit, type EntrySearchResult, type FacetCount }
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { cursorToken, EntrySearchQuery, searchUrl, toEntrySearch, type EntrySearchQueryValue } from '../entry-search-query.ts'
 import { href, html, type SafeHtml } from '../html.ts'
+import { entryPath } from '../paths.ts'
 import { renderPage } from '../layout.ts'
 import { markedHtml } from '../marked-text.ts'
 
@@ -55,6 +56,7 @@ function hitHtml(hit: EntryHit): SafeHtml {
 <p class="muted">${facts.join(' · ')}</p>
 ${hit.snippet === null || hit.snippet === '' ? '' : html`<p>${markedHtml(hit.snippet)}</p>`}
 ${link === null ? html`<p class="muted">link (not a web address): ${hit.url}</p>` : ''}
+<p><a href="${entryPath(hit.key)}">Versions and history</a></p>
 </li>`
 }
 
