@@ -56,6 +56,7 @@ export function renderPage(reply: FastifyReply, { title, current, body }: PageSp
 <meta name="csrf-token" content="${csrfToken(reply)}">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <title>${title} · eurowatch</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/htmx.min.js" defer></script>
 <script src="/static/app.js" defer></script>
