@@ -79,25 +79,11 @@ describe('eurowatch serve', { timeout: 420_000 }, () => {
 
   it('serves the database on loopback until SIGTERM, then leaves it to the next verb', async () => {
     expect((await runCli(workDir(), ['migrate'])).code).toBe(0)
-    const server = spawn('node', [BIN, 'serve', '--port', '0'], { cwd: workDir(), stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => server.once('close', resolve))
-    const origin = await new Promise<string>((resolve, reject) => {
-      server.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString()
-        const found = /serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)
-        if (found?.[1] !== undefined) resolve(found[1])
-      })
-      void exited.then(() => reject(new Error(`serve ended before it served: ${stderr}`)))
-    })
-    const openapi = await fetch(`${origin}/api/openapi.json`)
+    const served = await startServe(workDir(), [])
+    const openapi = await fetch(`${served.origin}/api/openapi.json`)
     expect(openapi.status).toBe(200)
     expect(((await openapi.json()) as { openapi: string }).openapi).toBe('3.1.0')
-    server.kill('SIGTERM')
-    expect(await exited).toBe(0)
-    expect(stderr).toBe('')
+    expect(await served.stop()).toEqual({ code: 0, stderr: '' })
     expect((await runCli(workDir(), ['status'])).code).toBe(0)
   })
 
