@@ -2,7 +2,7 @@
 // of listing pages, the detail store, a real crawl of the replica); entry_search kept by triggers.
 import { describe, expect, it } from 'vitest'
 import { completeSummary } from '../../db/details.ts'
-import { searchEntries, type EntryHit } from '../../db/search.ts'
+import { searchByDate, searchEntries, type EntryHit } from '../../db/search.ts'
 import { MATCH_END, MATCH_START, type EntrySearch } from '../../domain/entry-search.ts'
 import { runPipeline } from '../../jobs/run.ts'
 import { resolveProfile } from '../../parsers/index.ts'
@@ -123,6 +123,25 @@ describe.each(backends)('entry search on %s', (backend) => {
     const second = await searchEntries(db(), ask({ words: 'city', sort: 'newest', limit: 2, after: first.next }))
     expect([...keys(first.hits), ...keys(second.hits)]).toEqual([MALMO.key, LODZ.key, UNDATED.key])
     expect(second.next).toBeNull()
+  })
+
+  it('reads at most the newest matches past its bound: facets and ranking over those, the total estimated, date order through all', async () => {
+    await seed()
+    // "city" matches Malmö (2021), Łódź (2019) and the undated Kraków: a bound of 2 reads the first two
+    const bounded = await searchEntries(db(), ask({ words: 'city' }), 2)
+    expect(bounded).toMatchObject({ mode: 'words', exact: false, counted: 2 })
+    expect(bounded.total).toBeGreaterThanOrEqual(3)
+    expect(keys(bounded.hits).sort()).toEqual([LODZ.key, MALMO.key].sort())
+    expect(bounded.facets.year).toEqual([{ value: '2021', count: 1 }, { value: '2019', count: 1 }])
+    expect(bounded.facets.listing).toEqual([{ value: 'housing', count: 2 }, { value: 'mobility', count: 1 }])
+    const exact = await searchEntries(db(), ask({ words: 'city' }), 3)
+    expect(exact).toMatchObject({ exact: true, counted: 3, total: 3 })
+    // by date, every match, page by page, bound or not
+    const first = await searchEntries(db(), ask({ words: 'city', sort: 'newest', limit: 2 }), 2)
+    const second = await searchEntries(db(), ask({ words: 'city', sort: 'newest', limit: 2, after: first.next }), 2)
+    expect([...keys(first.hits), ...keys(second.hits)]).toEqual([MALMO.key, LODZ.key, UNDATED.key])
+    expect(keys((await searchByDate(db(), ask({ words: 'city', limit: 10 }))).hits)).toEqual([MALMO.key, LODZ.key, UNDATED.key])
+    expect(keys((await searchByDate(db(), ask({ words: 'inovation', limit: 10 }))).hits)).toEqual([MALMO.key])
   })
 
   it('finds a title despite a misspelt word when the full text finds nothing', async () => {

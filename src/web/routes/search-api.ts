@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream'
 import { Feed } from 'feed'
 import { z } from 'zod'
-import { searchEntries, type EntryHit, type EntrySearchResult } from '../../../db/search.ts'
+import { searchByDate, searchEntries, type EntryHit, type EntrySearchResult } from '../../../db/search.ts'
 import type { EntrySearch } from '../../../domain/entry-search.ts'
 import { csvLines } from '../../reports/archive-fields.ts'
 import { webUrl } from '../../reports/fields.ts'
@@ -33,7 +33,9 @@ const EntryItem = z.object({
 const EntryList = z.object({
   items: z.array(EntryItem),
   next: z.string().nullable().describe('the cursor of the next page; null on the last'),
-  total: z.number().int(),
+  total: z.number().int().describe('how many entries match: exact when `exact`, else the database\'s estimate'),
+  exact: z.boolean().describe('false when more entries match than a search reads (see `counted`)'),
+  counted: z.number().int().describe('how many of the newest matches the facets and the best-match order cover: all of them when `exact`'),
   mode: z.enum(['all', 'words', 'fuzzy']).describe('fuzzy: the words matched no text, these titles are alike'),
   facets: z.object({ listing: FacetCounts, type: FacetCounts, theme: FacetCounts, year: FacetCounts }),
 })
@@ -48,18 +50,18 @@ function itemOf(hit: EntryHit): EntryItemJson {
 }
 
 function listOf(result: EntrySearchResult): z.infer<typeof EntryList> {
-  return { items: result.hits.map(itemOf), next: cursorToken(result.next), total: result.total, mode: result.mode, facets: result.facets }
+  return { items: result.hits.map(itemOf), next: cursorToken(result.next), total: result.total, exact: result.exact, counted: result.counted, mode: result.mode, facets: result.facets }
 }
 
 const DOWNLOAD_PAGE = 500
 const FEED_ITEMS = 50
 const CSV_HEADER = ['key', 'url', 'title', 'type', 'date', 'themes', 'listings', 'summary', 'seen_at']
 
-/** Every hit of the search, a page of 500 at a time (a download reads the whole matching set). */
+/** Every hit of the search, newest first, a page of 500 at a time (a download reads the whole matching set). */
 async function* allHits(options: WebAppOptions, search: EntrySearch): AsyncGenerator<EntryHit[]> {
   let after = search.after
   for (;;) {
-    const page = await searchEntries(options.db, { ...search, limit: DOWNLOAD_PAGE, after })
+    const page = await searchByDate(options.db, { ...search, limit: DOWNLOAD_PAGE, after })
     yield page.hits
     if (page.next === null) return
     after = page.next
@@ -86,18 +88,18 @@ export default async function searchApi(app: WebApp, options: WebAppOptions): Pr
   })
 
   const download = { tags: ['entries'], querystring: EntrySearchQuery.omit({ cursor: true, limit: true }), hide: true }
-  app.get('/entries.csv', { schema: { ...download, summary: 'Every entry the search finds, as CSV' } }, async (request, reply) => {
+  app.get('/entries.csv', { schema: { ...download, summary: 'Every entry the search finds, newest first, as CSV' } }, async (request, reply) => {
     const pages = allHits(options, toEntrySearch({ ...request.query, limit: DOWNLOAD_PAGE }))
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="entries.csv"').send(Readable.from(csvOf(pages)))
   })
-  app.get('/entries.jsonl', { schema: { ...download, summary: 'Every entry the search finds, as JSON Lines' } }, async (request, reply) => {
+  app.get('/entries.jsonl', { schema: { ...download, summary: 'Every entry the search finds, newest first, as JSON Lines' } }, async (request, reply) => {
     const pages = allHits(options, toEntrySearch({ ...request.query, limit: DOWNLOAD_PAGE }))
     return reply.type('application/jsonl; charset=utf-8').header('content-disposition', 'attachment; filename="entries.jsonl"').send(Readable.from(jsonLinesOf(pages)))
   })
   app.get('/entries.atom', { schema: { ...download, summary: 'The newest entries the search finds, as an Atom feed' } }, async (request, reply) => {
     // a feed is read as a stream of news: newest first, whatever order the page shows
     const query = { ...request.query, sort: 'newest' as const, limit: FEED_ITEMS }
-    const result = await searchEntries(options.db, toEntrySearch(query))
+    const result = await searchByDate(options.db, toEntrySearch(query))
     const origin = `${request.protocol}://${request.host}`
     const page = `${origin}${searchUrl('/entries', query)}`
     const newest = result.hits.reduce((latest, hit) => (hit.seenAt > latest ? hit.seenAt : latest), new Date(0))

@@ -61,11 +61,15 @@ ${link === null ? html`<p class="muted">link (not a web address): ${hit.url}</p>
 }
 
 function summaryLine(query: EntrySearchQueryValue, result: EntrySearchResult): SafeHtml {
-  const count = `${result.total} ${result.total === 1 ? 'entry' : 'entries'}`
+  const count = `${result.exact ? '' : 'about '}${result.total.toLocaleString('en')} ${result.total === 1 ? 'entry' : 'entries'}`
+  // over the bound (db/search.ts), say what the facets and the order cover
+  const covered = result.exact
+    ? ''
+    : html` <span class="muted">Facets${query.sort === 'relevance' && result.mode !== 'all' ? html` and the best-match order` : ''} cover the newest ${result.counted.toLocaleString('en')}; narrow the words or pick a facet to see them all.</span>`
   if (result.mode === 'fuzzy') {
-    return html`<p>No entry has these words; ${result.total === 0 ? 'no title is like them either.' : html`${count} with a title like “${query.q.trim()}”.`}</p>`
+    return html`<p>No entry has these words; ${result.total === 0 ? 'no title is like them either.' : html`${count} with a title like “${query.q.trim()}”.`}${covered}</p>`
   }
-  return html`<p>${count}${result.mode === 'words' ? html` match “${query.q.trim()}”` : ''}.</p>`
+  return html`<p>${count.charAt(0).toUpperCase()}${count.slice(1)}${result.mode === 'words' ? html` match “${query.q.trim()}”` : ''}.${covered}</p>`
 }
 
 function pager(query: EntrySearchQueryValue, result: EntrySearchResult): SafeHtml {
