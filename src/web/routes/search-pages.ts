@@ -61,7 +61,9 @@ ${link === null ? html`<p class="muted">link (not a web address): ${hit.url}</p>
 }
 
 function summaryLine(query: EntrySearchQueryValue, result: EntrySearchResult): SafeHtml {
-  const count = `${result.exact ? '' : 'about '}${result.total.toLocaleString('en')} ${result.total === 1 ? 'entry' : 'entries'}`
+  // an estimate shown to two figures, not as if counted
+  const shown = result.exact ? result.total : Number(result.total.toPrecision(2))
+  const count = `${result.exact ? '' : 'about '}${shown.toLocaleString('en')} ${result.total === 1 ? 'entry' : 'entries'}`
   // over the bound (db/search.ts), say what the facets and the order cover
   const covered = result.exact
     ? ''
