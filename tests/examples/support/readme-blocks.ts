@@ -121,7 +121,7 @@ export interface CommandOutcome extends ReadmeCommand {
   stderr: string
 }
 
-/** What went wrong with a run command, in one line naming its README line; null when it did as written. */
+/** What went wrong with a run command, headed by its README line, with its standard error; null when it did as written. */
 export function commandFailure(outcome: CommandOutcome, file = 'README.md'): string | null {
   const said = `${file}:${outcome.line}: ${outcome.text}`
   if (outcome.code !== outcome.expectedCode) return `${said}\n  exited ${outcome.code}, not ${outcome.expectedCode}\n${outcome.stderr}`
@@ -152,7 +152,8 @@ export async function runBlocks(blocks: ReadmeBlock[], folder: string, bin: stri
       ...commands.map((command, index) =>
         [
           `{ ${command.text}`,
-          `} >"${outputs}/${index}.out" 2>"${outputs}/${index}.err"`,
+          // no terminal and no input: a command that would ask for one fails instead of waiting
+          `} </dev/null >"${outputs}/${index}.out" 2>"${outputs}/${index}.err"`,
           `code=$?; echo "$code" >"${outputs}/${index}.code"; [ "$code" = ${command.expectedCode} ] || exit 0`,
         ].join('\n'),
       ),
