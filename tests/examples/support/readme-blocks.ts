@@ -175,7 +175,7 @@ export async function runBlocks(blocks: ReadmeBlock[], folder: string, bin: stri
 
 /** A folder as a fresh clone has it for the README's commands: the examples (no data a run left in them). */
 export function freshClone(root: string): string {
-  const folder = mkdtempSync(join(tmpdir(), 'eurowatch-readme-'))
+  const folder = mkdtempSync(join(tmpdir(), 'eurowatch-readme-clone-'))
   cpSync(join(root, 'examples'), join(folder, 'examples'), { recursive: true, filter: (source) => basename(source) !== '.eurowatch' })
   return folder
 }
