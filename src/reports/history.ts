@@ -56,8 +56,17 @@ function quoted(value: FieldChange['before']): string {
 }
 
 function seenLine(version: HistoryVersion): string {
-  const at = (seen: Seen | null): string => (seen === null ? 'never' : `run ${seen.runId} (${formatTime(seen.at)})`)
-  return `first seen ${at(version.firstSeen)}, last seen ${at(version.lastSeen)}`
+  return seenWords(version, (seen) => `run ${seen.runId} (${formatTime(seen.at)})`)
+}
+
+/**
+ * When a version was seen. One replaced within its first run (its own page, read later in that
+ * run, added to it) has no sighting of its own: the run's sightings went to the version after it.
+ */
+export function seenWords<S>(version: { validFromRun: number; validToRun: number | null; firstSeen: S | null; lastSeen: S | null }, at: (seen: S) => string): string {
+  if (version.firstSeen === null && version.validToRun === version.validFromRun) return `seen only in run ${version.validFromRun}, where the next version replaced it`
+  const when = (seen: S | null) => (seen === null ? 'never' : at(seen))
+  return `first seen ${when(version.firstSeen)}, last seen ${when(version.lastSeen)}`
 }
 
 function snapshotLines(version: HistoryVersion): string[] {

@@ -11,7 +11,7 @@ import type { Database } from '../../db/schema.ts'
 import type { ParsedEntry } from '../../domain/entry.ts'
 import { diffRun, type DiffSummary } from '../../jobs/diff.ts'
 import { storeListingPage } from '../db/fixtures.ts'
-import { renderHistoryText, toHistoryJson } from '../../src/reports/history.ts'
+import { renderHistoryText, seenWords, toHistoryJson } from '../../src/reports/history.ts'
 import { parsedEntry as e, T0 } from '../db/fixtures.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 
@@ -69,6 +69,15 @@ const versionPairs: [string, Partial<ParsedEntry>, Partial<ParsedEntry>][] = [
   ['a document type shown', {}, { documentType: 'policy publication' }],
   ['a new URL and title', {}, { url: 'http://www.eurocities.eu/eurocities/documents/Entry-one-WSPO-000001', title: 'Entry one' }],
 ]
+
+describe('when a version was seen', () => {
+  const at = (seen: { runId: number }) => `run ${seen.runId}`
+  it('tells a version replaced within its first run (its own page added to it) as such, not as never seen', () => {
+    expect(seenWords({ validFromRun: 1, validToRun: 1, firstSeen: null, lastSeen: null }, at)).toBe('seen only in run 1, where the next version replaced it')
+    expect(seenWords({ validFromRun: 1, validToRun: 3, firstSeen: { runId: 1 }, lastSeen: { runId: 2 } }, at)).toBe('first seen run 1, last seen run 2')
+    expect(seenWords({ validFromRun: 2, validToRun: null, firstSeen: null, lastSeen: null }, at)).toBe('first seen never, last seen never')
+  })
+})
 
 describe.each(backends)('history against the diff on %s', (backend) => {
   const db = useTestDatabase(backend)

@@ -5,7 +5,7 @@ import { entryPage, storedPage, type EntryPage, type StoredPageRef } from '../..
 import { readPageBody } from '../../../db/pages.ts'
 import type { EntryDetail } from '../../../domain/detail.ts'
 import { fieldLabel, formatTime, formatValue } from '../../reports/fields.ts'
-import { toHistoryJson, type HistoryJson } from '../../reports/history.ts'
+import { seenWords, toHistoryJson, type HistoryJson } from '../../reports/history.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { href, html, type SafeHtml } from '../html.ts'
 import { renderPage } from '../layout.ts'
@@ -67,7 +67,6 @@ ${storedPages(page.pages)}`
 type VersionJson = HistoryJson['versions'][number]
 
 function versionSection(version: VersionJson, index: number): SafeHtml {
-  const seen = (s: VersionJson['firstSeen']) => (s === null ? 'never' : `run ${s.runId} (${formatTime(new Date(s.at))})`)
   const until = version.validToRun === null ? 'current' : `until run ${version.validToRun}`
   const origin = version.origin === 'crawl' ? '' : version.origin === 'reparse' ? ' (corrected by a re-parse)' : ' (backfilled from web-archive captures)'
   const f = version.fields
@@ -87,7 +86,7 @@ ${version.changes.map((change) =>
 </tbody></table>`
   return html`<section aria-labelledby="version-${index + 1}">
 <h3 id="version-${index + 1}">Version ${index + 1}: from run ${version.validFromRun} (${formatTime(new Date(version.validFrom))}), ${until}${origin}</h3>
-<p class="muted">First seen ${seen(version.firstSeen)}, last seen ${seen(version.lastSeen)}</p>
+<p class="muted">${seenWords(version, (seen) => `run ${seen.runId} (${formatTime(new Date(seen.at))})`).replace(/^./, (first) => first.toUpperCase())}</p>
 ${fields}
 ${version.detail === null ? '' : detailBlock(version.detail)}
 </section>`
