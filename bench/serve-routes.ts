@@ -15,6 +15,8 @@ export interface ServeSample {
   listing: string
   /** 'YYYY-MM-DD' */
   asOf: string
+  /** 'YYYY-MM-DD', the day of the listing's last complete crawl: compared with `asOf`. */
+  compareWith: string
   commonWord: string
   rareWord: string
 }
@@ -30,7 +32,9 @@ export interface ServeRoute {
 export function serveRoutes(sample: ServeSample): ServeRoute[] {
   const key = encodeURIComponent(sample.entryKey)
   // the day as the page reads it (its end, in the site's zone)
-  const asOf = parseSiteDate(sample.asOf, 'end') ?? new Date(`${sample.asOf}T23:59:59Z`)
+  const dayEnd = (day: string) => parseSiteDate(day, 'end') ?? new Date(`${day}T23:59:59Z`)
+  const asOf = dayEnd(sample.asOf)
+  const compared = `compare=${sample.asOf}&with=${sample.compareWith}`
   const search = (words: string) => (db: Kysely<Database>) =>
     searchEntries(db, { words, listing: null, type: null, theme: null, year: null, sort: 'relevance', limit: 50, after: null })
   return [
@@ -45,6 +49,13 @@ export function serveRoutes(sample: ServeSample): ServeRoute[] {
       api: `/api/v1/listings/${sample.listing}?as-of=${sample.asOf}`,
       query: (db) => loadListingPage(db, { source: sample.listing, dates: [{ at: asOf, text: sample.asOf }], crawls: 20, entries: { after: null, limit: 50 } }),
     },
+    {
+      name: 'listing two dates compared',
+      page: `/listings/${sample.listing}?${compared}`,
+      api: `/api/v1/listings/${sample.listing}?${compared}`,
+      query: (db) =>
+        loadListingPage(db, { source: sample.listing, dates: [{ at: asOf, text: sample.asOf }, { at: dayEnd(sample.compareWith), text: sample.compareWith }], crawls: 20, entries: { after: null, limit: 50 } }),
+    },
   ]
 }
 
@@ -55,17 +66,19 @@ export async function pickSample(db: Kysely<Database>, words: { commonWord: stri
     where e.removed_at is null and exists (select 1 from entry_detail d where d.entry_id = e.id)
       and (select count(*) from entry_version v where v.entry_id = e.id) >= 3
     order by e.entry_key like 'WSPO-%' desc, e.id desc limit 1`.execute(db)
-  // the listing with the most entries, as of the day of the middle one of its crawls (a backfill reads no pages here)
-  const listing = await sql<{ source_id: string; as_of: string | null }>`
+  // the listing with the most entries, as of the day of the middle one of its crawls (a backfill reads no pages here), compared with its last
+  const listing = await sql<{ source_id: string; as_of: string | null; compare_with: string | null }>`
     with crawls as (
       select c.listing_id, r.started_at, row_number() over (partition by c.listing_id order by c.run_id) as n, count(*) over (partition by c.listing_id) as total
       from listing_crawl c join crawl_run r on r.id = c.run_id where c.status = 'complete' and r.kind = 'crawl')
-    select l.source_id, (select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') from crawls where listing_id = l.id and n = (total + 1) / 2) as as_of
+    select l.source_id,
+      (select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') from crawls where listing_id = l.id and n = (total + 1) / 2) as as_of,
+      (select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') from crawls where listing_id = l.id and n = total) as compare_with
     from listing l order by (select count(*) from sighting_range s where s.listing_id = l.id) desc, l.id limit 1`.execute(db)
   const entryKey = entry.rows[0]?.entry_key
   const found = listing.rows[0]
-  if (entryKey === undefined || found?.as_of == null) throw new Error('pickSample: no entry with versions and a detail text, or no crawled listing')
-  return { entryKey, listing: found.source_id, asOf: found.as_of, ...words }
+  if (entryKey === undefined || found?.as_of == null || found.compare_with === null) throw new Error('pickSample: no entry with versions and a detail text, or no crawled listing')
+  return { entryKey, listing: found.source_id, asOf: found.as_of, compareWith: found.compare_with, ...words }
 }
 
 /** Where the bare baseline serves a route. */

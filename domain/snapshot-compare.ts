@@ -1,5 +1,6 @@
 // "Compare two dates" on a listing: what one as-of snapshot shows that the other does not, and
-// the entries both show with different fields, under the diff rules (diffVersions). Pure.
+// the entries both show with different fields, under the diff rules (diffVersions). Pure: the
+// reference the listing page's comparison in SQL (db/snapshot-compare.ts) is tested against.
 import type { ListingSnapshot, SnapshotEntry } from './archive.ts'
 import type { FieldChange } from './change.ts'
 import { diffVersions } from './version-diff.ts'

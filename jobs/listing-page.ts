@@ -2,12 +2,14 @@
 // crawls and open problems. Reads only.
 import type { Kysely } from 'kysely'
 import type { SnapshotResult } from '../domain/archive.ts'
-import { compareSnapshots, type SnapshotComparison } from '../domain/snapshot-compare.ts'
+import type { SnapshotComparison } from '../domain/snapshot-compare.ts'
+import { diffVersions } from '../domain/version-diff.ts'
+import { compareCrawls } from '../db/snapshot-compare.ts'
 import { listingBySource, openProblemsOfListing, recentCrawls, type ListingRow, type RecentCrawl } from '../db/listing-page.ts'
 import type { OpenProblem } from '../db/operator-problems.ts'
 import type { Database } from '../db/schema.ts'
 import type { SnapshotCursor } from '../db/snapshot.ts'
-import { loadSnapshot, loadSnapshotPage } from './snapshot.ts'
+import { loadSnapshotCrawl, loadSnapshotPage } from './snapshot.ts'
 
 export interface DateAsked {
   at: Date
@@ -15,7 +17,7 @@ export interface DateAsked {
   text: string
 }
 
-/** What changed, each list cut to its first entries (a listing may hold 100,000): `counts` has the whole. */
+/** What changed, each list cut to its first entries (a listing may hold 1,000,000): `counts` has the whole. */
 export interface ListingComparison extends SnapshotComparison {
   counts: { added: number; removed: number; changed: number }
 }
@@ -50,30 +52,19 @@ export async function loadListingPage(db: Kysely<Database>, request: ListingPage
   const [view, crawls, problems] = await Promise.all([
     request.dates.length === 1
       ? loadSnapshotPage(db, snapshotRequest(request.dates[0]), request.entries).then(({ result, next }): ListingView => ({ kind: 'as-of', result, next }))
-      : compareDates(request.dates, (date) => loadSnapshot(db, snapshotRequest(date)), request.entries.limit),
+      : compareDates(db, listing.id, request.dates, (date) => loadSnapshotCrawl(db, snapshotRequest(date)), request.entries.limit),
     recentCrawls(db, listing.id, request.crawls),
     openProblemsOfListing(db, listing.id),
   ])
   return { listing, view, crawls, problems }
 }
 
-async function compareDates(dates: [DateAsked, DateAsked], snapshotAt: (date: DateAsked) => Promise<SnapshotResult>, limit: number): Promise<ListingView> {
-  const [before, after] = await Promise.all([snapshotAt(dates[0]), snapshotAt(dates[1])])
-  const whole = before.kind === 'snapshot' && after.kind === 'snapshot' ? compareSnapshots(before.snapshot, after.snapshot) : null
-  const comparison =
-    whole === null
-      ? null
-      : {
-          added: whole.added.slice(0, limit),
-          removed: whole.removed.slice(0, limit),
-          changed: whole.changed.slice(0, limit),
-          unchanged: whole.unchanged,
-          counts: { added: whole.added.length, removed: whole.removed.length, changed: whole.changed.length },
-        }
+async function compareDates(db: Kysely<Database>, listingId: number, dates: [DateAsked, DateAsked], crawlAt: (date: DateAsked) => Promise<SnapshotResult>, limit: number): Promise<ListingView> {
+  const [before, after] = await Promise.all([crawlAt(dates[0]), crawlAt(dates[1])])
+  if (before.kind !== 'snapshot' || after.kind !== 'snapshot') return { kind: 'compare', before, after, comparison: null }
+  const compared = await compareCrawls(db, listingId, { runId: before.snapshot.crawl.runId, asOf: dates[0].at }, { runId: after.snapshot.crawl.runId, asOf: dates[1].at }, limit)
+  const changed = compared.changed.map((pair) => ({ key: pair.after.key, before: pair.before, after: pair.after, changes: diffVersions(pair.before.fields, pair.after.fields) }))
+  const { unchanged, ...counts } = compared.counts
   // the two listings themselves are not shown: only what changed
-  return { kind: 'compare', before: withoutEntries(before), after: withoutEntries(after), comparison }
-}
-
-function withoutEntries(result: SnapshotResult): SnapshotResult {
-  return result.kind === 'snapshot' ? { ...result, snapshot: { ...result.snapshot, entries: [] } } : result
+  return { kind: 'compare', before, after, comparison: { added: compared.added, removed: compared.removed, changed, unchanged, counts } }
 }

@@ -26,6 +26,11 @@ export async function loadSnapshotPage(db: Kysely<Database>, request: SnapshotRe
   return { result, next: more && last !== undefined ? { pageNumber: last.pageNumber, position: last.position } : null }
 }
 
+/** The crawl standing for the listing at the date, without its entries (a comparison of two dates reads its own). */
+export async function loadSnapshotCrawl(db: Kysely<Database>, request: SnapshotRequest): Promise<SnapshotResult> {
+  return (await snapshotWith(db, request, async () => ({ entries: [], more: false }))).result
+}
+
 async function snapshotWith(
   db: Kysely<Database>,
   request: SnapshotRequest,

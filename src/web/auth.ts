@@ -1,7 +1,8 @@
 // Who is asking: every request gets `request.viewer` from a Bearer token or a session cookie, or
 // acts as the implicit admin `local` while no web user exists (loopback clients only). Without
-// either, a page redirects to /login and the API answers 401. Registered without encapsulation
-// (skip-override), so its hook covers every route module registered after it.
+// either, a page redirects to /login (an htmx request gets HX-Redirect there) and the API
+// answers 401. Registered without encapsulation (skip-override), so its hook covers every route
+// module registered after it.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { hasWebUsers, sessionPrincipal, useApiToken, type WebPrincipal } from '../../db/web-access.ts'
 import { LOCAL_VIEWER, type Viewer, type WebApp, type WebAppOptions } from './context.ts'
@@ -39,6 +40,9 @@ async function auth(app: WebApp, options: WebAppOptions): Promise<void> {
       reply.header('www-authenticate', 'Bearer realm="eurowatch"')
       throw new AccessError(401, 'sign-in needed: send Authorization: Bearer TOKEN (eurowatch token create)')
     }
+    // htmx would follow a redirect inside its request and swap the sign-in page into a fragment:
+    // HX-Redirect makes it load the sign-in page whole, coming back to the page the fragment is on
+    if (request.headers['hx-request'] === 'true') return reply.code(401).header('hx-redirect', `/login?next=${encodeURIComponent(pageOf(request))}`).send()
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new AccessError(401, 'sign-in needed: your session has ended')
     return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
   })
@@ -47,6 +51,14 @@ async function auth(app: WebApp, options: WebAppOptions): Promise<void> {
 // fastify-plugin's marker, without that dependency: the hook applies to the whole app
 Object.assign(auth, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'eurowatch-auth' })
 export default auth
+
+/** The page an htmx request came from (htmx sends its URL), else the URL asked; sign-in checks it is a path of this site. */
+function pageOf(request: FastifyRequest): string {
+  const current = request.headers['hx-current-url']
+  if (typeof current !== 'string' || !URL.canParse(current)) return request.url
+  const url = new URL(current)
+  return `${url.pathname}${url.search}`
+}
 
 /** For admin-only routes (crawl now, resend a delivery): a viewer gets 403. */
 export async function requireAdmin(request: FastifyRequest, _reply: FastifyReply): Promise<void> {

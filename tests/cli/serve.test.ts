@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startReplica, type Replica } from '../../replica/index.ts'
 import { BIN, runCli, useWorkDir } from './support/cli.ts'
+import { createCliDatabase } from './support/cli-database.ts'
 
 const workDir = useWorkDir('eurowatch-serve-')
 
@@ -28,9 +29,9 @@ interface Served {
   stop(): Promise<{ code: number | null; stderr: string }>
 }
 
-/** `eurowatch serve ARGS` in `cwd`, once it says where it serves. */
-async function startServe(cwd: string, args: string[]): Promise<Served> {
-  const server = spawn('node', [BIN, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+/** `eurowatch serve ARGS` in `cwd` (PGlite there unless `env` names a database), once it says where it serves. */
+async function startServe(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const server = spawn('node', [BIN, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -127,6 +128,29 @@ describe('eurowatch serve', { timeout: 420_000 }, () => {
       expect(runs.map((run) => run.status), JSON.stringify(runs)).toContain('complete')
     } finally {
       expect((await served.stop()).code).toBe(0)
+    }
+  })
+
+  // on PostgreSQL, so that `status` may read the database while serve holds it (PGlite: one process)
+  it('--cron: `status` shows the schedule and its next run from the start, before any run, and no schedule once stopped', async () => {
+    const database = await createCliDatabase('postgres', workDir())
+    try {
+      expect((await runCli(workDir(), ['migrate'], database.env)).code).toBe(0)
+      writeFileSync(join(workDir(), 'eurowatch.yaml'), `sources:\n  - name: social-innovation\n    profile: eurocities-legacy\n    url: ${(await replica()).origin}/eurocities/issues/social-innovation-issue\n`)
+      // once a year: no run happens while the test looks
+      const served = await startServe(workDir(), ['--cron', '0 3 1 1 *'], database.env)
+      try {
+        await until('the schedule to be told', async () => (served.stdout().includes('also running "0 3 1 1 *"') ? true : null), 30)
+        const status = await runCli(workDir(), ['status'], database.env)
+        expect(status.code, status.stderr).toBe(0)
+        expect(status.stdout).toMatch(/^Schedule\n {2}"0 3 1 1 \*" \(Europe\/Brussels\), pid \d+: next run 20\d\d-01-01 02:00 UTC \(as of /m)
+        expect(await runsOf(served.origin)).toEqual([])
+      } finally {
+        expect((await served.stop()).code).toBe(0)
+      }
+      expect((await runCli(workDir(), ['status'], database.env)).stdout).toMatch(/^Schedule\n {2}`eurowatch schedule` is not running$/m)
+    } finally {
+      await database.drop()
     }
   })
 })

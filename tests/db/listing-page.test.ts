@@ -1,7 +1,11 @@
 // The listing page's data from real crawls of the replica, on PGlite and PostgreSQL: as of a
-// date, two dates compared, recent crawls with their health, open problems.
+// date, two dates compared (in the database, against the two whole snapshots diffed), recent
+// crawls with their health, open problems.
+import type { KyselyPlugin } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { compareSnapshots } from '../../domain/snapshot-compare.ts'
 import { loadListingPage } from '../../jobs/listing-page.ts'
+import { loadSnapshot } from '../../jobs/snapshot.ts'
 import { timelineChanges } from '../support/timeline-changes.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 import { useReplica } from '../support/replica.ts'
@@ -40,6 +44,31 @@ describe.each(backends)('listing page on %s', (backend) => {
       [1, 'full', 'complete', []],
     ])
     expect(compared?.problems.map((problem) => problem.problem)).toEqual(['health:social-innovation:layout'])
+  })
+
+  it('compares two dates in the database: the whole counts and the first rows of each kind, as diffing the two whole listings gives them, reading no more rows than it shows', async () => {
+    await watchReplica(db(), replica(), [{ step: 0 }, { step: 1 }, { step: 2 }])
+    // every statement's rows, to see that neither listing is read whole into the process
+    const rowsRead: number[] = []
+    const counting: KyselyPlugin = { transformQuery: (args) => args.node, transformResult: async (args) => (rowsRead.push(args.result.rows.length), args.result) }
+    const limit = 2
+    const kinds = new Set<string>()
+    for (const [first, second] of [[0, 2], [2, 0], [0, 1], [1, 2], [1, 1]] as const) {
+      const [before, after] = await Promise.all([first, second].map((run) => loadSnapshot(db(), { listing: 'social-innovation', asOf: afterRun(run), asOfText: '' })))
+      if (before?.kind !== 'snapshot' || after?.kind !== 'snapshot') throw new Error('no snapshot')
+      const whole = compareSnapshots(before.snapshot, after.snapshot)
+      rowsRead.length = 0
+      const page = await loadListingPage(db().withPlugin(counting), { source: 'social-innovation', dates: [date(afterRun(first)), date(afterRun(second))], crawls: 1, entries: { after: null, limit } })
+      const comparison = page?.view.kind === 'compare' ? page.view.comparison : null
+      const counts = { added: whole.added.length, removed: whole.removed.length, changed: whole.changed.length }
+      for (const [kind, n] of Object.entries(counts)) if (n > 0) kinds.add(kind)
+      expect({ counts: comparison?.counts, unchanged: comparison?.unchanged }, `runs ${first} and ${second}`).toEqual({ counts, unchanged: whole.unchanged })
+      expect(comparison?.added).toEqual(whole.added.slice(0, limit))
+      expect(comparison?.removed).toEqual(whole.removed.slice(0, limit))
+      expect(comparison?.changed).toEqual(whole.changed.slice(0, limit))
+      expect(Math.max(...rowsRead), `runs ${first} and ${second}: rows of each statement ${rowsRead.join(', ')}`).toBeLessThanOrEqual(3 * limit + 1)
+    }
+    expect([...kinds].sort()).toEqual(['added', 'changed', 'removed'])
   })
 
   it('says when a date comes before the first crawl, and knows no listing it never crawled', async () => {

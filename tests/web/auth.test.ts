@@ -151,6 +151,22 @@ describe.each(backends)('access to the web app on %s', { timeout: 120_000 }, (ba
     expect((await web.inject({ url: '/test/page', headers: { cookie } })).statusCode).toBe(302)
   })
 
+  it('sends an htmx request whose session has ended to sign-in with HX-Redirect, never a redirect htmx would swap into a fragment', async () => {
+    await user('ann', 'viewer')
+    const web = await build()
+    const { cookie, csrf } = await signIn(web, 'ann')
+    clock = new Date(clock.getTime() + 14 * 86_400_000)
+    const htmx = { cookie, 'hx-request': 'true', 'hx-current-url': 'http://127.0.0.1:8080/test/page?unread=1' }
+    for (const request of [{ url: '/test/page?fragment=1' }, { method: 'POST' as const, url: '/test/crawl', headers: { ...FORM, ...htmx }, payload: `_csrf=${encodeURIComponent(csrf)}` }]) {
+      const answer = await web.inject({ headers: htmx, ...request })
+      expect([answer.statusCode, answer.headers['hx-redirect'], answer.headers.location, answer.body]).toEqual([401, '/login?next=%2Ftest%2Fpage%3Funread%3D1', undefined, ''])
+    }
+    // without the page's URL, the URL asked; an ordinary request still gets the redirect
+    expect((await web.inject({ url: '/test/page?fragment=1', headers: { cookie, 'hx-request': 'true' } })).headers['hx-redirect']).toBe('/login?next=%2Ftest%2Fpage%3Ffragment%3D1')
+    const plain = await web.inject({ url: '/test/page?fragment=1', headers: { cookie } })
+    expect([plain.statusCode, plain.headers.location, plain.headers['hx-redirect']]).toEqual([302, '/login?next=%2Ftest%2Fpage%3Ffragment%3D1', undefined])
+  })
+
   it('refuses a browser POST without the CSRF token: sign-in, sign-out, an admin action', async () => {
     await user('zoe', 'admin')
     const web = await build()

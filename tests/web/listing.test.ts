@@ -1,7 +1,8 @@
 // The listing pages and their JSON through app.inject() over real crawls of the replica, on
 // PGlite and PostgreSQL: as of a date, two dates compared, bad dates refused.
 import { describe, expect, it } from 'vitest'
-import { loadSnapshot } from '../../jobs/snapshot.ts'
+import { loadSnapshot, loadSnapshotPage } from '../../jobs/snapshot.ts'
+import { toSnapshotJson } from '../../src/reports/snapshot.ts'
 import { buildWebApp } from '../../src/web/app.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
 import { useReplica } from '../support/replica.ts'
@@ -55,6 +56,10 @@ describe.each(backends)('listing pages on %s', (backend) => {
       next = json.next
     }
     expect([shown, pages]).toEqual([keys, Math.ceil(keys.length / 5)])
+    // the snapshot whole, as `eurowatch snapshot --format json` gives it: its schema drops no field
+    const firstPage = await loadSnapshotPage(db(), { listing: 'social-innovation', asOf: afterRun(0), asOfText: asOf }, { after: null, limit: 5 })
+    const json = (await web.inject({ method: 'GET', url: `/api/v1/listings/social-innovation?as-of=${asOf}&limit=5` })).json<{ asOf: unknown }>()
+    expect(json.asOf).toEqual(firstPage.result.kind === 'snapshot' ? { kind: 'snapshot', snapshot: toSnapshotJson(firstPage.result.snapshot) } : null)
 
     const page = await web.inject({ method: 'GET', url: `/listings/social-innovation?as-of=${asOf}&limit=5` })
     expect(page.body.match(/<td><a href="\/entries\//g)?.length).toBe(5)

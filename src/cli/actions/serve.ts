@@ -81,12 +81,17 @@ export default async function serve(raw: unknown, command: Command): Promise<voi
       process.stdout.write(`eurowatch: serving ${address}/ (${where}); stop with Ctrl-C\n`)
 
       const schedule = options.cron === undefined ? null : { cron: options.cron, timeZone: options.timezone, maxRuns: null }
-      const runs =
-        schedule === null
-          ? null
-          : scheduleRuns(schedule, () => runNow('all'), () => void recordScheduler(context.db, { pid: process.pid, cron: schedule.cron, timeZone: schedule.timeZone, nextRunAt: nextTick(schedule, new Date()), updatedAt: new Date() }).catch(() => undefined), log)
+      // where the schedule stands, for `eurowatch status`, as `schedule` records it: from the start, then after each run
+      const beat = (cron: NonNullable<typeof schedule>) =>
+        recordScheduler(context.db, { pid: process.pid, cron: cron.cron, timeZone: cron.timeZone, nextRunAt: nextTick(cron, new Date()), updatedAt: new Date() }).catch((error: unknown) =>
+          log.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not record the schedule'),
+        )
+      const runs = schedule === null ? null : scheduleRuns(schedule, () => runNow('all'), () => void beat(schedule), log)
       const digests = runs === null || outbox === null ? [] : scheduleDigests(outbox, () => runExclusively(deps, context.target, () => deliverPending(deps, outbox)), log)
-      if (schedule !== null) process.stdout.write(`eurowatch: also running "${schedule.cron}" (${schedule.timeZone}) for ${sources.length} listings\n`)
+      if (schedule !== null) {
+        await beat(schedule)
+        process.stdout.write(`eurowatch: also running "${schedule.cron}" (${schedule.timeZone}) for ${sources.length} listings\n`)
+      }
 
       await new Promise<void>((stopped) => {
         const stop = () => {

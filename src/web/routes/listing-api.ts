@@ -6,7 +6,7 @@ import type { SnapshotResult } from '../../../domain/archive.ts'
 import { loadListingPage } from '../../../jobs/listing-page.ts'
 import { toSnapshotJson } from '../../reports/snapshot.ts'
 import { ApiError, listOf } from '../api-list.ts'
-import { FieldValueJson } from '../change-schema.ts'
+import { EntryFieldsJson, FieldValueJson } from '../change-schema.ts'
 import type { WebApp, WebAppOptions } from '../context.ts'
 import { datesAsked, encodeListingCursor, entriesAsked, gapText, ListingParams, ListingQuery } from './listing-pages.ts'
 
@@ -19,9 +19,40 @@ const ListingJson = z.object({
   finishedAt: z.string().nullable(),
   lastCompleteAt: z.string().nullable(),
 })
+// `eurowatch snapshot --format json` (src/reports/snapshot.ts, docs/export.md)
+const SnapshotJson = z.object({
+  version: z.literal(1),
+  listing: z.object({ source: z.string(), url: z.string() }),
+  asOf: z.string(),
+  crawl: z
+    .object({
+      runId: z.number(),
+      startedAt: z.string(),
+      finishedAt: z.string(),
+      pages: z.number(),
+      origin: z.enum(['crawl', 'backfill']),
+      captures: z.array(z.object({ page: z.number(), url: z.string(), capturedAt: z.string() })).describe('a backfilled crawl: the web-archive capture each page was read from'),
+    })
+    .describe('the last complete crawl at or before `asOf`'),
+  entries: z.array(
+    EntryFieldsJson.extend({
+      position: z.number().describe('1-based, across the pages'),
+      page: z.number(),
+      key: z.string(),
+      summaryTruncated: z.boolean(),
+      validFromRun: z.number(),
+      validToRun: z.number().nullable().describe('null: still valid as of the date'),
+      validFrom: z.string(),
+      validTo: z.string().nullable(),
+    }),
+  ),
+})
 const Snapshot = z
-  .object({ kind: z.string().describe("'snapshot', or why there is none: 'before-first-crawl', 'no-complete-crawl'"), snapshot: z.unknown().optional(), message: z.string().optional() })
-  .describe('`snapshot`: the shape of `eurowatch snapshot --format json` (docs/export.md)')
+  .union([
+    z.object({ kind: z.literal('snapshot'), snapshot: SnapshotJson }),
+    z.object({ kind: z.enum(['unknown-listing', 'before-first-crawl', 'no-complete-crawl']).describe('why there is no snapshot at that date'), message: z.string() }),
+  ])
+  .describe('the listing as of a date: `snapshot` has the shape of `eurowatch snapshot --format json` (docs/export.md)')
 const Change = z.object({ key: z.string(), changes: z.array(z.object({ field: z.string(), before: FieldValueJson, after: FieldValueJson })) })
 const ListingPageJson = z.object({
   listing: z.object({ source: z.string(), url: z.string() }),
