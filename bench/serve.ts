@@ -224,7 +224,8 @@ async function routePlan(url: string, route: ServeRoute, sample: ServeSample): P
       if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] !== undefined) seqScans.set(node['Relation Name'], sizes.get(node['Relation Name']) ?? 0)
       for (const child of node.Plans ?? []) walk(child)
     }
-    for (const statement of statements) {
+    // a route's own EXPLAIN (search's estimate of its matches) reads no table
+    for (const statement of statements.filter((candidate) => !/^\s*explain\b/i.test(candidate.sql))) {
       const { rows } = await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (format json) ${statement.sql}`, [...statement.parameters])
       for (const root of rows[0]?.['QUERY PLAN'] ?? []) walk(root.Plan)
     }
