@@ -65,6 +65,7 @@ export async function benchState(options: { pages?: number; runs?: number; fullE
     }
     const state = join(withState, 'state.tar.gz')
     cli(withState, ['run', '--offline', '--state', state])
+    const demoStateBytes = statSync(state).size
     cli(plain, ['state', 'load', state])
     const plainMs: number[] = []
     const withStateMs: number[] = []
@@ -72,7 +73,7 @@ export async function benchState(options: { pages?: number; runs?: number; fullE
       plainMs.push(cli(plain, ['run', '--offline']))
       withStateMs.push(cli(withState, ['run', '--offline', '--state', state]))
     }
-    return { demoStateBytes: statSync(state).size, plainMs: median(plainMs), withStateMs: median(withStateMs), listing }
+    return { demoStateBytes, plainMs: median(plainMs), withStateMs: median(withStateMs), listing }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
