@@ -1,14 +1,19 @@
 // The state file of `run --state` (CI runners that start empty): its size for the demo's data
 // and for the 1,000-page listing after 30 unchanged runs, and the time `--state` adds to an
 // unchanged run of the demo's listings, beside the same run on a data directory that stays.
-// Run alone: `tsx bench/state.ts [pages] [runs]`.
+// The listing's runs are scheduled as an operator of a listing that size would: a full crawl
+// every FULL_EVERY runs (`fullCrawl.everyRuns`, README's example), incremental ones between
+// (31 full crawls of 1,000 pages took over an hour on a loaded 2-core machine).
+// Run alone: `tsx bench/state.ts [pages] [runs] [fullEvery]`.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { sql } from 'kysely'
 import { pino } from 'pino'
 import { closeDatabase, openDatabase } from '../db/connection.ts'
+import { packDataDir } from '../db/data-dir-archive.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { crawlJob } from '../jobs/crawl.ts'
 import { OriginMap } from '../crawlers/origin-map.ts'
@@ -21,18 +26,31 @@ import { ARCHIVE_URL } from './archive.ts'
 const BIN = resolve(import.meta.dirname, '../bin/eurowatch.js')
 const DEMO_CONFIG = resolve(import.meta.dirname, '../examples/eurocities-legacy.yaml')
 const ROUNDS = Number(process.env.BENCH_STATE_ROUNDS ?? 3)
+const FULL_EVERY = 6
 
 export interface StateFigures {
   demoStateBytes: number
   /** Medians of paired rounds of an unchanged run: on a data directory that stays, and with --state. */
   plainMs: number
   withStateMs: number
-  listing: { pages: number; runs: number; stateBytes: number; dataDirBytes: number }
+  listing: ListingState
 }
 
-export async function benchState(options: { pages?: number; runs?: number } = {}): Promise<StateFigures> {
+interface ListingState {
+  pages: number
+  runs: number
+  fullEvery: number
+  /** The runs' crawls by mode, the first (the baseline) included. */
+  fullCrawls: number
+  incrementalCrawls: number
+  stateBytes: number
+  dataDirBytes: number
+}
+
+export async function benchState(options: { pages?: number; runs?: number; fullEvery?: number } = {}): Promise<StateFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'eurowatch-bench-state-'))
   try {
+    const listing = await benchListingState(dir, options.pages ?? 1000, options.runs ?? 30, options.fullEvery ?? FULL_EVERY)
     const withState = join(dir, 'with-state')
     const plain = join(dir, 'plain')
     // the demo's configuration in each runner's folder, whose data directory is beside it
@@ -47,6 +65,7 @@ export async function benchState(options: { pages?: number; runs?: number } = {}
     }
     const state = join(withState, 'state.tar.gz')
     cli(withState, ['run', '--offline', '--state', state])
+    const demoStateBytes = statSync(state).size
     cli(plain, ['state', 'load', state])
     const plainMs: number[] = []
     const withStateMs: number[] = []
@@ -54,31 +73,35 @@ export async function benchState(options: { pages?: number; runs?: number } = {}
       plainMs.push(cli(plain, ['run', '--offline']))
       withStateMs.push(cli(withState, ['run', '--offline', '--state', state]))
     }
-    return { demoStateBytes: statSync(state).size, plainMs: median(plainMs), withStateMs: median(withStateMs), listing: await benchListingState(dir, options.pages ?? 1000, options.runs ?? 30) }
+    return { demoStateBytes, plainMs: median(plainMs), withStateMs: median(withStateMs), listing }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-/** The archive listing crawled, then crawled unchanged `runs` times (full crawls, the default), and saved as a state file. */
-async function benchListingState(dir: string, pages: number, runs: number): Promise<StateFigures['listing']> {
+/** The archive listing crawled, then crawled unchanged `runs` times (a full crawl every `fullEvery`), and saved as `run --state` saves it. */
+async function benchListingState(dir: string, pages: number, runs: number, fullEvery: number): Promise<ListingState> {
   const replica = await startReplica({ port: 0, archivePages: pages })
   const dataDir = join(dir, 'listing')
   const db = await openDatabase({ kind: 'pglite', dataDir })
+  let crawls = new Map<string, number>()
   try {
     await migrateToLatest(db)
-    const settings = { ...PolitenessSchema.parse({}), perHostDelaySeconds: 0, origins: new OriginMap(['www.eurocities.eu'], replica.origin), full: true }
-    const source = { name: 'archive', profile: eurocitiesLegacy, url: ARCHIVE_URL, maxPages: 100_000, render: 'http' as const, theme: null, fullCrawl: { everyRuns: 1, olderThanHours: null } }
+    const settings = { ...PolitenessSchema.parse({}), perHostDelaySeconds: 0, origins: new OriginMap(['www.eurocities.eu'], replica.origin) }
+    const source = { name: 'archive', profile: eurocitiesLegacy, url: ARCHIVE_URL, maxPages: 100_000, render: 'http' as const, theme: null, fullCrawl: { everyRuns: fullEvery, olderThanHours: null } }
     for (let run = 0; run <= runs; run += 1) {
       const summary = await crawlJob({ db, now: () => new Date(), log: pino({ level: 'silent' }) }, [source], settings)
       if (summary.status !== 'complete') throw new Error(`bench state: crawl ${summary.status}`)
     }
-    const stateBytes = await saveStateFile(db, join(dir, 'listing.tar.gz'))
-    return { pages, runs, stateBytes, dataDirBytes: Number(execFileSync('du', ['-sb', dataDir], { encoding: 'utf8' }).split('\t')[0]) }
+    const { rows } = await sql<{ mode: string; crawls: number }>`select status as mode, count(*)::int as crawls from listing_crawl group by status`.execute(db)
+    crawls = new Map(rows.map((row) => [row.mode, row.crawls]))
   } finally {
     await closeDatabase(db)
     await replica.close()
   }
+  // as `run --state` writes it: the closed data directory
+  const stateBytes = await saveStateFile(packDataDir(dataDir), join(dir, 'listing.tar.gz'))
+  return { pages, runs, fullEvery, fullCrawls: crawls.get('complete') ?? 0, incrementalCrawls: crawls.get('incremental') ?? 0, stateBytes, dataDirBytes: Number(execFileSync('du', ['-sb', dataDir], { encoding: 'utf8' }).split('\t')[0]) }
 }
 
 function median(values: number[]): number {
@@ -92,12 +115,13 @@ export function formatStateBench(figures: StateFigures): string[] {
   const added = figures.withStateMs - figures.plainMs
   return [
     `state file of the demo's data (four legacy listings, one run): ${mb(figures.demoStateBytes)}`,
-    `state file of the ${figures.listing.pages}-page listing after ${figures.listing.runs} unchanged runs: ${mb(figures.listing.stateBytes)} (data directory ${mb(figures.listing.dataDirBytes)})`,
+    `state file of the ${figures.listing.pages}-page listing after ${figures.listing.runs} unchanged runs (a full crawl every ${figures.listing.fullEvery}: ` +
+      `${figures.listing.fullCrawls} full crawls, the first included, and ${figures.listing.incrementalCrawls} incremental): ${mb(figures.listing.stateBytes)} (data directory ${mb(figures.listing.dataDirBytes)})`,
     `unchanged run of the demo's listings: ${(figures.plainMs / 1000).toFixed(1)} s on a data directory that stays, ${(figures.withStateMs / 1000).toFixed(1)} s with --state ` +
       `(medians of ${ROUNDS} paired rounds): --state adds ${(added / 1000).toFixed(2)} s (target: at most 1 s), ratio ${(figures.withStateMs / figures.plainMs).toFixed(2)}`,
   ]
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30) }))) process.stdout.write(`${text}\n`)
+  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30), fullEvery: Number(process.argv[4] ?? FULL_EVERY) }))) process.stdout.write(`${text}\n`)
 }

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { maskConnectionString, scrubConnectionSecrets } from '../domain/connection-string.ts'
 import { UserError } from '../domain/errors.ts'
+import type { DataDirArchive } from './data-dir-archive.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import type { Database } from './schema.ts'
 
@@ -29,15 +30,9 @@ export async function pgliteExtensions(): Promise<Extensions> {
   return { unaccent, pg_trgm }
 }
 
-/** A PGlite data directory as one uncompressed tar, as `dumpDataDir` writes it and `loadDataDir` reads it. */
-export type DataDirArchive = Uint8Array
-
-/**
- * Opens the database and checks it answers. Migrations are the caller's (see migrateToLatest).
- * `load`: a data directory archive that PGlite unpacks into the (empty) data directory first.
- */
-export async function openDatabase(target: DatabaseTarget, load?: DataDirArchive): Promise<Kysely<Database>> {
-  const db = target.kind === 'pglite' ? await openPglite(target.dataDir, load) : await openPostgres(target.url)
+/** Opens the database and checks it answers. Migrations are the caller's (see migrateToLatest). */
+export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
+  const db = target.kind === 'pglite' ? await openPglite(target.dataDir) : await openPostgres(target.url)
   try {
     await sql`select 1`.execute(db)
   } catch (error) {
@@ -82,15 +77,15 @@ export function wrapPglite(client: PGlite): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PGliteDialect(client) })
 }
 
-async function openPglite(dataDir: string, load: DataDirArchive | undefined): Promise<Kysely<Database>> {
+async function openPglite(dataDir: string): Promise<Kysely<Database>> {
   const target = { kind: 'pglite', dataDir } as const
-  if (dataDir.startsWith('memory://')) return createPglite(target, load)
+  if (dataDir.startsWith('memory://')) return createPglite(target)
   // before PGlite touches the directory: two processes creating one data directory break it
   const release = await lockDataDir(dataDir).catch((error: unknown) => {
     throw error instanceof UserError ? error : connectionError(target, error)
   })
   try {
-    const db = await createPglite(target, load)
+    const db = await createPglite(target)
     dataDirLocks.set(db, release)
     return db
   } catch (error) {
@@ -99,7 +94,7 @@ async function openPglite(dataDir: string, load: DataDirArchive | undefined): Pr
   }
 }
 
-async function createPglite(target: { kind: 'pglite'; dataDir: string }, load: DataDirArchive | undefined): Promise<Kysely<Database>> {
+async function createPglite(target: { kind: 'pglite'; dataDir: string }): Promise<Kysely<Database>> {
   try {
     if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true })
     // each backend's driver is loaded only when used: a verb on PostgreSQL never loads PGlite's 10 MB of WebAssembly
@@ -109,8 +104,6 @@ async function createPglite(target: { kind: 'pglite'; dataDir: string }, load: D
       parsers: { [INT8_OID]: Number },
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
       extensions: await pgliteExtensions(),
-      // a plain tar: PGlite would gunzip anything it cannot untar, and a zlib error there escapes every handler
-      ...(load === undefined ? {} : { loadDataDir: new Blob([load], { type: 'application/x-tar' }) }),
     })
     const db = wrapPglite(client)
     pgliteClients.set(db, client)

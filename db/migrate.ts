@@ -16,6 +16,7 @@ import * as readMarks from './migrations/2026_12_07_0200_read_marks.ts'
 import * as search from './migrations/2026_12_07_0300_search.ts'
 import * as versionUrl from './migrations/2026_12_07_0400_version_url.ts'
 import * as detailFetchEntry from './migrations/2026_12_07_0500_detail_fetch_entry.ts'
+import * as databaseIdentity from './migrations/2026_12_07_0600_database_identity.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -36,6 +37,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0300_search': search,
   '2026_12_07_0400_version_url': versionUrl,
   '2026_12_07_0500_detail_fetch_entry': detailFetchEntry,
+  '2026_12_07_0600_database_identity': databaseIdentity,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

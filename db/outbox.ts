@@ -2,7 +2,7 @@
 // messages that carry them. Claiming takes row locks with SKIP LOCKED, sending takes session
 // advisory locks on the messages, so two deliverers on one PostgreSQL server never send one
 // message twice.
-import { randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Database, DeliveryMessage, OperatorNoticeRow } from './schema.ts'
 
@@ -68,9 +68,12 @@ export async function claimDeliveries(db: Db, subscription: string, perMessage: 
     order by id
     for update skip locked`.execute(db)
   if (unclaimed.rows.length === 0) return 0
-  // three statements for any number of messages: their keys, the messages, the deliveries' links
+  // a few statements for any number of messages: what they carry, their keys, the messages, the deliveries' links
   const claims = unclaimed.rows.map((delivery, index) => ({ id: delivery.id, chunk: Math.floor(index / perMessage) }))
-  const keys = Array.from({ length: Math.ceil(claims.length / perMessage) }, () => messageKey(subscription))
+  const carried = await eventIdentities(db, claims.map((claim) => claim.id))
+  const contents: string[][] = Array.from({ length: Math.ceil(claims.length / perMessage) }, () => [])
+  for (const claim of claims) contents[claim.chunk]?.push(carried.get(claim.id) ?? '')
+  const keys = await messageKeys(db, subscription, contents)
   await sql`
     insert into delivery_message (subscription, key, kind, next_attempt_at, created_at)
     select ${subscription}, k.key, 'changes', ${at}, ${at} from unnest(${keys}::text[]) with ordinality as k(key, n) order by k.n`.execute(db)
@@ -85,10 +88,10 @@ export async function claimDeliveries(db: Db, subscription: string, perMessage: 
 
 /** An operator message: its notices travel in the row. */
 export async function insertOperatorMessage(db: Db, subscription: string, notices: readonly OperatorNoticeRow[], at: Date): Promise<number> {
-  const key = messageKey(subscription)
+  const [key] = await messageKeys(db, subscription, [notices.map((notice) => JSON.stringify([notice.problem, notice.state, notice.listing, notice.occurrences]))])
   const row = await db
     .insertInto('delivery_message')
-    .values({ subscription, key, kind: 'operator', next_attempt_at: at, created_at: at, last_error: null, notices: JSON.stringify(notices), sent_at: null })
+    .values({ subscription, key: key as string, kind: 'operator', next_attempt_at: at, created_at: at, last_error: null, notices: JSON.stringify(notices), sent_at: null })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
@@ -253,8 +256,38 @@ export async function recentEventIds(db: Db, subscription: string, limit: number
   return rows.map((row) => row.change_event_id)
 }
 
-// Stored with the message, so every attempt carries it; random, so that a new database never
-// repeats a key a receiver has already seen.
-function messageKey(subscription: string): string {
-  return `eurowatch-${subscription.replace(/^@/, '')}-${randomUUID()}`
+/**
+ * What identifies each delivery's change event without its serial ids (which another database
+ * holding the same data need not repeat): the entry's key, the kind, and digests of the version
+ * after the change and of the one before.
+ */
+async function eventIdentities(db: Db, deliveryIds: readonly number[]): Promise<Map<number, string>> {
+  const { rows } = await sql<{ id: number; identity: string }>`
+    select d.id, concat_ws(' ', ce.kind, e.entry_key,
+      md5(row(v.url, v.title, v.type, v.date, v.end_date, v.themes, v.summary, v.document_type)::text),
+      md5(row(p.url, p.title, p.type, p.date, p.end_date, p.themes, p.summary, p.document_type)::text)) as identity
+    from delivery d
+    join change_event ce on ce.id = d.change_event_id
+    join entry e on e.id = ce.entry_id
+    join entry_version v on v.id = ce.version_id
+    left join entry_version p on p.id = ce.previous_version_id
+    where d.id = any(${[...deliveryIds]}::int[])`.execute(db)
+  return new Map(rows.map((row) => [row.id, row.identity]))
+}
+
+/**
+ * The keys of a subscription's next messages, one per content (what each carries), stored with
+ * the message so every attempt carries it. Derived, not random: from the database's identity
+ * (made once, kept in a state file too), the message's place among the subscription's messages
+ * and what it carries. A message built again from the same data (a runner killed after sending,
+ * before saving its state; a restored backup) gets the key it was first sent under, so a
+ * receiver that dedupes sees it once; another database, or other content, gets another key.
+ */
+async function messageKeys(db: Db, subscription: string, contents: readonly (readonly string[])[]): Promise<string[]> {
+  const { id } = await db.selectFrom('database_identity').select('id').executeTakeFirstOrThrow()
+  const { made } = await db.selectFrom('delivery_message').select((eb) => eb.fn.countAll<number>().as('made')).where('subscription', '=', subscription).executeTakeFirstOrThrow()
+  return contents.map((content, index) => {
+    const digest = createHash('sha256').update(JSON.stringify([id, subscription, Number(made) + index, [...content].sort()])).digest('hex')
+    return `eurowatch-${subscription.replace(/^@/, '')}-${digest.slice(0, 32)}`
+  })
 }

@@ -265,6 +265,12 @@ export interface SubscriptionTable {
 
 export type DeliveryMessageStatus = 'pending' | 'sent' | 'dead'
 
+/** One row: the identity message keys are derived from (made at migration, kept with the data). */
+export interface DatabaseIdentityTable {
+  one: Generated<boolean>
+  id: string
+}
+
 export interface DeliveryMessageTable {
   id: Generated<number>
   subscription: string
@@ -419,6 +425,7 @@ export interface Database {
   change_event: ChangeEventTable
   health_event: HealthEventTable
   subscription: SubscriptionTable
+  database_identity: DatabaseIdentityTable
   delivery_message: DeliveryMessageTable
   delivery: DeliveryTable
   operator_problem: OperatorProblemTable

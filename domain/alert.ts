@@ -25,7 +25,7 @@ export interface OperatorNotice {
  * dedupes (Idempotency-Key, Message-ID) sees it once.
  */
 export interface Alert {
-  /** The idempotency key: stable for this message across re-sends ("eurowatch-<batch id>-<hash>"). */
+  /** The idempotency key: stable for this message across re-sends, also once rebuilt from the same data ("eurowatch-<subscription>-<digest>"). */
   key: string
   subscription: string
   kind: 'changes' | 'operator' | 'test'

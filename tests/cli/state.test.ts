@@ -26,8 +26,8 @@ describe('scheduled runs on fresh runners, with a state file', { timeout: 600_00
   /** The state file a step-0 run left, made once for the tests that need a previous state. */
   let step0State: Buffer
 
-  /** A fresh runner: an empty directory with the configuration and, when given, the previous runner's state file. */
-  function freshRunner(state?: Buffer): string {
+  /** A fresh runner: an empty directory with the configuration and, when given, the previous runner's state file (and another webhook subscription). */
+  function freshRunner(state?: Buffer, also?: { name: string; url: string }): string {
     const dir = mkdtempSync(join(tmpdir(), 'eurowatch-state-test-'))
     dirs.push(dir)
     writeFileSync(
@@ -38,7 +38,7 @@ delivery: { retryBaseSeconds: 0 }
 subscriptions:
   - name: all
     channel: { type: webhook, url: "${receiver.url('/all')}" }
-`,
+${also === undefined ? '' : `  - name: ${also.name}\n    channel: { type: webhook, url: "${also.url}" }\n`}`,
     )
     if (state !== undefined) writeFileSync(join(dir, STATE), state)
     return dir
@@ -104,6 +104,39 @@ subscriptions:
     const result = await runStep(next, 1)
     expect(result.code, result.stderr).toBe(1)
     expect(reported(result).changes).toEqual(changesOf(1))
+  })
+
+  it('a runner killed after sending, before saving its state: the next runner sends those messages again under the same Idempotency-Keys', async () => {
+    // a second subscription whose receiver hangs keeps the runner from saving after the first one's messages went out
+    const slow = await startWebhookReceiver({ script: () => ({ delayMs: 60_000 }) })
+    try {
+      const dir = freshRunner(step0State, { name: 'slow', url: slow.url('/slow') })
+      const seen = receiver.requests.length
+      const child = spawn('node', [BIN, 'run', '--offline', '--step', '1', '--state', STATE], { cwd: dir, env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
+      const exited = new Promise<string | null>((resolve) => child.once('close', (_code, signal) => resolve(signal)))
+      // an immediate webhook subscription gets one message per change
+      await Promise.race([Promise.all([receiver.waitForRequests(seen + changesOf(1).length), slow.waitForRequests(1)]), exited])
+      child.kill('SIGKILL')
+      expect(await exited).toBe('SIGKILL')
+      expect(readFileSync(join(dir, STATE)).equals(step0State)).toBe(true)
+      const sent = receiver.requests.slice(seen)
+      const slowKey = slow.requests[0]?.idempotencyKey
+
+      slow.setScript([])
+      const next = freshRunner(readFileSync(join(dir, STATE)), { name: 'slow', url: slow.url('/slow') })
+      const result = await runStep(next, 1)
+      expect(result.code, result.stderr).toBe(1)
+      const resent = receiver.requests.slice(seen + sent.length)
+      const keysOf = (requests: typeof sent) => requests.map((request) => request.idempotencyKey).sort()
+      expect(resent).toHaveLength(sent.length)
+      expect(keysOf(resent)).toEqual(keysOf(sent))
+      expect(slow.requests.slice(1).map((request) => request.idempotencyKey)).toContain(slowKey)
+      // a receiver that dedupes by key sees each change once
+      const byKey = new Map([...sent, ...resent].map((request) => [request.idempotencyKey, JSON.parse(request.text) as ReportJson]))
+      expect([...byKey.values()].flatMap((body) => body.changes.map((change) => `${change.kind} ${change.entry.key}`)).sort()).toEqual(changesOf(1))
+    } finally {
+      await slow.close()
+    }
   })
 
   it('refuses a corrupt, a truncated or a newer state file in one line (exit 2), and overwrites nothing', async () => {

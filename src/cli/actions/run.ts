@@ -14,7 +14,8 @@ import { terminalProgress } from '../progress.ts'
 import { withOutbox } from '../outbox.ts'
 import { describeDelivery } from '../delivery-line.ts'
 import { environment } from '../context.ts'
-import { withRunState, type RunState } from '../run-state.ts'
+import { withRunState } from '../run-state.ts'
+import type { StateDatabase } from '../state-file.ts'
 
 const Options = CrawlFlags.extend({
   removeAfter: z.coerce.number().int().positive().optional(),
@@ -29,10 +30,11 @@ type Options = z.infer<typeof Options>
 export default async function runAll(raw: unknown, command: Command): Promise<ExitCodeValue | void> {
   const options = parseOptions(Options, raw)
   if (options.state === undefined) return runOnce(command, options, null)
-  return withRunState(options.state, environment(), (state) => runOnce(command, options, state))
+  // what a partial run stored is consistent; a failed run leaves the previous state in place
+  return withRunState(options.state, environment(), (state) => runOnce(command, options, state), (code) => code !== ExitCode.failure)
 }
 
-async function runOnce(command: Command, options: Options, state: RunState | null): Promise<ExitCodeValue> {
+async function runOnce(command: Command, options: Options, state: StateDatabase | null): Promise<ExitCodeValue> {
   return withCrawlSession(command, options, async ({ context, sources, settings, deps }) => {
     const line = terminalProgress(context.env)
     const shown = { ...deps, progress: line.progress }
@@ -47,11 +49,8 @@ async function runOnce(command: Command, options: Options, state: RunState | nul
         return { summary, printed: totalChanges(report) }
       }),
     )
-    const code = exitCodeOf(summary, printed, options.exitCode)
-    // what a partial run stored is consistent; a failed run leaves the previous state in place
-    if (state !== null && code !== ExitCode.failure) await state.save(context.db)
-    return code
-  }, state?.database)
+    return exitCodeOf(summary, printed, options.exitCode)
+  }, state ?? undefined)
 }
 
 /** Resolves once the text is handed to the output (a pipe or file takes it synchronously on Linux). */

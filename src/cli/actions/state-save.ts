@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { closeDatabase, openDatabase } from '../../../db/connection.ts'
+import { closeDatabase, dumpDataDir, openDatabase } from '../../../db/connection.ts'
 import { UserError } from '../../../domain/errors.ts'
 import { loadCliConfig } from '../config-file.ts'
 import { databaseTarget, environment } from '../context.ts'
@@ -16,7 +16,8 @@ export default async function saveState(file: string, _options: unknown, command
   }
   const db = await openDatabase(target)
   try {
-    const bytes = await saveStateFile(db, file)
+    // dumped while open, under the data directory's lock: no other process writes to it meanwhile
+    const bytes = await saveStateFile([await dumpDataDir(db)], file)
     process.stdout.write(`saved ${target.dataDir} to ${file} (${bytes} bytes)\n`)
   } finally {
     await closeDatabase(db)
