@@ -10,6 +10,7 @@ import { benchStorage, formatStorageBench } from './storage.ts'
 import { benchState, formatStateBench } from './state.ts'
 import { benchNested, benchReading, benchSlowPage, formatReading } from './parse.ts'
 import { benchStartup, formatStartup } from './startup.ts'
+import { benchSteadyState, formatSteadyState } from './steady-state.ts'
 import { benchUrlwatch, formatUrlwatchBench } from './urlwatch.ts'
 import { benchMemory, formatMemoryBench } from './memory.ts'
 import { benchThousandPages, formatRun } from './incremental.ts'
@@ -26,6 +27,9 @@ const line = (text: string) => process.stdout.write(`${text}\n`)
 
 line(`# start-up of the built CLI, and a report on an existing PGlite database`)
 for (const text of formatStartup(benchStartup())) line(text)
+
+line(`\n# unchanged incremental re-run of the demo's four legacy listings on PGlite, beside the bare minimum of the same job`)
+for (const text of formatSteadyState(await benchSteadyState())) line(text)
 
 line(`\n# unchanged re-run of the demo's four legacy listings beside urlwatch, the same 17 replica pages`)
 for (const text of formatUrlwatchBench(await benchUrlwatch({ serverUrl }))) line(text)

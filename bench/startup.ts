@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { PGLITE_SETTINGS } from '../db/connection.ts'
 
 const BIN = fileURLToPath(new URL('../bin/eurowatch.js', import.meta.url))
 const PEAK_RSS = fileURLToPath(new URL('./peak-rss.mjs', import.meta.url))
@@ -35,7 +36,7 @@ export function benchStartup(): StartupFigures {
       bare: timed(['-e', '']),
       help: timed([...productNodeFlags(), BIN, '--help']),
       sources: timed([...productNodeFlags(), BIN, 'sources', '--config', config]),
-      pgliteOpen: timed(['--input-type=module', '-e', `const { PGlite } = await import('@electric-sql/pglite'); const db = await PGlite.create(${JSON.stringify(dataDir)}); await db.query('select 1'); await db.close()`]),
+      pgliteOpen: timed(['--input-type=module', '-e', `const { PGlite } = await import('@electric-sql/pglite'); const db = await PGlite.create(${JSON.stringify(dataDir)}, { startParams: [...PGlite.defaultStartParams, ...${JSON.stringify(PGLITE_SETTINGS)}] }); await db.query('select 1'); await db.close()`]),
       report: timed([...productNodeFlags(), BIN, 'report', '--config', config], dir),
     }
   } finally {
@@ -48,9 +49,10 @@ export function formatStartup(f: StartupFigures): string[] {
   return [
     `bare node -e '': ${ms(f.bare)}`,
     `eurowatch --help: ${ms(f.help)}; ratio to bare node ${(f.help.medianMs / f.bare.medianMs).toFixed(1)} (target <= 3)`,
-    `eurowatch sources: ${ms(f.sources)}; ratio to bare node ${(f.sources.medianMs / f.bare.medianMs).toFixed(1)} (target <= 3)`,
-    `bare PGlite open of the demo's data directory: ${ms(f.pgliteOpen)}`,
-    `eurowatch report on it: ${ms(f.report)} (target < 1500 ms and 250 MB); ratio to the bare open ${(f.report.medianMs / f.pgliteOpen.medianMs).toFixed(1)}`,
+    `eurowatch sources: ${ms(f.sources)}; ratio to bare node ${(f.sources.medianMs / f.bare.medianMs).toFixed(1)} (target <= 2)`,
+    // the bare open with the start parameters eurowatch uses (a smaller buffer cache: the cheaper open)
+    `bare PGlite open and query of the demo's data directory: ${ms(f.pgliteOpen)}`,
+    `eurowatch report on it: ${ms(f.report)} (target < 1500 ms and 250 MB); ratio to the bare open ${(f.report.medianMs / f.pgliteOpen.medianMs).toFixed(2)} (target <= 1.3)`,
   ]
 }
 

@@ -151,7 +151,7 @@ async function legacyPageUrls(replica: Replica): Promise<string[]> {
   return urls
 }
 
-interface Command {
+export interface Command {
   file: string
   args: string[]
   env: NodeJS.ProcessEnv
@@ -164,7 +164,7 @@ function urlwatchRunner(pages: string[], state: string): Command {
   return { file: 'urlwatch', args: ['--urls', urls, '--config', join(state, 'urlwatch.yaml'), '--hooks', join(state, 'hooks.py'), '--cache', join(state, 'cache.db')], env: { ...process.env } }
 }
 
-function eurowatchRunner(replica: Replica, state: string, databaseUrl: string | undefined): Command {
+export function eurowatchRunner(replica: Replica, state: string, databaseUrl: string | undefined): Command {
   const config = join(state, 'eurowatch.yaml')
   // as `run --offline` does: the site's addresses on the loopback replica, no pause between requests;
   // listings only, as urlwatch watches them (no entries' own pages), re-read incrementally between
@@ -174,7 +174,7 @@ function eurowatchRunner(replica: Replica, state: string, databaseUrl: string | 
   return { file: 'node', args: [...productNodeFlags(), BIN, 'run', '--config', config], env: { ...process.env, CI: 'true', NO_COLOR: '1', DATABASE_URL: databaseUrl ?? '' } }
 }
 
-async function measured(replica: Replica, state: string, command: Command): Promise<RunFigures> {
+export async function measured(replica: Replica, state: string, command: Command): Promise<RunFigures> {
   const out = join(state, 'measured.json')
   replica.resetRequests()
   try {
@@ -208,7 +208,7 @@ function medianRun(runs: RunFigures[]): RunFigures {
   }
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2

@@ -1,9 +1,10 @@
 // Listings filled by JavaScript: crawlee's PlaywrightCrawler on Chromium (see chromium.ts). The page's
 // HTML, once the list is there, goes to the same parser and the same bookkeeping as over HTTP.
 import { AsyncResource } from 'node:async_hooks'
-import { Configuration, PlaywrightCrawler, log as crawleeLog, LogLevel, type PlaywrightCrawlingContext } from '@crawlee/playwright'
+import { PlaywrightCrawler, log as crawleeLog, LogLevel, type PlaywrightCrawlingContext } from '@crawlee/playwright'
 import { chromium, type Page, type Response } from 'playwright'
 import type { Logger } from 'pino'
+import { crawleeConfiguration } from './crawlee-configuration.ts'
 import { CHROMIUM_ARGS, requireChromium } from './chromium.ts'
 import { HostLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
@@ -125,7 +126,7 @@ export async function crawlListingsInBrowser(
         await crawl.pageFailed(requestOf(context), fetchedOf(context, null), describeFailedRequest(failed, settings.timeoutSeconds))
       },
     },
-    new Configuration({ persistStorage: false }),
+    crawleeConfiguration(),
   )
   // Start the next page now rather than at the pool's next half-second tick, from outside the page's own
   // context: a task started inside it shares its cancellation (see http-crawler.ts).

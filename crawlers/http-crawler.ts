@@ -1,6 +1,7 @@
 import { AsyncResource } from 'node:async_hooks'
-import { Configuration, HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
+import { HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpCrawlingContext } from '@crawlee/http'
 import type { Logger } from 'pino'
+import { crawleeConfiguration } from './crawlee-configuration.ts'
 import { FetchHttpClient } from './fetch-http-client.ts'
 import { HostLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingRequest, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
@@ -108,7 +109,7 @@ export async function crawlListings(
         await crawl.pageFailed(request.userData, fetchedOf(context, null), describeFailedRequest(failed, settings.timeoutSeconds))
       },
     },
-    new Configuration({ persistStorage: false }),
+    crawleeConfiguration(),
   )
   // Start the next page now rather than at the pool's next half-second tick, from outside the page's
   // own context: a task started inside it shares its cancellation, so a page that timed out would

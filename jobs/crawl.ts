@@ -114,6 +114,7 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
     // a site's feed unchanged since the last run: its incremental listings have nothing new to page
     const feeds = await probeFeeds(deps, targets.filter((_target, index) => !everyCrawlFull(sources[index])), askPages)
     const quiet = new Set(targets.filter((target) => target.mode === 'incremental' && feeds.get(feedUrlOf(target) ?? '')?.unchanged === true).map((target) => target.listingId))
+    if (targets.some((target) => !quiet.has(target.listingId))) reader.warmUp()
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
     const paged = await crawlListingsByRender(targets.filter((target) => !quiet.has(target.listingId)), intake, settings, log)
     await intake.finish()

@@ -58,6 +58,16 @@ const pools = new Map<number, ReadPool>()
 export class PageReader {
   constructor(private readonly settings: ReadSettings) {}
 
+  /**
+   * Starts a reading thread now, while the crawl starts: a thread loads its code first (half a
+   * second), which the first page would otherwise wait for. It ends when idle, as any other.
+   */
+  warmUp(): void {
+    if (this.settings.threads === 0 || !existsSync(WORKER)) return
+    // a thread that cannot start fails the pages given to it, with their reason; not this
+    poolOf(this.settings.threads).threads.run(null, { name: 'warmUp' }).catch(() => undefined)
+  }
+
   /** What became of a fetched page, as readFetchedPage says, read in a worker thread within the budget. */
   async read(fetched: FetchedPage, baseline: ListingBaseline | null): Promise<{ outcome: ReadPage['outcome']; charset: string | null }> {
     const recipe = recipeOf(fetched.target.profile)

@@ -4,3 +4,4 @@ import { tsImport } from 'tsx/esm/api'
 
 const worker = await tsImport('./read-page-worker.ts', import.meta.url)
 export default worker.default
+export const warmUp = worker.warmUp

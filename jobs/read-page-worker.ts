@@ -33,3 +33,6 @@ function profileOf(recipe: ProfileRecipe): SiteProfile {
   }
   return profile
 }
+
+/** Run when a crawl starts (PageReader.warmUp): loading this module and the parsers is the work. */
+export function warmUp(): void {}

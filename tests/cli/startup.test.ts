@@ -1,5 +1,6 @@
 // The light verbs stay light: --help, sources and parse never load Playwright, PGlite, the
-// database drivers or the replica. Observed in the built CLI through a module resolve hook.
+// database drivers or the replica; an HTTP-only run never loads the browser stack, and report
+// and status no crawler. Observed in the built CLI through a module resolve hook.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,6 +16,8 @@ const RECORD = resolve(import.meta.dirname, 'support/record-modules.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'eurowatch-startup-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+const BROWSER = [/\/playwright(-core)?\//, /\/@crawlee\/(playwright|browser|browser-pool)\//, /\/@sparticuz\//]
+const CRAWLER = [/\/@crawlee\//, /\/fastify\//, /\/nodemailer\//]
 const HEAVY = [/\/playwright(-core)?\//, /\/@crawlee\//, /\/@electric-sql\/pglite\//, /\/node_modules\/pg\//, /\/@sparticuz\//]
 // The replica is bundled into chunks with made-up names: it is known by the function that starts it.
 const REPLICA_CODE = /function startReplica\d*\(/
@@ -37,6 +40,20 @@ describe('the light verbs', () => {
     expect(replicaChunks(await modulesLoadedBy(['doctor', '--json'])).length).toBeGreaterThan(0)
     // two heavy starts, one of them launching Chromium: 20-30 s on a shared machine under load
   }, 120_000)
+
+  it('an HTTP-only run loads no browser; report and status load no crawler', async () => {
+    const config = join(dir, 'legacy.yaml')
+    writeFileSync(config, readFileSync(new URL('../../examples/eurocities-legacy.yaml', import.meta.url)))
+    const ran = await modulesLoadedBy(['run', '--offline', '--config', config])
+    expect(ran.some((url) => /\/@crawlee\/http\//.test(url))).toBe(true)
+    expect(ran.filter((url) => BROWSER.some((browser) => browser.test(url)))).toEqual([])
+    for (const verb of ['report', 'status']) {
+      const loaded = await modulesLoadedBy([verb, '--config', config])
+      expect(loaded.some((url) => /\/@electric-sql\/pglite\//.test(url))).toBe(true)
+      expect(loaded.filter((url) => [...BROWSER, ...CRAWLER].some((heavy) => heavy.test(url)))).toEqual([])
+    }
+    // a crawl into a new PGlite database and two verbs on it, on a shared machine under load
+  }, 180_000)
 
   it.each([['--help'], ['sources'], ['parse']])('%s loads no browser, database or replica', async (verb) => {
     const page = join(dir, 'page.html')

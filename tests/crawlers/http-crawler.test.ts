@@ -75,6 +75,13 @@ describe('crawlListings over the replica', () => {
     expect(entriesOf(second.pages).map((entry) => entry.key)).toEqual(entriesOf(first.pages).map((entry) => entry.key))
   })
 
+  it('leaves no timer behind once it returns: nothing keeps the process alive after a crawl', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+    const before = timers()
+    await crawl([target()])
+    expect(timers()).toBe(before)
+  })
+
   it('gives two sources with the same URL a fetch each', async () => {
     const { outcomes } = await crawl([target(SOCIAL, 1), target(SOCIAL, 2)])
     expect(outcomes.map((outcome) => outcome.pages)).toEqual([3, 3])
