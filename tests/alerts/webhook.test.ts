@@ -30,7 +30,7 @@ async function receiver(options: WebhookReceiverOptions = {}): Promise<WebhookRe
 }
 
 function alert(overrides: Partial<Alert> = {}): Alert {
-  return { key: 'eurowatch-17-3f2a9c', subscription: 'analysts', kind: 'changes', cadence: 'immediate', report: sampleReport(), notices: [], createdAt: AT, history: [], ...overrides }
+  return { key: 'eurowatch-analysts-3f2a9c07e1d84b6a9c5f20d1b7e4a318', subscription: 'analysts', kind: 'changes', cadence: 'immediate', report: sampleReport(), notices: [], createdAt: AT, history: [], ...overrides }
 }
 
 function channel(url: string, options: { secret?: string; timeoutSeconds?: number; attempts?: number } = {}) {
@@ -46,13 +46,13 @@ describe('webhookChannel', () => {
     const [request] = hook.requests
     expect(request?.method).toBe('POST')
     expect(request?.headers['content-type']).toBe('application/json')
-    expect(request?.idempotencyKey).toBe('eurowatch-17-3f2a9c')
+    expect(request?.idempotencyKey).toBe('eurowatch-analysts-3f2a9c07e1d84b6a9c5f20d1b7e4a318')
     expect(request?.headers['user-agent']).toMatch(/^eurowatch\//)
     expect(request?.headers['x-eurowatch-signature']).toMatch(/^sha256=[0-9a-f]{64}$/)
     expect(request?.signatureValid).toBe(true)
     const body = JSON.parse(request?.text ?? '')
     expect(body).toEqual(JSON.parse(JSON.stringify(webhookBody(alert()))))
-    expect(body).toMatchObject({ ...JSON.parse(JSON.stringify(toReportJson(sampleReport()))), alert: { key: 'eurowatch-17-3f2a9c', subscription: 'analysts', kind: 'changes', cadence: 'immediate' }, notices: [] })
+    expect(body).toMatchObject({ ...JSON.parse(JSON.stringify(toReportJson(sampleReport()))), alert: { key: 'eurowatch-analysts-3f2a9c07e1d84b6a9c5f20d1b7e4a318', subscription: 'analysts', kind: 'changes', cadence: 'immediate' }, notices: [] })
     expect(body.changes).toHaveLength(4)
   })
 
@@ -109,7 +109,7 @@ describe('webhookChannel', () => {
     const hook = await receiver({ secret: SECRET, script })
     await channel(hook.url(), { secret: SECRET, timeoutSeconds: 0.5, attempts: tries }).send(alert())
     expect(hook.requests).toHaveLength(tries)
-    expect(hook.uniqueKeys()).toEqual(['eurowatch-17-3f2a9c'])
+    expect(hook.uniqueKeys()).toEqual(['eurowatch-analysts-3f2a9c07e1d84b6a9c5f20d1b7e4a318'])
     expect(hook.accepted()).toHaveLength(1)
     expect(hook.requests.every((request) => request.signatureValid === true)).toBe(true)
     expect(new Set(hook.requests.map((request) => request.text)).size).toBe(1)
