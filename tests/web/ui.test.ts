@@ -137,8 +137,10 @@ describe('the inbox with the keyboard', () => {
       await page.keyboard.press('?')
       await expect.poll(() => page.locator('#keyboard-help').evaluate((dialog) => (dialog as unknown as { open: boolean }).open)).toBe(true)
       await page.keyboard.press('Escape')
+      // the dialog closes on the browser's own time (a close watcher): keys go to the page once it has
+      await expect.poll(() => page.locator('#keyboard-help').evaluate((dialog) => (dialog as unknown as { open: boolean }).open)).toBe(false)
       await page.keyboard.press('/')
-      expect(await page.evaluate('document.activeElement?.id')).toBe('q')
+      await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('q')
       // keys typed into a field are the field's
       await page.keyboard.type('jk')
       expect(await page.locator('#q').inputValue()).toBe('jk')
