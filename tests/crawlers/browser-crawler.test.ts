@@ -42,9 +42,13 @@ async function crawl(targets: ListingTarget[], overrides: Partial<BrowserCrawlSe
 
 const keysOf = (pages: ReadPageRecord[]) => entriesOf(pages).map((entry) => entry.key)
 
-/** Nothing of the run's browser still running, and no Chromium below this process. */
-function expectBrowserClosed(seen: number[]) {
-  expect(seen.filter(isRunning)).toEqual([])
+/**
+ * Nothing of the run's browser still running, and no Chromium below this process. A closed
+ * browser's helpers (zygote, renderers) exit on their own a moment after it, later on a loaded
+ * machine: they get a few seconds, a browser left open never goes.
+ */
+async function expectBrowserClosed(seen: number[]) {
+  await expect.poll(() => seen.filter(isRunning), { timeout: 10_000 }).toEqual([])
   expect(chromiumProcesses()).toEqual([])
 }
 
@@ -66,7 +70,7 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     // the card thumbnails were never requested
     expect(replica.requests().filter((request) => request.path.startsWith('/wp-content/uploads/'))).toEqual([])
     expect(seen.length).toBeGreaterThan(0)
-    expectBrowserClosed(seen)
+    await expectBrowserClosed(seen)
   })
 
   it('over plain HTTP the same page is a layout failure that asks for the browser, not an empty listing', async () => {
@@ -83,7 +87,7 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     expect(second.outcomes.map((outcome) => outcome.status)).toEqual(['complete', 'complete'])
     expect(keysOf(second.pages.filter((page) => page.target.listingId === 1))).toEqual(keysOf(first.pages))
     expect(keysOf(second.pages.filter((page) => page.target.listingId === 2))).toEqual(keysOf(first.pages))
-    expectBrowserClosed([...first.seen, ...second.seen])
+    await expectBrowserClosed([...first.seen, ...second.seen])
   })
 
   it('parses what the page shows when the list never fills: the layout error, after waiting', async () => {
@@ -94,7 +98,7 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     expect(outcomes[0]?.reason).toContain('need the browser')
     expect(outcomes[0]?.reason).toContain('ul.other-story-list > li did not appear within 1 s')
     expect(pages[0]?.body?.toString('utf8')).toContain('data-error')
-    expectBrowserClosed(seen)
+    await expectBrowserClosed(seen)
   })
 
   it('leaves no Chromium behind after a run whose pages all fail', async () => {
@@ -104,14 +108,14 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     expect(failing.outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'failed'])
     expect(failing.outcomes[0]?.reason).toContain('HTTP 500')
     expect(failing.pages.map((page) => page.attempts)).toEqual([1, 1])
-    expectBrowserClosed(failing.seen)
+    await expectBrowserClosed(failing.seen)
 
     const port = await closedPort()
     // without robots.txt, whose refused fetch would keep the page from being requested at all
     const refused = await crawl([target(`http://127.0.0.1:${port}/topics/mobility/`)], { maxRetries: 0, origins: new OriginMap(), respectRobotsTxt: false })
     expect(refused.outcomes[0]?.status).toBe('failed')
     expect(refused.outcomes[0]?.reason).toContain('ERR_CONNECTION_REFUSED')
-    expectBrowserClosed(refused.seen)
+    await expectBrowserClosed(refused.seen)
   })
 
   it('retries a 5xx page with backoff and records the attempts', async () => {
@@ -132,7 +136,7 @@ describe('crawlListingsInBrowser on the replica', { timeout: 60_000 }, () => {
     )
     expect(result).toBeInstanceOf(Error)
     expect(String(result)).toContain('database gone')
-    expectBrowserClosed(seen)
+    await expectBrowserClosed(seen)
   })
 
   it('does not fetch what robots.txt disallows', async () => {
@@ -169,7 +173,7 @@ describe('crawlListingsInBrowser on a hostile site', { timeout: 60_000 }, () => 
       })
       expect(outcomes[0]).toMatchObject({ status: 'partial', pages: 1, entries: 10 })
       expect(outcomes[0]?.reason).toMatch(/^page 2: no complete answer from 127\.0\.0\.1:\d+ within \d+ s$/)
-      expectBrowserClosed(seen)
+      await expectBrowserClosed(seen)
     } finally {
       await site.close()
     }
@@ -201,7 +205,7 @@ describe('crawlListingsInBrowser politeness', { timeout: 60_000 }, () => {
     try {
       const { outcomes, seen } = await crawl([target(`${site.origin}/list/`)], { origins: new OriginMap() })
       expect(outcomes[0]).toMatchObject({ status: 'complete', entries: 1 })
-      expectBrowserClosed(seen)
+      await expectBrowserClosed(seen)
     } finally {
       await Promise.all([site.close(), elsewhere.close()])
     }
