@@ -6,7 +6,7 @@ import { chromium, type Page, type Response } from 'playwright'
 import type { Logger } from 'pino'
 import { crawleeConfiguration } from './crawlee-configuration.ts'
 import { CHROMIUM_ARGS, requireChromium } from './chromium.ts'
-import { HostLimiter } from './host-limiter.ts'
+import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
 import { contentTypeProblem, describeFailedRequest, isRetryableStatus, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 import { RobotsRules } from './robots.ts'
@@ -41,7 +41,7 @@ export async function crawlListingsInBrowser(
   settings: BrowserCrawlSettings,
   log: Logger,
   /** perHostDelaySeconds, shared with the HTTP crawler when both run at once. */
-  limiter = new HostLimiter(settings.perHostDelaySeconds),
+  limiter: RequestLimiter = settings.limiter ?? new HostLimiter(settings.perHostDelaySeconds),
 ): Promise<CrawledListing[]> {
   const { browser } = settings
   // one clear line instead of a launch failure deep inside Playwright, and before any fetch

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { UserError } from '../domain/errors.ts'
 import type { BrowserCrawlSettings, BrowserSettings } from './browser-crawler.ts'
 import { findChromium, type ChromiumLookup, type ChromiumSearch } from './chromium.ts'
-import { HostLimiter } from './host-limiter.ts'
+import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import { crawlListings } from './http-crawler.ts'
 import type { CrawledListing, CrawlSettings, ListingTarget, PageSink } from './listing-crawl.ts'
 
@@ -30,7 +30,7 @@ export async function crawlListingsByRender(
   const chromium = browser && inBrowser.length > 0 ? await lookUpChromium({ configured: browser.executablePath, searchPath: browser.searchPath }) : null
   if (chromium && 'unavailable' in chromium && chromium.configured) throw new UserError(chromium.unavailable)
   // one pace per host for both crawlers: a site's HTTP and browser listings are one site to it
-  const limiter = new HostLimiter(settings.perHostDelaySeconds)
+  const limiter = settings.limiter ?? new HostLimiter(settings.perHostDelaySeconds)
   const results = await Promise.allSettled([
     overHttp.length > 0 ? crawlListings(overHttp, sink, settings, log, limiter) : [],
     browser && chromium ? crawlInBrowser(inBrowser, sink, { ...settings, browser }, chromium, limiter, log) : [],
@@ -52,7 +52,7 @@ async function crawlInBrowser(
   sink: PageSink,
   settings: BrowserCrawlSettings,
   chromium: ChromiumLookup,
-  limiter: HostLimiter,
+  limiter: RequestLimiter,
   log: Logger,
 ): Promise<CrawledListing[]> {
   if ('unavailable' in chromium) {

@@ -1,7 +1,7 @@
 import { Readable, Transform } from 'node:stream'
 import type { ReadableStream } from 'node:stream/web'
 import { NonRetryableError, type BaseHttpClient, type HttpRequest, type HttpResponse, type ResponseTypes, type StreamingHttpResponse } from '@crawlee/core'
-import type { HostLimiter } from './host-limiter.ts'
+import type { RequestLimiter } from './host-limiter.ts'
 
 /** Where a redirect may lead: the URL to fetch next, or why not. A request carries it as `context.redirect`. */
 export type RedirectDecision = (location: string) => Promise<{ url: string } | { refusal: string }>
@@ -10,7 +10,7 @@ export interface FetchClientSettings {
   maxResponseBytes: number
   /** Each request (each redirect hop) is over this long after it starts: headers and body. */
   timeoutSeconds: number
-  limiter: HostLimiter
+  limiter: RequestLimiter
 }
 
 export const MAX_REDIRECTS = 10

@@ -1,11 +1,16 @@
 import PQueue from 'p-queue'
 
+/** Paces the requests of a crawl: `turn` resolves when a request to the URL may start. */
+export interface RequestLimiter {
+  turn(url: string): Promise<void>
+}
+
 /**
  * perHostDelaySeconds for every request of a crawl (pages, redirects, robots.txt, entry pages, in
  * both crawlers): one start per host (name and port, as requested) per delay. crawlee's own delay
  * is keyed on the registrable domain, which IP addresses, `localhost` and single-label hosts have not.
  */
-export class HostLimiter {
+export class HostLimiter implements RequestLimiter {
   private readonly queues = new Map<string, PQueue>()
 
   constructor(private readonly delaySeconds: number) {}

@@ -3,7 +3,7 @@ import { HttpCrawler, NonRetryableError, log as crawleeLog, LogLevel, type HttpC
 import type { Logger } from 'pino'
 import { crawleeConfiguration } from './crawlee-configuration.ts'
 import { FetchHttpClient } from './fetch-http-client.ts'
-import { HostLimiter } from './host-limiter.ts'
+import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingRequest, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
 import { RobotsRules } from './robots.ts'
 import { backstopSeconds, contentTypeProblem, describeFailedRequest, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
@@ -18,7 +18,7 @@ export async function crawlListings(
   settings: CrawlSettings,
   log: Logger,
   /** perHostDelaySeconds, shared with whatever else requests the same hosts at the same time. */
-  limiter = new HostLimiter(settings.perHostDelaySeconds),
+  limiter: RequestLimiter = settings.limiter ?? new HostLimiter(settings.perHostDelaySeconds),
 ): Promise<CrawledListing[]> {
   const robots = settings.respectRobotsTxt ? new RobotsRules(settings, limiter) : null
   const crawl = new ListingCrawl(targets, sink, settings.origins, robots, log)

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino'
 import type { RenderMode, SiteProfile } from '../domain/entry.ts'
 import type { RedirectDecision } from './fetch-http-client.ts'
+import type { RequestLimiter } from './host-limiter.ts'
 import type { OriginMap } from './origin-map.ts'
 import type { RobotsRules } from './robots.ts'
 import { offSiteRefusal } from './site-scope.ts'
@@ -77,6 +78,8 @@ export interface CrawlSettings {
   timeoutSeconds: number
   maxResponseBytes: number
   origins: OriginMap
+  /** Paces every request instead of a limiter of perHostDelaySeconds in this process (workers share one in PostgreSQL). */
+  limiter?: RequestLimiter
 }
 
 /** What the crawler itself knows of a listing once it is done: the requests it never made. */

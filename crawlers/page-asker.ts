@@ -4,7 +4,7 @@
 // (or its allowedHosts), redirects included.
 import { NonRetryableError } from '@crawlee/core'
 import { FetchHttpClient } from './fetch-http-client.ts'
-import { HostLimiter } from './host-limiter.ts'
+import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import type { CrawlSettings } from './listing-crawl.ts'
 import { RobotsRules } from './robots.ts'
 import { offSiteRefusal, type SiteScope } from './site-scope.ts'
@@ -28,12 +28,12 @@ export type Asked =
   | { kind: 'no-answer'; reason: string }
 
 export class PageAsker {
-  private readonly limiter: HostLimiter
+  private readonly limiter: RequestLimiter
   private readonly robots: RobotsRules | null
   private readonly client: FetchHttpClient
 
   constructor(private readonly settings: CrawlSettings) {
-    this.limiter = new HostLimiter(settings.perHostDelaySeconds)
+    this.limiter = settings.limiter ?? new HostLimiter(settings.perHostDelaySeconds)
     this.robots = settings.respectRobotsTxt ? new RobotsRules(settings, this.limiter) : null
     this.client = new FetchHttpClient({ maxResponseBytes: settings.maxResponseBytes, timeoutSeconds: settings.timeoutSeconds, limiter: this.limiter })
   }

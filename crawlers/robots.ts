@@ -2,7 +2,7 @@
 // every page request) and within the crawl's timeout. crawlee's own check fetches it with a
 // random browser User-Agent and cannot be told otherwise, so the crawlers use this one instead.
 import robotsParser from 'robots-parser'
-import type { HostLimiter } from './host-limiter.ts'
+import type { RequestLimiter } from './host-limiter.ts'
 import type { OriginMap } from './origin-map.ts'
 
 /** RFC 9309 2.5: a crawler must parse at least 500 KiB; what follows is ignored, never buffered. */
@@ -29,7 +29,7 @@ export class RobotsRules {
   constructor(
     private readonly settings: RobotsSettings,
     /** The crawl's per-host pacing: robots.txt is a request like any other. */
-    private readonly limiter?: HostLimiter,
+    private readonly limiter?: RequestLimiter,
   ) {}
 
   /** Null when the URL may be fetched, else why not. */

@@ -25,7 +25,7 @@ export async function startListingCrawl(db: Kysely<Database>, runId: number, lis
     .insertInto('listing_crawl')
     .values({ run_id: runId, listing_id: listingId, status: 'running', started_at: startedAt, reason: null, finished_at: null })
     .onConflict((oc) =>
-      oc.columns(['run_id', 'listing_id']).doUpdateSet({ status: 'running', started_at: startedAt, finished_at: null, reason: null, pages: 0, entries: 0 }),
+      oc.columns(['run_id', 'listing_id']).doUpdateSet({ status: 'running', started_at: startedAt, finished_at: null, reason: null, pages: 0, entries: 0, limited: false }),
     )
     .execute()
 }
@@ -36,6 +36,8 @@ export interface ListingCrawlOutcome {
   pages: number
   entries: number
   reason: string | null
+  /** Stopped at its page limit. */
+  limited?: boolean
 }
 
 export async function finishListingCrawl(
@@ -47,7 +49,7 @@ export async function finishListingCrawl(
 ): Promise<void> {
   await db
     .updateTable('listing_crawl')
-    .set({ status: outcome.status, pages: outcome.pages, entries: outcome.entries, reason: outcome.reason, finished_at: finishedAt })
+    .set({ status: outcome.status, pages: outcome.pages, entries: outcome.entries, reason: outcome.reason, limited: outcome.limited ?? false, finished_at: finishedAt })
     .where('run_id', '=', runId)
     .where('listing_id', '=', listingId)
     .execute()

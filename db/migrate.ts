@@ -17,6 +17,7 @@ import * as search from './migrations/2026_12_07_0300_search.ts'
 import * as versionUrl from './migrations/2026_12_07_0400_version_url.ts'
 import * as detailFetchEntry from './migrations/2026_12_07_0500_detail_fetch_entry.ts'
 import * as databaseIdentity from './migrations/2026_12_07_0600_database_identity.ts'
+import * as crawlQueue from './migrations/2026_12_07_0900_crawl_queue.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -38,6 +39,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0400_version_url': versionUrl,
   '2026_12_07_0500_detail_fetch_entry': detailFetchEntry,
   '2026_12_07_0600_database_identity': databaseIdentity,
+  '2026_12_07_0900_crawl_queue': crawlQueue,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

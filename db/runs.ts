@@ -9,10 +9,11 @@ export interface RunOutcome {
   error: string | null
 }
 
-export async function createRun(db: Kysely<Database>, startedAt: Date): Promise<number> {
+/** A new run, crawling; `queued`: its listings are jobs for the workers (db/queued-runs.ts). */
+export async function createRun(db: Kysely<Database>, startedAt: Date, queued = false): Promise<number> {
   const row = await db
     .insertInto('crawl_run')
-    .values({ started_at: startedAt, status: 'running', finished_at: null, error: null, diffed_at: null })
+    .values({ started_at: startedAt, status: 'running', finished_at: null, error: null, diffed_at: null, queued })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
@@ -42,6 +43,8 @@ export async function failAbandonedRuns(db: Kysely<Database>, now: Date, reason 
     .updateTable('crawl_run')
     .set({ status: 'failed', finished_at: now, error: reason })
     .where('status', '=', 'running')
+    // a queued run's listings are with the workers, whose own retries finish it
+    .where('queued', '=', false)
     .returning('id')
     .execute()
   const ids = rows.map((r) => r.id)

@@ -30,6 +30,26 @@ export interface CrawlRunTable {
   printed_at: Date | null
   /** 'backfill': a listing reassembled from web-archive captures, dated by capture; never diffed or delivered. */
   kind: Generated<RunKind>
+  /** Its listings are jobs for `eurowatch worker`; the worker finishing the last one finishes the run. */
+  queued: Generated<boolean>
+}
+
+export interface CrawlHostTable {
+  host: string
+  next_request_at: Generated<Date>
+  holder: string | null
+  lease_until: Date | null
+}
+
+export interface CrawlWorkerTable {
+  /** hostname:pid:start, unique per process. */
+  id: string
+  hostname: string
+  pid: number
+  concurrency: number
+  started_at: Date
+  seen_at: Date
+  jobs_done: Generated<number>
 }
 
 export type RunKind = 'crawl' | 'backfill'
@@ -54,6 +74,8 @@ export interface ListingCrawlTable {
   reason: string | null
   started_at: Date
   finished_at: Date | null
+  /** Stopped at its page limit (partial for removals, complete for the run's status). */
+  limited: Generated<boolean>
 }
 
 export interface PageBodyTable {
@@ -437,6 +459,8 @@ export interface Database {
   reader: ReaderTable
   read_mark: ReadMarkTable
   entry_search: EntrySearchTable
+  crawl_host: CrawlHostTable
+  crawl_worker: CrawlWorkerTable
 }
 
 export type CrawlRun = Selectable<CrawlRunTable>

@@ -12,6 +12,7 @@ import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/craw
 import { PageAsker } from '../crawlers/page-asker.ts'
 import { fullCrawlDue, type FullCrawlCadence } from '../domain/incremental.ts'
 import { judgeListing, type ListingStatus, type ListingVerdict } from '../domain/listing-status.ts'
+import { runStatus } from '../domain/run-status.ts'
 import { feedUrlOf, probeFeeds, saveProbes } from './feed-probe.ts'
 import { PageIntake, type StoredCounts } from './page-intake.ts'
 import { DEFAULT_PARSE_TIMEOUT_SECONDS, defaultReadThreads, PageReader } from './page-reader.ts'
@@ -84,12 +85,15 @@ function everyCrawlFull(source: CrawlSource | undefined): boolean {
   return cadence.everyRuns === 1 && cadence.olderThanHours === null
 }
 
-/** One crawl run: every page of every source fetched and stored raw, read into entries, versions and sightings. */
-export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings): Promise<CrawlSummary> {
-  const { db, now, log } = deps
-  const startedAt = now()
-  const runId = await createRun(db, startedAt)
-  const targets: ListingTarget[] = []
+/** A listing of a run, started and with its crawl mode, and when it was last crawled in full. */
+export interface StartedListing {
+  target: ListingTarget
+  source: CrawlSource
+  lastFullAt: Date | null
+}
+
+/** Records the run's listings as crawling ('running'), each with the mode its cadence asks for now. */
+export async function startListings(db: Kysely<Database>, runId: number, sources: CrawlSource[], startedAt: Date, full: boolean): Promise<StartedListing[]> {
   const listingIds: number[] = []
   for (const source of sources) {
     const listingId = await upsertListing(db, { sourceId: source.name, profile: source.profile.id, url: source.url })
@@ -97,14 +101,60 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
     listingIds.push(listingId)
   }
   const histories = await fullCrawlHistory(db, listingIds, runId)
-  sources.forEach((source, index) => {
+  return sources.map((source, index) => {
     const listingId = listingIds[index] ?? 0
     const history = histories.get(listingId) ?? { lastFullAt: null, crawlsSince: 0 }
-    const mode: CrawlMode = fullCrawlDue(source.fullCrawl ?? EVERY_CRAWL_FULL, history, startedAt, settings.full === true) ? 'full' : 'incremental'
-    targets.push({ listingId, ...source, sourceName: source.name, mode })
+    const mode: CrawlMode = fullCrawlDue(source.fullCrawl ?? EVERY_CRAWL_FULL, history, startedAt, full) ? 'full' : 'incremental'
+    return { target: { listingId, ...source, sourceName: source.name, mode }, source, lastFullAt: history.lastFullAt }
   })
-  log.info({ runId, listings: targets.length, incremental: targets.filter((target) => target.mode === 'incremental').length }, 'crawl started')
+}
 
+/** Records a listing's verdict; a queued run's worker also finishes the run when it was the last (jobs/listing-job.ts). */
+export type FinishListing = (listingId: number, verdict: ListingVerdict, finishedAt: Date) => Promise<void>
+
+/** One crawl run: every page of every source fetched and stored raw, read into entries, versions and sightings. */
+export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings): Promise<CrawlSummary> {
+  const { db, now, log } = deps
+  const startedAt = now()
+  const runId = await createRun(db, startedAt)
+  const listings = await startListings(db, runId, sources, startedAt, settings.full === true)
+  try {
+    const crawled = await crawlListingsOfRun(deps, runId, listings, settings, (listingId, verdict, finishedAt) => finishListingCrawl(db, runId, listingId, verdict, finishedAt))
+    const summary = summarize(runId, crawled.listings, crawled.stored, now().getTime() - startedAt.getTime())
+    await finishRun(
+      db,
+      runId,
+      {
+        status: summary.status,
+        pagesFetched: summary.pagesFetched,
+        entriesSeen: summary.entriesSeen,
+        versionsCreated: summary.versionsCreated,
+        error: crawled.listings.flatMap((listing) => (listing.reason ? [`${listing.source}: ${listing.reason}`] : [])).join('; ') || null,
+      },
+      now(),
+    )
+    log.info({ runId, status: summary.status, pages: summary.pagesFetched, entries: summary.entriesSeen }, 'crawl finished')
+    return summary
+  } catch (error) {
+    await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: String(error) }, now())
+    throw error
+  }
+}
+
+/**
+ * Crawls started listings of a run (all of a run's, or a worker's one) and judges each: its pages
+ * stored, its verdict handed to `finishListing`. Pages already fetched are stored also when it throws.
+ */
+export async function crawlListingsOfRun(
+  deps: JobDeps,
+  runId: number,
+  started: StartedListing[],
+  settings: CrawlJobSettings,
+  finishListing: FinishListing,
+): Promise<{ listings: ListingCrawlSummary[]; stored: StoredCounts[] }> {
+  const { db, now, log } = deps
+  const targets = started.map((listing) => listing.target)
+  log.info({ runId, listings: targets.length, incremental: targets.filter((target) => target.mode === 'incremental').length }, 'crawl started')
   const baselines = await listingBaselines(db, targets.map((target) => target.listingId), runId)
   const reader = new PageReader({ threads: settings.parseThreads ?? defaultReadThreads(), budgetSeconds: settings.parseTimeoutSeconds ?? DEFAULT_PARSE_TIMEOUT_SECONDS })
   const intake = new PageIntake(deps, runId, baselines, reader)
@@ -112,7 +162,7 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
   const askPages = () => (asker ??= new PageAsker(settings))
   try {
     // a site's feed unchanged since the last run: its incremental listings have nothing new to page
-    const feeds = await probeFeeds(deps, targets.filter((_target, index) => !everyCrawlFull(sources[index])), askPages)
+    const feeds = await probeFeeds(deps, started.filter((listing) => !everyCrawlFull(listing.source)).map((listing) => listing.target), askPages)
     const quiet = new Set(targets.filter((target) => target.mode === 'incremental' && feeds.get(feedUrlOf(target) ?? '')?.unchanged === true).map((target) => target.listingId))
     if (targets.some((target) => !quiet.has(target.listingId))) reader.warmUp()
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
@@ -122,7 +172,7 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
     const pagerCheck: PagerCheck = { db, runId, reader, asker: askPages }
     const listings: ListingCrawlSummary[] = []
     const feedsDone = new Map<string, boolean>()
-    for (const { target, skipped } of crawled) {
+    for (const [index, { target, skipped }] of crawled.entries()) {
       const pages = intake.pagesOf(target.listingId)
       const baseline = baselines.get(target.listingId) ?? null
       const stoppedEarly = intake.stoppedEarly(target.listingId)
@@ -135,14 +185,14 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
       if (feedUrl !== null) feedsDone.set(feedUrl, (feedsDone.get(feedUrl) ?? true) && (verdict.status === 'complete' || verdict.status === 'incremental'))
       if (verdict.listingProblem) await insertHealthEvents(db, [{ runId, listingId: target.listingId, pageFetchId: null, ...verdict.listingProblem, at: now() }])
       const finishedAt = now()
-      await finishListingCrawl(db, runId, target.listingId, verdict, finishedAt)
+      await finishListing(target.listingId, verdict, finishedAt)
       const stored = intake.countsOf(target.listingId)
       listings.push({
         source: target.sourceName,
         url: target.url,
         status: verdict.status,
         mode: target.mode ?? 'full',
-        lastFullAt: verdict.status === 'complete' ? finishedAt : (histories.get(target.listingId)?.lastFullAt ?? null),
+        lastFullAt: verdict.status === 'complete' ? finishedAt : (started[index]?.lastFullAt ?? null),
         pages: verdict.pages,
         entries: verdict.entries,
         newEntries: stored.newEntries,
@@ -152,25 +202,10 @@ export async function crawlJob(deps: JobDeps, sources: CrawlSource[], settings: 
       })
     }
     await saveProbes(db, feeds, feedsDone, now())
-    const summary = summarize(runId, listings, targets.map((target) => intake.countsOf(target.listingId)), now().getTime() - startedAt.getTime())
-    await finishRun(
-      db,
-      runId,
-      {
-        status: summary.status,
-        pagesFetched: summary.pagesFetched,
-        entriesSeen: summary.entriesSeen,
-        versionsCreated: summary.versionsCreated,
-        error: listings.flatMap((listing) => (listing.reason ? [`${listing.source}: ${listing.reason}`] : [])).join('; ') || null,
-      },
-      now(),
-    )
-    log.info({ runId, status: summary.status, pages: summary.pagesFetched, entries: summary.entriesSeen }, 'crawl finished')
-    return summary
+    return { listings, stored: targets.map((target) => intake.countsOf(target.listingId)) }
   } catch (error) {
-    // pages already fetched are stored before the run is marked failed
+    // pages already fetched are stored before the caller marks the run failed
     await intake.finish().catch(() => undefined)
-    await finishRun(db, runId, { status: 'failed', pagesFetched: 0, entriesSeen: 0, versionsCreated: 0, error: String(error) }, now())
     throw error
   }
 }
@@ -188,11 +223,4 @@ function summarize(runId: number, listings: ListingCrawlSummary[], stored: Store
     versionsCreated: sum(listings, (l) => l.versionsCreated),
     durationMs,
   }
-}
-
-/** A run is complete only when every listing is (an incremental crawl did what it was asked); failed only when nothing at all was crawled. */
-export function runStatus(statuses: ListingStatus[]): Exclude<RunStatus, 'running'> {
-  if (statuses.every((status) => status === 'complete' || status === 'incremental')) return 'complete'
-  if (statuses.every((status) => status === 'failed')) return 'failed'
-  return 'partial'
 }

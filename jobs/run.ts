@@ -25,7 +25,22 @@ export interface RunSummary {
 export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings & DetailPageSettings, diff: DiffOptions, outbox: Outbox | null = null): Promise<RunSummary> {
   if (outbox !== null) await registerSubscriptions(deps, outbox.subscribers)
   const crawl = await crawlJob(deps, sources, settings)
-  const details = await fetchDetailsOfRun(deps, crawl.runId, sources, settings)
+  return { crawl, ...(await afterCrawl(deps, crawl.runId, sources, settings, diff, outbox)) }
+}
+
+/**
+ * What follows a run's crawl, here or in a worker's finish job (jobs/crawl-worker.ts): the own pages
+ * of its new and changed entries, the diff of every crawled run not diffed yet, then what is due to send.
+ */
+export async function afterCrawl(
+  deps: JobDeps,
+  runId: number,
+  sources: CrawlSource[],
+  settings: CrawlJobSettings & DetailPageSettings,
+  diff: DiffOptions,
+  outbox: Outbox | null,
+): Promise<Omit<RunSummary, 'crawl'>> {
+  const details = await fetchDetailsOfRun(deps, runId, sources, settings)
   const allowedHosts = new Map(sources.map((source) => [source.name, source.allowedHosts ?? []]))
   const diffs = await diffPending(deps, {
     ...diff,
@@ -41,5 +56,5 @@ export async function runPipeline(deps: JobDeps, sources: CrawlSource[], setting
   })
   const changes = diffs.reduce((total, summary) => total + Object.values(summary.inserted).reduce((a, b) => a + b, 0) - summary.baselineInserted, 0)
   const delivery = outbox === null || (outbox.subscribers.length === 0 && outbox.operator === null) ? null : await deliverPending(deps, outbox)
-  return { crawl, details, diffs, changes, delivery }
+  return { details, diffs, changes, delivery }
 }

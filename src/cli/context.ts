@@ -54,6 +54,14 @@ export async function openReadOnlyContext(command: Command, loaded: LoadedConfig
   return openContext(command, loaded, 'read')
 }
 
+/**
+ * For a verb that writes but must not change the schema under the others (`worker`: many run at
+ * once, against one server): an out-of-date schema is a UserError saying to run `eurowatch migrate`.
+ */
+export async function openCurrentContext(command: Command, loaded: LoadedConfig = loadCliConfig(command)): Promise<CliContext> {
+  return openContext(command, loaded, 'read')
+}
+
 async function openContext(command: Command, loaded: LoadedConfig, schema: 'migrate' | 'read', state?: StateDatabase): Promise<CliContext> {
   const env = environment()
   const log = cliLogger(command, env)

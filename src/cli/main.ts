@@ -27,6 +27,8 @@ import { sourcesCommand } from './commands/sources.ts'
 import { statusCommand } from './commands/status.ts'
 import { tokenCommand } from './commands/token.ts'
 import { userCommand } from './commands/user.ts'
+import { workerCommand } from './commands/worker.ts'
+import { enqueueCommand } from './commands/enqueue.ts'
 
 const program = new Command('eurowatch')
   .description('watch the listing pages of the EUROCITIES network and report what is new, changed or gone')
@@ -40,6 +42,8 @@ const program = new Command('eurowatch')
   .addCommand(runCommand)
   .addCommand(scheduleCommand)
   .addCommand(serveCommand)
+  .addCommand(workerCommand)
+  .addCommand(enqueueCommand)
   .addCommand(crawlCommand)
   .addCommand(diffCommand)
   .addCommand(deliverCommand)

@@ -118,6 +118,22 @@ export const DiffSchema = z
   })
   .strict()
 
+/** `eurowatch worker`: how long a listing's crawl job may take, how often it is tried, how a killed worker's work comes back. */
+export const WorkersSchema = z
+  .object({
+    // a crawl job running longer is failed and tried again; a killed worker's listing comes back after it
+    jobTimeoutSeconds: seconds(86_400).min(5, 'at least 5 seconds').default(1800),
+    retries: z.number().int().min(0).max(20).default(2),
+    retryDelaySeconds: z.number().int().min(0).max(3600).default(30),
+    // a host stays with a worker that stopped renewing it (killed) this long
+    hostLeaseSeconds: seconds(3600).min(3, 'at least 3 seconds').default(60),
+    // SIGTERM: the jobs in hand get this long to finish
+    shutdownSeconds: seconds(3600).default(60),
+    // how often expired jobs are looked for and old ones archived
+    maintenanceSeconds: z.number().int().min(1).max(600).default(30),
+  })
+  .strict()
+
 export const DatabaseSchema = z
   .object({
     // PGlite data directory, relative to the configuration file; DATABASE_URL (environment) selects PostgreSQL instead
@@ -240,6 +256,7 @@ export const ConfigSchema = z
     politeness: PolitenessSchema.default(PolitenessSchema.parse({})),
     browser: BrowserSchema.default(BrowserSchema.parse({})),
     diff: DiffSchema.default(DiffSchema.parse({})),
+    workers: WorkersSchema.default(WorkersSchema.parse({})),
     backfill: BackfillSchema.default(BackfillSchema.parse({})),
     fullCrawl: FullCrawlSchema.default({}),
     sources: z.array(SourceSchema).min(1, 'needs at least one listing'),

@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { RequestLimiter } from '../crawlers/host-limiter.ts'
+import { reserveHostSlot } from '../db/queued-runs.ts'
+import type { Database } from '../db/schema.ts'
+
+/**
+ * perHostDelaySeconds kept by every worker together: each request reserves its host's next slot in
+ * PostgreSQL (crawl_host), so two requests to one host are that far apart whichever workers send them.
+ */
+export class SharedHostLimiter implements RequestLimiter {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly delaySeconds: number,
+  ) {}
+
+  async turn(url: string): Promise<void> {
+    if (this.delaySeconds <= 0) return
+    const waitMs = await reserveHostSlot(this.db, new URL(url).host, this.delaySeconds)
+    if (waitMs > 0) await sleep(waitMs)
+  }
+}

@@ -1,0 +1,67 @@
+// `eurowatch worker` and `eurowatch enqueue` on real PostgreSQL: three worker processes crawl the
+// replica's timeline (six listings on three hosts) and find what `run` alone finds, each once.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Replica } from '../../replica/index.ts'
+import { createCliDatabase } from './support/cli-database.ts'
+import { runCli } from './support/cli.ts'
+import { comparableReport, queuedRunId, startReplicas, startWorker, waitForDiffedRun, WORKER_LISTINGS, writeWorkerConfig, type WorkerProcess } from './support/workers.ts'
+
+// a removal is told after the second complete crawl without the entry: step 4 twice
+const STEPS = [0, 1, 2, 3, 4, 4]
+
+describe('eurowatch worker', { timeout: 600_000 }, () => {
+  let replicas: Replica[]
+  let dir: string
+  beforeAll(async () => {
+    replicas = await startReplicas(3)
+    dir = mkdtempSync(join(tmpdir(), 'eurowatch-workers-'))
+    writeWorkerConfig(dir, replicas)
+  })
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.close()))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('three workers find every change of the timeline once, as `run` alone does', async () => {
+    const queued = await createCliDatabase('postgres', dir)
+    const alone = await createCliDatabase('postgres', dir)
+    let workers: WorkerProcess[] = []
+    try {
+      expect((await runCli(dir, ['migrate'], queued.env)).stdout).toContain('crawl queue')
+      workers = [0, 1, 2].map(() => startWorker(dir, queued))
+      for (const step of STEPS) {
+        for (const replica of replicas) replica.setStep(step)
+        const single = await runCli(dir, ['run', '--format', 'json'], alone.env)
+        expect(single.code, single.stderr).toBe(0)
+        const enqueued = await runCli(dir, ['enqueue'], queued.env)
+        expect(enqueued.code, enqueued.stderr).toBe(0)
+        const runId = queuedRunId(enqueued.stdout)
+        expect(enqueued.stdout).toContain(`run ${runId}: ${WORKER_LISTINGS.length} listings queued`)
+        await waitForDiffedRun(queued, runId)
+        const report = await runCli(dir, ['report', '--run', String(runId), '--format', 'json'], queued.env)
+        expect(report.code, report.stderr).toBe(0)
+        expect(comparableReport(report.stdout), `step ${step}`).toEqual(comparableReport(single.stdout))
+      }
+      const stored = await queued.read(async (db) => ({
+        runs: await db.selectFrom('crawl_run').select(['status', 'queued']).orderBy('id').execute(),
+        crawls: await db.selectFrom('listing_crawl').select(['status']).execute(),
+      }))
+      expect(stored.runs).toEqual(STEPS.map(() => ({ status: 'complete', queued: true })))
+      expect(stored.crawls.every((crawl) => crawl.status === 'complete')).toBe(true)
+      // the work was shared: every worker took jobs
+      await Promise.all(workers.map(async (worker) => {
+        worker.child.kill('SIGTERM')
+        expect(await worker.exited, worker.stderr()).toBe(0)
+      }))
+      const done = workers.map((worker) => /"jobsDone":(\d+)/.exec(worker.stderr())?.[1])
+      expect(done.every((count) => Number(count) > 0), workers.map((worker) => worker.stderr()).join('\n')).toBe(true)
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGKILL')
+      await queued.drop()
+      await alone.drop()
+    }
+  })
+})
