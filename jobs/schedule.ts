@@ -38,8 +38,8 @@ export function checkCronExpression(cron: string): void {
   throw new UserError(`--cron: "${cron}" is not a cron expression: ${what}`, 'e.g. "17 * * * *" for every hour at :17')
 }
 
-/** Runs the pipeline on a cron schedule, never two at once; a failed run is logged and the next one still comes. */
-export function scheduleRuns(schedule: Schedule, runOnce: () => Promise<RunSummary>, onRun: (summary: RunSummary) => void, log: Logger): ScheduledRuns {
+/** Runs the pipeline (or queues a run, with `schedule --queue`) on a cron schedule, never two at once; a failed run is logged and the next one still comes. */
+export function scheduleRuns<Outcome = RunSummary>(schedule: Schedule, runOnce: () => Promise<Outcome>, onRun: (outcome: Outcome) => void, log: Logger): ScheduledRuns {
   checkCronExpression(schedule.cron)
   let runs = 0
   let current: Promise<unknown> = Promise.resolve()

@@ -3,19 +3,21 @@ import type PgBoss from 'pg-boss'
 import { createJobQueue, defineQueues, requireJobQueue, type QueueTiming } from '../../db/job-queue.ts'
 import { UserError } from '../../domain/errors.ts'
 import type { Config } from '../config/schema.ts'
-import type { CliContext } from './context.ts'
+import type { LoadedConfig } from '../config/load.ts'
+import { databaseTarget, environment, type CliContext } from './context.ts'
 
 export function queueTiming(config: Config): QueueTiming {
   const { workers } = config
   return { jobTimeoutSeconds: workers.jobTimeoutSeconds, retryLimit: workers.retries, retryDelaySeconds: workers.retryDelaySeconds, maintenanceSeconds: workers.maintenanceSeconds }
 }
 
-/** The PostgreSQL URL the queue lives on; a UserError on PGlite, which one process holds at a time. */
-export function queueDatabaseUrl(context: CliContext, verb: string): string {
-  if (context.target.kind !== 'postgres') {
+/** The PostgreSQL URL the queue lives on; a UserError on PGlite (one process holds it at a time), before anything is opened. */
+export function queueDatabaseUrl(loaded: LoadedConfig, verb: string): string {
+  const target = databaseTarget(loaded, environment())
+  if (target.kind !== 'postgres') {
     throw new UserError(`${verb} needs PostgreSQL: set DATABASE_URL`, 'the embedded database is open in one process at a time; `eurowatch run` crawls alone without a queue')
   }
-  return context.target.url
+  return target.url
 }
 
 /**
@@ -23,7 +25,7 @@ export function queueDatabaseUrl(context: CliContext, verb: string): string {
  * every storing verb migrates ours); otherwise a schema not made or out of date is a UserError.
  */
 export async function openJobQueue(context: CliContext, verb: string, options: { migrate: boolean; supervise: boolean }): Promise<PgBoss> {
-  const url = queueDatabaseUrl(context, verb)
+  const url = queueDatabaseUrl(context.loaded, `eurowatch ${verb}`)
   if (!options.migrate) await requireJobQueue(context.db)
   const timing = queueTiming(context.loaded.config)
   const boss = await createJobQueue(url, { ...options, timing, applicationName: `eurowatch ${verb}` })

@@ -64,4 +64,39 @@ describe('eurowatch worker', { timeout: 600_000 }, () => {
       await alone.drop()
     }
   })
+
+  it('`schedule --queue` queues a run a tick, none while the last is crawled, and a worker finishes it', async () => {
+    const db = await createCliDatabase('postgres', dir)
+    let worker: WorkerProcess | undefined
+    try {
+      // every second, twice: the second tick finds the first run still queued (no worker yet)
+      const scheduled = await runCli(dir, ['schedule', '--queue', '--cron', '* * * * * *', '--max-runs', '2'], db.env)
+      expect(scheduled.code, scheduled.stderr).toBe(0)
+      const lines = scheduled.stdout.split('\n').filter((line) => / run \d+/.test(line))
+      expect(lines).toHaveLength(2)
+      expect(lines[0]).toMatch(new RegExp(`run (\\d+): ${WORKER_LISTINGS.length} listings queued$`))
+      const runId = queuedRunId(lines[0]?.replace(/^\S+ /, '') ?? '')
+      expect(lines[1]).toMatch(new RegExp(`run ${runId} is still being crawled by the workers: nothing queued$`))
+      worker = startWorker(dir, db)
+      await waitForDiffedRun(db, runId)
+      const runs = await db.read((handle) => handle.selectFrom('crawl_run').select(['id', 'status', 'queued']).execute())
+      expect(runs).toEqual([{ id: runId, status: 'complete', queued: true }])
+      // `run` alone still works beside the queue, on the same database, and leaves queued runs be
+      const single = await runCli(dir, ['run', '--format', 'json'], db.env)
+      expect(single.code, single.stderr).toBe(0)
+    } finally {
+      worker?.child.kill('SIGKILL')
+      await db.drop()
+    }
+  })
+
+  it('refuses --queue with --offline, and on the embedded database, in one line', async () => {
+    const offline = await runCli(dir, ['schedule', '--queue', '--offline', '--cron', '* * * * *'])
+    expect(offline.code).toBe(2)
+    expect(offline.stderr).toMatch(/^eurowatch: --queue: the workers crawl the sites themselves/)
+    const embedded = await runCli(dir, ['enqueue'])
+    expect(embedded.code).toBe(2)
+    expect(embedded.stderr.trim().split('\n')[0]).toMatch(/eurowatch enqueue needs PostgreSQL: set DATABASE_URL/)
+    expect(embedded.stderr).not.toMatch(/\n\s+at /)
+  })
 })

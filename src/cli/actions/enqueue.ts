@@ -19,9 +19,9 @@ export default async function enqueue(raw: unknown, command: Command): Promise<E
   const options = parseOptions(Options, raw)
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, options.source, undefined)
+  queueDatabaseUrl(loaded, 'eurowatch enqueue')
   const context = await openCliContext(command, loaded)
   try {
-    queueDatabaseUrl(context, 'eurowatch enqueue')
     const boss = await openJobQueue(context, 'enqueue', { migrate: true, supervise: false })
     try {
       const deps = { db: context.db, now: () => new Date(), log: context.log }

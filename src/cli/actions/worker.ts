@@ -19,9 +19,9 @@ export default async function worker(raw: unknown, command: Command): Promise<vo
   const options = parseOptions(Options, raw)
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, undefined, undefined)
+  queueDatabaseUrl(loaded, 'eurowatch worker')
   const context = await openCurrentContext(command, loaded)
   try {
-    queueDatabaseUrl(context, 'eurowatch worker')
     const boss = await openJobQueue(context, 'worker', { migrate: false, supervise: true })
     await withOutbox(context.loaded, async (outbox) => {
       const { config } = context.loaded
