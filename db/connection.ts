@@ -1,6 +1,7 @@
 // One Kysely<Database> over either backend; connection failures become one-line UserErrors
 // that never show a secret of the connection string.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Extensions, PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
@@ -94,9 +95,23 @@ async function openPglite(dataDir: string): Promise<Kysely<Database>> {
   }
 }
 
+/**
+ * PostgreSQL's own lock file in the data directory, left by a process that did not close it. PGlite
+ * creates it empty and fills it a moment later: a process killed in between leaves it empty, and
+ * PostgreSQL then refuses the directory for good ("lock file "postmaster.pid" is empty"). It guards
+ * nothing here: PGlite's process id is always 42, so PostgreSQL takes any filled one for its own
+ * and removes it anyway; the data directory's lock, taken before (openPglite), keeps others out.
+ */
+function removePostgresLockFile(dataDir: string): void {
+  rmSync(join(dataDir, 'postmaster.pid'), { force: true })
+}
+
 async function createPglite(target: { kind: 'pglite'; dataDir: string }): Promise<Kysely<Database>> {
   try {
-    if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true })
+    if (!target.dataDir.startsWith('memory://')) {
+      mkdirSync(target.dataDir, { recursive: true })
+      removePostgresLockFile(target.dataDir)
+    }
     // each backend's driver is loaded only when used: a verb on PostgreSQL never loads PGlite's 10 MB of WebAssembly
     const { PGlite } = await import('@electric-sql/pglite')
     // int8 (count(*)) as number, as on pg below; PGlite already does, say it anyway.

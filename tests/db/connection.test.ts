@@ -33,6 +33,20 @@ describe('openDatabase', () => {
     await closeDatabase(again)
   })
 
+  it('opens a PGlite data directory left by a process killed while PGlite started, with its data', async () => {
+    const dataDir = join(scratch, 'killed-at-start')
+    const db = await openDatabase({ kind: 'pglite', dataDir })
+    await migrateToLatest(db)
+    await db.insertInto('crawl_run').values({ started_at: new Date(), status: 'complete', finished_at: new Date(), error: null, diffed_at: null }).execute()
+    await closeDatabase(db)
+    // PGlite creates PostgreSQL's lock file empty and fills it a moment later: a SIGKILL in between
+    // leaves it so (seen with a kill injected at its first write, and with one sent as it appears)
+    writeFileSync(join(dataDir, 'postmaster.pid'), '')
+    const again = await openDatabase({ kind: 'pglite', dataDir })
+    expect(await again.selectFrom('crawl_run').select('status').execute()).toEqual([{ status: 'complete' }])
+    await closeDatabase(again)
+  })
+
   it('keeps a small PGlite buffer cache, and data larger than it reads back whole after a reopen', async () => {
     const dataDir = join(scratch, 'small-cache')
     const db = await openDatabase({ kind: 'pglite', dataDir })
