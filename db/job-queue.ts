@@ -109,3 +109,27 @@ export async function requireJobQueue(db: Kysely<Database>): Promise<void> {
   if (state === 'absent') throw new UserError('the database has no crawl queue yet: run `eurowatch migrate`', 'it creates the pgboss schema beside eurowatch\'s')
   if (state === 'old') throw new UserError('the crawl queue\'s schema (pgboss) is out of date: run `eurowatch migrate`')
 }
+
+export interface ListingJobCounts {
+  source: string
+  queued: number
+  active: number
+  failed: number
+}
+
+/** Crawl jobs not done yet, and those failed for good, per listing; empty where the queue does not exist (PGlite, never migrated for it). */
+export async function crawlJobCounts(db: Kysely<Database>): Promise<ListingJobCounts[]> {
+  if ((await jobQueueSchema(db)) === 'absent') return []
+  const { rows } = await db.executeQuery<ListingJobCounts>(
+    CompiledQuery.raw(
+      `select data->>'source' as source,
+         count(*) filter (where state in ('created', 'retry'))::int as queued,
+         count(*) filter (where state = 'active')::int as active,
+         count(*) filter (where state = 'failed')::int as failed
+       from ${QUEUE_SCHEMA}.job where name = $1 and state in ('created', 'retry', 'active', 'failed')
+       group by 1 order by 1`,
+      [QUEUES.crawl],
+    ),
+  )
+  return [...rows]
+}

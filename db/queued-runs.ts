@@ -106,15 +106,16 @@ export async function recordWorker(db: Kysely<Database>, worker: WorkerBeat, at:
     .values({ id: worker.id, ...row })
     .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: at, jobs_done: worker.jobsDone }))
     .execute()
+  // killed workers leave their row: gone after a day unseen
+  await db.deleteFrom('crawl_worker').where('seen_at', '<', new Date(at.getTime() - 24 * 3600_000)).execute()
 }
 
 export async function removeWorker(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('crawl_worker').where('id', '=', id).execute()
 }
 
-/** Workers seen since `since`, most recently seen first; older rows (killed workers) are dropped. */
+/** Workers seen since `since`, most recently seen first. */
 export async function recentWorkers(db: Kysely<Database>, since: Date): Promise<WorkerBeat[]> {
-  await db.deleteFrom('crawl_worker').where('seen_at', '<', new Date(since.getTime() - 24 * 3600_000)).execute()
   const rows = await db.selectFrom('crawl_worker').selectAll().where('seen_at', '>=', since).orderBy('seen_at', 'desc').execute()
   return rows.map((row) => ({ id: row.id, hostname: row.hostname, pid: row.pid, concurrency: row.concurrency, startedAt: row.started_at, jobsDone: row.jobs_done }))
 }

@@ -49,6 +49,12 @@ export function renderStatusText(status: WatchStatus, context: { removeAfter: nu
     const next = scheduler.nextRunAt ? `next run ${formatTime(scheduler.nextRunAt)}` : 'no next run'
     lines.push(`  "${scheduler.cron}" (${scheduler.timeZone}), pid ${scheduler.pid}: ${next} (as of ${formatTime(scheduler.updatedAt)})`)
   }
+  const { queue } = status
+  if (queue.listings.length > 0 || queue.workers.length > 0) {
+    lines.push('', `Crawl queue (${queue.workers.length} worker${queue.workers.length === 1 ? '' : 's'} seen in the last minute)`)
+    for (const worker of queue.workers) lines.push(`  worker ${worker.id}: ${worker.concurrency} at a time, ${worker.jobsDone} jobs done since ${formatTime(worker.startedAt)}`)
+    for (const listing of queue.listings) lines.push(`  ${listing.source}: ${listing.queued} queued, ${listing.active} crawling, ${listing.failed} failed for good`)
+  }
   return `${lines.join('\n')}\n`
 }
 

@@ -77,8 +77,15 @@ describe('eurowatch worker', { timeout: 600_000 }, () => {
       expect(lines[0]).toMatch(new RegExp(`run (\\d+): ${WORKER_LISTINGS.length} listings queued$`))
       const runId = queuedRunId(lines[0]?.replace(/^\S+ /, '') ?? '')
       expect(lines[1]).toMatch(new RegExp(`run ${runId} is still being crawled by the workers: nothing queued$`))
+      // `status` shows the queue: every listing's job waiting, no worker yet
+      const waiting = await runCli(dir, ['status'], db.env)
+      expect(waiting.stdout).toContain('Crawl queue (0 workers seen in the last minute)')
+      expect(waiting.stdout).toContain('  social-innovation: 1 queued, 0 crawling, 0 failed for good')
       worker = startWorker(dir, db)
       await waitForDiffedRun(db, runId)
+      const working = await runCli(dir, ['status'], db.env)
+      expect(working.stdout).toMatch(/Crawl queue \(1 worker seen in the last minute\)\n  worker \S+: 1 at a time, \d+ jobs done since/)
+      expect(working.stdout).not.toContain('queued, ')
       const runs = await db.read((handle) => handle.selectFrom('crawl_run').select(['id', 'status', 'queued']).execute())
       expect(runs).toEqual([{ id: runId, status: 'complete', queued: true }])
       // `run` alone still works beside the queue, on the same database, and leaves queued runs be

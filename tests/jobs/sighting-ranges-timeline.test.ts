@@ -82,7 +82,7 @@ async function answers(db: Kysely<Database>): Promise<Record<string, string>> {
   const lines: string[] = []
   for await (const entry of exportedEntries(db, { since: null, until: null, listingId: null })) lines.push(entryJsonLine(entry))
   out.export = lines.sort().join('')
-  out.status = renderStatusJson(await loadStatus(db, { awaitingLimit: 1000 }))
+  out.status = renderStatusJson(await loadStatus(db, { awaitingLimit: 1000, now: new Date() }))
   out.sightings = JSON.stringify(
     await db
       .selectFrom('sighting as s')

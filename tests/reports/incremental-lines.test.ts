@@ -28,7 +28,7 @@ describe('incremental crawls in the report and in status', () => {
   it('says in status that a listing was last read incrementally, and what waits for its next full crawl', () => {
     const listing = { source: 'news', url: 'https://example.org/news', lastRun: 3, status: 'incremental' as const, reason: null, pages: 1, entries: 10, finishedAt: at('12:01'), lastCompleteAt: at('08:00') }
     const text = renderStatusText(
-      { listings: [listing], awaitingRemoval: { total: 0, entries: [] }, deliveries: [], problems: [], scheduler: null },
+      { listings: [listing], awaitingRemoval: { total: 0, entries: [] }, deliveries: [], problems: [], scheduler: null, queue: { listings: [], workers: [] } },
       { removeAfter: 2, configured: ['news'] },
     )
     expect(text.split('\n').slice(1, 3)).toEqual([

@@ -14,7 +14,7 @@ export default async function status(raw: unknown, command: Command): Promise<vo
   const options = parseOptions(Options, raw)
   const context = await openReadOnlyContext(command)
   try {
-    const watch = await loadStatus(context.db, { awaitingLimit: options.limit })
+    const watch = await loadStatus(context.db, { awaitingLimit: options.limit, now: new Date() })
     const { config } = context.loaded
     process.stdout.write(
       options.json ? renderStatusJson(watch) : renderStatusText(watch, { removeAfter: config.diff.removeAfter, configured: config.sources.map((source) => source.name) }),
