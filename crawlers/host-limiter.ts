@@ -3,6 +3,8 @@ import PQueue from 'p-queue'
 /** Paces the requests of a crawl: `turn` resolves when a request to the URL may start. */
 export interface RequestLimiter {
   turn(url: string): Promise<void>
+  /** The host asked for a pause (Retry-After): no request to it for `seconds`, where the limiter is shared. */
+  holdOff?(url: string, seconds: number): Promise<void>
 }
 
 /**

@@ -60,5 +60,7 @@ export async function waitBeforeRetry(
     maxRetryAfterSeconds: settings.maxRetryAfterSeconds,
   })
   log.info({ url: retry.url, attempt: retry.retryCount + 1, waitMs: wait, error: retry.error.message.split('\n')[0] }, 'retrying')
+  // the other workers' requests to the host wait too
+  if (retry.retryAfter !== null) await settings.limiter?.holdOff?.(retry.url, wait / 1000)
   await new Promise((resolve) => setTimeout(resolve, wait))
 }

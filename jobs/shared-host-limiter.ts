@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RequestLimiter } from '../crawlers/host-limiter.ts'
-import { reserveHostSlot } from '../db/queued-runs.ts'
+import { holdOffHost, reserveHostSlot } from '../db/queued-runs.ts'
 import type { Database } from '../db/schema.ts'
 
 /**
  * perHostDelaySeconds kept by every worker together: each request reserves its host's next slot in
- * PostgreSQL (crawl_host), so two requests to one host are that far apart whichever workers send them.
+ * PostgreSQL (crawl_host), so two requests to one host are that far apart whichever workers send them;
+ * a host's Retry-After holds them all off.
  */
 export class SharedHostLimiter implements RequestLimiter {
   constructor(
@@ -15,8 +16,12 @@ export class SharedHostLimiter implements RequestLimiter {
   ) {}
 
   async turn(url: string): Promise<void> {
-    if (this.delaySeconds <= 0) return
+    // also without a delay: another worker's Retry-After may hold the host off
     const waitMs = await reserveHostSlot(this.db, new URL(url).host, this.delaySeconds)
     if (waitMs > 0) await sleep(waitMs)
+  }
+
+  async holdOff(url: string, seconds: number): Promise<void> {
+    await holdOffHost(this.db, new URL(url).host, seconds)
   }
 }
