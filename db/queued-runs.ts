@@ -59,14 +59,17 @@ export async function finishQueuedListing(
 
 /**
  * Reserves the next request slot of a host, `delaySeconds` after the one before, whichever worker
- * took that: returns how many milliseconds to wait for it (0: now).
+ * took that: when it is (the database's clock) and how many milliseconds from now that is (0: now).
  */
-export async function reserveHostSlot(db: Kysely<Database>, host: string, delaySeconds: number): Promise<number> {
-  const { rows } = await sql<{ wait_ms: number }>`
+export async function reserveHostSlot(db: Kysely<Database>, host: string, delaySeconds: number): Promise<{ slot: Date; waitMs: number }> {
+  const { rows } = await sql<{ slot: Date; wait_ms: number }>`
     insert into crawl_host (host, next_request_at) values (${host}, now() + make_interval(secs => ${delaySeconds}))
     on conflict (host) do update set next_request_at = greatest(crawl_host.next_request_at, now()) + make_interval(secs => ${delaySeconds})
-    returning greatest(0, extract(epoch from (next_request_at - make_interval(secs => ${delaySeconds}) - now())) * 1000)::float8 as wait_ms`.execute(db)
-  return rows[0]?.wait_ms ?? 0
+    returning next_request_at - make_interval(secs => ${delaySeconds}) as slot,
+      greatest(0, extract(epoch from (next_request_at - make_interval(secs => ${delaySeconds}) - now())) * 1000)::float8 as wait_ms`.execute(db)
+  const row = rows[0]
+  if (row === undefined) throw new Error(`no request slot for ${host}`)
+  return { slot: row.slot, waitMs: row.wait_ms }
 }
 
 /** Pushes a host's next request slot to at least `seconds` from now (a Retry-After it sent). */

@@ -7,7 +7,8 @@ import type { Database } from '../db/schema.ts'
 /**
  * perHostDelaySeconds kept by every worker together: each request reserves its host's next slot in
  * PostgreSQL (crawl_host), so two requests to one host are that far apart whichever workers send them;
- * a host's Retry-After holds them all off.
+ * a host's Retry-After holds them all off. Slots are spaced on the database's clock; each worker waits
+ * for its slot on its own, so starts are that far apart to within a database round trip.
  */
 export class SharedHostLimiter implements RequestLimiter {
   constructor(
@@ -17,7 +18,7 @@ export class SharedHostLimiter implements RequestLimiter {
 
   async turn(url: string): Promise<void> {
     // also without a delay: another worker's Retry-After may hold the host off
-    const waitMs = await reserveHostSlot(this.db, new URL(url).host, this.delaySeconds)
+    const { waitMs } = await reserveHostSlot(this.db, new URL(url).host, this.delaySeconds)
     if (waitMs > 0) await sleep(waitMs)
   }
 
