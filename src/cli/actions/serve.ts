@@ -23,6 +23,7 @@ import { cliLogger, databaseTarget, environment, openCliContext } from '../conte
 import { crawlSettings, selectSources } from '../crawl-setup.ts'
 import { withOutbox } from '../outbox.ts'
 import { parseOptions } from '../options.ts'
+import { stopRequested } from '../stop-signal.ts'
 import { DEMO_DATA_DIR, recordDemo } from './demo.ts'
 
 const Options = z.object({
@@ -93,15 +94,7 @@ export default async function serve(raw: unknown, command: Command): Promise<voi
         process.stdout.write(`eurowatch: also running "${schedule.cron}" (${schedule.timeZone}) for ${sources.length} listings\n`)
       }
 
-      await new Promise<void>((stopped) => {
-        const stop = () => {
-          process.off('SIGINT', stop)
-          process.off('SIGTERM', stop)
-          stopped()
-        }
-        process.once('SIGINT', stop)
-        process.once('SIGTERM', stop)
-      })
+      await stopRequested()
       await app.close()
       await runs?.stop()
       await Promise.all(digests.map((digest) => digest.stop()))

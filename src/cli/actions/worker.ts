@@ -8,6 +8,7 @@ import { loadCliConfig } from '../config-file.ts'
 import { openCurrentContext } from '../context.ts'
 import { openJobQueue, queueDatabaseUrl, queueTiming } from '../job-queue.ts'
 import { parseOptions } from '../options.ts'
+import { stopRequested } from '../stop-signal.ts'
 import { withOutbox } from '../outbox.ts'
 
 const Options = z.object({
@@ -36,15 +37,7 @@ export default async function worker(raw: unknown, command: Command): Promise<vo
         pollSeconds: options.pollSeconds,
       })
       process.stderr.write(`eurowatch: worker ${running.id} taking crawl jobs (${options.concurrency} at a time); stop with Ctrl-C\n`)
-      await new Promise<void>((stopped) => {
-        const stop = () => {
-          process.off('SIGINT', stop)
-          process.off('SIGTERM', stop)
-          stopped()
-        }
-        process.once('SIGINT', stop)
-        process.once('SIGTERM', stop)
-      })
+      await stopRequested()
       process.stderr.write(`eurowatch: stopping: the jobs in hand get ${config.workers.shutdownSeconds} s to finish\n`)
       await running.stop()
     })
