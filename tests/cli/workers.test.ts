@@ -1,12 +1,14 @@
 // `eurowatch worker` and `eurowatch enqueue` on real PostgreSQL: three worker processes crawl the
 // replica's timeline (six listings on three hosts) and find what `run` alone finds, each once.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Replica } from '../../replica/index.ts'
 import { createCliDatabase } from './support/cli-database.ts'
-import { runCli } from './support/cli.ts'
+import { BIN, runCli } from './support/cli.ts'
 import { comparableReport, queuedRunId, startReplicas, startWorker, waitForDiffedRun, WORKER_LISTINGS, writeWorkerConfig, type WorkerProcess } from './support/workers.ts'
 
 // a removal is told after the second complete crawl without the entry: step 4 twice
@@ -97,10 +99,34 @@ describe('eurowatch worker', { timeout: 600_000 }, () => {
     }
   })
 
+  it('`serve --cron --queue` queues the scheduled runs for the workers while it serves', async () => {
+    const db = await createCliDatabase('postgres', dir)
+    const server = spawn('node', [BIN, 'serve', '--port', '0', '--cron', '* * * * * *', '--queue'], { cwd: dir, env: { ...process.env, ...db.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      const deadline = Date.now() + 60_000
+      let queued: { id: number }[] = []
+      while (queued.length === 0 && Date.now() < deadline) {
+        await sleep(500)
+        queued = await db.read((handle) => handle.selectFrom('crawl_run').select('id').where('queued', '=', true).execute()).catch(() => [])
+      }
+      // one run queued, and no more while no worker crawls it
+      expect(queued).toHaveLength(1)
+      await sleep(1500)
+      expect(await db.read((handle) => handle.selectFrom('crawl_run').select('id').execute())).toEqual(queued)
+    } finally {
+      server.kill('SIGTERM')
+      await new Promise((resolve) => server.once('close', resolve))
+      await db.drop()
+    }
+  })
+
   it('refuses --queue with --offline, and on the embedded database, in one line', async () => {
     const offline = await runCli(dir, ['schedule', '--queue', '--offline', '--cron', '* * * * *'])
     expect(offline.code).toBe(2)
     expect(offline.stderr).toMatch(/^eurowatch: --queue: the workers crawl the sites themselves/)
+    const withoutCron = await runCli(dir, ['serve', '--queue'])
+    expect(withoutCron.code).toBe(2)
+    expect(withoutCron.stderr).toMatch(/^eurowatch: --queue goes with --cron/)
     const embedded = await runCli(dir, ['enqueue'])
     expect(embedded.code).toBe(2)
     expect(embedded.stderr.trim().split('\n')[0]).toMatch(/eurowatch enqueue needs PostgreSQL: set DATABASE_URL/)

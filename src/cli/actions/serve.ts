@@ -24,6 +24,8 @@ import { crawlSettings, selectSources } from '../crawl-setup.ts'
 import { withOutbox } from '../outbox.ts'
 import { parseOptions } from '../options.ts'
 import { stopRequested } from '../stop-signal.ts'
+import { openJobQueue, queueDatabaseUrl } from '../job-queue.ts'
+import { enqueueRun } from '../../../jobs/enqueue-run.ts'
 import { DEMO_DATA_DIR, recordDemo } from './demo.ts'
 
 const Options = z.object({
@@ -33,14 +35,18 @@ const Options = z.object({
   timezone: z.string().min(1).refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Brussels)').default(SITE_TIME_ZONE),
   offline: z.boolean().default(false),
   secureCookies: z.boolean().default(false),
+  queue: z.boolean().default(false),
 })
 
 export default async function serve(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
   if (options.cron !== undefined) checkCronExpression(options.cron)
+  if (options.queue && options.cron === undefined) throw new UserError('--queue goes with --cron: it queues the scheduled runs for the workers')
+  if (options.queue && options.offline) throw new UserError('--queue: the workers crawl the sites themselves; --offline crawls the bundled replica in this process only', 'drop --offline, or --queue')
   const env = environment()
   const log = cliLogger(command, env)
   const loaded = options.offline ? demoConfig() : loadCliConfig(command)
+  if (options.queue) queueDatabaseUrl(loaded, 'eurowatch serve --queue')
   // a database not made yet has no users: refused before it is made
   const target = databaseTarget(loaded, env)
   if (!LOOPBACK.test(options.host) && target.kind === 'pglite' && !existsSync(target.dataDir)) throw openBindRefusal(options.host)
@@ -87,7 +93,14 @@ export default async function serve(raw: unknown, command: Command): Promise<voi
         recordScheduler(context.db, { pid: process.pid, cron: cron.cron, timeZone: cron.timeZone, nextRunAt: nextTick(cron, new Date()), updatedAt: new Date() }).catch((error: unknown) =>
           log.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not record the schedule'),
         )
-      const runs = schedule === null ? null : scheduleRuns(schedule, () => runNow('all'), () => void beat(schedule), log)
+      // with --queue, a scheduled run is queued for the workers, who crawl, diff and deliver it
+      const boss = options.queue ? await openJobQueue(context, 'serve', { migrate: true, supervise: false }) : null
+      const runs =
+        schedule === null
+          ? null
+          : boss === null
+            ? scheduleRuns(schedule, () => runNow('all'), () => void beat(schedule), log)
+            : scheduleRuns(schedule, () => enqueueRun(deps, boss, sources, false), (queued) => void beat(schedule).then(() => log.info(queued, 'scheduled run queued')), log)
       const digests = runs === null || outbox === null ? [] : scheduleDigests(outbox, () => runExclusively(deps, context.target, () => deliverPending(deps, outbox)), log)
       if (schedule !== null) {
         await beat(schedule)
@@ -97,6 +110,7 @@ export default async function serve(raw: unknown, command: Command): Promise<voi
       await stopRequested()
       await app.close()
       await runs?.stop()
+      await boss?.stop({ graceful: false, wait: true })
       await Promise.all(digests.map((digest) => digest.stop()))
       await crawling
       if (schedule !== null) await recordScheduler(context.db, null).catch(() => undefined)
