@@ -38,7 +38,7 @@ export interface RunningWorker {
 
 const HEARTBEAT_MS = 15_000
 // a host another worker crawls: its job is sent again for this much later
-const BUSY_HOST_RETRY_SECONDS = 2
+const BUSY_HOST_RETRY_SECONDS = 1
 
 export async function startCrawlWorker(deps: JobDeps, boss: PgBoss, setup: CrawlWorkerSetup, worker: CrawlWorkerSettings): Promise<RunningWorker> {
   const { db, log } = deps

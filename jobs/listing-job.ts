@@ -1,5 +1,6 @@
 // A worker's crawl of one listing of a queued run (jobs/crawl-worker.ts runs it for each job).
 import type { Kysely } from 'kysely'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fullCrawlHistory } from '../db/incremental.ts'
 import { finishJobId, inTransaction, QUEUES, type CrawlListingJob } from '../db/job-queue.ts'
 import { startListingCrawl } from '../db/listings.ts'
@@ -21,7 +22,7 @@ export interface ListingJobContext {
 
 /**
  * 'crawled'; 'done': an earlier try finished it (its worker killed before the job was marked
- * complete); 'busy': another worker is crawling its host, try again shortly.
+ * complete); 'busy': another worker has been crawling its host for the last 5 s: try again shortly.
  */
 export type ListingJobOutcome = 'crawled' | 'done' | 'busy'
 
@@ -33,7 +34,7 @@ export type ListingJobOutcome = 'crawled' | 'done' | 'busy'
  */
 export async function crawlListingJob(deps: JobDeps, job: CrawlListingJob, context: ListingJobContext): Promise<ListingJobOutcome> {
   const { db } = deps
-  if (!(await leaseHost(db, job.host, context.holder, context.hostLeaseSeconds))) return 'busy'
+  if (!(await waitForHost(db, job.host, context))) return 'busy'
   // the lease outlives a killed worker by at most hostLeaseSeconds; a live one renews it
   const renewal = setInterval(() => void leaseHost(db, job.host, context.holder, context.hostLeaseSeconds).catch(() => undefined), (context.hostLeaseSeconds * 1000) / 3)
   try {
@@ -53,6 +54,19 @@ export async function crawlListingJob(deps: JobDeps, job: CrawlListingJob, conte
   } finally {
     clearInterval(renewal)
     await releaseHost(db, job.host, context.holder).catch(() => undefined)
+  }
+}
+
+// another worker's crawl of the host usually ends within seconds: waiting starts this job right after it
+const HOST_WAIT_MS = 5000
+const HOST_POLL_MS = 250
+
+async function waitForHost(db: Kysely<Database>, host: string, context: ListingJobContext): Promise<boolean> {
+  const deadline = Date.now() + HOST_WAIT_MS
+  for (;;) {
+    if (await leaseHost(db, host, context.holder, context.hostLeaseSeconds)) return true
+    if (Date.now() >= deadline) return false
+    await sleep(HOST_POLL_MS)
   }
 }
 
