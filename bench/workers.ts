@@ -29,6 +29,8 @@ export interface CrawlTiming {
   label: string
   seconds: number
   listingsPerSecond: number
+  /** Requests for robots.txt the sites served: one per host is the least. */
+  robotsRequests: number
 }
 
 export interface WorkersFigures {
@@ -50,11 +52,14 @@ export async function benchWorkers(options: { sites: number; serverUrl?: string 
     const run = await inDatabase(server.url, async (url) => {
       const started = performance.now()
       await cli(dir, url, ['run', '--format', 'json'])
-      return timing('run alone', listings, started)
+      return timing('run alone', listings, started, replicas)
     })
     const pages = replicas.reduce((sum, replica) => sum + replica.requests().filter((request) => !request.path.startsWith('/robots')).length, 0)
     const workers = []
-    for (const count of WORKER_COUNTS) workers.push(await inDatabase(server.url, (url) => timeWorkers(dir, url, count, listings)))
+    for (const count of WORKER_COUNTS) {
+      for (const replica of replicas) replica.resetRequests()
+      workers.push(await inDatabase(server.url, (url) => timeWorkers(dir, url, count, replicas)))
+    }
     const queue = await inDatabase(server.url, async (url) => {
       await cli(dir, url, ['migrate'])
       return benchQueue(url)
@@ -68,7 +73,7 @@ export async function benchWorkers(options: { sites: number; serverUrl?: string 
 }
 
 export function formatWorkersBench(f: WorkersFigures): string[] {
-  const describe = (t: CrawlTiming) => `${t.label}: ${t.seconds.toFixed(1)} s = ${t.listingsPerSecond.toFixed(1)} listings/s`
+  const describe = (t: CrawlTiming) => `${t.label}: ${t.seconds.toFixed(1)} s = ${t.listingsPerSecond.toFixed(1)} listings/s, ${t.robotsRequests} robots.txt requests`
   const one = f.workers.find((w) => w.workers === 1)
   return [
     `${f.sites} sites x ${SITE_LISTINGS.length} listings = ${f.listings} listings, ${f.pages} listing pages (${PAGE_DELAY_MS} ms each), first crawl into a fresh database, diffed`,
@@ -78,7 +83,12 @@ export function formatWorkersBench(f: WorkersFigures): string[] {
         `${describe(w)}; / run ${(w.listingsPerSecond / f.run.listingsPerSecond).toFixed(2)}; / one worker ${one ? (w.listingsPerSecond / one.listingsPerSecond).toFixed(2) : '-'}; ` +
         `${w.jobs} crawl jobs (${w.jobs - f.listings} sent again for a busy host), each ran ${w.jobActiveMs.toFixed(0)} ms on average after waiting ${(w.jobWaitMs / 1000).toFixed(1)} s in the queue`,
     ),
-    ...(one ? [`one worker's time / run's = ${(one.seconds / f.run.seconds).toFixed(2)} (target <= 1.2)`] : []),
+    ...(one
+      ? [
+          `one worker's time / run's = ${(one.seconds / f.run.seconds).toFixed(2)} (target <= 1.2); ` +
+            `a listing took run ${((f.run.seconds * 1000 * WORKER_CONCURRENCY) / f.listings).toFixed(0)} ms of one of its ${WORKER_CONCURRENCY} slots, one worker's crawl job ${one.jobActiveMs.toFixed(0)} ms`,
+        ]
+      : []),
     ...formatQueueBench(f.queue),
   ]
 }
@@ -101,7 +111,7 @@ ${sources.join('\n')}
   )
 }
 
-async function timeWorkers(dir: string, url: string, count: number, listings: number) {
+async function timeWorkers(dir: string, url: string, count: number, replicas: Replica[]) {
   await cli(dir, url, ['migrate'])
   const workers = Array.from({ length: count }, () => startWorker(dir, url))
   try {
@@ -111,15 +121,17 @@ async function timeWorkers(dir: string, url: string, count: number, listings: nu
     const runId = Number(/^run (\d+): /m.exec(stdout)?.[1])
     await waitForDiffed(url, runId)
     const jobs = await crawlJobTimes(url)
-    return { ...timing(`${count} worker${count === 1 ? '' : 's'} (${WORKER_CONCURRENCY} listings at a time each)`, listings, started), workers: count, ...jobs }
+    const label = `${count} worker${count === 1 ? '' : 's'} (${WORKER_CONCURRENCY} listings at a time each)`
+    return { ...timing(label, replicas.length * SITE_LISTINGS.length, started, replicas), workers: count, ...jobs }
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()))
   }
 }
 
-function timing(label: string, listings: number, started: number): CrawlTiming {
+function timing(label: string, listings: number, started: number, replicas: Replica[]): CrawlTiming {
   const seconds = (performance.now() - started) / 1000
-  return { label, seconds, listingsPerSecond: listings / seconds }
+  const robotsRequests = replicas.reduce((sum, replica) => sum + replica.requests().filter((request) => request.path.startsWith('/robots')).length, 0)
+  return { label, seconds, listingsPerSecond: listings / seconds, robotsRequests }
 }
 
 function startWorker(dir: string, url: string): { ready: Promise<void>; stop(): Promise<void> } {
