@@ -17,10 +17,13 @@ import { benchThousandPages, formatRun } from './incremental.ts'
 import { benchBigPage, formatBigPageBench } from './big-page.ts'
 import { benchServe, formatServeBench } from './serve.ts'
 import { benchServeDemo, formatServeDemo } from './serve-demo.ts'
+import { benchWorkers, formatWorkersBench } from './workers.ts'
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
 // the size the issue sets its targets at; generated once (minutes), then kept between runs (bench/serve-database.ts); 0 skips it
 const SERVE_ENTRIES = Number(process.env.BENCH_SERVE_ENTRIES ?? 1_000_000)
+// sites of five listings for the crawl workers (200 is the issue's size: several minutes); 0 skips it
+const WORKER_SITES = Number(process.env.BENCH_WORKER_SITES ?? 20)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL
 const backends = ['pglite', ...(serverUrl ? ['postgres' as const] : [])] as const
 const line = (text: string) => process.stdout.write(`${text}\n`)
@@ -111,6 +114,11 @@ for (const backend of backends) line(formatStorageBench(await benchStorage(backe
 
 line(`\n# the state file of \`run --state\` (CI runners that start empty): its size, and the time it adds to a run`)
 for (const text of formatStateBench(await benchState({ pages: PAGES }))) line(text)
+
+if (WORKER_SITES > 0) {
+  line(`\n# crawl workers on PostgreSQL: ${WORKER_SITES} sites, each on its own loopback address, crawled by 1, 2 and 4 \`eurowatch worker\` processes beside \`eurowatch run\` alone; pg-boss's own cost`)
+  for (const text of formatWorkersBench(await benchWorkers({ sites: WORKER_SITES, serverUrl }))) line(text)
+}
 
 line(`\n# browser crawler next to the HTTP crawler, ${BROWSER_BENCH_PAGES} pages`)
 const browserReplica = await startReplica({ port: 0, archivePages: BROWSER_BENCH_PAGES })

@@ -15,7 +15,7 @@ declare module 'vitest' {
   }
 }
 
-interface RunningServer {
+export interface RunningServer {
   url: string
   stop(): Promise<void>
 }
@@ -31,7 +31,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   return server.stop
 }
 
-async function startThrowawayServer(): Promise<RunningServer> {
+/** A throwaway embedded server (also the workers bench's, when no server is named). */
+export async function startThrowawayServer(): Promise<RunningServer> {
   const EmbeddedPostgres = await importEmbeddedPostgres()
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'eurowatch-pg-')) // from here to the 'exit' handler: no await
