@@ -9,7 +9,7 @@ import type { CrawlJobSettings, CrawlSource, JobDeps } from './crawl.ts'
 import type { DetailPageSettings } from './detail-pages.ts'
 import type { DiffOptions } from './diff.ts'
 import type { Outbox } from './deliver.ts'
-import { crawlListingJob, failListingJob } from './listing-job.ts'
+import { crawlListingJobs, failListingJob } from './listing-job.ts'
 import { afterCrawl } from './run.ts'
 import { SharedHostLimiter } from './shared-host-limiter.ts'
 
@@ -58,14 +58,17 @@ export async function startCrawlWorker(deps: JobDeps, boss: PgBoss, setup: Crawl
   const listingContext = { boss, sources: setup.sources, settings, holder: id, hostLeaseSeconds: worker.hostLeaseSeconds }
   const polling = { batchSize: 1, pollingIntervalSeconds: worker.pollSeconds }
 
-  const crawlOne = async ([job]: PgBoss.Job<CrawlListingJob>[]) => {
-    if (job === undefined) return
-    const outcome = await crawlListingJob(deps, job.data, listingContext)
-    if (outcome === 'busy') await boss.send(QUEUES.crawl, job.data, { startAfter: BUSY_HOST_RETRY_SECONDS })
-    else jobsDone += 1
-    log.info({ runId: job.data.runId, listing: job.data.source, outcome }, 'crawl job done')
+  // up to `concurrency` listings a time, crawled together by one crawler (as `run` crawls a run's)
+  const crawlBatch = async (jobs: PgBoss.Job<CrawlListingJob>[]) => {
+    const outcomes = await crawlListingJobs(deps, jobs.map((job) => job.data), listingContext)
+    for (const [index, job] of jobs.entries()) {
+      const outcome = outcomes[index]
+      if (outcome === 'busy') await boss.send(QUEUES.crawl, job.data, { startAfter: BUSY_HOST_RETRY_SECONDS })
+      else jobsDone += 1
+      log.info({ runId: job.data.runId, listing: job.data.source, outcome }, 'crawl job done')
+    }
   }
-  for (let slot = 0; slot < worker.concurrency; slot += 1) await boss.work<CrawlListingJob>(QUEUES.crawl, polling, crawlOne)
+  await boss.work<CrawlListingJob>(QUEUES.crawl, { ...polling, batchSize: worker.concurrency }, crawlBatch)
 
   await boss.work<CrawlListingJob>(QUEUES.crawlFailed, polling, async ([job]) => {
     if (job === undefined) return

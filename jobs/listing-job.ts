@@ -27,33 +27,54 @@ export interface ListingJobContext {
 export type ListingJobOutcome = 'crawled' | 'done' | 'busy'
 
 /**
- * Crawls the job's listing while holding its host (one crawl per host across the workers), and
- * records its verdict; the worker finishing the run's last listing sends the run's finish job in
- * the same transaction. A try after a killed one crawls the listing again: stored pages are
- * content-addressed and a page read twice in a run is recorded once.
+ * Crawls the jobs' listings together, as `run` crawls a run's (one crawler, one page reader, one
+ * robots.txt per host), while holding their hosts: one worker crawls a host at a time. Records each
+ * listing's verdict; the worker finishing a run's last listing sends the run's finish job in the
+ * same transaction. A try after a killed one crawls the listing again: stored pages are
+ * content-addressed and a page read twice in a run is recorded once. Outcomes in the jobs' order.
  */
-export async function crawlListingJob(deps: JobDeps, job: CrawlListingJob, context: ListingJobContext): Promise<ListingJobOutcome> {
+export async function crawlListingJobs(deps: JobDeps, jobs: readonly CrawlListingJob[], context: ListingJobContext): Promise<ListingJobOutcome[]> {
   const { db } = deps
-  if (!(await waitForHost(db, job.host, context))) return 'busy'
-  // the lease outlives a killed worker by at most hostLeaseSeconds; a live one renews it
-  const renewal = setInterval(() => void leaseHost(db, job.host, context.holder, context.hostLeaseSeconds).catch(() => undefined), (context.hostLeaseSeconds * 1000) / 3)
+  const hosts = [...new Set(jobs.map((job) => job.host))]
+  const leases = await Promise.all(hosts.map((host) => waitForHost(db, host, context)))
+  const held = new Set(hosts.filter((_host, index) => leases[index]))
+  // the leases outlive a killed worker by at most hostLeaseSeconds; a live one renews them
+  const renew = () => [...held].forEach((host) => void leaseHost(db, host, context.holder, context.hostLeaseSeconds).catch(() => undefined))
+  const renewal = setInterval(renew, (context.hostLeaseSeconds * 1000) / 3)
   try {
-    if ((await listingCrawlOf(db, job.runId, job.listingId))?.status !== 'running') return 'done'
-    const source = context.sources.find((candidate) => candidate.name === job.source)
-    const finish = (outcome: ListingCrawlOutcome, at: Date) => finishListing(db, context.boss, job, outcome, at)
-    if (source === undefined) {
-      await finish({ status: 'failed', pages: 0, entries: 0, reason: `no listing named "${job.source}" in this worker's configuration` }, deps.now())
-      return 'crawled'
+    const outcomes = new Map<CrawlListingJob, ListingJobOutcome>()
+    const toCrawl: { job: CrawlListingJob; source: CrawlSource }[] = []
+    for (const job of jobs) {
+      if (!held.has(job.host)) outcomes.set(job, 'busy')
+      else if ((await listingCrawlOf(db, job.runId, job.listingId))?.status !== 'running') outcomes.set(job, 'done')
+      else {
+        const source = context.sources.find((candidate) => candidate.name === job.source)
+        outcomes.set(job, 'crawled')
+        if (source !== undefined) toCrawl.push({ job, source })
+        else await finishListing(db, context.boss, job, { status: 'failed', pages: 0, entries: 0, reason: `no listing named "${job.source}" in this worker's configuration` }, deps.now())
+      }
     }
-    const startedAt = deps.now()
-    await startListingCrawl(db, job.runId, job.listingId, startedAt)
-    const history = (await fullCrawlHistory(db, [job.listingId], job.runId)).get(job.listingId)
-    const started = { target: { listingId: job.listingId, ...source, sourceName: source.name, mode: job.mode }, source, lastFullAt: history?.lastFullAt ?? null }
-    await crawlListingsOfRun(deps, job.runId, [started], context.settings, (_listingId, verdict, at) => finish(verdict, at))
-    return 'crawled'
+    // a listing's job tried again while the next run is queued: each run's listings crawled as that run's
+    for (const runId of new Set(toCrawl.map(({ job }) => job.runId))) {
+      const ofRun = toCrawl.filter(({ job }) => job.runId === runId)
+      const startedAt = deps.now()
+      for (const { job } of ofRun) await startListingCrawl(db, runId, job.listingId, startedAt)
+      const histories = await fullCrawlHistory(db, ofRun.map(({ job }) => job.listingId), runId)
+      const started = ofRun.map(({ job, source }) => ({
+        target: { listingId: job.listingId, ...source, sourceName: source.name, mode: job.mode },
+        source,
+        lastFullAt: histories.get(job.listingId)?.lastFullAt ?? null,
+      }))
+      const jobOf = new Map(ofRun.map(({ job }) => [job.listingId, job]))
+      await crawlListingsOfRun(deps, runId, started, context.settings, async (listingId, verdict, at) => {
+        const job = jobOf.get(listingId)
+        if (job !== undefined) await finishListing(db, context.boss, job, verdict, at)
+      })
+    }
+    return jobs.map((job) => outcomes.get(job) ?? 'busy')
   } finally {
     clearInterval(renewal)
-    await releaseHost(db, job.host, context.holder).catch(() => undefined)
+    await Promise.all([...held].map((host) => releaseHost(db, host, context.holder).catch(() => undefined)))
   }
 }
 
