@@ -1,5 +1,6 @@
 // The crawl queue for the verbs that use it (worker, enqueue, schedule --queue, migrate).
 import type PgBoss from 'pg-boss'
+import type { DatabaseTarget } from '../../db/connection.ts'
 import { createJobQueue, defineQueues, requireJobQueue, type QueueTiming } from '../../db/job-queue.ts'
 import { UserError } from '../../domain/errors.ts'
 import type { Config } from '../config/schema.ts'
@@ -11,11 +12,11 @@ export function queueTiming(config: Config): QueueTiming {
 }
 
 /** The PostgreSQL URL the queue lives on; a UserError on PGlite, which one process holds at a time. */
-export function queueDatabaseUrl(context: CliContext, verb: string): string {
-  if (context.target.kind !== 'postgres') {
+export function queueDatabaseUrl(target: DatabaseTarget, verb: string): string {
+  if (target.kind !== 'postgres') {
     throw new UserError(`${verb} needs PostgreSQL: set DATABASE_URL`, 'the embedded database is open in one process at a time; `eurowatch run` crawls alone without a queue')
   }
-  return context.target.url
+  return target.url
 }
 
 /**
@@ -23,7 +24,7 @@ export function queueDatabaseUrl(context: CliContext, verb: string): string {
  * every storing verb migrates ours); otherwise a schema not made or out of date is a UserError.
  */
 export async function openJobQueue(context: CliContext, verb: string, options: { migrate: boolean; supervise: boolean }): Promise<PgBoss> {
-  const url = queueDatabaseUrl(context, verb)
+  const url = queueDatabaseUrl(context.target, verb)
   if (!options.migrate) await requireJobQueue(context.db)
   const timing = queueTiming(context.loaded.config)
   const boss = await createJobQueue(url, { ...options, timing, applicationName: `eurowatch ${verb}` })

@@ -4,7 +4,7 @@ import { registerSubscriptions } from '../../../jobs/deliver.ts'
 import { enqueueRun } from '../../../jobs/enqueue-run.ts'
 import { selectSources } from '../crawl-setup.ts'
 import { loadCliConfig } from '../config-file.ts'
-import { openCliContext } from '../context.ts'
+import { databaseTarget, environment, openCliContext } from '../context.ts'
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts'
 import { openJobQueue, queueDatabaseUrl } from '../job-queue.ts'
 import { parseOptions } from '../options.ts'
@@ -19,9 +19,10 @@ export default async function enqueue(raw: unknown, command: Command): Promise<E
   const options = parseOptions(Options, raw)
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, options.source, undefined)
+  // before opening the database: on PGlite, say that it needs PostgreSQL rather than what PGlite lacks
+  queueDatabaseUrl(databaseTarget(loaded, environment()), 'eurowatch enqueue')
   const context = await openCliContext(command, loaded)
   try {
-    queueDatabaseUrl(context, 'eurowatch enqueue')
     const boss = await openJobQueue(context, 'enqueue', { migrate: true, supervise: false })
     try {
       const deps = { db: context.db, now: () => new Date(), log: context.log }

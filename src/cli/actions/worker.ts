@@ -5,7 +5,7 @@ import { startCrawlWorker } from '../../../jobs/crawl-worker.ts'
 import { registerSubscriptions } from '../../../jobs/deliver.ts'
 import { crawlSettings, selectSources } from '../crawl-setup.ts'
 import { loadCliConfig } from '../config-file.ts'
-import { openCurrentContext } from '../context.ts'
+import { databaseTarget, environment, openCurrentContext } from '../context.ts'
 import { openJobQueue, queueDatabaseUrl, queueTiming } from '../job-queue.ts'
 import { parseOptions } from '../options.ts'
 import { withOutbox } from '../outbox.ts'
@@ -19,9 +19,10 @@ export default async function worker(raw: unknown, command: Command): Promise<vo
   const options = parseOptions(Options, raw)
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, undefined, undefined)
+  // before opening the database: on PGlite, say that it needs PostgreSQL rather than what PGlite lacks
+  queueDatabaseUrl(databaseTarget(loaded, environment()), 'eurowatch worker')
   const context = await openCurrentContext(command, loaded)
   try {
-    queueDatabaseUrl(context, 'eurowatch worker')
     const boss = await openJobQueue(context, 'worker', { migrate: false, supervise: true })
     await withOutbox(context.loaded, async (outbox) => {
       const { config } = context.loaded

@@ -29,10 +29,10 @@ export async function startReplicas(count: number): Promise<Replica[]> {
   return Promise.all(Array.from({ length: count }, (_, index) => startReplica({ host: `127.0.0.${index + 1}`, port: 0 })))
 }
 
-/** What a test sets in place of the defaults below: the `workers` block, the per-host delay. */
+/** What a test sets in place of the defaults below: the `workers` and `politeness` blocks. */
 export interface WorkerConfigSettings {
   workers?: string
-  perHostDelaySeconds?: number
+  politeness?: string
 }
 
 /** The listings on three replicas; `workers` settings short enough for a test. */
@@ -45,7 +45,7 @@ export function writeWorkerConfig(dir: string, replicas: Replica[], extra = '', 
   })
   writeFileSync(
     join(dir, 'eurowatch.yaml'),
-    `politeness: { perHostDelaySeconds: ${settings.perHostDelaySeconds ?? 0} }
+    `politeness: ${settings.politeness ?? '{ perHostDelaySeconds: 0 }'}
 workers: ${settings.workers ?? '{ jobTimeoutSeconds: 60, retryDelaySeconds: 1, maintenanceSeconds: 1, hostLeaseSeconds: 4, shutdownSeconds: 20 }'}
 ${extra}sources:
 ${sources.join('\n')}
