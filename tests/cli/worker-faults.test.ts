@@ -168,15 +168,7 @@ describe('eurowatch worker: faults and politeness', { timeout: 300_000 }, () => 
     const worker = startWorker(dir, database)
     workers = [worker]
     await until(async () => worker.stderr().includes('"worker started"'), 60_000)
-    const name = new URL(database.env.DATABASE_URL as string).pathname.slice(1)
-    // every connection to the database but this one, again and again for 4 s
-    await database.read(async (db) => {
-      const until = Date.now() + 4000
-      while (Date.now() < until) {
-        await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`.execute(db)
-        await sleep(100)
-      }
-    })
+    await cutConnections(database, 4000)
     const runId = await enqueue(database)
     await waitForDiffedRun(database, runId)
     const stderr = worker.stderr()
@@ -184,7 +176,37 @@ describe('eurowatch worker: faults and politeness', { timeout: 300_000 }, () => 
     expect(stderr.match(/database unreachable/g) ?? [], stderr).toHaveLength(1)
     expect(stderr).not.toMatch(STACK)
   })
+
+  it('connections cut while a crawl is in hand: one line for the outage, the run is finished all the same', async () => {
+    const database = await migrated()
+    for (const replica of replicas) replica.setFaults([{ kind: 'slow', delayMs: 1500 }])
+    const runId = await enqueue(database)
+    const worker = startWorker(dir, database)
+    workers = [worker]
+    await until(async () => (await database.read((db) => db.selectFrom('crawl_host').select('holder').where('holder', 'is not', null).execute())).length > 0, 60_000)
+    await cutConnections(database, 4000)
+    await waitForDiffedRun(database, runId).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${worker.stderr()}`)
+    })
+    const stderr = worker.stderr()
+    expect(worker.child.exitCode, stderr).toBeNull()
+    await stopAll()
+    expect(stderr.match(/database unreachable/g) ?? [], stderr).toHaveLength(1)
+    expect(stderr).not.toMatch(STACK)
+  })
 })
+
+/** Ends every connection to the database but the test's own, again and again for `ms`. */
+async function cutConnections(database: CliDatabase, ms: number): Promise<void> {
+  const name = new URL(database.env.DATABASE_URL as string).pathname.slice(1)
+  await database.read(async (db) => {
+    const end = Date.now() + ms
+    while (Date.now() < end) {
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`.execute(db)
+      await sleep(100)
+    }
+  })
+}
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
