@@ -138,8 +138,11 @@ async function openPostgres(url: string): Promise<Kysely<Database>> {
       // pg returns int8 as string by default; we only use it for counts, which fit a number.
       types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) } as import('pg').CustomTypesConfig,
     })
-    // An idle client dropped by the server must not crash the process; the next query reports it.
+    // A client dropped by the server must not crash the process; the next query on it reports it.
+    // The pool hears idle clients; a client held between statements (a transaction) is heard by none
+    // but its own listener.
     pool.on('error', () => undefined)
+    pool.on('connect', (client) => client.on('error', () => undefined))
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   } catch (error) {
     throw connectionError(target, error)

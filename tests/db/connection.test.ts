@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
@@ -98,6 +99,26 @@ describe('openDatabase', () => {
     for (const url of ['postgres://u@127.0.0.1:1/x?sslmode=disable&sslpassword=s3cret&foo=s3cret', 'postgres://u@127.0.0.1:1/x?sslmode=require&sslcert=/s3cret/cert.pem']) {
       const error = await openError({ kind: 'postgres', url })
       expect(error.message).not.toContain('s3cret')
+    }
+  })
+})
+
+describe('PostgreSQL connections', () => {
+  // a worker whose server drops its connections mid-transaction (a restart, a failover, pg_terminate_backend)
+  it('a connection ended while held between statements fails its transaction, not the process', async () => {
+    const db = await openDatabase({ kind: 'postgres', url: postgresServerUrl() })
+    try {
+      const held = db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)
+        await sql`select pg_terminate_backend(${rows[0]?.pid})`.execute(db)
+        // held, no statement running: the server's goodbye arrives as the client's 'error' event
+        await sleep(300)
+        await sql`select 1`.execute(trx)
+      })
+      await expect(held).rejects.toThrow()
+      expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }])
+    } finally {
+      await closeDatabase(db)
     }
   })
 })

@@ -29,8 +29,14 @@ export async function startReplicas(count: number): Promise<Replica[]> {
   return Promise.all(Array.from({ length: count }, (_, index) => startReplica({ host: `127.0.0.${index + 1}`, port: 0 })))
 }
 
+/** What a test sets in place of the defaults below: the `workers` and `politeness` blocks. */
+export interface WorkerConfigSettings {
+  workers?: string
+  politeness?: string
+}
+
 /** The listings on three replicas; `workers` settings short enough for a test. */
-export function writeWorkerConfig(dir: string, replicas: Replica[], extra = ''): void {
+export function writeWorkerConfig(dir: string, replicas: Replica[], extra = '', settings: WorkerConfigSettings = {}): void {
   const sources = WORKER_LISTINGS.map((listing) => {
     const url = `${replicas[listing.host]?.origin}${listing.path}`
     return listing.path.startsWith('/urban-net/')
@@ -39,8 +45,8 @@ export function writeWorkerConfig(dir: string, replicas: Replica[], extra = ''):
   })
   writeFileSync(
     join(dir, 'eurowatch.yaml'),
-    `politeness: { perHostDelaySeconds: 0 }
-workers: { jobTimeoutSeconds: 60, retryDelaySeconds: 1, maintenanceSeconds: 1, hostLeaseSeconds: 4, shutdownSeconds: 20 }
+    `politeness: ${settings.politeness ?? '{ perHostDelaySeconds: 0 }'}
+workers: ${settings.workers ?? '{ jobTimeoutSeconds: 60, retryDelaySeconds: 1, maintenanceSeconds: 1, hostLeaseSeconds: 4, shutdownSeconds: 20 }'}
 ${extra}sources:
 ${sources.join('\n')}
 `,
