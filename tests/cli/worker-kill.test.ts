@@ -18,7 +18,7 @@ import { seededRandom } from '../support/seeded-random.ts'
 import { startWebhookReceiver } from '../support/webhook-receiver.ts'
 import { createCliDatabase, type CliDatabase } from './support/cli-database.ts'
 import { runCli } from './support/cli.ts'
-import { comparableReport, queuedRunId, startReplicas, startWorker, waitForDiffedRun, writeWorkerConfig, type WorkerProcess } from './support/workers.ts'
+import { comparableReport, queuedRunId, startReplicas, startWorker, waitForDiffedRun, waitForStart, writeWorkerConfig, type WorkerProcess } from './support/workers.ts'
 
 const SEED = process.env.EUROWATCH_KILL_SEED ? Number(process.env.EUROWATCH_KILL_SEED) : randomInt(2 ** 31)
 const KILLS = 10
@@ -168,6 +168,8 @@ subscriptions:
       expect(tally.kills).toBeGreaterThanOrEqual(KILLS)
       await Promise.all(
         workers.map(async (worker) => {
+          // a replacement started a moment ago: Node ends a process told to stop before its handler is set by the signal
+          await waitForStart(worker)
           worker.child.kill('SIGTERM')
           expect(await worker.exited, worker.stderr()).toBe(0)
         }),

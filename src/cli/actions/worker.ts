@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { OriginMap } from '../../../crawlers/origin-map.ts'
-import { startCrawlWorker } from '../../../jobs/crawl-worker.ts'
+import { startCrawlWorker, type RunningWorker } from '../../../jobs/crawl-worker.ts'
 import { registerSubscriptions } from '../../../jobs/deliver.ts'
 import { crawlSettings, selectSources } from '../crawl-setup.ts'
 import { loadCliConfig } from '../config-file.ts'
@@ -18,18 +18,25 @@ const Options = z.object({
 
 export default async function worker(raw: unknown, command: Command): Promise<void> {
   const options = parseOptions(Options, raw)
+  // a SIGTERM while it starts (a service stopped at once) ends it as cleanly as one while it works
+  let stopAsked = false
+  const stopping = stopRequested().then(() => {
+    stopAsked = true
+  })
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, undefined, undefined)
   queueDatabaseUrl(loaded, 'eurowatch worker')
   const context = await openCurrentContext(command, loaded)
   try {
     const boss = await openJobQueue(context, 'worker', { migrate: false, supervise: true })
+    let running: RunningWorker | null = null
     await withOutbox(context.loaded, async (outbox) => {
       const { config } = context.loaded
       const deps = { db: context.db, now: () => new Date(), log: context.log }
       if (outbox !== null) await registerSubscriptions(deps, outbox.subscribers)
       const setup = { target: context.target, sources, settings: crawlSettings(config, new OriginMap(), context.env), diff: { removeAfter: config.diff.removeAfter }, outbox }
-      const running = await startCrawlWorker(deps, boss, setup, {
+      if (stopAsked) return
+      running = await startCrawlWorker(deps, boss, setup, {
         concurrency: options.concurrency,
         timing: queueTiming(config),
         hostLeaseSeconds: config.workers.hostLeaseSeconds,
@@ -37,9 +44,11 @@ export default async function worker(raw: unknown, command: Command): Promise<vo
         pollSeconds: options.pollSeconds,
       })
       process.stderr.write(`eurowatch: worker ${running.id} taking crawl jobs (${options.concurrency} at a time); stop with Ctrl-C\n`)
-      await stopRequested()
+      await stopping
       process.stderr.write(`eurowatch: stopping: the jobs in hand get ${config.workers.shutdownSeconds} s to finish\n`)
       await running.stop()
+    }).finally(async () => {
+      if (running === null) await boss.stop({ graceful: false, wait: true })
     })
   } finally {
     await context.close()

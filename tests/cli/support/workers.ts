@@ -67,6 +67,15 @@ export function startWorker(dir: string, db: CliDatabase, args: string[] = []): 
   return { child, stderr: () => stderr, exited }
 }
 
+/** Resolves once the worker says it takes jobs (its SIGTERM handler set); throws after `timeoutMs`. */
+export async function waitForStart(worker: WorkerProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!worker.stderr().includes('taking crawl jobs')) {
+    if (worker.child.exitCode !== null || Date.now() > deadline) throw new Error(`the worker did not start: ${worker.stderr()}`)
+    await sleep(100)
+  }
+}
+
 /** Resolves once the run is diffed (its finish job done); throws after `timeoutMs`. */
 export async function waitForDiffedRun(db: CliDatabase, runId: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
