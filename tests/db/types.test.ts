@@ -37,10 +37,10 @@ describe.each(backends)('column types on %s', (backend) => {
 
     expect(signature(await db().selectFrom('crawl_run').selectAll().executeTakeFirstOrThrow())).toEqual({
       id: 'number', started_at: 'Date', finished_at: 'Date', status: 'string', pages_fetched: 'number', entries_seen: 'number',
-      versions_created: 'number', error: 'null', diffed_at: 'null', printed_at: 'null', kind: 'string',
+      versions_created: 'number', error: 'null', diffed_at: 'null', printed_at: 'null', kind: 'string', queued: 'boolean',
     })
     expect(signature(await db().selectFrom('listing_crawl').selectAll().executeTakeFirstOrThrow())).toEqual({
-      run_id: 'number', listing_id: 'number', status: 'string', pages: 'number', entries: 'number', reason: 'null', started_at: 'Date', finished_at: 'Date',
+      run_id: 'number', listing_id: 'number', status: 'string', pages: 'number', entries: 'number', reason: 'null', started_at: 'Date', finished_at: 'Date', limited: 'boolean',
     })
     expect(signature(await db().selectFrom('page_body').selectAll().executeTakeFirstOrThrow())).toEqual({
       sha256: 'string', size: 'number', compression: 'string', body: 'Uint8Array', created_at: 'Date',
