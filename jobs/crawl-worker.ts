@@ -2,7 +2,7 @@
 import { hostname } from 'node:os'
 import type PgBoss from 'pg-boss'
 import type { DatabaseTarget } from '../db/connection.ts'
-import { QUEUES, type CrawlListingJob, type FinishRunJob, type QueueTiming } from '../db/job-queue.ts'
+import { QUEUES, type CrawlListingJob, type FinishRunJob } from '../db/job-queue.ts'
 import { recordWorker, removeWorker } from '../db/queued-runs.ts'
 import { withRunLock } from '../db/run-lock.ts'
 import type { CrawlJobSettings, CrawlSource, JobDeps } from './crawl.ts'
@@ -15,7 +15,6 @@ import { SharedHostLimiter } from './shared-host-limiter.ts'
 
 export interface CrawlWorkerSettings {
   concurrency: number
-  timing: QueueTiming
   hostLeaseSeconds: number
   shutdownSeconds: number
   /** How often an idle worker asks for a job (pg-boss polls). */

@@ -6,7 +6,7 @@ import { registerSubscriptions } from '../../../jobs/deliver.ts'
 import { crawlSettings, selectSources } from '../crawl-setup.ts'
 import { loadCliConfig } from '../config-file.ts'
 import { openCurrentContext } from '../context.ts'
-import { openJobQueue, queueDatabaseUrl, queueTiming } from '../job-queue.ts'
+import { openJobQueue, queueDatabaseUrl } from '../job-queue.ts'
 import { parseOptions } from '../options.ts'
 import { stopRequested } from '../stop-signal.ts'
 import { withOutbox } from '../outbox.ts'
@@ -38,7 +38,6 @@ export default async function worker(raw: unknown, command: Command): Promise<vo
       if (stopAsked) return
       running = await startCrawlWorker(deps, boss, setup, {
         concurrency: options.concurrency,
-        timing: queueTiming(config),
         hostLeaseSeconds: config.workers.hostLeaseSeconds,
         shutdownSeconds: config.workers.shutdownSeconds,
         pollSeconds: options.pollSeconds,
