@@ -1,6 +1,5 @@
 import { Readable, Transform } from 'node:stream'
 import type { ReadableStream } from 'node:stream/web'
-import { NonRetryableError, type BaseHttpClient, type HttpRequest, type HttpResponse, type ResponseTypes, type StreamingHttpResponse } from '@crawlee/core'
 import type { RequestLimiter } from './host-limiter.ts'
 
 /** Where a redirect may lead: the URL to fetch next, or why not. A request carries it as `context.redirect`. */
@@ -13,30 +12,56 @@ export interface FetchClientSettings {
   limiter: RequestLimiter
 }
 
+/** One request to send: the URL to fetch, its headers, and how its redirects are judged. */
+export interface PageRequestOptions {
+  url: string
+  method?: string
+  headers?: Record<string, string>
+  /** false: a redirect is the answer (its status, and its Location in the headers). */
+  followRedirect?: boolean
+  /** Where each redirect may lead; without it, the same host only. */
+  redirect?: RedirectDecision
+  signal?: AbortSignal
+}
+
+/** An answer whose body is still to be read, from `stream` (capped at maxResponseBytes). */
+export interface StreamedResponse {
+  /** The URL that answered, after redirects. */
+  url: string
+  statusCode: number
+  statusMessage: string
+  headers: Record<string, string>
+  redirectUrls: URL[]
+  stream: Transform
+}
+
+/** An answer that is final, not worth another try: a redirect refused or in circles, a body over the cap. */
+export class RefusedAnswer extends Error {
+  override readonly name = 'RefusedAnswer'
+}
+
 export const MAX_REDIRECTS = 10
+
+/** A response's whole body (as far as its cap lets it be read). */
+export async function readBody(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 /**
- * crawlee's HTTP client on Node's own fetch (undici): keep-alive connections, no browser
+ * The HTTP client of every crawl over HTTP, on Node's own fetch (undici): keep-alive connections, no browser
  * impersonation (we announce ourselves). Every request waits for its host's turn (perHostDelaySeconds),
  * owns a timer that ends it, headers and body, at timeoutSeconds (an AbortSignal.any with a timeout
  * signal may be collected before it fires: nodejs/node#57736), and has its body capped while read,
  * decompressed, so neither a chunked body nor a compression bomb passes the cap; a body over the cap
  * is not retried. Redirects are followed one hop at a time, each hop asked of the request's decision.
  */
-export class FetchHttpClient implements BaseHttpClient {
+export class FetchHttpClient {
   constructor(private readonly settings: FetchClientSettings) {}
 
-  async sendRequest<T extends keyof ResponseTypes = 'text'>(request: HttpRequest<T>): Promise<HttpResponse<T>> {
-    const streamed = await this.stream(request as HttpRequest)
-    const chunks: Buffer[] = []
-    for await (const chunk of streamed.stream) chunks.push(chunk as Buffer)
-    const buffer = Buffer.concat(chunks)
-    const body = request.responseType === 'buffer' ? buffer : request.responseType === 'json' ? JSON.parse(buffer.toString('utf8')) : buffer.toString('utf8')
-    return { ...streamed, request, body: body as ResponseTypes[T] } as HttpResponse<T>
-  }
-
-  async stream(request: HttpRequest): Promise<StreamingHttpResponse> {
+  async stream(request: PageRequestOptions): Promise<StreamedResponse> {
     const decide = redirectDecisionOf(request)
     const redirectUrls: URL[] = []
     let url = String(request.url)
@@ -44,19 +69,19 @@ export class FetchHttpClient implements BaseHttpClient {
       const started = await this.start(url, request)
       const location = started.response.headers.get('location')
       if (!REDIRECT_STATUSES.has(started.response.status) || location === null || request.followRedirect === false) {
-        return this.streamed(started, request, redirectUrls)
+        return this.streamed(started, redirectUrls)
       }
       started.discard()
-      if (redirectUrls.length >= MAX_REDIRECTS) throw new NonRetryableError(`more than ${MAX_REDIRECTS} redirects`)
+      if (redirectUrls.length >= MAX_REDIRECTS) throw new RefusedAnswer(`more than ${MAX_REDIRECTS} redirects`)
       const next = await decide(location, url)
-      if ('refusal' in next) throw new NonRetryableError(next.refusal)
+      if ('refusal' in next) throw new RefusedAnswer(next.refusal)
       url = next.url
       redirectUrls.push(new URL(url))
     }
   }
 
   /** One request, its timer running from its start (after its host's turn) to the end of its body. */
-  private async start(url: string, request: HttpRequest): Promise<Started> {
+  private async start(url: string, request: PageRequestOptions): Promise<Started> {
     await this.settings.limiter.turn(url)
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new Error(`no complete answer within ${this.settings.timeoutSeconds} s`)), this.settings.timeoutSeconds * 1000)
@@ -71,7 +96,7 @@ export class FetchHttpClient implements BaseHttpClient {
     try {
       const response = await fetch(url, {
         method: request.method?.toUpperCase() ?? 'GET',
-        headers: plainHeaders(request.headers),
+        headers: request.headers ?? {},
         redirect: 'manual',
         signal: controller.signal,
       })
@@ -90,14 +115,13 @@ export class FetchHttpClient implements BaseHttpClient {
     }
   }
 
-  private streamed({ response, controller, settle }: Started, request: HttpRequest, redirectUrls: URL[]): StreamingHttpResponse {
+  private streamed({ response, controller, settle }: Started, redirectUrls: URL[]): StreamedResponse {
     let transferred = 0
-    const declared = Number(response.headers.get('content-length') ?? 0) || undefined
     const limit = this.settings.maxResponseBytes
     const capped = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         transferred += chunk.length
-        if (transferred > limit) done(new NonRetryableError(`response exceeds the limit of ${limit} bytes`))
+        if (transferred > limit) done(new RefusedAnswer(`response exceeds the limit of ${limit} bytes`))
         else done(null, chunk)
       },
     })
@@ -112,23 +136,7 @@ export class FetchHttpClient implements BaseHttpClient {
       if (!body.readableEnded) controller.abort(new Error('body not read to its end'))
     })
     body.pipe(capped)
-    return {
-      url: response.url,
-      statusCode: response.status,
-      statusMessage: response.statusText,
-      headers: Object.fromEntries(response.headers),
-      trailers: {},
-      redirectUrls,
-      complete: false,
-      request,
-      stream: capped,
-      get downloadProgress() {
-        return { percent: declared ? transferred / declared : 0, transferred, total: declared }
-      },
-      get uploadProgress() {
-        return { percent: 1, transferred: 0 }
-      },
-    }
+    return { url: response.url, statusCode: response.status, statusMessage: response.statusText, headers: Object.fromEntries(response.headers), redirectUrls, stream: capped }
   }
 }
 
@@ -142,20 +150,11 @@ interface Started {
 }
 
 /** The request's own decision, else: the same host only. */
-function redirectDecisionOf(request: HttpRequest): (location: string, from: string) => ReturnType<RedirectDecision> {
-  const context = request.context
-  const own = typeof context === 'object' && context !== null && 'redirect' in context ? context.redirect : undefined
-  if (typeof own === 'function') return (location) => (own as RedirectDecision)(location)
+function redirectDecisionOf(request: PageRequestOptions): (location: string, from: string) => ReturnType<RedirectDecision> {
+  const own = request.redirect
+  if (own !== undefined) return (location) => own(location)
   return async (location, from) => {
     const next = new URL(location, from)
     return next.host === new URL(from).host ? { url: next.href } : { refusal: `redirect to ${next.href} refused: another host` }
   }
-}
-
-function plainHeaders(headers: HttpRequest['headers']): Record<string, string> {
-  const plain: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value !== undefined) plain[name] = Array.isArray(value) ? value.join(', ') : value
-  }
-  return plain
 }

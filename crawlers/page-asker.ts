@@ -2,8 +2,7 @@
 // is reported removed, the next page a listing had before it ended early. As polite as a crawl: the
 // same User-Agent, robots.txt, host pacing, timeout and size cap, and only on the listing's own site
 // (or its allowedHosts), redirects included.
-import { NonRetryableError } from '@crawlee/core'
-import { FetchHttpClient } from './fetch-http-client.ts'
+import { FetchHttpClient, readBody, RefusedAnswer } from './fetch-http-client.ts'
 import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import type { CrawlSettings } from './listing-crawl.ts'
 import { RobotsRules } from './robots.ts'
@@ -51,32 +50,23 @@ export class PageAsker {
         method: 'GET',
         followRedirect: followRedirects,
         headers: { ...extraHeaders, 'user-agent': this.settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
-        context: {
-          redirect: async (location: string) => {
-            const next = new URL(location, canonical).href
-            const refusal = await offSiteRefusal(page, next)
-            if (refusal !== null) return { refusal }
-            canonical = next
-            return { url: this.settings.origins.toFetchUrl(next) }
-          },
+        redirect: async (location: string) => {
+          const next = new URL(location, canonical).href
+          const refusal = await offSiteRefusal(page, next)
+          if (refusal !== null) return { refusal }
+          canonical = next
+          return { url: this.settings.origins.toFetchUrl(next) }
         },
       })
-      const body = withBody ? await readAll(response.stream) : null
+      const body = withBody ? await readBody(response.stream) : null
       if (!withBody) response.stream.destroy()
-      const headers = Object.fromEntries(Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name.toLowerCase(), String(value)]])))
-      return { kind: 'answered', status: response.statusCode, itself: samePage(page.url, canonical), landed: canonical, headers, body }
+      return { kind: 'answered', status: response.statusCode, itself: samePage(page.url, canonical), landed: canonical, headers: response.headers, body }
     } catch (error) {
       // a redirect off the site or in circles (or a body over the cap) is an answer of its own
-      if (error instanceof NonRetryableError) return { kind: 'left' }
+      if (error instanceof RefusedAnswer) return { kind: 'left' }
       return { kind: 'no-answer', reason: error instanceof Error ? error.message : String(error) }
     }
   }
-}
-
-async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
 }
 
 /** The same page: the same path and query, scheme, host and a trailing slash aside. */

@@ -58,14 +58,9 @@ const pools = new Map<number, ReadPool>()
 export class PageReader {
   constructor(private readonly settings: ReadSettings) {}
 
-  /**
-   * Starts a reading thread now, while the crawl starts: a thread loads its code first (half a
-   * second), which the first page would otherwise wait for. It ends when idle, as any other.
-   */
+  /** See warmUpPageReader. */
   warmUp(): void {
-    if (this.settings.threads === 0 || !existsSync(WORKER)) return
-    // a thread that cannot start fails the pages given to it, with their reason; not this
-    poolOf(this.settings.threads).threads.run(null, { name: 'warmUp' }).catch(() => undefined)
+    warmUpPageReader(this.settings.threads)
   }
 
   /** What became of a fetched page, as readFetchedPage says, read in a worker thread within the budget. */
@@ -106,6 +101,17 @@ export class PageReader {
       port1.close()
     }
   }
+}
+
+/**
+ * Starts a reading thread now: a thread loads its code first (half a second), which the first page
+ * would otherwise wait for. Called as a crawl verb starts, it loads while the main thread opens the
+ * database. It ends when idle, as any other.
+ */
+export function warmUpPageReader(threads = defaultReadThreads()): void {
+  if (threads === 0 || !existsSync(WORKER)) return
+  // a thread that cannot start fails the pages given to it, with their reason; not this
+  poolOf(threads).threads.run(null, { name: 'warmUp' }).catch(() => undefined)
 }
 
 function poolOf(threads: number): ReadPool {

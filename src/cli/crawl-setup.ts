@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl.ts'
 import type { DetailPageSettings } from '../../jobs/detail-pages.ts'
+import { warmUpPageReader } from '../../jobs/page-reader.ts'
 import { loadCliConfig } from './config-file.ts'
 import { openCliContext, type CliContext } from './context.ts'
 import type { Environment } from '../config/environment.ts'
@@ -78,6 +79,8 @@ export async function withCrawlSession<T>(command: Command, flags: z.infer<typeo
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, flags.source, flags.maxPages)
   const replicaModule = flags.offline ? await loadReplica(flags.step) : null
+  // the page reader's thread loads its code on another core while this one opens the database
+  warmUpPageReader()
   const context = await openCliContext(command, loaded, state)
   try {
     const { origins, replica } = await offlineOrigins(replicaModule, flags.step)

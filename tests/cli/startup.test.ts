@@ -1,5 +1,5 @@
 // The light verbs stay light: --help, sources and parse never load Playwright, PGlite, the
-// database drivers or the replica; an HTTP-only run never loads the browser stack, and report
+// database drivers or the replica; an HTTP-only run never loads the browser stack nor crawlee, and report
 // and status no crawler. Observed in the built CLI through a module resolve hook.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -41,12 +41,12 @@ describe('the light verbs', () => {
     // two heavy starts, one of them launching Chromium: 20-30 s on a shared machine under load
   }, 120_000)
 
-  it('an HTTP-only run loads no browser; report and status load no crawler', async () => {
+  it('an HTTP-only run loads no browser and no crawlee; report and status load no crawler', async () => {
     const config = join(dir, 'legacy.yaml')
     writeFileSync(config, readFileSync(new URL('../../examples/eurocities-legacy.yaml', import.meta.url)))
     const ran = await modulesLoadedBy(['run', '--offline', '--config', config])
-    expect(ran.some((url) => /\/@crawlee\/http\//.test(url))).toBe(true)
-    expect(ran.filter((url) => BROWSER.some((browser) => browser.test(url)))).toEqual([])
+    expect(ran.some((url) => /\/p-queue\//.test(url))).toBe(true)
+    expect(ran.filter((url) => [...BROWSER, /\/@crawlee\//, /\/got-scraping\//].some((heavy) => heavy.test(url)))).toEqual([])
     for (const verb of ['report', 'status']) {
       const loaded = await modulesLoadedBy([verb, '--config', config])
       expect(loaded.some((url) => /\/@electric-sql\/pglite\//.test(url))).toBe(true)
