@@ -9,7 +9,7 @@ import { CHROMIUM_ARGS, requireChromium } from './chromium.ts'
 import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingTarget, type PageRequest, type PageSink } from './listing-crawl.ts'
 import { contentTypeProblem, describeFailedRequest, isRetryableStatus, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
-import { RobotsRules } from './robots.ts'
+import { robotsRulesOf } from './politeness.ts'
 import { offSiteRefusal } from './site-scope.ts'
 
 export interface BrowserSettings {
@@ -46,7 +46,7 @@ export async function crawlListingsInBrowser(
   const { browser } = settings
   // one clear line instead of a launch failure deep inside Playwright, and before any fetch
   const { path: executablePath } = await requireChromium({ configured: browser.executablePath, searchPath: browser.searchPath })
-  const robots = settings.respectRobotsTxt ? new RobotsRules(settings, limiter) : null
+  const robots = robotsRulesOf(settings, limiter)
   const crawl = new ListingCrawl(targets, sink, settings.origins, robots, log)
   const fetchedOf = (context: PlaywrightCrawlingContext, body: Buffer | null, notice: string | null = null): FetchedResponse => ({
     fetchedUrl: context.request.url,

@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import { FetchHttpClient, readBody, RefusedAnswer, type StreamedResponse } from './fetch-http-client.ts'
 import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import { ListingCrawl, type CrawledListing, type CrawlSettings, type FetchedResponse, type ListingRequest, type ListingTarget, type PageSink } from './listing-crawl.ts'
-import { RobotsRules } from './robots.ts'
+import { robotsRulesOf } from './politeness.ts'
 import { contentTypeProblem, describeFailedRequest, isRetryableStatus, sizeProblem, statusProblem, waitBeforeRetry } from './page-checks.ts'
 
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5'
@@ -31,7 +31,7 @@ export async function crawlListings(
   /** perHostDelaySeconds, shared with whatever else requests the same hosts at the same time. */
   limiter: RequestLimiter = settings.limiter ?? new HostLimiter(settings.perHostDelaySeconds),
 ): Promise<CrawledListing[]> {
-  const robots = settings.respectRobotsTxt ? new RobotsRules(settings, limiter) : null
+  const robots = robotsRulesOf(settings, limiter)
   const crawl = new ListingCrawl(targets, sink, settings.origins, robots, log)
   const client = new FetchHttpClient({ maxResponseBytes: settings.maxResponseBytes, timeoutSeconds: settings.timeoutSeconds, limiter })
   const pages = new PQueue({ concurrency: settings.maxConcurrency })

@@ -80,6 +80,8 @@ export interface CrawlSettings {
   origins: OriginMap
   /** Paces every request instead of a limiter of perHostDelaySeconds in this process (workers share one in PostgreSQL). */
   limiter?: RequestLimiter
+  /** robots.txt as the run has read it (crawlers/politeness.ts); absent: each crawler reads its own. */
+  robots?: RobotsRules | null
 }
 
 /** What the crawler itself knows of a listing once it is done: the requests it never made. */

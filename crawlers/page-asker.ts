@@ -5,7 +5,8 @@
 import { FetchHttpClient, readBody, RefusedAnswer } from './fetch-http-client.ts'
 import { HostLimiter, type RequestLimiter } from './host-limiter.ts'
 import type { CrawlSettings } from './listing-crawl.ts'
-import { RobotsRules } from './robots.ts'
+import { robotsRulesOf } from './politeness.ts'
+import type { RobotsRules } from './robots.ts'
 import { offSiteRefusal, type SiteScope } from './site-scope.ts'
 
 export interface PageToAsk extends SiteScope {
@@ -33,7 +34,7 @@ export class PageAsker {
 
   constructor(private readonly settings: CrawlSettings) {
     this.limiter = settings.limiter ?? new HostLimiter(settings.perHostDelaySeconds)
-    this.robots = settings.respectRobotsTxt ? new RobotsRules(settings, this.limiter) : null
+    this.robots = robotsRulesOf(settings, this.limiter)
     this.client = new FetchHttpClient({ maxResponseBytes: settings.maxResponseBytes, timeoutSeconds: settings.timeoutSeconds, limiter: this.limiter })
   }
 

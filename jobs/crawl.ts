@@ -10,6 +10,7 @@ import { fullCrawlHistory } from '../db/incremental.ts'
 import type { CrawlMode, ListingTarget } from '../crawlers/listing-crawl.ts'
 import { crawlListingsByRender, type MixedCrawlSettings } from '../crawlers/crawl-by-render.ts'
 import { PageAsker } from '../crawlers/page-asker.ts'
+import { withSharedPoliteness } from '../crawlers/politeness.ts'
 import { fullCrawlDue, type FullCrawlCadence } from '../domain/incremental.ts'
 import { judgeListing, type ListingStatus, type ListingVerdict } from '../domain/listing-status.ts'
 import { runStatus } from '../domain/run-status.ts'
@@ -149,10 +150,11 @@ export async function crawlListingsOfRun(
   deps: JobDeps,
   runId: number,
   started: StartedListing[],
-  settings: CrawlJobSettings,
+  ownSettings: CrawlJobSettings,
   finishListing: FinishListing,
 ): Promise<{ listings: ListingCrawlSummary[]; stored: StoredCounts[] }> {
   const { db, now, log } = deps
+  const settings = withSharedPoliteness(ownSettings)
   const targets = started.map((listing) => listing.target)
   log.info({ runId, listings: targets.length, incremental: targets.filter((target) => target.mode === 'incremental').length }, 'crawl started')
   const baselines = await listingBaselines(db, targets.map((target) => target.listingId), runId)

@@ -1,4 +1,5 @@
 import { askEntryPages } from '../crawlers/entry-pages.ts'
+import { withSharedPoliteness } from '../crawlers/politeness.ts'
 import { crawlJob, type CrawlJobSettings, type CrawlSource, type CrawlSummary, type JobDeps } from './crawl.ts'
 import { deliverPending, registerSubscriptions, type DeliverySummary, type Outbox } from './deliver.ts'
 import { diffPending, type DiffOptions, type DiffSummary } from './diff.ts'
@@ -24,8 +25,9 @@ export interface RunSummary {
  */
 export async function runPipeline(deps: JobDeps, sources: CrawlSource[], settings: CrawlJobSettings & DetailPageSettings, diff: DiffOptions, outbox: Outbox | null = null): Promise<RunSummary> {
   if (outbox !== null) await registerSubscriptions(deps, outbox.subscribers)
-  const crawl = await crawlJob(deps, sources, settings)
-  return { crawl, ...(await afterCrawl(deps, crawl.runId, sources, settings, diff, outbox)) }
+  const shared = withSharedPoliteness(settings)
+  const crawl = await crawlJob(deps, sources, shared)
+  return { crawl, ...(await afterCrawl(deps, crawl.runId, sources, shared, diff, outbox)) }
 }
 
 /**
@@ -36,10 +38,11 @@ export async function afterCrawl(
   deps: JobDeps,
   runId: number,
   sources: CrawlSource[],
-  settings: CrawlJobSettings & DetailPageSettings,
+  ownSettings: CrawlJobSettings & DetailPageSettings,
   diff: DiffOptions,
   outbox: Outbox | null,
 ): Promise<Omit<RunSummary, 'crawl'>> {
+  const settings = withSharedPoliteness(ownSettings)
   const details = await fetchDetailsOfRun(deps, runId, sources, settings)
   const allowedHosts = new Map(sources.map((source) => [source.name, source.allowedHosts ?? []]))
   const diffs = await diffPending(deps, {

@@ -139,6 +139,19 @@ describe.each(backends)('detail pages on %s', (backend) => {
     expect(retried.diffs.flatMap((diff) => diff.health)).toEqual([])
   }, 240_000)
 
+  it('reads robots.txt once a run and paces the entries\' pages with the listing\'s requests: one politeness state a run', async () => {
+    replica().resetRequests()
+    replica().setStep(0)
+    const settings = { ...replicaCrawlSettings(replica(), { perHostDelaySeconds: 0.2 }), detailPagesPerRun: 3 }
+    const summary = await runPipeline(deps(), [DOCUMENTS], settings, { removeAfter: 2 })
+    expect(summary.details.asked).toBe(3)
+    const served = replica().requests()
+    expect(served.filter((request) => request.path === '/robots.txt')).toHaveLength(1)
+    // every request of the run, listing pages and entry pages alike, at least the host's delay after the one before
+    const gaps = served.slice(1).map((request, index) => request.at - (served[index]?.at ?? 0))
+    expect(gaps.filter((gap) => gap < 190)).toEqual([])
+  }, 240_000)
+
   it('follows a redirect from an old slug to the page it moved to, and records where it landed', async () => {
     replica().setStep(2)
     const crawl = await crawlJob(deps(), [SOCIAL], replicaCrawlSettings(replica()))
