@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { load } from 'cheerio'
 import pg from 'pg'
@@ -9,6 +13,8 @@ import { ARCHIVE_PATH, ARCHIVE_URL } from './archive.ts'
 import { productNodeFlags } from './startup.ts'
 
 const run = promisify(execFile)
+const BIN = fileURLToPath(new URL('../bin/eurowatch.js', import.meta.url))
+const PEAK_RSS = fileURLToPath(new URL('./peak-rss.mjs', import.meta.url))
 
 export interface CrawlFigures {
   backend: string
@@ -68,20 +74,31 @@ export async function fetchArchivePages(replica: Replica, count: number): Promis
 }
 
 /**
- * A first crawl and a second one of the unchanged replica, in a child process, into a fresh database;
- * pages read in the default worker threads, or in `parseThreads` (0: on the crawl's own thread).
+ * A first crawl and a second one of the unchanged replica with the installed CLI (`eurowatch crawl`,
+ * what users run: start-up, the built code, pages read in its worker threads), into a fresh database;
+ * each run's wall time is its process's, and the peak RSS the larger of the two.
  */
-export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgres', bare: { ms: number; pages: number }, serverUrl?: string, parseThreads?: number): Promise<CrawlFigures> {
+export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgres', bare: { ms: number; pages: number }, serverUrl?: string): Promise<CrawlFigures> {
   const database = backend === 'postgres' && serverUrl ? await createDatabase(serverUrl) : null
+  const dir = mkdtempSync(join(tmpdir(), 'eurowatch-bench-crawl-'))
   try {
+    const config = join(dir, 'eurowatch.yaml')
+    writeFileSync(
+      config,
+      `politeness:\n  perHostDelaySeconds: 0\ndatabase:\n  dataDir: pglite\nsources:\n  - name: archive\n    profile: eurocities-legacy\n    url: ${JSON.stringify(replica.origin + ARCHIVE_PATH)}\n    maxPages: 100000\n`,
+    )
+    const env = { ...process.env, CI: 'true', DATABASE_URL: database?.url ?? '' }
+    if (database) await run('node', [BIN, 'migrate', '--config', config], { cwd: dir, env })
     replica.resetRequests()
-    const { stdout } = await run('node', [...productNodeFlags(), '--import', 'tsx', 'bench/crawl-child.ts', replica.origin, backend, '2', ...(parseThreads === undefined ? [] : [String(parseThreads)])], {
-      env: { ...process.env, ...(database ? { DATABASE_URL: database.url } : {}) },
-      maxBuffer: 10_000_000,
-    })
-    const child = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { runs: { ms: number; pages: number; entries: number }[]; maxRssMb: number }
-    const [first, second] = child.runs
-    if (!first || !second) throw new Error(`benchmark child printed no runs: ${stdout}`)
+    const crawl = async () => {
+      const started = performance.now()
+      const { stdout, stderr } = await run('node', ['--import', PEAK_RSS, ...productNodeFlags(), BIN, 'crawl', '--json', '--config', config], { cwd: dir, env, maxBuffer: 50_000_000 })
+      const ms = performance.now() - started
+      const summary = JSON.parse(stdout) as { pagesFetched: number; entriesSeen: number }
+      return { ms, pages: summary.pagesFetched, entries: summary.entriesSeen, rssMb: Number(/peak-rss-kb (\d+)/.exec(stderr)?.[1] ?? 0) / 1024 }
+    }
+    const first = await crawl()
+    const second = await crawl()
     return {
       backend,
       firstMs: first.ms,
@@ -92,11 +109,21 @@ export async function crawlFigures(replica: Replica, backend: 'pglite' | 'postgr
       requests: replica.requests().length,
       pagesPerSecond: first.pages / (first.ms / 1000),
       ratioToBare: first.pages / (first.ms / 1000) / (bare.pages / (bare.ms / 1000)),
-      maxRssMb: child.maxRssMb,
+      maxRssMb: Math.max(first.rssMb, second.rssMb),
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true })
     await database?.drop()
   }
+}
+
+/** Pages a second in a tsx child (bench/crawl-child.ts) reading pages in worker threads or, with 0, on the crawl's own thread. */
+export async function crawlChildPagesPerSecond(replica: Replica, parseThreads?: number): Promise<number> {
+  const { stdout } = await run('node', [...productNodeFlags(), '--import', 'tsx', 'bench/crawl-child.ts', replica.origin, 'pglite', '1', ...(parseThreads === undefined ? [] : [String(parseThreads)])], { maxBuffer: 10_000_000 })
+  const child = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { runs: { ms: number; pages: number }[] }
+  const [first] = child.runs
+  if (!first) throw new Error(`benchmark child printed no runs: ${stdout}`)
+  return first.pages / (first.ms / 1000)
 }
 
 export async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
