@@ -28,6 +28,8 @@ export interface WebAppOptions {
   crawlNow?: (sources: readonly string[] | 'all') => CrawlStart
   /** The configured listings' names, in configuration order. */
   sources: readonly string[]
+  /** The most matches a search reads (db/search.ts MATCH_BOUND when absent); tests set a small one. */
+  searchBound?: number
 }
 
 declare module 'fastify' {

@@ -26,13 +26,13 @@ interface EntryList {
 describe.each(backends)('entry search over the web on %s', (backend) => {
   const db = useTestDatabase(backend)
 
-  async function app(): Promise<WebApp> {
+  async function app(searchBound?: number): Promise<WebApp> {
     const housing = await listing(db(), 'housing')
     const mobility = await listing(db(), 'mobility')
     const runId = await storeRun(db(), housing, T(0), [LODZ, HOSTILE])
     await storeRun(db(), mobility, T(0), [GHENT])
     await storeDetail(db(), runId, LODZ.key, 'The Księży Młyn tenement houses workers of the old mill.')
-    return buildWebApp({ db: db(), now: () => T(5), secureCookies: false, sources: ['housing', 'mobility'] })
+    return buildWebApp({ db: db(), now: () => T(5), secureCookies: false, sources: ['housing', 'mobility'], searchBound })
   }
 
   it('finds "Łódź" from "lodz" and marks the words in <mark>, with the site\'s markup inert', async () => {
@@ -98,6 +98,20 @@ describe.each(backends)('entry search over the web on %s', (backend) => {
     const page = await web.inject({ method: 'GET', url: '/entries?year=nineteen' })
     expect(page.statusCode).toBe(400)
     expect(page.headers['content-type']).toContain('text/html')
+  })
+
+  it('past the most matches a search reads (1 here), says the count is an estimate and what the facets and the order cover; a download still holds every match', async () => {
+    // "city" matches the hostile entry (2020) and Łódź (2019): a bound of 1 reads the newer
+    const web = await app(1)
+    const page = await web.inject({ method: 'GET', url: '/entries?q=city' })
+    expect(page.body).toMatch(/<p>About \d+ entries match “city”\. <span class="muted">Facets and the best-match order cover the newest 1; narrow the words or pick a facet to see them all\.<\/span><\/p>/)
+    const body = (await web.inject({ method: 'GET', url: '/api/v1/entries?q=city' })).json() as EntryList & { exact: boolean; counted: number }
+    expect(body).toMatchObject({ exact: false, counted: 1, mode: 'words' })
+    expect(body.total).toBeGreaterThanOrEqual(2)
+    expect(body.facets.year).toEqual([{ value: '2020', count: 1 }])
+    expect(body.items.map((item) => item.key)).toEqual([HOSTILE.key])
+    const csv = await web.inject({ method: 'GET', url: '/entries.csv?q=city' })
+    expect(csv.body.trimEnd().split('\r\n')).toHaveLength(3)
   })
 
   it('downloads every match as CSV and JSON Lines, formulas defused', async () => {

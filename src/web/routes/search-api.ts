@@ -83,7 +83,7 @@ export default async function searchApi(app: WebApp, options: WebAppOptions): Pr
   app.get('/api/v1/entries', {
     schema: { tags: ['entries'], summary: 'Search entries: words, filters, facets, a page at a time', querystring: EntrySearchQuery, response: { 200: EntryList } },
   }, async (request) => {
-    const body = listOf(await searchEntries(options.db, toEntrySearch(request.query)))
+    const body = listOf(await searchEntries(options.db, toEntrySearch(request.query), options.searchBound))
     return body
   })
 

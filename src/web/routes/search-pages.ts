@@ -92,7 +92,7 @@ or <a href="${searchUrl('/api/v1/entries', query)}">JSON</a>.</p>`
 export default async function searchPages(app: WebApp, options: WebAppOptions): Promise<void> {
   app.get('/entries', { schema: { tags: ['entries'], summary: 'The entries page: search, facets, results', querystring: EntrySearchQuery } }, async (request, reply) => {
     const query = request.query
-    const result = await searchEntries(options.db, toEntrySearch(query))
+    const result = await searchEntries(options.db, toEntrySearch(query), options.searchBound)
     const body = html`<h1>Entries</h1>
 ${searchForm(query)}
 <div class="search-results">
