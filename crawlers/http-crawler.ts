@@ -1,7 +1,7 @@
 // Listings over HTTP: p-queue runs the pages, maxConcurrency at a time, each with its retries, on
 // FetchHttpClient. Not crawlee's HttpCrawler: its start-up (a request queue, a memory check that
 // spawns `ps`, a browser-header generator, about 600 ms of modules) and teardown cost an unchanged
-// run more than its requests (README: "The steady state"); everything it did for us is here.
+// run more than its requests (bench/steady-state.ts); everything it did for us is here.
 import PQueue from 'p-queue'
 import type { Logger } from 'pino'
 import { FetchHttpClient, readBody, RefusedAnswer, type StreamedResponse } from './fetch-http-client.ts'
