@@ -7,6 +7,7 @@
 // so each reads the other's archives.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { walToKeep } from './data-dir-wal.ts'
 
 /** A PGlite data directory as one uncompressed tar. */
 export type DataDirArchive = Uint8Array
@@ -60,20 +61,34 @@ export function unpackDataDir(archive: DataDirArchive, dir: string): void {
  * The data directory's directories and files as one tar, in chunks (a header, a file's bytes, its
  * padding): never held whole in memory, where copying 42 MB into one buffer cost more than
  * reading the files. The directory is closed: no process writes to it. Modes are PostgreSQL's
- * own (0700 directories, 0600 files).
+ * own (0700 directories, 0600 files). Of the write-ahead log, only what a start reads after a
+ * clean shutdown (db/data-dir-wal.ts).
  */
-export function* packDataDir(dir: string, relative = ''): Generator<Uint8Array> {
+export function packDataDir(dir: string): Generator<Uint8Array> {
+  return packMembers(dir, '', walToKeep(dir))
+}
+
+function* packMembers(dir: string, relative: string, wal: ReturnType<typeof walToKeep>): Generator<Uint8Array> {
   const entries = readdirSync(join(dir, relative), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))
   for (const entry of entries) {
     const name = relative === '' ? entry.name : `${relative}/${entry.name}`
     const path = join(dir, name)
     if (entry.isDirectory()) {
       yield header(name, DIRECTORY, 0o700, 0)
-      yield* packDataDir(dir, name)
+      yield* packMembers(dir, name, wal)
     } else if (entry.isFile()) {
       const content = readFileSync(path)
+      const part = wal !== null && relative === 'pg_wal' ? wal(entry.name, content) : 'all'
+      if (part === 'none') continue
       yield header(name, FILE, 0o600, content.length)
-      yield content
+      if (part === 'all' || part.from <= part.pageSize) {
+        yield content
+      } else {
+        // the segment keeps its length: PostgreSQL writes on into it
+        yield content.subarray(0, part.pageSize)
+        yield new Uint8Array(part.from - part.pageSize)
+        yield content.subarray(part.from)
+      }
       if (padding(content.length) > 0) yield new Uint8Array(padding(content.length))
     } else {
       throw new Error(`packDataDir: ${path} is neither a file nor a directory`)

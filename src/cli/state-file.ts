@@ -19,7 +19,8 @@ import { openOutput } from './output-file.ts'
 const gunzipBytes = promisify(gunzip)
 
 // the fastest level: a run pays for it twice (gzip on save, and the upload of the file); measured
-// on the demo's 42 MB tar: level 1 0.13 s for XX MB, level 6 (the default) 0.33 s for 5.1 MB
+// on the demo's tar (44 MB, its obsolete WAL zeroed): level 1 0.14 s of CPU for 4.2 MB, level 6
+// (the default) 0.29 s for 3.6 MB
 const GZIP_LEVEL = 1
 
 /** A state file and the data directory it is loaded into. */

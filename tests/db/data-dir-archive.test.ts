@@ -3,7 +3,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
+import { closeDatabase, openDatabase } from '../../db/connection.ts'
 import { dataDirArchiveFault, packDataDir, unpackDataDir } from '../../db/data-dir-archive.ts'
 
 describe('data directory archive', () => {
@@ -53,5 +55,39 @@ describe('data directory archive', () => {
     expect(dataDirArchiveFault(renamed('/base/../../escape'))).toBe('a member named "base/../../escape"')
     expect(dataDirArchiveFault(renamed('/escape', '2'))).toBe('"escape" is neither a file nor a directory')
     expect(() => unpackDataDir(renamed('/../escape'), join(scratch(), 'pglite'))).toThrow(/a member named/)
+  })
+
+  it('leaves out the write-ahead log a clean start does not read, and the database opens from what it packed, again and again', { timeout: 120_000 }, async () => {
+    const from = join(scratch(), 'pglite')
+    const db = await openDatabase({ kind: 'pglite', dataDir: from })
+    await sql`create table note (body text)`.execute(db)
+    // about 40 MB of WAL: past two segment boundaries, so that segments are recycled too
+    for (let batch = 0; batch < 4; batch += 1) await sql`insert into note select md5(i::text) || repeat('x', 200) from generate_series(1, 40000) i`.execute(db)
+    await closeDatabase(db)
+    const segments = readdirSync(join(from, 'pg_wal')).filter((name) => /^[0-9A-F]{24}$/.test(name))
+    expect(segments.length).toBeGreaterThan(1)
+
+    let dir = from
+    for (const round of [1, 2]) {
+      const archive = Buffer.concat([...packDataDir(dir)])
+      const to = join(scratch(), 'pglite')
+      unpackDataDir(archive, to)
+      // one segment: the shutdown checkpoint's, zeros from its second page up to the checkpoint's
+      const kept = readdirSync(join(to, 'pg_wal')).filter((name) => /^[0-9A-F]{24}$/.test(name))
+      expect(kept, `round ${round}`).toHaveLength(1)
+      const segment = readFileSync(join(to, 'pg_wal', kept[0] as string))
+      expect(segment.length).toBe(16 << 20)
+      const control = readFileSync(join(dir, 'global/pg_control'))
+      const checkpointPage = Math.floor(Number(control.readBigUInt64LE(32) % BigInt(segment.length)) / 8192) * 8192
+      expect(segment.subarray(8192, checkpointPage).every((byte) => byte === 0)).toBe(true)
+      expect(segment.subarray(checkpointPage, checkpointPage + 8192).equals(readFileSync(join(dir, 'pg_wal', kept[0] as string)).subarray(checkpointPage, checkpointPage + 8192))).toBe(true)
+
+      const reopened = await openDatabase({ kind: 'pglite', dataDir: to })
+      const { rows } = await sql<{ notes: number }>`select count(*)::int as notes from note`.execute(reopened)
+      expect(rows[0]?.notes, `round ${round}`).toBe(160_000 + (round - 1) * 1000)
+      await sql`insert into note select md5(i::text) from generate_series(1, 1000) i`.execute(reopened)
+      await closeDatabase(reopened)
+      dir = to
+    }
   })
 })
