@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
-import { dataDirArchiveFault, packDataDir, unpackDataDir } from '../../db/data-dir-archive.ts'
+import { packDataDir, unpackDataDir } from '../../db/data-dir-archive.ts'
 
 describe('data directory archive', () => {
   const dirs: string[] = []
@@ -19,22 +19,40 @@ describe('data directory archive', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('unpacks what it packed, file for file', () => {
+  it('unpacks what it packed, file for file, in chunks of any size', async () => {
     const from = scratch()
     mkdirSync(join(from, 'base/1'), { recursive: true })
     mkdirSync(join(from, 'pg_tblspc'))
     writeFileSync(join(from, 'PG_VERSION'), '17\n')
     writeFileSync(join(from, 'base/1/1259'), Buffer.alloc(8192 + 700, 7))
     const archive = Buffer.concat([...packDataDir(from)])
-    expect(dataDirArchiveFault(archive)).toBeNull()
-    const to = join(scratch(), 'pglite')
-    unpackDataDir(archive, to)
-    expect(readdirSync(to).sort()).toEqual(['PG_VERSION', 'base', 'pg_tblspc'])
-    expect(readFileSync(join(to, 'PG_VERSION'), 'utf8')).toBe('17\n')
-    expect(readFileSync(join(to, 'base/1/1259')).equals(Buffer.alloc(8192 + 700, 7))).toBe(true)
+    for (const size of [archive.length, 1000, 7]) {
+      const chunks = Array.from({ length: Math.ceil(archive.length / size) }, (_, i) => archive.subarray(i * size, (i + 1) * size))
+      const to = join(scratch(), 'pglite')
+      expect(await unpackDataDir(chunks, to)).toBeNull()
+      expect(readdirSync(to).sort()).toEqual(['PG_VERSION', 'base', 'pg_tblspc'])
+      expect(readFileSync(join(to, 'PG_VERSION'), 'utf8')).toBe('17\n')
+      expect(readFileSync(join(to, 'base/1/1259')).equals(Buffer.alloc(8192 + 700, 7))).toBe(true)
+    }
   })
 
-  it('refuses a member outside the data directory, and one that is no file or directory', () => {
+  it('names what is wrong with a cut or damaged archive', async () => {
+    const from = scratch()
+    writeFileSync(join(from, 'PG_VERSION'), '17\n')
+    writeFileSync(join(from, 'base'), Buffer.alloc(3000, 1))
+    const archive = Buffer.concat([...packDataDir(from)])
+    const unpacked = (bytes: Buffer) => unpackDataDir([bytes], join(scratch(), 'pglite'))
+    expect(await unpacked(archive.subarray(0, 2000))).toBe('cut short inside a file')
+    expect(await unpacked(archive.subarray(0, archive.length - 1024))).toBe('cut short: no end-of-archive block')
+    const damaged = Buffer.from(archive)
+    damaged.writeUInt8(damaged.readUInt8(1024 + 10) ^ 0xff, 1024 + 10)
+    expect(await unpacked(damaged)).toBe('damaged tar header at byte 1024')
+    const other = scratch()
+    writeFileSync(join(other, 'README'), 'x')
+    expect(await unpacked(Buffer.concat([...packDataDir(other)]))).toBe('no PG_VERSION: not a PostgreSQL data directory')
+  })
+
+  it('refuses a member outside the data directory, and one that is no file or directory', async () => {
     const from = scratch()
     writeFileSync(join(from, 'PG_VERSION'), '17\n')
     writeFileSync(join(from, 'escape'), 'x')
@@ -50,11 +68,17 @@ describe('data directory archive', () => {
       header.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148)
       return copy
     }
-    expect(dataDirArchiveFault(renamed('/escape'))).toBeNull()
-    expect(dataDirArchiveFault(renamed('/../escape'))).toBe('a member named "../escape"')
-    expect(dataDirArchiveFault(renamed('/base/../../escape'))).toBe('a member named "base/../../escape"')
-    expect(dataDirArchiveFault(renamed('/escape', '2'))).toBe('"escape" is neither a file nor a directory')
-    expect(() => unpackDataDir(renamed('/../escape'), join(scratch(), 'pglite'))).toThrow(/a member named/)
+    const fault = async (archive: Buffer) => {
+      const to = join(scratch(), 'a', 'pglite')
+      const found = await unpackDataDir([archive], to)
+      // nothing written beside the data directory
+      expect(readdirSync(join(to, '..'))).toEqual(['pglite'])
+      return found
+    }
+    expect(await fault(renamed('/escape'))).toBeNull()
+    expect(await fault(renamed('/../escape'))).toBe('a member named "../escape"')
+    expect(await fault(renamed('/base/../../escape'))).toBe('a member named "base/../../escape"')
+    expect(await fault(renamed('/escape', '2'))).toBe('"escape" is neither a file nor a directory')
   })
 
   it('leaves out the write-ahead log a clean start does not read, and the database opens from what it packed, again and again', { timeout: 120_000 }, async () => {
@@ -71,7 +95,7 @@ describe('data directory archive', () => {
     for (const round of [1, 2]) {
       const archive = Buffer.concat([...packDataDir(dir)])
       const to = join(scratch(), 'pglite')
-      unpackDataDir(archive, to)
+      expect(await unpackDataDir([archive], to)).toBeNull()
       // one segment: the shutdown checkpoint's, zeros from its second page up to the checkpoint's
       const kept = readdirSync(join(to, 'pg_wal')).filter((name) => /^[0-9A-F]{24}$/.test(name))
       expect(kept, `round ${round}`).toHaveLength(1)
