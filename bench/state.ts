@@ -6,7 +6,7 @@
 // (31 full crawls of 1,000 pages took over an hour on a loaded 2-core machine).
 // Run alone: `tsx bench/state.ts [pages] [runs] [fullEvery]`.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -33,6 +33,9 @@ export interface StateFigures {
   /** Medians of paired rounds of an unchanged run: on a data directory that stays, and with --state. */
   plainMs: number
   withStateMs: number
+  /** The same runs' CPU time (user and system), steadier than wall time on a shared machine; null where it cannot be read. */
+  plainCpuMs: number | null
+  withStateCpuMs: number | null
   listing: ListingState
 }
 
@@ -58,22 +61,32 @@ export async function benchState(options: { pages?: number; runs?: number; fullE
       mkdirSync(runner)
       copyFileSync(DEMO_CONFIG, join(runner, 'eurowatch.yaml'))
     }
-    const cli = (cwd: string, args: string[]): number => {
+    const cli = (cwd: string, args: string[]) => {
       const started = performance.now()
+      const cpu = childrenCpuMs()
       execFileSync('node', [BIN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
-      return performance.now() - started
+      const after = childrenCpuMs()
+      return { ms: performance.now() - started, cpuMs: cpu === null || after === null ? null : after - cpu }
     }
     const state = join(withState, 'state.tar.gz')
     cli(withState, ['run', '--offline', '--state', state])
     const demoStateBytes = statSync(state).size
     cli(plain, ['state', 'load', state])
-    const plainMs: number[] = []
-    const withStateMs: number[] = []
+    const plainRuns = []
+    const withStateRuns = []
     for (let round = 0; round < ROUNDS; round += 1) {
-      plainMs.push(cli(plain, ['run', '--offline']))
-      withStateMs.push(cli(withState, ['run', '--offline', '--state', state]))
+      plainRuns.push(cli(plain, ['run', '--offline']))
+      withStateRuns.push(cli(withState, ['run', '--offline', '--state', state]))
     }
-    return { demoStateBytes, plainMs: median(plainMs), withStateMs: median(withStateMs), listing }
+    const cpuOf = (runs: { cpuMs: number | null }[]) => (runs.some((run) => run.cpuMs === null) ? null : median(runs.map((run) => run.cpuMs as number)))
+    return {
+      demoStateBytes,
+      plainMs: median(plainRuns.map((run) => run.ms)),
+      withStateMs: median(withStateRuns.map((run) => run.ms)),
+      plainCpuMs: cpuOf(plainRuns),
+      withStateCpuMs: cpuOf(withStateRuns),
+      listing,
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -104,6 +117,18 @@ async function benchListingState(dir: string, pages: number, runs: number, fullE
   return { pages, runs, fullEvery, fullCrawls: crawls.get('complete') ?? 0, incrementalCrawls: crawls.get('incremental') ?? 0, stateBytes, dataDirBytes: Number(execFileSync('du', ['-sb', dataDir], { encoding: 'utf8' }).split('\t')[0]) }
 }
 
+/** CPU time of this process's children that have ended (Linux: cutime and cstime of /proc/self/stat, in ticks of 10 ms); null elsewhere. */
+function childrenCpuMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    // the fields after the command's name, from the third (state) on: cutime is the 16th, cstime the 17th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[13]) + Number(fields[14])) * 10
+  } catch {
+    return null
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
@@ -119,6 +144,9 @@ export function formatStateBench(figures: StateFigures): string[] {
       `${figures.listing.fullCrawls} full crawls, the first included, and ${figures.listing.incrementalCrawls} incremental): ${mb(figures.listing.stateBytes)} (data directory ${mb(figures.listing.dataDirBytes)})`,
     `unchanged run of the demo's listings: ${(figures.plainMs / 1000).toFixed(1)} s on a data directory that stays, ${(figures.withStateMs / 1000).toFixed(1)} s with --state ` +
       `(medians of ${ROUNDS} paired rounds): --state adds ${(added / 1000).toFixed(2)} s (target: at most 1 s), ratio ${(figures.withStateMs / figures.plainMs).toFixed(2)}`,
+    ...(figures.plainCpuMs === null || figures.withStateCpuMs === null
+      ? []
+      : [`  CPU time (user and system) of the same runs: ${(figures.plainCpuMs / 1000).toFixed(2)} s and ${(figures.withStateCpuMs / 1000).toFixed(2)} s: --state adds ${((figures.withStateCpuMs - figures.plainCpuMs) / 1000).toFixed(2)} s`]),
   ]
 }
 
