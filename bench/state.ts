@@ -3,7 +3,9 @@
 // unchanged run of the demo's listings, beside the same run on a data directory that stays.
 // The listing's runs are scheduled as an operator of a listing that size would: a full crawl
 // every FULL_EVERY runs (`fullCrawl.everyRuns`, README's example), incremental ones between
-// (31 full crawls of 1,000 pages took over an hour on a loaded 2-core machine).
+// (31 full crawls of 1,000 pages took over an hour on a loaded 2-core machine); `fullEvery`
+// above `runs` gives the steady state between full crawls: the first run full, every other one
+// incremental. The listing's line is printed as soon as it is measured.
 // Run alone: `tsx bench/state.ts [pages] [runs] [fullEvery]`.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -50,10 +52,12 @@ interface ListingState {
   dataDirBytes: number
 }
 
-export async function benchState(options: { pages?: number; runs?: number; fullEvery?: number } = {}): Promise<StateFigures> {
+/** `measured`, when given, hears the listing's line as soon as it is known (its runs take long; the timed rounds come after). */
+export async function benchState(options: { pages?: number; runs?: number; fullEvery?: number; measured?: (line: string) => void } = {}): Promise<StateFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'eurowatch-bench-state-'))
   try {
     const listing = await benchListingState(dir, options.pages ?? 1000, options.runs ?? 30, options.fullEvery ?? FULL_EVERY)
+    options.measured?.(listingLine(listing))
     const withState = join(dir, 'with-state')
     const plain = join(dir, 'plain')
     // the demo's configuration in each runner's folder, whose data directory is beside it
@@ -136,12 +140,18 @@ function median(values: number[]): number {
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`
 
+function listingLine(listing: ListingState): string {
+  return (
+    `state file of the ${listing.pages}-page listing after ${listing.runs} unchanged runs (a full crawl every ${listing.fullEvery}: ` +
+    `${listing.fullCrawls} full crawls, the first included, and ${listing.incrementalCrawls} incremental): ${mb(listing.stateBytes)} (data directory ${mb(listing.dataDirBytes)})`
+  )
+}
+
 export function formatStateBench(figures: StateFigures): string[] {
   const added = figures.withStateMs - figures.plainMs
   return [
     `state file of the demo's data (four legacy listings, one run): ${mb(figures.demoStateBytes)}`,
-    `state file of the ${figures.listing.pages}-page listing after ${figures.listing.runs} unchanged runs (a full crawl every ${figures.listing.fullEvery}: ` +
-      `${figures.listing.fullCrawls} full crawls, the first included, and ${figures.listing.incrementalCrawls} incremental): ${mb(figures.listing.stateBytes)} (data directory ${mb(figures.listing.dataDirBytes)})`,
+    listingLine(figures.listing),
     `unchanged run of the demo's listings: ${(figures.plainMs / 1000).toFixed(1)} s on a data directory that stays, ${(figures.withStateMs / 1000).toFixed(1)} s with --state ` +
       `(medians of ${ROUNDS} paired rounds): --state adds ${(added / 1000).toFixed(2)} s (target: at most 1 s), ratio ${(figures.withStateMs / figures.plainMs).toFixed(2)}`,
     ...(figures.plainCpuMs === null || figures.withStateCpuMs === null
@@ -151,5 +161,10 @@ export function formatStateBench(figures: StateFigures): string[] {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30), fullEvery: Number(process.argv[4] ?? FULL_EVERY) }))) process.stdout.write(`${text}\n`)
+  const printed = new Set<string>()
+  const measured = (text: string) => {
+    if (!printed.has(text)) process.stdout.write(`${text}\n`)
+    printed.add(text)
+  }
+  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30), fullEvery: Number(process.argv[4] ?? FULL_EVERY), measured }))) measured(text)
 }
