@@ -1,11 +1,10 @@
 // The state file of `run --state` (CI runners that start empty): its size for the demo's data
 // and for the 1,000-page listing after 30 unchanged runs, and the time `--state` adds to an
 // unchanged run of the demo's listings, beside the same run on a data directory that stays.
-// The listing's runs are scheduled as an operator of a listing that size would: a full crawl
-// every FULL_EVERY runs (`fullCrawl.everyRuns`, README's example), incremental ones between
-// (31 full crawls of 1,000 pages took over an hour on a loaded 2-core machine); `fullEvery`
-// above `runs` gives the steady state between full crawls: the first run full, every other one
-// incremental. The listing's line is printed as soon as it is measured.
+// The listing's unchanged runs are the steady state between full crawls: the first run full,
+// the others incremental (31 full crawls of 1,000 pages took over an hour on a loaded 2-core
+// machine); `fullEvery` schedules a full crawl every so many runs (`fullCrawl.everyRuns`).
+// The listing's line is printed as soon as it is measured.
 // Run alone: `tsx bench/state.ts [pages] [runs] [fullEvery]`.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -28,7 +27,6 @@ import { ARCHIVE_URL } from './archive.ts'
 const BIN = resolve(import.meta.dirname, '../bin/eurowatch.js')
 const DEMO_CONFIG = resolve(import.meta.dirname, '../examples/eurocities-legacy.yaml')
 const ROUNDS = Number(process.env.BENCH_STATE_ROUNDS ?? 3)
-const FULL_EVERY = 6
 
 export interface StateFigures {
   demoStateBytes: number
@@ -56,7 +54,7 @@ interface ListingState {
 export async function benchState(options: { pages?: number; runs?: number; fullEvery?: number; measured?: (line: string) => void } = {}): Promise<StateFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'eurowatch-bench-state-'))
   try {
-    const listing = await benchListingState(dir, options.pages ?? 1000, options.runs ?? 30, options.fullEvery ?? FULL_EVERY)
+    const listing = await benchListingState(dir, options.pages ?? 1000, options.runs ?? 30, options.fullEvery ?? (options.runs ?? 30) + 1)
     options.measured?.(listingLine(listing))
     const withState = join(dir, 'with-state')
     const plain = join(dir, 'plain')
@@ -166,5 +164,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     if (!printed.has(text)) process.stdout.write(`${text}\n`)
     printed.add(text)
   }
-  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30), fullEvery: Number(process.argv[4] ?? FULL_EVERY), measured }))) measured(text)
+  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30), fullEvery: process.argv[4] === undefined ? undefined : Number(process.argv[4]), measured }))) measured(text)
 }
