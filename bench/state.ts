@@ -1,12 +1,13 @@
 // The state file of `run --state` (CI runners that start empty): its size for the demo's data
 // and for the 1,000-page listing after 30 unchanged runs, and the time `--state` adds to an
 // unchanged run of the demo's listings, beside the same run on a data directory that stays.
-// The listing's runs are scheduled as an operator of a listing that size would: a full crawl
-// every FULL_EVERY runs (`fullCrawl.everyRuns`, README's example), incremental ones between
-// (31 full crawls of 1,000 pages took over an hour on a loaded 2-core machine).
+// The listing's unchanged runs are the steady state between full crawls: the first run full,
+// the others incremental (31 full crawls of 1,000 pages took over an hour on a loaded 2-core
+// machine); `fullEvery` schedules a full crawl every so many runs (`fullCrawl.everyRuns`).
+// The listing's line is printed as soon as it is measured.
 // Run alone: `tsx bench/state.ts [pages] [runs] [fullEvery]`.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -26,13 +27,15 @@ import { ARCHIVE_URL } from './archive.ts'
 const BIN = resolve(import.meta.dirname, '../bin/eurowatch.js')
 const DEMO_CONFIG = resolve(import.meta.dirname, '../examples/eurocities-legacy.yaml')
 const ROUNDS = Number(process.env.BENCH_STATE_ROUNDS ?? 3)
-const FULL_EVERY = 6
 
 export interface StateFigures {
   demoStateBytes: number
   /** Medians of paired rounds of an unchanged run: on a data directory that stays, and with --state. */
   plainMs: number
   withStateMs: number
+  /** The same runs' CPU time (user and system), steadier than wall time on a shared machine; null where it cannot be read. */
+  plainCpuMs: number | null
+  withStateCpuMs: number | null
   listing: ListingState
 }
 
@@ -47,10 +50,12 @@ interface ListingState {
   dataDirBytes: number
 }
 
-export async function benchState(options: { pages?: number; runs?: number; fullEvery?: number } = {}): Promise<StateFigures> {
+/** `measured`, when given, hears the listing's line as soon as it is known (its runs take long; the timed rounds come after). */
+export async function benchState(options: { pages?: number; runs?: number; fullEvery?: number; measured?: (line: string) => void } = {}): Promise<StateFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'eurowatch-bench-state-'))
   try {
-    const listing = await benchListingState(dir, options.pages ?? 1000, options.runs ?? 30, options.fullEvery ?? FULL_EVERY)
+    const listing = await benchListingState(dir, options.pages ?? 1000, options.runs ?? 30, options.fullEvery ?? (options.runs ?? 30) + 1)
+    options.measured?.(listingLine(listing))
     const withState = join(dir, 'with-state')
     const plain = join(dir, 'plain')
     // the demo's configuration in each runner's folder, whose data directory is beside it
@@ -58,22 +63,32 @@ export async function benchState(options: { pages?: number; runs?: number; fullE
       mkdirSync(runner)
       copyFileSync(DEMO_CONFIG, join(runner, 'eurowatch.yaml'))
     }
-    const cli = (cwd: string, args: string[]): number => {
+    const cli = (cwd: string, args: string[]) => {
       const started = performance.now()
+      const cpu = childrenCpuMs()
       execFileSync('node', [BIN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
-      return performance.now() - started
+      const after = childrenCpuMs()
+      return { ms: performance.now() - started, cpuMs: cpu === null || after === null ? null : after - cpu }
     }
     const state = join(withState, 'state.tar.gz')
     cli(withState, ['run', '--offline', '--state', state])
     const demoStateBytes = statSync(state).size
     cli(plain, ['state', 'load', state])
-    const plainMs: number[] = []
-    const withStateMs: number[] = []
+    const plainRuns = []
+    const withStateRuns = []
     for (let round = 0; round < ROUNDS; round += 1) {
-      plainMs.push(cli(plain, ['run', '--offline']))
-      withStateMs.push(cli(withState, ['run', '--offline', '--state', state]))
+      plainRuns.push(cli(plain, ['run', '--offline']))
+      withStateRuns.push(cli(withState, ['run', '--offline', '--state', state]))
     }
-    return { demoStateBytes, plainMs: median(plainMs), withStateMs: median(withStateMs), listing }
+    const cpuOf = (runs: { cpuMs: number | null }[]) => (runs.some((run) => run.cpuMs === null) ? null : median(runs.map((run) => run.cpuMs as number)))
+    return {
+      demoStateBytes,
+      plainMs: median(plainRuns.map((run) => run.ms)),
+      withStateMs: median(withStateRuns.map((run) => run.ms)),
+      plainCpuMs: cpuOf(plainRuns),
+      withStateCpuMs: cpuOf(withStateRuns),
+      listing,
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -104,6 +119,18 @@ async function benchListingState(dir: string, pages: number, runs: number, fullE
   return { pages, runs, fullEvery, fullCrawls: crawls.get('complete') ?? 0, incrementalCrawls: crawls.get('incremental') ?? 0, stateBytes, dataDirBytes: Number(execFileSync('du', ['-sb', dataDir], { encoding: 'utf8' }).split('\t')[0]) }
 }
 
+/** CPU time of this process's children that have ended (Linux: cutime and cstime of /proc/self/stat, in ticks of 10 ms); null elsewhere. */
+function childrenCpuMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    // the fields after the command's name, from the third (state) on: cutime is the 16th, cstime the 17th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[13]) + Number(fields[14])) * 10
+  } catch {
+    return null
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
@@ -111,17 +138,31 @@ function median(values: number[]): number {
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`
 
+function listingLine(listing: ListingState): string {
+  return (
+    `state file of the ${listing.pages}-page listing after ${listing.runs} unchanged runs (a full crawl every ${listing.fullEvery}: ` +
+    `${listing.fullCrawls} full crawls, the first included, and ${listing.incrementalCrawls} incremental): ${mb(listing.stateBytes)} (data directory ${mb(listing.dataDirBytes)})`
+  )
+}
+
 export function formatStateBench(figures: StateFigures): string[] {
   const added = figures.withStateMs - figures.plainMs
   return [
     `state file of the demo's data (four legacy listings, one run): ${mb(figures.demoStateBytes)}`,
-    `state file of the ${figures.listing.pages}-page listing after ${figures.listing.runs} unchanged runs (a full crawl every ${figures.listing.fullEvery}: ` +
-      `${figures.listing.fullCrawls} full crawls, the first included, and ${figures.listing.incrementalCrawls} incremental): ${mb(figures.listing.stateBytes)} (data directory ${mb(figures.listing.dataDirBytes)})`,
+    listingLine(figures.listing),
     `unchanged run of the demo's listings: ${(figures.plainMs / 1000).toFixed(1)} s on a data directory that stays, ${(figures.withStateMs / 1000).toFixed(1)} s with --state ` +
       `(medians of ${ROUNDS} paired rounds): --state adds ${(added / 1000).toFixed(2)} s (target: at most 1 s), ratio ${(figures.withStateMs / figures.plainMs).toFixed(2)}`,
+    ...(figures.plainCpuMs === null || figures.withStateCpuMs === null
+      ? []
+      : [`  CPU time (user and system) of the same runs: ${(figures.plainCpuMs / 1000).toFixed(2)} s and ${(figures.withStateCpuMs / 1000).toFixed(2)} s: --state adds ${((figures.withStateCpuMs - figures.plainCpuMs) / 1000).toFixed(2)} s`]),
   ]
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30), fullEvery: Number(process.argv[4] ?? FULL_EVERY) }))) process.stdout.write(`${text}\n`)
+  const printed = new Set<string>()
+  const measured = (text: string) => {
+    if (!printed.has(text)) process.stdout.write(`${text}\n`)
+    printed.add(text)
+  }
+  for (const text of formatStateBench(await benchState({ pages: Number(process.argv[2] ?? 1000), runs: Number(process.argv[3] ?? 30), fullEvery: process.argv[4] === undefined ? undefined : Number(process.argv[4]), measured }))) measured(text)
 }

@@ -9,15 +9,15 @@ import { readStateFile, refuseStateOnServer, saveStateFile, type StateDatabase }
 
 /**
  * Runs `work` on the state file's database (empty when there is no file yet); a bad file is
- * refused before anything is written. Once `work` has closed the database, its data directory is
+ * refused (by `work`'s openStateDatabase) before the run starts. Once `work` has closed the database, its data directory is
  * written over the state file (beside it, then renamed) if `keep` says so of the result.
  */
 export async function withRunState<T>(file: string, env: Environment, work: (database: StateDatabase) => Promise<T>, keep: (result: T) => boolean): Promise<T> {
   refuseStateOnServer(env, '--state')
-  const archive = await readStateFile(file)
+  const compressed = await readStateFile(file)
   const dir = await mkdtemp(join(tmpdir(), 'eurowatch-state-'))
   try {
-    const database = { file, dataDir: join(dir, 'pglite'), archive }
+    const database = { file, dataDir: join(dir, 'pglite'), compressed }
     const result = await work(database)
     if (keep(result)) {
       // closed, PGlite's files are whole on disk; the directory is this process's own (no lock to hold)

@@ -15,8 +15,8 @@ export default async function loadState(file: string, _options: unknown, command
   refuseStateOnServer(env, 'state load')
   const target = databaseTarget(loadCliConfig(command), env)
   if (target.kind !== 'pglite') throw new UserError('state load: the database is not PGlite')
-  const archive = await readStateFile(file)
-  if (archive === null) throw new UserError(`no state file ${file}`)
+  const compressed = await readStateFile(file)
+  if (compressed === null) throw new UserError(`no state file ${file}`)
   if (holdsFiles(target.dataDir)) throw new UserError(`${target.dataDir} holds a database already: move it away first; nothing was loaded`)
   // unpacked and migrated beside the data directory, which takes its name only once it is whole
   const loading = `${target.dataDir}.loading-${randomBytes(4).toString('hex')}`
@@ -24,7 +24,7 @@ export default async function loadState(file: string, _options: unknown, command
   const createdParent = await mkdir(dirname(target.dataDir), { recursive: true })
   let loaded = false
   try {
-    const db = await openStateDatabase({ file, dataDir: loading, archive })
+    const db = await openStateDatabase({ file, dataDir: loading, compressed })
     let migrated: string[]
     try {
       migrated = await migrateToLatest(db)
