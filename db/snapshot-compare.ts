@@ -13,6 +13,9 @@ type Db = Kysely<Database>
 /** Where a count of one kind stops: past it, "at least" that many (docs/web-entries-listings-operations.md). */
 export const COMPARE_COUNT_BOUND = 1_000
 
+// past this many versions begun between the two runs, probing the index a range beats hashing them
+const HASHED_VERSIONS = 20_000
+
 /** A complete crawl standing for the listing at a date (db/snapshot.ts snapshotCrawlState). */
 export interface ComparedCrawl {
   runId: number
@@ -93,8 +96,13 @@ export async function compareCrawls(db: Db, listingId: number, before: ComparedC
   const visible = (version: string) =>
     sql`case when ${sql.ref(`${version}.summary_truncated`)} then rtrim(regexp_replace(${sql.ref(`${version}.summary`)}, '\\s*(\\.\\.\\.|…)\\s*$', '')) else ${sql.ref(`${version}.summary`)} end`
   const [low, high] = before.runId <= after.runId ? [before.runId, after.runId] : [after.runId, before.runId]
-  // the versions are compared only when one began between the two runs: `case` keeps that order
-  const differs = sql`case when exists (select 1 from entry_version v where v.entry_id = r.entry_id and v.valid_from_run > ${low} and v.valid_from_run <= ${high})
+  // the versions are compared only when one began between the two runs (`case` keeps that order).
+  // Few versions began then (a few runs apart): their entries are hashed once, each range a lookup;
+  // many (a year apart, all listings): each range probes entry_version_entry_idx instead
+  const versionBegan = sql`case when (select count(*) from (select 1 from entry_version v where v.valid_from_run > ${low} and v.valid_from_run <= ${high} limit ${HASHED_VERSIONS}) few) < ${HASHED_VERSIONS}
+      then r.entry_id in (select entry_id from versioned)
+      else exists (select 1 from entry_version v where v.entry_id = r.entry_id and v.valid_from_run > ${low} and v.valid_from_run <= ${high}) end`
+  const differs = sql`case when ${versionBegan}
     then exists (
       select 1 from (${versionAt('r.entry_id', before.runId)}) va cross join (${versionAt('r.entry_id', after.runId)}) vb
       where va.url is distinct from vb.url or va.title is distinct from vb.title or va.type is distinct from vb.type
@@ -113,6 +121,7 @@ export async function compareCrawls(db: Db, listingId: number, before: ComparedC
   const rows = await sql<ComparedRow>`
     with read_a as materialized (${pagesRead(before.runId)}),
     read_b as materialized (${pagesRead(after.runId)}),
+    versioned as materialized (select distinct v.entry_id from entry_version v where v.valid_from_run > ${low} and v.valid_from_run <= ${high}),
     added as (${walk(after.runId, sql`${mayLack(before.runId, 'read_a')} and not ${inCrawl(sql.ref('r.entry_id'), before.runId)}`)}),
     removed as (${walk(before.runId, sql`${mayLack(after.runId, 'read_b')} and not ${inCrawl(sql.ref('r.entry_id'), after.runId)}`)}),
     changed as (${walk(after.runId, sql`${inCrawl(sql.ref('r.entry_id'), before.runId)} and ${differs}`)}),
