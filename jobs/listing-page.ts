@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import type { SnapshotResult } from '../domain/archive.ts'
 import type { SnapshotComparison } from '../domain/snapshot-compare.ts'
 import { diffVersions } from '../domain/version-diff.ts'
-import { compareCrawls } from '../db/snapshot-compare.ts'
+import { compareCrawls, type ComparedKind } from '../db/snapshot-compare.ts'
 import { listingBySource, openProblemsOfListing, recentCrawls, type ListingRow, type RecentCrawl } from '../db/listing-page.ts'
 import type { OpenProblem } from '../db/operator-problems.ts'
 import type { Database } from '../db/schema.ts'
@@ -17,9 +17,10 @@ export interface DateAsked {
   text: string
 }
 
-/** What changed, each list cut to its first entries (a listing may hold 1,000,000): `counts` has the whole. */
+/** What changed, each list cut to its first entries (a listing may hold 1,000,000): `counts` has how many, exact below a bound (`atLeast`: the kinds that reached it). */
 export interface ListingComparison extends SnapshotComparison {
   counts: { added: number; removed: number; changed: number }
+  atLeast: Record<ComparedKind, boolean>
 }
 
 export type ListingView =
@@ -66,5 +67,5 @@ async function compareDates(db: Kysely<Database>, listingId: number, dates: [Dat
   const changed = compared.changed.map((pair) => ({ key: pair.after.key, before: pair.before, after: pair.after, changes: diffVersions(pair.before.fields, pair.after.fields) }))
   const { unchanged, ...counts } = compared.counts
   // the two listings themselves are not shown: only what changed
-  return { kind: 'compare', before, after, comparison: { added: compared.added, removed: compared.removed, changed, unchanged, counts } }
+  return { kind: 'compare', before, after, comparison: { added: compared.added, removed: compared.removed, changed, unchanged, counts, atLeast: compared.atLeast } }
 }

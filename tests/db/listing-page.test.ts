@@ -3,6 +3,8 @@
 // crawls with their health, open problems.
 import type { KyselyPlugin } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { compareCrawls } from '../../db/snapshot-compare.ts'
+import { listingBySource } from '../../db/listing-page.ts'
 import { compareSnapshots } from '../../domain/snapshot-compare.ts'
 import { loadListingPage } from '../../jobs/listing-page.ts'
 import { loadSnapshot } from '../../jobs/snapshot.ts'
@@ -69,6 +71,30 @@ describe.each(backends)('listing page on %s', (backend) => {
       expect(Math.max(...rowsRead), `runs ${first} and ${second}: rows of each statement ${rowsRead.join(', ')}`).toBeLessThanOrEqual(3 * limit + 1)
     }
     expect([...kinds].sort()).toEqual(['added', 'changed', 'removed'])
+  })
+
+  it('counts each kind up to a bound: exact up to it, "at least" the bound past it, the first rows as without one', async () => {
+    await watchReplica(db(), replica(), [{ step: 0 }, { step: 1 }, { step: 2 }])
+    const listing = await listingBySource(db(), 'social-innovation')
+    if (listing === null) throw new Error('no listing')
+    const bound = 2
+    const seen = new Set<string>()
+    for (const [first, second] of [[0, 2], [2, 0], [0, 1]] as const) {
+      const [before, after] = await Promise.all([first, second].map((run) => loadSnapshot(db(), { listing: 'social-innovation', asOf: afterRun(run), asOfText: '' })))
+      if (before?.kind !== 'snapshot' || after?.kind !== 'snapshot') throw new Error('no snapshot')
+      const whole = compareSnapshots(before.snapshot, after.snapshot)
+      const compared = await compareCrawls(db(), listing.id, { runId: before.snapshot.crawl.runId, asOf: afterRun(first) }, { runId: after.snapshot.crawl.runId, asOf: afterRun(second) }, 1, bound)
+      const wholeCounts = { added: whole.added.length, removed: whole.removed.length, changed: whole.changed.length, unchanged: whole.unchanged }
+      for (const n of Object.values(wholeCounts)) seen.add(n > bound ? 'past the bound' : 'within it')
+      expect({ counts: compared.counts, atLeast: compared.atLeast }, `runs ${first} and ${second}`).toEqual({
+        counts: Object.fromEntries(Object.entries(wholeCounts).map(([kind, n]) => [kind, Math.min(n, bound)])),
+        atLeast: Object.fromEntries(Object.entries(wholeCounts).map(([kind, n]) => [kind, n > bound])),
+      })
+      expect(compared.added).toEqual(whole.added.slice(0, 1))
+      expect(compared.removed).toEqual(whole.removed.slice(0, 1))
+      expect(compared.changed).toEqual(whole.changed.slice(0, 1).map(({ before, after }) => ({ before, after })))
+    }
+    expect([...seen].sort()).toEqual(['past the bound', 'within it'])
   })
 
   it('says when a date comes before the first crawl, and knows no listing it never crawled', async () => {

@@ -32,7 +32,9 @@ describe.each(backends)('listing pages on %s', (backend) => {
     const query = `compare=${afterRun(1).toISOString()}&with=${afterRun(2).toISOString()}`
     const compared = await web.inject({ method: 'GET', url: `/listings/social-innovation?${query}` })
     expect(compared.body).toContain('3 added, 0 removed, 0 changed')
-    const json = (await web.inject({ method: 'GET', url: `/api/v1/listings/social-innovation?${query}` })).json<{ compare: { added: string[] }; crawls: { runId: number; mode: string }[] }>()
+    const json = (await web.inject({ method: 'GET', url: `/api/v1/listings/social-innovation?${query}` })).json<{ compare: { added: string[]; atLeast: Record<string, boolean> }; crawls: { runId: number; mode: string }[] }>()
+    // every count far below its bound: exact
+    expect(json.compare.atLeast).toEqual({ added: false, removed: false, changed: false, unchanged: false })
     expect(json.compare.added.map((key) => `new ${key}`).sort()).toEqual(timelineChanges([SOCIAL_INNOVATION], 1))
     expect(json.crawls.map((crawl) => [crawl.runId, crawl.mode])).toEqual([[3, 'full'], [2, 'full'], [1, 'full']])
     await web.close()

@@ -67,8 +67,11 @@ const ListingPageJson = z.object({
       changed: z.array(Change),
       unchanged: z.number(),
       counts: z.object({ added: z.number(), removed: z.number(), changed: z.number() }),
+      atLeast: z
+        .object({ added: z.boolean(), removed: z.boolean(), changed: z.boolean(), unchanged: z.boolean() })
+        .describe('true: that count stopped at its bound (1,000) and is a lower bound: at least that many; false: it is exact'),
     })
-    .describe('`added`, `removed`, `changed`: the first `limit` of each; `counts`: all of them; the snapshots without their entries')
+    .describe('`added`, `removed`, `changed`: the first `limit` of each; `counts` and `unchanged`: how many, exact below 1,000 (`atLeast`); the snapshots without their entries')
     .nullable()
     .optional(),
   crawls: z.array(
@@ -118,6 +121,7 @@ export default async function listingApi(app: WebApp, options: WebAppOptions): P
                       changed: view.comparison.changed.map((changed) => ({ key: changed.key, changes: changed.changes })),
                       unchanged: view.comparison.unchanged,
                       counts: view.comparison.counts,
+                      atLeast: view.comparison.atLeast,
                     },
             }),
         crawls: page.crawls.map((crawl) => ({ ...crawl, startedAt: crawl.startedAt.toISOString(), finishedAt: crawl.finishedAt?.toISOString() ?? null })),

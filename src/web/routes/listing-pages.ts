@@ -118,9 +118,11 @@ function comparisonBlock(page: ListingPage): SafeHtml {
   if (comparison === null) {
     return html`${before.kind === 'snapshot' ? '' : html`<p>Earlier date: ${gapText(before)}</p>`}${after.kind === 'snapshot' ? '' : html`<p>Later date: ${gapText(after)}</p>`}`
   }
-  const { counts } = comparison
+  const { counts, atLeast } = comparison
   const cut = Math.max(counts.added - comparison.added.length, counts.removed - comparison.removed.length, counts.changed - comparison.changed.length) > 0
-  return html`<p class="muted">${counts.added} added, ${counts.removed} removed, ${counts.changed} changed, ${comparison.unchanged} unchanged${cut ? ` (the first ${Math.max(comparison.added.length, comparison.removed.length, comparison.changed.length)} of each listed)` : ''}</p>
+  // a count that reached its bound stopped there
+  const count = (n: number, kind: keyof typeof atLeast) => `${atLeast[kind] ? 'at least ' : ''}${n} ${kind}`
+  return html`<p class="muted">${count(counts.added, 'added')}, ${count(counts.removed, 'removed')}, ${count(counts.changed, 'changed')}, ${count(comparison.unchanged, 'unchanged')}${cut ? ` (the first ${Math.max(comparison.added.length, comparison.removed.length, comparison.changed.length)} of each listed)` : ''}</p>
 <h3>Added</h3>${entriesTable(comparison.added)}
 <h3>Removed</h3>${entriesTable(comparison.removed)}
 <h3>Changed</h3>
