@@ -12,6 +12,16 @@ type Db = Kysely<Database>
 // The events of a CTE `inserted` (an INSERT ... RETURNING *), in the order they were recorded.
 const insertedEvents = sql`select ${eventColumns} from inserted ce ${eventJoins} order by ce.id`
 
+/**
+ * The same, when the rows inserted come from a CTE `shown` keyed by entry_id that holds the version's
+ * columns and `seen_on` (from `seenIn`): nothing is looked up again but the entry's key and page.
+ */
+const insertedShown = sql`
+  select ce.id, ce.run_id, ce.kind, ce.changes, ce.created_at, ce.baseline, e.entry_key, s.url, s.title, s.type, s.date, s.end_date, s.themes,
+    s.summary, s.document_type, l.source_id, l.url as listing_url, (select to_jsonb(d) from entry_detail d where d.version_id = ce.version_id) as detail, s.seen_on
+  from inserted ce join shown s on s.entry_id = ce.entry_id join entry e on e.id = ce.entry_id left join listing l on l.id = ce.listing_id
+  order by ce.id`
+
 async function recorded(db: Db, statement: RawBuilder<EventRow>): Promise<ChangeEvent[]> {
   return (await statement.execute(db)).rows.map(changeEventOf)
 }
@@ -31,22 +41,35 @@ const rangesInRun = (runId: number, entryId: RawBuilder<unknown>) => sql`
 const listingSeenIn = (runId: number, entryId: string) =>
   sql`(select r.listing_id from ${rangesInRun(runId, sql.ref(entryId))} order by r.listing_id, r.position limit 1)`
 
+// Where run R showed the entry, in one pass over its ranges: `listing_id` as listingSeenIn gives it,
+// `listing_ids` every listing, `seen_on` each with the entry's first position (as eventColumns reads it).
+const seenIn = (runId: number, entryId: string) => sql`lateral (
+  select min(x.listing_id) as listing_id, array_agg(x.listing_id) as listing_ids,
+    coalesce(jsonb_agg(jsonb_build_object('source', l.source_id, 'url', l.url, 'position', x.position) order by l.source_id), '[]'::jsonb) as seen_on
+  from (select r.listing_id, min(r.position) as position from ${rangesInRun(runId, sql.ref(entryId))} group by r.listing_id) x
+  join listing l on l.id = x.listing_id) seen`
+const versionColumns = (v: string) =>
+  sql.join(['url', 'title', 'type', 'date', 'end_date', 'themes', 'summary', 'document_type'].map((column) => sql.ref(`${v}.${column}`)))
+
 /**
  * `new`: every entry first seen in run R. It is baseline when no listing it was seen on in R had
  * a complete crawl before R: a listing's first complete crawl is where watching it starts.
  */
 export async function insertNewEvents(db: Db, runId: number, at: Date): Promise<ChangeEvent[]> {
   return recorded(db, sql<EventRow>`
-    with inserted as (
-      insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at, baseline)
-      select ${runId}, e.id, 'new', v.id, ${listingSeenIn(runId, 'e.id')}, ${at},
-        not exists (select 1 from ${rangesInRun(runId, sql.ref('e.id'))}
-                    and exists (select 1 from listing_crawl lc where lc.listing_id = r.listing_id and lc.run_id < ${runId} and lc.status = 'complete'))
+    with shown as materialized (
+      select e.id as entry_id, v.id as version_id, ${versionColumns('v')}, seen.listing_id, seen.seen_on,
+        not exists (select 1 from listing_crawl lc where lc.listing_id = any(seen.listing_ids) and lc.run_id < ${runId} and lc.status = 'complete') as baseline
       from entry e join entry_version v on v.entry_id = e.id and ${openAtEnd('v', runId)}
+      cross join ${seenIn(runId, 'e.id')}
       where e.first_seen_run = ${runId}
+    ), inserted as (
+      insert into change_event (run_id, entry_id, kind, version_id, listing_id, created_at, baseline)
+      select ${runId}, s.entry_id, 'new', s.version_id, s.listing_id, ${at}, s.baseline
+      from shown s
       on conflict (run_id, entry_id, kind) do nothing
       returning *
-    ) ${insertedEvents}`)
+    ) ${insertedShown}`)
 }
 
 // Several versions may open inside R (two listings showing it differently): the diff compares the
@@ -76,12 +99,17 @@ export async function findVersionPairs(db: Db, runId: number): Promise<VersionPa
 
 // The rules of domain/version-diff.ts (diffVersions, which history shows) in SQL, so that a run's
 // changes never travel to JavaScript and back; tests/db/change-rules.test.ts holds the two together.
+// A field is normalized only when its stored values differ (equal values cannot make a change), and
+// then only when it is not plain already: NFC and a regular expression cost microseconds a value.
 // JavaScript's \s: what normalizeText collapses to one space.
 const SPACE_RUN = '[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+'
+// What normalizeText may change: anything but printable ASCII, or spaces doubled or at either end.
+const NOT_PLAIN = '[^ -~]|  |^ | $'
 // A normalized summary's cut mark: spaces are single ones by then (visibleText in domain/versioning.ts).
 const CUT_MARK = String.raw` *(\.\.\.|…) *$`
 /** normalizeText: NFC, whitespace runs as one space, trimmed. */
-const text = (value: RawBuilder<unknown>) => sql`btrim(regexp_replace(normalize(${value}, NFC), ${SPACE_RUN}, ' ', 'g'), ' ')`
+const text = (value: RawBuilder<unknown>) =>
+  sql`case when ${value} ~ ${NOT_PLAIN} then btrim(regexp_replace(normalize(${value}, NFC), ${SPACE_RUN}, ' ', 'g'), ' ') else ${value} end`
 /** normalizeOptionalText: nothing left is null. */
 const optionalText = (value: RawBuilder<unknown>) => sql`nullif(${text(value)}, '')`
 /**
@@ -91,58 +119,72 @@ const optionalText = (value: RawBuilder<unknown>) => sql`nullif(${text(value)}, 
  */
 const themeSet = (themes: RawBuilder<unknown>) => sql`
   coalesce((select array_agg(t order by t collate "C") from (select distinct ${text(sql.ref('u.raw'))} as t from unnest(${themes}) u(raw)) s where t <> ''), '{}'::text[])`
-const visible = (side: 'a' | 'b') =>
-  sql`case when ${sql.ref(`${side}_truncated`)} then rtrim(regexp_replace(${sql.ref(`${side}_summary`)}, ${CUT_MARK}, ''), ' ') else ${sql.ref(`${side}_summary`)} end`
-const normalizedFields = (side: 'a' | 'b') => {
-  const column = (name: string) => sql.ref(`${side}.${name}`)
-  const as = (name: string) => sql.ref(`${side}_${name}`)
-  return sql`${text(column('url'))} as ${as('url')}, ${optionalText(column('title'))} as ${as('title')}, ${optionalText(column('type'))} as ${as('type')},
-    ${optionalText(column('date'))} as ${as('date')}, ${optionalText(column('end_date'))} as ${as('end_date')},
-    ${optionalText(column('document_type'))} as ${as('document_type')}, ${themeSet(column('themes'))} as ${as('themes')},
-    ${optionalText(column('summary'))} as ${as('summary')}, ${column('summary_truncated')} as ${as('truncated')}`
-}
-// In diffVersions' order; the JSON names of FieldChange.field.
-const PLAIN_FIELDS = [['url', 'url'], ['title', 'title'], ['type', 'type'], ['date', 'date'], ['end_date', 'endDate'], ['document_type', 'documentType']] as const
+// In diffVersions' order, with their normalization; the JSON names of FieldChange.field.
+const PLAIN_FIELDS = [
+  ['url', 'url', text], ['title', 'title', optionalText], ['type', 'type', optionalText], ['date', 'date', optionalText],
+  ['end_date', 'endDate', optionalText], ['document_type', 'documentType', optionalText],
+] as const
+// Per field: whether the stored values differ (`*_differs`), and then both normalized (b_*, a_*).
+const fieldPair = (column: string, differ: RawBuilder<unknown>, normalize: (value: RawBuilder<unknown>) => RawBuilder<unknown>) => sql`
+  ${differ} as ${sql.ref(`${column}_differs`)},
+  case when ${differ} then ${normalize(sql.ref(`b.${column}`))} end as ${sql.ref(`b_${column}`)},
+  case when ${differ} then ${normalize(sql.ref(`a.${column}`))} end as ${sql.ref(`a_${column}`)}`
+const storedDiffer = (column: string) => sql`${sql.ref(`b.${column}`)} is distinct from ${sql.ref(`a.${column}`)}`
+const pairColumns = sql.join([
+  ...PLAIN_FIELDS.map(([column, , normalize]) => fieldPair(column, storedDiffer(column), normalize)),
+  fieldPair('themes', storedDiffer('themes'), themeSet),
+  fieldPair('summary', sql`(b.summary, b.summary_truncated) is distinct from (a.summary, a.summary_truncated)`, optionalText),
+  sql`b.summary_truncated as b_truncated, a.summary_truncated as a_truncated`,
+])
+const differs = (column: string) => sql`${sql.ref(`${column}_differs`)} and ${sql.ref(`b_${column}`)} is distinct from ${sql.ref(`a_${column}`)}`
 const plainChange = ([column, field]: (typeof PLAIN_FIELDS)[number]) => sql`
-  case when ${sql.ref(`b_${column}`)} is distinct from ${sql.ref(`a_${column}`)}
-    then jsonb_build_object('field', ${sql.lit(field)}::text, 'before', ${sql.ref(`b_${column}`)}, 'after', ${sql.ref(`a_${column}`)}) end`
+  case when ${differs(column)} then jsonb_build_object('field', ${sql.lit(field)}::text, 'before', ${sql.ref(`b_${column}`)}, 'after', ${sql.ref(`a_${column}`)}) end`
 const themesChange = sql`
-  case when b_themes <> a_themes then jsonb_build_object('field', 'themes'::text, 'before', to_jsonb(b_themes), 'after', to_jsonb(a_themes),
+  case when ${differs('themes')} then jsonb_build_object('field', 'themes'::text, 'before', to_jsonb(b_themes), 'after', to_jsonb(a_themes),
     'added', to_jsonb(array(select t from unnest(a_themes) with ordinality u(t, i) where t <> all(b_themes) order by i)),
     'removed', to_jsonb(array(select t from unnest(b_themes) with ordinality u(t, i) where t <> all(a_themes) order by i))) end`
+const visible = (side: 'a' | 'b') =>
+  sql`case when ${sql.ref(`${side}_truncated`)} then rtrim(regexp_replace(${sql.ref(`${side}_summary`)}, ${CUT_MARK}, ''), ' ') else ${sql.ref(`${side}_summary`)} end`
 // A summary is no change when equal, or when one side is the listing's cut of the other (either way round).
 const summaryChange = sql`
   case
-    when b_summary is not distinct from a_summary and b_truncated = a_truncated then null
+    when not summary_differs or (b_summary is not distinct from a_summary and b_truncated = a_truncated) then null
     when b_summary is null or a_summary is null then true
     when a_truncated and starts_with(${visible('b')}, ${visible('a')}) then null
     when b_truncated and starts_with(${visible('a')}, ${visible('b')}) then null
     else true
   end`
+const fieldChanges = [
+  ...PLAIN_FIELDS.map(plainChange),
+  themesChange,
+  sql`case when ${summaryChange} then jsonb_build_object('field', 'summary'::text, 'before', b_summary, 'after', a_summary) end`,
+]
 
 /**
  * `changed` / `moved`: every pair of versions whose normalized fields differ beyond a cut summary,
  * with its field changes as diffVersions gives them; `moved` when the URL is one of them.
  */
 export async function insertChangeEvents(db: Db, runId: number, at: Date): Promise<ChangeEvent[]> {
-  const changes = [...PLAIN_FIELDS.map(plainChange), themesChange, sql`case when ${summaryChange} then jsonb_build_object('field', 'summary'::text, 'before', b_summary, 'after', a_summary) end`]
   return recorded(db, sql<EventRow>`
     with pairs as materialized (
-      select a.entry_id, b.id as before_id, a.id as after_id, ${normalizedFields('b')}, ${normalizedFields('a')}
+      select a.entry_id, b.id as before_id, a.id as after_id, ${versionColumns('a')}, ${pairColumns}
       from ${versionPairsIn(runId)}
     ), compared as (
-      select p.entry_id, p.before_id, p.after_id, p.b_url <> p.a_url as moved,
+      select p.*, ${differs('url')} as moved,
         (select coalesce(jsonb_agg(c.change order by c.n), '[]'::jsonb)
-         from (values ${sql.join(changes.map((change, index) => sql`(${index}, ${change})`))}) c(n, change) where c.change is not null) as changes
+         from (values ${sql.join(fieldChanges.map((change, index) => sql`(${sql.lit(index)}, ${change})`))}) c(n, change) where c.change is not null) as changes
       from pairs p
+    ), shown as materialized (
+      select c.*, seen.listing_id, seen.seen_on
+      from compared c cross join ${seenIn(runId, 'c.entry_id')}
+      where c.changes <> '[]'::jsonb
     ), inserted as (
       insert into change_event (run_id, entry_id, kind, version_id, previous_version_id, listing_id, changes, created_at)
-      select ${runId}, c.entry_id, case when c.moved then 'moved' else 'changed' end, c.after_id, c.before_id, ${listingSeenIn(runId, 'c.entry_id')}, c.changes, ${at}
-      from compared c
-      where c.changes <> '[]'::jsonb
+      select ${runId}, s.entry_id, case when s.moved then 'moved' else 'changed' end, s.after_id, s.before_id, s.listing_id, s.changes, ${at}
+      from shown s
       on conflict (run_id, entry_id, kind) do nothing
       returning *
-    ) ${insertedEvents}`)
+    ) ${insertedShown}`)
 }
 
 // The entries run R finds removed: E, not removed, last sighted in run S < R, and for EVERY listing L
