@@ -2,7 +2,7 @@
 import { startReplica } from '../replica/index.ts'
 import { BROWSER_BENCH_PAGES, benchBrowser, formatBrowserBench } from './browser.ts'
 import { bareLoop, crawlChildPagesPerSecond, crawlFigures, fetchArchivePages, parseFigures } from './crawl.ts'
-import { benchDiff } from './diff.ts'
+import { benchDiff, benchDiffBeside } from './diff.ts'
 import { benchDelivery } from './deliver.ts'
 import { benchExport, formatExportBench } from './export.ts'
 import { benchSnapshot, formatSnapshotBench } from './snapshot.ts'
@@ -24,6 +24,8 @@ const PAGES = Number(process.env.BENCH_PAGES ?? 1000)
 const SERVE_ENTRIES = Number(process.env.BENCH_SERVE_ENTRIES ?? 1_000_000)
 // sites of five listings for the crawl workers (200 is the issue's size: several minutes); 0 skips it
 const WORKER_SITES = Number(process.env.BENCH_WORKER_SITES ?? 20)
+// the diff beside its bare query on PostgreSQL, each size seeded in SQL; 10M entries seed for about half an hour here, so only when asked (1000000,10000000)
+const DIFF_SIZES = (process.env.BENCH_DIFF_SIZES ?? '1000000').split(',').map(Number).filter((size) => size > 0)
 const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL
 const backends = ['pglite', ...(serverUrl ? ['postgres' as const] : [])] as const
 const line = (text: string) => process.stdout.write(`${text}\n`)
@@ -86,6 +88,21 @@ try {
   for (const backend of backends) {
     const diff = await benchDiff(backend, { url: serverUrl })
     line(`diff on ${backend}: ${diff.sizes.map((size) => `${size.size} entries ${size.ms} ms`).join(', ')}; 100k/10k ratio ${diff.ratio} (target <= 12)`)
+  }
+  if (DIFF_SIZES.length > 0) {
+    line(`\n# diff job on PostgreSQL beside the bare set-based query producing the same events (same seed, same run), sizes ${DIFF_SIZES.join(', ')}`)
+    const beside = await benchDiffBeside(DIFF_SIZES, serverUrl)
+    for (const size of beside) {
+      const events = size.events.new + size.events.changed + size.events.removed
+      line(
+        `diff at ${size.size.toLocaleString('en')} entries: ${size.ms} ms, bare query ${size.bareMs} ms (${events} events, bare ${size.bareEvents}); ` +
+          `ratio ${size.ratio} (target <= 1.5 at 1M); seeded in ${(size.seedMs / 1000).toFixed(0)} s`,
+      )
+    }
+    const [first, last] = [beside[0], beside[beside.length - 1]]
+    if (first !== undefined && last !== undefined && last !== first) {
+      line(`diff ${last.size.toLocaleString('en')} / ${first.size.toLocaleString('en')} entries: ${(last.ms / first.ms).toFixed(1)}x the time (target <= 12 for 10M / 1M)`)
+    }
   }
 } finally {
   await replica.close()

@@ -1,7 +1,7 @@
 // What reports and history read: change and health events by runs or by date, runs, and one
 // entry's versions with when each was seen. Read-only; one statement per question.
 import { sql, type Kysely } from 'kysely'
-import type { ChangeEvent, HealthEvent } from '../domain/change.ts'
+import type { ChangeEvent, FieldChange, HealthEvent } from '../domain/change.ts'
 import type { Database, RunStatus } from './schema.ts'
 import { detailOfJsonRow, type EntryDetailJsonRow } from './details.ts'
 
@@ -71,34 +71,61 @@ interface SeenOnRow {
   position: number | null
 }
 
+/** A change event as reports read it: what `eventColumns` selects. */
+export interface EventRow {
+  id: number
+  run_id: number
+  kind: ChangeEvent['kind']
+  changes: FieldChange[]
+  created_at: Date
+  baseline: boolean
+  entry_key: string
+  url: string
+  title: string | null
+  type: string | null
+  date: string | null
+  end_date: string | null
+  themes: string[]
+  summary: string | null
+  document_type: string | null
+  source_id: string | null
+  listing_url: string | null
+  detail: EntryDetailJsonRow | null
+  seen_on: SeenOnRow[]
+}
+
+/**
+ * The columns of `EventRow`, read from change events `ce` (the table, or the rows an INSERT returned)
+ * joined as `eventJoins` joins them: the diff returns what it inserts in the shape reports read.
+ */
+export const eventColumns = sql`ce.id, ce.run_id, ce.kind, ce.changes, ce.created_at, ce.baseline, e.entry_key, v.url, v.title, v.type, v.date,
+  v.end_date, v.themes, v.summary, v.document_type, l.source_id, l.url as listing_url,
+  (select to_jsonb(d) from entry_detail d where d.version_id = ce.version_id) as detail,
+  -- where the entry stood in each listing that showed it in the run; a removal: where it was last
+  case when ce.kind = 'removed' then
+    case when ce.listing_id is null then '[]'::jsonb else jsonb_build_array(jsonb_build_object('source', l.source_id, 'url', l.url, 'position',
+      (select s.position from sighting s where s.entry_id = ce.entry_id and s.listing_id = ce.listing_id order by s.run_id desc, s.position limit 1))) end
+    else (select coalesce(jsonb_agg(jsonb_build_object('source', x.source_id, 'url', x.url, 'position', x.position) order by x.source_id), '[]'::jsonb)
+      from (select sl.source_id, sl.url, min(s.position) as position from sighting s join listing sl on sl.id = s.listing_id
+            where s.run_id = ce.run_id and s.entry_id = ce.entry_id group by sl.source_id, sl.url) x)
+    end as seen_on`
+
+export const eventJoins = sql`join entry e on e.id = ce.entry_id join entry_version v on v.id = ce.version_id left join listing l on l.id = ce.listing_id`
+
 /** In run order, then in the order the diff recorded them. */
 async function loadEvents(db: Db, filter: EventFilter): Promise<ChangeEvent[]> {
-  const rows = await db
-    .selectFrom('change_event as ce')
-    .innerJoin('crawl_run as r', 'r.id', 'ce.run_id')
-    .innerJoin('entry as e', 'e.id', 'ce.entry_id')
-    .innerJoin('entry_version as v', 'v.id', 'ce.version_id')
-    .leftJoin('listing as l', 'l.id', 'ce.listing_id')
-    .select([
-      'ce.id', 'ce.run_id', 'ce.kind', 'ce.changes', 'ce.created_at', 'e.entry_key', 'v.url', 'v.title', 'v.type', 'v.date',
-      'v.end_date', 'v.themes', 'v.summary', 'v.document_type', 'l.source_id', 'l.url as listing_url', 'ce.baseline',
-      sql<EntryDetailJsonRow | null>`(select to_jsonb(d) from entry_detail d where d.version_id = ce.version_id)`.as('detail'),
-      // where the entry stood in each listing that showed it in the run; a removal: where it was last
-      sql<SeenOnRow[]>`case when ce.kind = 'removed' then
-        case when ce.listing_id is null then '[]'::jsonb else jsonb_build_array(jsonb_build_object('source', l.source_id, 'url', l.url, 'position',
-          (select s.position from sighting s where s.entry_id = ce.entry_id and s.listing_id = ce.listing_id order by s.run_id desc, s.position limit 1))) end
-        else (select coalesce(jsonb_agg(jsonb_build_object('source', x.source_id, 'url', x.url, 'position', x.position) order by x.source_id), '[]'::jsonb)
-          from (select sl.source_id, sl.url, min(s.position) as position from sighting s join listing sl on sl.id = s.listing_id
-                where s.run_id = ce.run_id and s.entry_id = ce.entry_id group by sl.source_id, sl.url) x)
-        end`.as('seen_on'),
-    ])
-    .where((eb) =>
-      'since' in filter ? eb('r.started_at', '>=', filter.since) : 'runIds' in filter ? eb('ce.run_id', 'in', [...filter.runIds]) : eb('ce.id', '=', sql<number>`any(${[...filter.eventIds]}::int[])`),
-    )
-    .orderBy('ce.run_id')
-    .orderBy('ce.id')
-    .execute()
-  return rows.map((row) => ({
+  const where =
+    'since' in filter ? sql`r.started_at >= ${filter.since}` : 'runIds' in filter ? sql`ce.run_id = any(${[...filter.runIds]}::int[])` : sql`ce.id = any(${[...filter.eventIds]}::int[])`
+  const result = await sql<EventRow>`
+    select ${eventColumns}
+    from change_event ce join crawl_run r on r.id = ce.run_id ${eventJoins}
+    where ${where}
+    order by ce.run_id, ce.id`.execute(db)
+  return result.rows.map(changeEventOf)
+}
+
+export function changeEventOf(row: EventRow): ChangeEvent {
+  return {
     id: row.id,
     runId: row.run_id,
     kind: row.kind,
@@ -119,7 +146,7 @@ async function loadEvents(db: Db, filter: EventFilter): Promise<ChangeEvent[]> {
     detail: row.detail === null ? null : detailOfJsonRow(row.detail),
     changes: row.changes,
     detectedAt: row.created_at,
-  }))
+  }
 }
 
 async function loadHealth(db: Db, filter: RunFilter): Promise<HealthEvent[]> {

@@ -1,5 +1,6 @@
-// What changed between two versions of an entry, under the diff rules (DESIGN.md): the ONE
-// comparison behind the diff's change events and the history's per-version changes. Pure.
+// What changed between two versions of an entry, under the diff rules (DESIGN.md): the rule behind
+// the history's per-version changes, which the diff applies in SQL to a whole run (db/changes.ts;
+// tests/db/change-rules.test.ts holds the two together). Pure.
 import type { FieldChange } from './change.ts'
 import { decideVersion, normalizeVersionFields, type ChangedField, type VersionFields } from './versioning.ts'
 

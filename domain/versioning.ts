@@ -1,5 +1,5 @@
 // What makes a new entry version: pure, no I/O. Shared by the page-storing job and, through
-// diffVersions (version-diff.ts), by the diff and history, which compare the versions it produced.
+// diffVersions (version-diff.ts), by history and (its SQL twin in db/changes.ts) the diff.
 import type { ParsedEntry } from './entry.ts'
 import { normalizeOptionalText, normalizeText, normalizeThemes } from './normalize.ts'
 

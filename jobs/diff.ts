@@ -1,10 +1,9 @@
 // The diff job: compares what run R saw with the stored versions and records change events.
-// Each kind is one set-based statement for all entries; only changed/moved are decided in JS
-// (by diffVersions, the one comparison history shows too), then inserted in one statement.
+// Each kind is one set-based statement for all entries, decided in SQL (changed/moved by the rules
+// of diffVersions, which history shows), returning the events it inserted.
 import type { Kysely } from 'kysely'
 import {
-  findVersionPairs, insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents, markUnlisted, removalCandidates,
-  type ChangeToInsert, type InsertedEvent, type RemovalCandidate, type VersionPair,
+  insertChangeEvents, insertNewEvents, insertReappearedEvents, insertRemovedEvents, markUnlisted, removalCandidates, type RemovalCandidate,
 } from '../db/changes.ts'
 import type { EntryPageAnswer, EntryPageAnswers } from '../crawlers/entry-pages.ts'
 import { lockRunForDiff, markRunDiffed, pendingDiffRuns } from '../db/diff-runs.ts'
@@ -13,10 +12,8 @@ import { entriesSightedAt, foldMovedEntry, hasNewEntries } from '../db/moved-pos
 import { eventsOfRuns, healthOfRuns } from '../db/report-queries.ts'
 import type { Database } from '../db/schema.ts'
 import { refreshStaleStatistics } from '../db/statistics.ts'
-import type { ChangeEvent, ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
+import type { ChangeEvent, ChangeKind, HealthEvent } from '../domain/change.ts'
 import { UserError } from '../domain/errors.ts'
-import { diffVersions } from '../domain/version-diff.ts'
-import type { VersionFields } from '../domain/versioning.ts'
 import type { JobDeps } from './crawl.ts'
 import { recordDeliveries, type Subscriber } from './deliver.ts'
 import { noteRunProblems } from './operator.ts'
@@ -73,14 +70,15 @@ export async function diffRun(deps: JobDeps, runId: number, options: DiffOptions
     const run = await lockRunForDiff(trx, runId)
     if (run === undefined) throw new UserError(`no crawl run ${runId}`, 'see the run ids printed by `eurowatch crawl`')
     if (run.status === 'running') throw new UserError(`run ${runId} is still running`, 'diff it once its crawl has finished')
+    // only a run diffed before has events of its own already: the rest come from the inserts themselves
+    const earlier = run.diffed_at === null ? [] : await eventsOfRuns(trx, [runId])
     const inserted = await recordEvents(trx, runId, options, at, check)
     await markRunDiffed(trx, runId, at)
-    const events = await eventsOfRuns(trx, [runId])
+    const events = [...earlier, ...inserted].sort((a, b) => a.id - b.id)
     await recordDeliveries(trx, runId, events, options.subscriptions ?? [], at)
     await noteRunProblems(trx, runId, at, options.tellOperator ?? false)
     const health = await healthOfRuns(trx, [runId])
-    const insertedIds = new Set(inserted.map((event) => event.id))
-    const baselineInserted = events.filter((event) => event.baseline && insertedIds.has(event.id)).length
+    const baselineInserted = inserted.filter((event) => event.baseline).length
     return { runId, counts: countKinds(events), inserted: countKinds(inserted), baselineInserted, events, health }
   })
   deps.log.info({ runId, ...summary.inserted }, 'diff recorded')
@@ -94,15 +92,14 @@ export async function diffPending(deps: JobDeps, options: DiffOptions = defaultD
   return summaries
 }
 
-async function recordEvents(trx: Kysely<Database>, runId: number, options: DiffOptions, at: Date, check: RemovalCheck | null): Promise<InsertedEvent[]> {
+async function recordEvents(trx: Kysely<Database>, runId: number, options: DiffOptions, at: Date, check: RemovalCheck | null): Promise<ChangeEvent[]> {
   // first: a folded entry is sighted in this run, so it is neither new nor removed, but moved
   for (const move of check?.moves ?? []) await foldMovedEntry(trx, move.from, move.into, runId, at)
   const reappeared = await insertReappearedEvents(trx, runId, at)
   const removed = await insertRemovedEvents(trx, runId, options.removeAfter, at, check?.removed ?? null)
   if (check) await markUnlisted(trx, runId, check.unlisted)
   const added = await insertNewEvents(trx, runId, at)
-  const changes = (await findVersionPairs(trx, runId)).flatMap((pair) => changeOf(pair) ?? [])
-  const changed = await insertChangeEvents(trx, runId, changes, at)
+  const changed = await insertChangeEvents(trx, runId, at)
   return [...reappeared, ...removed, ...added, ...changed]
 }
 
@@ -160,23 +157,6 @@ function spellingsOf(url: string): string[] {
   const path = parsed.pathname.replace(/\/$/, '')
   const rest = `${parsed.host}${path}`
   return ['https:', 'http:'].flatMap((scheme) => [`${scheme}//${rest}${parsed.search}`, `${scheme}//${rest}/${parsed.search}`])
-}
-
-function changeOf(pair: VersionPair): ChangeToInsert | null {
-  const change = classifyChange(pair.before, pair.after)
-  if (change === null) return null
-  return { entryId: pair.entryId, versionId: pair.afterId, previousVersionId: pair.beforeId, listingId: pair.listingId, ...change }
-}
-
-/**
- * What the step from one stored version to the next means for a reader: null when it is no
- * change (cosmetics, a cut summary, a completed one), 'moved' when the URL changed (one event,
- * with every field change), 'changed' otherwise.
- */
-function classifyChange(before: VersionFields, after: VersionFields): { kind: 'changed' | 'moved'; changes: FieldChange[] } | null {
-  const changes = diffVersions(before, after)
-  if (changes.length === 0) return null
-  return { kind: changes.some((change) => change.field === 'url') ? 'moved' : 'changed', changes }
 }
 
 export function countKinds(events: readonly { kind: ChangeKind }[]): KindCounts {
