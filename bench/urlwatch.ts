@@ -59,6 +59,8 @@ export interface ToolFigures {
   rerun: RunFigures
   /** Median over the rounds of this tool's unchanged re-run time over urlwatch's in the same round. */
   rerunRatio: number
+  /** The same for CPU time. */
+  rerunCpuRatio: number
 }
 
 export type UrlwatchBench = { skipped: string } | { rounds: number; pages: number; listings: number; tools: ToolFigures[]; postgres: 'measured' | 'no server' }
@@ -90,6 +92,7 @@ export async function benchUrlwatch(options: { serverUrl?: string; rounds?: numb
       }
     }
     const urlwatchReruns = runs.get('urlwatch')?.map((run) => run.rerun.ms) ?? []
+    const urlwatchRerunsCpu = runs.get('urlwatch')?.map((run) => run.rerun.cpuMs) ?? []
     return {
       rounds,
       pages: pages.length,
@@ -102,6 +105,7 @@ export async function benchUrlwatch(options: { serverUrl?: string; rounds?: numb
           first: medianRun(own.map((run) => run.first)),
           rerun: medianRun(own.map((run) => run.rerun)),
           rerunRatio: median(own.map((run, round) => run.rerun.ms / (urlwatchReruns[round] ?? Number.NaN))),
+          rerunCpuRatio: median(own.map((run, round) => run.rerun.cpuMs / (urlwatchRerunsCpu[round] ?? Number.NaN))),
         }
       }),
     }
@@ -126,7 +130,7 @@ export function formatUrlwatchBench(bench: UrlwatchBench): string[] {
     if (tool.tool === 'urlwatch' || !urlwatch) continue
     const rssTarget = tool.tool === 'eurowatch on postgres' ? 200 : 300
     lines.push(
-      `${tool.tool}, unchanged re-run against urlwatch's: wall time ratio ${tool.rerunRatio.toFixed(1)} (target <= 2); ` +
+      `${tool.tool}, unchanged re-run against urlwatch's: wall time ratio ${tool.rerunRatio.toFixed(1)}, CPU ratio ${tool.rerunCpuRatio.toFixed(1)} (targets <= 2 on postgres); ` +
         `bytes ${kb(tool.rerun.bytes)} / ${kb(urlwatch.rerun.bytes)} (target <= urlwatch's); ` +
         `requests ${tool.rerun.requests} (target ${bench.listings + 1}: one conditional request per listing plus robots.txt); ` +
         `peak RSS ${tool.rerun.rssMb.toFixed(0)} MB (target < ${rssTarget} MB)`,
