@@ -5,19 +5,7 @@ import { insertChangeEvents } from '../../db/changes.ts'
 import { diffVersions } from '../../domain/version-diff.ts'
 import type { VersionFields } from '../../domain/versioning.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
-
-const base: VersionFields = {
-  url: 'http://www.eurocities.eu/eurocities/documents/Entry-1-WSPO-000001',
-  title: 'Entry 1',
-  type: 'news',
-  date: '2019-10-23',
-  endDate: null,
-  themes: ['culture', 'economy'],
-  summary: 'Eleven more cities have made financial commitments to fight poverty.',
-  summaryTruncated: false,
-  documentType: null,
-}
-const cut: VersionFields = { ...base, summary: 'Eleven more cities have made...', summaryTruncated: true }
+import { base, cut } from '../support/version-fields.ts'
 
 // [case, stored version before the run, version stored in the run]
 const pairs: [string, VersionFields, VersionFields][] = [
