@@ -3,6 +3,9 @@
 // last listing sends the run's finish job (entries' own pages, diff, deliveries) in the same
 // transaction. pg-boss is pinned ~10.4.2: the last release whose engines admit Node 20.
 import { createHash } from 'node:crypto'
+import type { EventEmitter } from 'node:events'
+import { createRequire } from 'node:module'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { CompiledQuery, type Kysely } from 'kysely'
 import type PgBoss from 'pg-boss'
 import { UserError } from '../domain/errors.ts'
@@ -48,10 +51,8 @@ export interface QueueTiming {
 export async function createJobQueue(url: string, options: { migrate: boolean; supervise: boolean; timing: QueueTiming; applicationName: string }): Promise<PgBoss> {
   const { default: PgBossClass } = await import('pg-boss')
   return new PgBossClass({
-    connectionString: url,
+    db: completionSafeConnection({ connectionString: url, application_name: options.applicationName, max: 4 }),
     schema: QUEUE_SCHEMA,
-    application_name: options.applicationName,
-    max: 4,
     migrate: options.migrate,
     supervise: options.supervise,
     schedule: false,
@@ -60,6 +61,48 @@ export async function createJobQueue(url: string, options: { migrate: boolean; s
     archiveCompletedAfterSeconds: 3600,
     deleteAfterDays: 7,
   })
+}
+
+// pg-boss's own connection class and statement texts (internal modules, no types): pinned above.
+interface PgBossConnection extends PgBoss.Db, EventEmitter {
+  isOurs?: boolean
+  opened?: boolean
+}
+type PgBossConnectionClass = new (config: { connectionString: string; application_name: string; max: number }) => PgBossConnection
+
+// how long a job's completion is tried again while the database is away; past it the job is left
+// active, and pg-boss's expiry runs it again
+const COMPLETION_RETRY_MS = 60_000
+
+/**
+ * pg-boss's connection, but a job's completion or failure survives a short outage. pg-boss 10 does
+ * not await those two statements after a handler returns (manager.js, `work`'s onFetch): a
+ * connection cut at that moment was an unhandled rejection, which ends the process. They are tried
+ * again here until stored (a finished job is then not run again) and never reject.
+ */
+function completionSafeConnection(config: ConstructorParameters<PgBossConnectionClass>[0]): PgBossConnection {
+  const require = createRequire(import.meta.url)
+  const Connection = require('pg-boss/src/db.js') as PgBossConnectionClass
+  const plans = require('pg-boss/src/plans.js') as { completeJobs(schema: string): string; failJobsById(schema: string): string }
+  const completions = new Set([plans.completeJobs(QUEUE_SCHEMA), plans.failJobsById(QUEUE_SCHEMA)])
+  const connection = new Connection(config)
+  // pg-boss opens, closes and listens to it as to the connection it makes itself
+  connection.isOurs = true
+  const executeSql = connection.executeSql.bind(connection)
+  connection.executeSql = async (text, values) => {
+    if (!completions.has(text)) return executeSql(text, values)
+    const giveUpAt = Date.now() + COMPLETION_RETRY_MS
+    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5000)) {
+      try {
+        return await executeSql(text, values)
+      } catch (error) {
+        connection.emit('error', error)
+        if (!connection.opened || Date.now() + delayMs > giveUpAt) return { rows: [{ count: 0 }] }
+        await sleep(delayMs)
+      }
+    }
+  }
+  return connection
 }
 
 /** The queues, created or brought to the configured timing (idempotent). */
