@@ -29,11 +29,18 @@ export function bringsNothingNew(entries: readonly ParsedEntry[], known: Readonl
 }
 
 export interface FullCrawlCadence {
-  /** A full crawl every this many crawls of the listing (1: every crawl is full). */
-  everyRuns: number
+  /** A full crawl every this many crawls of the listing (1: every crawl is full); null: no count limit. */
+  everyRuns: number | null
   /** A full crawl when the last complete one finished longer ago than this; null: no age limit. */
   olderThanHours: number | null
 }
+
+/**
+ * The cadence of a listing whose configuration sets none: incremental crawls (a few conditional
+ * requests when nothing changed) between full crawls at least daily, which alone find removals and
+ * changes deep in a listing (README: "Full and incremental crawls").
+ */
+export const DEFAULT_FULL_CRAWL: FullCrawlCadence = { everyRuns: null, olderThanHours: 24 }
 
 /** Whether a listing's crawl now must be full: asked to, never complete before, or due by its cadence. */
 export function fullCrawlDue(
@@ -43,6 +50,11 @@ export function fullCrawlDue(
   forced: boolean,
 ): boolean {
   if (forced || history.lastFullAt === null) return true
-  if (history.crawlsSince + 1 >= cadence.everyRuns) return true
-  return cadence.olderThanHours !== null && now.getTime() - history.lastFullAt.getTime() >= cadence.olderThanHours * 3_600_000
+  if (cadence.everyRuns !== null && history.crawlsSince + 1 >= cadence.everyRuns) return true
+  return cadence.olderThanHours !== null && now.getTime() - history.lastFullAt.getTime() >= cadence.olderThanHours * 3_600_000 * (1 - AGE_MARGIN)
 }
+
+// The age is counted from when the last full crawl finished: a run scheduled at exactly that period
+// (a daily cron for 24 hours) finds it a crawl's duration short of it, and would be full only every
+// other time without this margin (72 minutes on a day).
+const AGE_MARGIN = 0.05

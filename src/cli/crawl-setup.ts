@@ -8,6 +8,7 @@ import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl.ts'
 import type { DetailPageSettings } from '../../jobs/detail-pages.ts'
 import { warmUpPageReader } from '../../jobs/page-reader.ts'
+import { DEFAULT_FULL_CRAWL, type FullCrawlCadence } from '../../domain/incremental.ts'
 import { loadCliConfig } from './config-file.ts'
 import { openCliContext, type CliContext } from './context.ts'
 import type { Environment } from '../config/environment.ts'
@@ -41,12 +42,17 @@ export function selectSources(config: Config, names: string[] | undefined, maxPa
         render: source.render ?? profile.render,
         theme: source.theme ?? null,
         allowedHosts: source.allowedHosts ?? [],
-        fullCrawl: {
-          everyRuns: source.fullCrawl?.everyRuns ?? config.fullCrawl.everyRuns ?? 1,
-          olderThanHours: source.fullCrawl?.olderThanHours ?? config.fullCrawl.olderThanHours ?? null,
-        },
+        fullCrawl: fullCrawlOf(source.fullCrawl, config.fullCrawl),
       }
     })
+}
+
+/** The listing's own cadence over the configuration's, key by key; neither set: DEFAULT_FULL_CRAWL. */
+function fullCrawlOf(own: Config['fullCrawl'] | undefined, configured: Config['fullCrawl']): FullCrawlCadence {
+  const everyRuns = own?.everyRuns ?? configured.everyRuns
+  const olderThanHours = own?.olderThanHours ?? configured.olderThanHours
+  if (everyRuns === undefined && olderThanHours === undefined) return DEFAULT_FULL_CRAWL
+  return { everyRuns: everyRuns ?? null, olderThanHours: olderThanHours ?? null }
 }
 
 export function crawlSettings(config: Config, origins: OriginMap, env: Environment): CrawlJobSettings & DetailPageSettings {

@@ -58,7 +58,9 @@ RUNS.push({ step: 4, all: changesAt(4).filter((change) => change.startsWith('rem
 const ALL_CHANGES = RUNS.flatMap((run) => run.all).sort()
 const HOOK_CHANGES = RUNS.flatMap((run) => run.hook).sort()
 
-const SOURCES_YAML = `sources:\n${WATCHED.map((s) => `  - { name: ${s.name}, profile: ${s.profile}, url: '${s.url}' }`).join('\n')}\n`
+// every crawl full: the replica moves months on between two runs seconds apart, and the timeline's
+// changes deep in a listing are found by full crawls
+const SOURCES_YAML = `sources:\n${WATCHED.map((s) => `  - { name: ${s.name}, profile: ${s.profile}, url: '${s.url}' }`).join('\n')}\nfullCrawl: { everyRuns: 1 }\n`
 
 const workDir = useWorkDir('eurowatch-alerts-')
 const outputs: CliResult[] = []

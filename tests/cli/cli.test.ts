@@ -122,15 +122,20 @@ describe('eurowatch CLI', { timeout: 120_000 }, () => {
     expect((JSON.parse(result.stdout) as { entries: unknown[] }).entries).toEqual(listing.entries.slice(0, 10))
   })
 
-  it('crawls the bundled replica into PGlite, and a second crawl adds no versions', async () => {
+  it('crawls the bundled replica into PGlite, and a second crawl, incremental by default, adds no versions', async () => {
     writeFileSync(join(workDir(), 'eurowatch.yaml'), readFileSync(LEGACY_CONFIG))
     const first = await eurowatch(['crawl', '--offline', '--json'])
     expect(first.code).toBe(0)
-    const firstRun = JSON.parse(first.stdout) as { status: string; pagesFetched: number; newEntries: number; versionsCreated: number }
+    const firstRun = JSON.parse(first.stdout) as { status: string; pagesFetched: number; newEntries: number; versionsCreated: number; listings: { mode: string }[] }
     expect(firstRun).toMatchObject({ status: 'complete', pagesFetched: 17 })
+    expect(firstRun.listings.map((listing) => listing.mode)).toEqual(['full', 'full', 'full', 'full'])
     expect(firstRun.newEntries).toBeGreaterThan(100)
+    // the default cadence: a full crawl once the last is a day old, incremental ones between (the first page of each listing, answered 304)
     const second = JSON.parse((await eurowatch(['crawl', '--offline', '--json'])).stdout) as typeof firstRun
-    expect(second).toMatchObject({ status: 'complete', pagesFetched: 17, newEntries: 0, versionsCreated: 0 })
+    expect(second).toMatchObject({ status: 'complete', pagesFetched: 4, newEntries: 0, versionsCreated: 0 })
+    expect(second.listings.map((listing) => listing.mode)).toEqual(['incremental', 'incremental', 'incremental', 'incremental'])
+    const full = JSON.parse((await eurowatch(['crawl', '--offline', '--full', '--json'])).stdout) as typeof firstRun
+    expect(full).toMatchObject({ status: 'complete', pagesFetched: 17, newEntries: 0, versionsCreated: 0 })
   })
 
   it('runs the demo: the changes of the timeline, the removal after two crawls, its database kept for serve', async () => {

@@ -57,6 +57,8 @@ describe('deliveries under SIGKILL', () => {
         join(dir, 'eurowatch.yaml'),
         `sources:
   - { name: social-innovation, profile: eurocities-legacy, url: '${SOCIAL_INNOVATION}' }
+# every crawl full: each run steps the replica on, months in a second
+fullCrawl: { everyRuns: 1 }
 delivery: { retryBaseSeconds: 0 }
 subscriptions:
   - name: all

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { runCli, useWorkDir } from './support/cli.ts'
 
 const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
+// each crawl steps the replica on by months: every crawl full, as a day apart would be
+const EVERY_CRAWL_FULL = `${readFileSync(LEGACY_CONFIG, 'utf8')}fullCrawl: { everyRuns: 1 }\n`
 
 describe('eurowatch prune', { timeout: 300_000 }, () => {
   const workDir = useWorkDir('eurowatch-prune-')
@@ -25,7 +27,7 @@ describe('eurowatch prune', { timeout: 300_000 }, () => {
   })
 
   it('drops nothing of recent crawls, and lists then drops the superseded bodies, once', async () => {
-    writeFileSync(join(workDir(), 'eurowatch.yaml'), readFileSync(LEGACY_CONFIG))
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), EVERY_CRAWL_FULL)
     expect((await runCli(workDir(), ['crawl', '--offline', '--step', '0'])).code).toBe(0)
     expect((await runCli(workDir(), ['crawl', '--offline', '--step', '2'])).code).toBe(0)
     expect((await runCli(workDir(), ['crawl', '--offline', '--step', '4'])).code).toBe(0)

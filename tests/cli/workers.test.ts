@@ -20,7 +20,8 @@ describe('eurowatch worker', { timeout: 600_000 }, () => {
   beforeAll(async () => {
     replicas = await startReplicas(3)
     dir = mkdtempSync(join(tmpdir(), 'eurowatch-workers-'))
-    writeWorkerConfig(dir, replicas)
+    // every crawl full: each step moves the replica months on, and removals are told after complete crawls
+    writeWorkerConfig(dir, replicas, 'fullCrawl: { everyRuns: 1 }\n')
   })
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.close()))

@@ -5,9 +5,12 @@ import { selectSources } from '../../src/cli/crawl-setup.ts'
 const source = (name: string, extra: object = {}) => ({ name, profile: 'eurocities-legacy', url: `http://www.eurocities.eu/eurocities/${name}`, ...extra })
 
 describe('the fullCrawl cadence', () => {
-  it('is full on every crawl by default', () => {
-    const config = ConfigSchema.parse({ sources: [source('a')] })
-    expect(selectSources(config, undefined, undefined)[0]?.fullCrawl).toEqual({ everyRuns: 1, olderThanHours: null })
+  it('is incremental between full crawls at least daily by default; one key set alone drops the default of the other', () => {
+    const config = ConfigSchema.parse({ sources: [source('a'), source('b', { fullCrawl: { everyRuns: 1 } })] })
+    expect(selectSources(config, undefined, undefined).map((s) => s.fullCrawl)).toEqual([
+      { everyRuns: null, olderThanHours: 24 },
+      { everyRuns: 1, olderThanHours: null },
+    ])
   })
 
   it('takes the configuration-wide cadence, and a listing its own over it', () => {

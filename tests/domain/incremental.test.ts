@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ParsedEntry } from '../../domain/entry.ts'
-import { bringsNothingNew, fullCrawlDue, type KnownListingEntry } from '../../domain/incremental.ts'
+import { bringsNothingNew, DEFAULT_FULL_CRAWL, fullCrawlDue, type KnownListingEntry } from '../../domain/incremental.ts'
 import { judgeListing } from '../../domain/listing-status.ts'
 import type { ListingPageOutcome } from '../../domain/page-outcome.ts'
 import { parsedEntry } from '../db/fixtures.ts'
@@ -39,6 +39,15 @@ describe('fullCrawlDue', () => {
     expect(fullCrawlDue({ everyRuns: 100, olderThanHours: 12 }, { lastFullAt, crawlsSince: 0 }, now, false)).toBe(true)
     expect(fullCrawlDue({ everyRuns: 100, olderThanHours: 13 }, { lastFullAt, crawlsSince: 0 }, now, false)).toBe(false)
     expect(fullCrawlDue({ everyRuns: 1, olderThanHours: null }, { lastFullAt, crawlsSince: 0 }, now, false)).toBe(true)
+  })
+
+  it('by default, is due only once the last full crawl is a day old, however many crawls came between', () => {
+    expect(fullCrawlDue(DEFAULT_FULL_CRAWL, { lastFullAt, crawlsSince: 10_000 }, now, false)).toBe(false)
+    expect(fullCrawlDue(DEFAULT_FULL_CRAWL, { lastFullAt: new Date('2026-11-27T12:00:00Z'), crawlsSince: 0 }, now, false)).toBe(true)
+    expect(fullCrawlDue(DEFAULT_FULL_CRAWL, { lastFullAt: null, crawlsSince: 0 }, now, false)).toBe(true)
+    // a daily run finds the last full crawl a crawl's duration short of a day old: full all the same
+    expect(fullCrawlDue(DEFAULT_FULL_CRAWL, { lastFullAt: new Date('2026-11-27T12:10:00Z'), crawlsSince: 0 }, now, false)).toBe(true)
+    expect(fullCrawlDue(DEFAULT_FULL_CRAWL, { lastFullAt: new Date('2026-11-27T14:00:00Z'), crawlsSince: 0 }, now, false)).toBe(false)
   })
 })
 

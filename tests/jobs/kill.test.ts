@@ -151,7 +151,8 @@ describe.concurrent.each(backends)('eurowatch run SIGKILLed at random points on 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'eurowatch-kill-'))
-    writeFileSync(join(dir, 'eurowatch.yaml'), `${JSON.stringify({ diff: { removeAfter: 2 }, sources: SOURCES }, null, 2)}\n`)
+    // every crawl full: each run steps the replica on by months
+    writeFileSync(join(dir, 'eurowatch.yaml'), `${JSON.stringify({ diff: { removeAfter: 2 }, fullCrawl: { everyRuns: 1 }, sources: SOURCES }, null, 2)}\n`)
     if (backend === 'pglite') {
       target = { kind: 'pglite', dataDir: join(dir, '.eurowatch/pglite') }
       env = { DATABASE_URL: '' }

@@ -42,6 +42,8 @@ export async function recordDemo(dataDir: string, say: (line: string) => void, l
   const db = await openDatabase({ kind: 'pglite', dataDir })
   const config = ConfigSchema.parse({
     sources: legacySources,
+    // the replica moves months on between two runs a second apart: each run is the full crawl a day would bring
+    fullCrawl: { everyRuns: 1 },
     subscriptions: [{ name: 'analysts', channel: { type: 'webhook', url: receiver.url('/eurowatch') }, filter: { kinds: ['new', 'changed', 'moved', 'removed'] } }],
   })
   const outbox = outboxOf(config, dataDir)
