@@ -18,6 +18,7 @@ import * as versionUrl from './migrations/2026_12_07_0400_version_url.ts'
 import * as detailFetchEntry from './migrations/2026_12_07_0500_detail_fetch_entry.ts'
 import * as databaseIdentity from './migrations/2026_12_07_0600_database_identity.ts'
 import * as crawlQueue from './migrations/2026_12_07_0900_crawl_queue.ts'
+import * as searchFunctionsPlpgsql from './migrations/2026_12_07_1300_search_functions_plpgsql.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -40,6 +41,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0500_detail_fetch_entry': detailFetchEntry,
   '2026_12_07_0600_database_identity': databaseIdentity,
   '2026_12_07_0900_crawl_queue': crawlQueue,
+  '2026_12_07_1300_search_functions_plpgsql': searchFunctionsPlpgsql,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

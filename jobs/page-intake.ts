@@ -52,6 +52,9 @@ export class PageIntake implements PageSink {
   private readonly revalidating = new Map<string, Revalidating>()
   /** Incremental listings whose paging ended on a page that brought nothing new. */
   private readonly stopped = new Set<number>()
+  /** Pages stored so far, and the count at which the planner's statistics are checked next. */
+  private storedPages = 0
+  private nextStatisticsCheck = 1
 
   constructor(
     private readonly deps: IntakeDeps,
@@ -168,8 +171,14 @@ export class PageIntake implements PageSink {
       return event ? [{ runId: this.runId, listingId: input.listingId, pageFetchId: stored[index]?.pageFetchId ?? null, ...event, at: now() }] : []
     })
     await insertHealthEvents(db, events)
-    // a first crawl doubles its tables again and again: the reads that follow need plans that know it
-    await refreshStaleStatistics(db)
+    // a first crawl doubles its tables again and again: the reads that follow need plans that know it.
+    // Checked as the run's stored pages double, not after every batch: the check sizes every table
+    // (25 ms a time on PGlite, 7 s of a 1,000-page first crawl)
+    this.storedPages += pages.length
+    if (this.storedPages >= this.nextStatisticsCheck) {
+      this.nextStatisticsCheck = this.storedPages * 2
+      await refreshStaleStatistics(db)
+    }
     pages.forEach(({ input }, index) => {
       const result = stored[index]
       if (!result) return

@@ -101,14 +101,9 @@ export async function storeListingPages(deps: StorePageDeps, inputs: readonly Li
       const version = stored.get(id)
       return version === undefined ? null : versionFieldsOf(version)
     }, later)
-    await closeVersions(trx, plan.toClose.flatMap((id) => stored.get(id)?.id ?? []), runId, at)
-    await openVersions(trx, plan.toOpen, runId, at)
-    await completeSummaries(trx, plan.toComplete.flatMap(({ entryId, fields }) => {
-      const version = stored.get(entryId)
-      return version === undefined ? [] : [{ versionId: version.id, summary: fields.summary, summaryTruncated: fields.summaryTruncated }]
-    }))
-
-    // a page whose entries are stored is a read: it extends, ends or opens the sighting ranges of its slots
+    // a page whose entries are stored is a read: it extends, ends or opens the sighting ranges of its
+    // slots. Before the versions: the search row a new version makes then names its listing at once,
+    // where a range added after it would rewrite the row and its full-text index entries again.
     const reads = inputs.flatMap((input, index) =>
       input.outcome === 'fetched' && input.entries !== null ? [{ index, entries: input.entries, input }] : [],
     )
@@ -122,6 +117,13 @@ export async function storeListingPages(deps: StorePageDeps, inputs: readonly Li
         sightings: entries.map((entry, offset) => ({ entryId: entryId(entry.key), position: input.firstPosition + offset })),
       })),
     )
+    await closeVersions(trx, plan.toClose.flatMap((id) => stored.get(id)?.id ?? []), runId, at)
+    await openVersions(trx, plan.toOpen, runId, at)
+    await completeSummaries(trx, plan.toComplete.flatMap(({ entryId, fields }) => {
+      const version = stored.get(entryId)
+      return version === undefined ? [] : [{ versionId: version.id, summary: fields.summary, summaryTruncated: fields.summaryTruncated }]
+    }))
+
     const sightingsByPage = new Map(reads.map(({ index }, read) => [index, recorded[read] ?? 0]))
     const isNew = new Set(upserted.filter((entry) => entry.inserted).map((entry) => entry.entryKey))
     return inputs.map((input, index) => {
