@@ -1,6 +1,5 @@
-import { validateHeaderValue } from 'node:http'
+import { createRequire } from 'node:module'
 import { CronExpressionParser } from 'cron-parser'
-import { validate } from 'node-cron'
 import { RE2JSException } from 're2js'
 import { z } from 'zod'
 import { compilePattern } from '../../domain/subscription.ts'
@@ -35,7 +34,7 @@ const allowedHost = z
 const headerValue = (header: string) =>
   z.string().superRefine((value, ctx) => {
     try {
-      validateHeaderValue(header, value)
+      lazily<typeof import('node:http')>('node:http').validateHeaderValue(header, value)
     } catch {
       ctx.addIssue({ code: 'custom', message: `cannot be sent as the HTTP ${header} header: no line breaks, NUL or other control characters, nothing past U+00FF` })
     }
@@ -299,10 +298,17 @@ export const ConfigSchema = z
     })
   })
 
+// node:http and node-cron load only for a configuration that has a header or a cron expression to
+// check: most starts (`sources`, `report`) have neither (measured: `eurowatch sources` 0.48 -> 0.38 s of CPU, medians of 15 on a loaded machine)
+const requireLazily = createRequire(import.meta.url)
+function lazily<Module>(name: string): Module {
+  return requireLazily(name) as Module
+}
+
 function isCronExpression(expression: string): boolean {
   try {
     CronExpressionParser.parse(expression)
-    return validate(expression)
+    return lazily<typeof import('node-cron')>('node-cron').validate(expression)
   } catch {
     return false
   }
