@@ -41,5 +41,7 @@ await build({
 })
 // the web pages' script and style sheet, found by src/web/static-files.ts beside the chunks
 cpSync('src/web/static', 'dist.next/static', { recursive: true })
+// the empty PGlite data directory new databases start from, found by db/pglite-template.ts in dist/
+cpSync('db/pglite-template.tar.gz', 'dist.next/pglite-template.tar.gz')
 rmSync('dist', { recursive: true, force: true })
 renameSync('dist.next', 'dist')

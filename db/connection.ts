@@ -1,6 +1,6 @@
 // One Kysely<Database> over either backend; connection failures become one-line UserErrors
 // that never show a secret of the connection string.
-import { mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Extensions, PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
@@ -102,24 +102,40 @@ async function openPglite(dataDir: string): Promise<Kysely<Database>> {
  * nothing here: PGlite's process id is always 42, so PostgreSQL takes any filled one for its own
  * and removes it anyway; the data directory's lock, taken before (openPglite), keeps others out.
  */
+function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(dataDir) || readdirSync(dataDir).length === 0
+}
+
 function removePostgresLockFile(dataDir: string): void {
   rmSync(join(dataDir, 'postmaster.pid'), { force: true })
 }
 
 async function createPglite(target: { kind: 'pglite'; dataDir: string }): Promise<Kysely<Database>> {
   try {
-    if (!target.dataDir.startsWith('memory://')) {
+    const inMemory = target.dataDir.startsWith('memory://')
+    // a new directory: the template of an empty one, not initdb (db/pglite-template.ts)
+    const seeded = !inMemory && isNewDataDir(target.dataDir) && (await (await import('./pglite-template.ts')).seedFromTemplate(target.dataDir))
+    if (!inMemory) {
       mkdirSync(target.dataDir, { recursive: true })
       removePostgresLockFile(target.dataDir)
     }
     // each backend's driver is loaded only when used: a verb on PostgreSQL never loads PGlite's 10 MB of WebAssembly
     const { PGlite } = await import('@electric-sql/pglite')
     // int8 (count(*)) as number, as on pg below; PGlite already does, say it anyway.
-    const client = await PGlite.create(target.dataDir, {
-      parsers: { [INT8_OID]: Number },
-      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
-      extensions: await pgliteExtensions(),
-    })
+    const start = async () =>
+      PGlite.create(target.dataDir, {
+        parsers: { [INT8_OID]: Number },
+        startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+        extensions: await pgliteExtensions(),
+      })
+    // a template another PGlite release cannot start (a new PostgreSQL): set aside, initdb instead
+    const client = seeded
+      ? await start().catch(() => {
+          rmSync(target.dataDir, { recursive: true, force: true })
+          mkdirSync(target.dataDir, { recursive: true })
+          return start()
+        })
+      : await start()
     const db = wrapPglite(client)
     pgliteClients.set(db, client)
     return db

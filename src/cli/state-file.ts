@@ -5,9 +5,9 @@
 import { readFile, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createGunzip, createGzip } from 'node:zlib'
+import { createGzip } from 'node:zlib'
 import type { Kysely } from 'kysely'
-import { unpackDataDir } from '../../db/data-dir-archive.ts'
+import { unpackCompressedDataDir } from '../../db/data-dir-archive.ts'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
 import { unknownMigrations } from '../../db/migrate.ts'
 import type { Database } from '../../db/schema.ts'
@@ -51,7 +51,7 @@ export async function readStateFile(path: string): Promise<Buffer | null> {
  */
 export async function openStateDatabase(state: StateDatabase): Promise<Kysely<Database>> {
   if (state.compressed !== null) {
-    const fault = await unpackStateFile(state.compressed, state.dataDir)
+    const fault = await unpackCompressedDataDir(state.compressed, state.dataDir)
     if (fault !== null) {
       await rm(state.dataDir, { recursive: true, force: true })
       throw unusable(state.file, fault)
@@ -80,22 +80,6 @@ export async function openStateDatabase(state: StateDatabase): Promise<Kysely<Da
  * written); its fault, or null. A failed gzip (a cut file ends early, a damaged one fails the
  * checksum) is named before what the tar made of its bytes.
  */
-async function unpackStateFile(compressed: Buffer, dataDir: string): Promise<string | null> {
-  // in 1 MB chunks: at zlib's 16 KB, each of some 2,700 chunks went through the thread pool
-  const gunzip = createGunzip({ chunkSize: 1 << 20 })
-  gunzip.end(compressed)
-  let gzipFault: string | null = null
-  async function* inflated(): AsyncGenerator<Uint8Array> {
-    try {
-      yield* gunzip
-    } catch (error) {
-      gzipFault = (error as Error).message
-    }
-  }
-  const fault = await unpackDataDir(inflated(), dataDir)
-  return gzipFault !== null ? `not a whole gzip file (${gzipFault})` : fault
-}
-
 /** Writes a data directory archive (in chunks) to `path`, compressed (temporary file, fsync, rename); returns the file's size. */
 export async function saveStateFile(archive: Iterable<Uint8Array>, path: string): Promise<number> {
   const output = await openOutput(path).catch((error: unknown) => {
