@@ -1,6 +1,6 @@
 // One Kysely<Database> over either backend; connection failures become one-line UserErrors
 // that never show a secret of the connection string.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Extensions, PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
@@ -9,6 +9,7 @@ import { maskConnectionString, scrubConnectionSecrets } from '../domain/connecti
 import { UserError } from '../domain/errors.ts'
 import type { DataDirArchive } from './data-dir-archive.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { seedFromTemplate } from './pglite-template.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }
@@ -102,10 +103,6 @@ async function openPglite(dataDir: string): Promise<Kysely<Database>> {
  * nothing here: PGlite's process id is always 42, so PostgreSQL takes any filled one for its own
  * and removes it anyway; the data directory's lock, taken before (openPglite), keeps others out.
  */
-function isNewDataDir(dataDir: string): boolean {
-  return !existsSync(dataDir) || readdirSync(dataDir).length === 0
-}
-
 function removePostgresLockFile(dataDir: string): void {
   rmSync(join(dataDir, 'postmaster.pid'), { force: true })
 }
@@ -114,7 +111,7 @@ async function createPglite(target: { kind: 'pglite'; dataDir: string }): Promis
   try {
     const inMemory = target.dataDir.startsWith('memory://')
     // a new directory: the template of an empty one, not initdb (db/pglite-template.ts)
-    const seeded = !inMemory && isNewDataDir(target.dataDir) && (await (await import('./pglite-template.ts')).seedFromTemplate(target.dataDir))
+    const seeded = !inMemory && (await seedFromTemplate(target.dataDir))
     if (!inMemory) {
       mkdirSync(target.dataDir, { recursive: true })
       removePostgresLockFile(target.dataDir)

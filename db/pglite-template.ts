@@ -7,7 +7,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { unpackCompressedDataDir } from './data-dir-archive.ts'
 
 export const PGLITE_TEMPLATE_FILE = 'pglite-template.tar.gz'
 
@@ -30,11 +29,14 @@ export function pgliteTemplatePath(): string | null {
  * so a process killed meanwhile leaves no half directory. False when there is no template, the
  * directory holds anything already, or the template is damaged: PGlite then runs initdb.
  */
-export async function seedFromTemplate(dataDir: string, template: string | null = pgliteTemplatePath()): Promise<boolean> {
+export async function seedFromTemplate(dataDir: string, templateFile?: string): Promise<boolean> {
+  if (!isNewDataDir(dataDir)) return false
+  const template = templateFile ?? pgliteTemplatePath()
   if (template === null) return false
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false
   const staging = `${dataDir}.template-${process.pid}`
   rmSync(staging, { recursive: true, force: true })
+  // loaded only for a new directory: an existing database's start needs no gunzip
+  const { unpackCompressedDataDir } = await import('./data-dir-archive.ts')
   const fault = await unpackCompressedDataDir(readFileSync(template), staging)
   if (fault !== null) {
     rmSync(staging, { recursive: true, force: true })
@@ -43,4 +45,9 @@ export async function seedFromTemplate(dataDir: string, template: string | null 
   rmSync(dataDir, { recursive: true, force: true })
   renameSync(staging, dataDir)
   return true
+}
+
+/** A data directory not made yet: absent, or an empty folder. */
+function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(dataDir) || readdirSync(dataDir).length === 0
 }

@@ -8,11 +8,8 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { seedPageFetches } from '../support/archive-seed.ts'
 import { readWarc } from '../support/warc.ts'
-import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
+import { BIN, LEGACY_CONFIG_EVERY_CRAWL_FULL, runCli, useWorkDir, type CliResult } from './support/cli.ts'
 
-const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
-// each crawl steps the replica on by months: every crawl full, as a day apart would be
-const EVERY_CRAWL_FULL = `${readFileSync(LEGACY_CONFIG, 'utf8')}fullCrawl: { everyRuns: 1 }\n`
 const RECORD = resolve(import.meta.dirname, 'support/record-modules.mjs')
 const HEAVY = [/\/@electric-sql\/pglite\//, /\/node_modules\/pg\//, /\/warcio\//, /\/playwright(-core)?\//, /\/@crawlee\//]
 const run = promisify(execFile)
@@ -47,7 +44,7 @@ describe('the archive verbs', { timeout: 240_000 }, () => {
 
   // many real processes on PGlite, each opening the database: slow on a shared machine
   it('shows a listing as of a date in its formats, and says plainly when there is nothing to show', { timeout: 400_000 }, async () => {
-    writeFileSync(join(workDir(), 'eurowatch.yaml'), EVERY_CRAWL_FULL)
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), LEGACY_CONFIG_EVERY_CRAWL_FULL)
     expect((await eurowatch(['crawl', '--offline', '--step', '0'])).code).toBe(0)
     const between = new Date().toISOString()
     await new Promise((done) => setTimeout(done, 20))
@@ -95,7 +92,7 @@ describe('the archive verbs', { timeout: 240_000 }, () => {
   })
 
   it('exports WARC to a file that reads back record by record with its digests, gzip per record for .gz', async () => {
-    writeFileSync(join(workDir(), 'eurowatch.yaml'), EVERY_CRAWL_FULL)
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), LEGACY_CONFIG_EVERY_CRAWL_FULL)
     for (const step of ['0', '0']) expect((await eurowatch(['crawl', '--offline', '--step', step])).code).toBe(0)
     for (const name of ['pages.warc', 'pages.warc.gz']) {
       const result = await eurowatch(['export', '--format', 'warc', '--output', name])

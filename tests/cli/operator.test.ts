@@ -5,11 +5,10 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Migrator, sql } from 'kysely'
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../db/connection.ts'
 import { MIGRATIONS } from '../../db/migrate.ts'
-import { postgresServerUrl } from '../support/databases.ts'
+import { admin, postgresServerUrl } from '../support/databases.ts'
 import { BIN, runCli, useWorkDir, type CliResult } from './support/cli.ts'
 
 const workDir = useWorkDir('eurowatch-operator-')
@@ -36,15 +35,6 @@ function started(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr })))
 }
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}
 
 describe('the CLI and an operator', { timeout: 120_000 }, () => {
   it('refuses a YAML alias bomb in the configuration in one line', async () => {

@@ -1,13 +1,10 @@
 // `eurowatch prune` as a user runs it: its help, a duration it cannot read (one line, exit 2),
 // a dry run that lists and drops nothing, then the prune, then a second one that drops nothing.
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, useWorkDir } from './support/cli.ts'
+import { LEGACY_CONFIG_EVERY_CRAWL_FULL, runCli, useWorkDir } from './support/cli.ts'
 
-const LEGACY_CONFIG = resolve(import.meta.dirname, '../../examples/eurocities-legacy.yaml')
-// each crawl steps the replica on by months: every crawl full, as a day apart would be
-const EVERY_CRAWL_FULL = `${readFileSync(LEGACY_CONFIG, 'utf8')}fullCrawl: { everyRuns: 1 }\n`
 
 describe('eurowatch prune', { timeout: 300_000 }, () => {
   const workDir = useWorkDir('eurowatch-prune-')
@@ -27,7 +24,7 @@ describe('eurowatch prune', { timeout: 300_000 }, () => {
   })
 
   it('drops nothing of recent crawls, and lists then drops the superseded bodies, once', async () => {
-    writeFileSync(join(workDir(), 'eurowatch.yaml'), EVERY_CRAWL_FULL)
+    writeFileSync(join(workDir(), 'eurowatch.yaml'), LEGACY_CONFIG_EVERY_CRAWL_FULL)
     expect((await runCli(workDir(), ['crawl', '--offline', '--step', '0'])).code).toBe(0)
     expect((await runCli(workDir(), ['crawl', '--offline', '--step', '2'])).code).toBe(0)
     expect((await runCli(workDir(), ['crawl', '--offline', '--step', '4'])).code).toBe(0)

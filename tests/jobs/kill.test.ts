@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase, type DatabaseTarget } from '../../db/connection.ts'
 import type { Database } from '../../db/schema.ts'
@@ -20,7 +19,7 @@ import { eurocitiesLegacy } from '../../parsers/eurocities-legacy.ts'
 import { legacySources } from '../../src/config/defaults.ts'
 import { startReplica } from '../../replica/index.ts'
 import { BIN } from '../cli/support/cli.ts'
-import { backends, openTestDatabase, postgresServerUrl, type BackendName } from '../support/databases.ts'
+import { admin, backends, openTestDatabase, postgresServerUrl, type BackendName } from '../support/databases.ts'
 import { replicaCrawlSettings, silentLog } from '../support/replica.ts'
 import { seededRandom } from '../support/seeded-random.ts'
 
@@ -245,12 +244,3 @@ describe.concurrent.each(backends)('eurowatch run SIGKILLed at random points on 
   }, 600_000)
 })
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}

@@ -88,7 +88,8 @@ async function openEmptyPostgres(serverUrl: string): Promise<TestDatabase> {
   }
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
+/** Runs one statement on the server as the URL's user, on a connection of its own (create or drop a database, a role). */
+export async function admin(serverUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl })
   await client.connect()
   try {

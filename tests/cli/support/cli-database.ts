@@ -3,10 +3,9 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import pg from 'pg'
 import { closeDatabase, openDatabase } from '../../../db/connection.ts'
 import type { Database } from '../../../db/schema.ts'
-import { postgresServerUrl, type BackendName } from '../../support/databases.ts'
+import { admin, postgresServerUrl, type BackendName } from '../../support/databases.ts'
 
 export interface CliDatabase {
   /** What the CLI's environment needs to reach it (DATABASE_URL, empty for PGlite). */
@@ -43,12 +42,3 @@ async function within<T>(opening: Promise<Kysely<Database>>, query: (db: Kysely<
   }
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}

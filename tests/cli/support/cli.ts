@@ -1,12 +1,18 @@
 // The built CLI as a user runs it, in a fresh working directory per test.
 import { execFile, type ExecFileException } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach } from 'vitest'
 
 export const BIN = resolve(import.meta.dirname, '../../../bin/eurowatch.js')
+
+/**
+ * examples/eurocities-legacy.yaml with every crawl full: for tests whose crawls step the replica on
+ * by months (`--step`), as crawls a day apart would be full by default.
+ */
+export const LEGACY_CONFIG_EVERY_CRAWL_FULL = `${readFileSync(resolve(import.meta.dirname, '../../../examples/eurocities-legacy.yaml'), 'utf8')}fullCrawl: { everyRuns: 1 }\n`
 const run = promisify(execFile)
 
 export interface CliResult {
