@@ -3,7 +3,8 @@
 // never will (a 5xx: an address, a login or the message refused). No message names the credentials.
 import { readFileSync } from 'node:fs'
 import { rootCertificates } from 'node:tls'
-import nodemailer, { type NodemailerError } from 'nodemailer'
+import type { NodemailerError } from 'nodemailer'
+import type SMTPTransport from 'nodemailer/lib/smtp-transport'
 import { DeliveryError } from '../domain/alert.ts'
 import { UserError } from '../domain/errors.ts'
 
@@ -52,7 +53,7 @@ const PASSING_FAILURES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS',
 export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
   const where = `${settings.host}:${settings.port}`
   const timeout = settings.timeoutSeconds * 1000
-  const transporter = nodemailer.createTransport({
+  const options = {
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
@@ -67,14 +68,17 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
     dnsTimeout: timeout,
     ...(settings.user !== undefined && settings.password !== undefined ? { auth: { user: settings.user, pass: settings.password } } : {}),
     logger: false,
-  })
+  }
+  // nodemailer (40 modules) is loaded by the first message, not by every run that may send none
+  let transporter: ReturnType<typeof createTransporter> | undefined
+  const transporterOf = () => (transporter ??= createTransporter(options))
   const redact = redactor([settings.user, settings.password])
   return {
     description: `SMTP ${where}`,
     async send(mail) {
       let refused: string[]
       try {
-        const info = await transporter.sendMail({
+        const info = await (await transporterOf()).sendMail({
           messageId: mail.messageId,
           from: mail.from,
           to: mail.to,
@@ -96,15 +100,20 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
     },
     async verify() {
       try {
-        await transporter.verify()
+        await (await transporterOf()).verify()
       } catch (error) {
         throw deliveryError(error as NodemailerError, where, redact)
       }
     },
     async close() {
-      transporter.close()
+      if (transporter !== undefined) (await transporter).close()
     },
   }
+}
+
+async function createTransporter(options: SMTPTransport.Options) {
+  const { default: nodemailer } = await import('nodemailer')
+  return nodemailer.createTransport(options)
 }
 
 function readCaFile(path: string): string {

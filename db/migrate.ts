@@ -19,6 +19,7 @@ import * as detailFetchEntry from './migrations/2026_12_07_0500_detail_fetch_ent
 import * as databaseIdentity from './migrations/2026_12_07_0600_database_identity.ts'
 import * as crawlQueue from './migrations/2026_12_07_0900_crawl_queue.ts'
 import * as searchFunctionsPlpgsql from './migrations/2026_12_07_1300_search_functions_plpgsql.ts'
+import * as pageReading from './migrations/2026_12_07_1700_page_reading.ts'
 
 // Listed by hand, oldest first: the CLI ships as one bundle, where a folder of migration files
 // does not exist to be read. tests/db/migrate.test.ts checks that every file is listed.
@@ -42,6 +43,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0600_database_identity': databaseIdentity,
   '2026_12_07_0900_crawl_queue': crawlQueue,
   '2026_12_07_1300_search_functions_plpgsql': searchFunctionsPlpgsql,
+  '2026_12_07_1700_page_reading': pageReading,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -5,6 +5,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Upd
 import type { ChangeKind, FieldChange, HealthEvent } from '../domain/change.ts'
 import type { DetailFile, DetailOutcome } from '../domain/detail.ts'
 import type { VersionOrigin } from '../domain/entry-history.ts'
+import type { ListingPage } from '../domain/entry.ts'
 import type { VersionFields } from '../domain/versioning.ts'
 import type { PageOutcomeKind } from '../domain/page-outcome.ts'
 import type { ListingCrawlStatus, RunStatus } from '../domain/run-status.ts'
@@ -85,6 +86,17 @@ export interface PageBodyTable {
   size: number
   compression: 'br'
   body: Uint8Array
+  created_at: CreatedAt
+}
+
+/** What the parser read from a stored body (db/page-readings.ts). */
+export interface PageReadingTable {
+  body_sha256: string
+  /** The code and inputs besides the body that the reading depends on (PageReader.readerOf). */
+  reader: string
+  page: JSONColumnType<ListingPage>
+  /** The charset the body was decoded with. */
+  charset: string
   created_at: CreatedAt
 }
 
@@ -436,6 +448,7 @@ export interface Database {
   listing_crawl: ListingCrawlTable
   page_body: PageBodyTable
   page_fetch: PageFetchTable
+  page_reading: PageReadingTable
   entry: EntryTable
   entry_version: EntryVersionTable
   version_correction: VersionCorrectionTable

@@ -163,10 +163,12 @@ export async function crawlListingsOfRun(
   let asker: PageAsker | undefined
   const askPages = () => (asker ??= new PageAsker(settings))
   try {
+    // a full crawl reads every page: the reading thread loads its code meanwhile. An incremental
+    // one may read none (a 304 for its first page, whose reading is kept): a thread starts if needed
+    if (targets.some((target) => target.mode === 'full')) reader.warmUp()
     // a site's feed unchanged since the last run: its incremental listings have nothing new to page
     const feeds = await probeFeeds(deps, started.filter((listing) => !everyCrawlFull(listing.source)).map((listing) => listing.target), askPages)
     const quiet = new Set(targets.filter((target) => target.mode === 'incremental' && feeds.get(feedUrlOf(target) ?? '')?.unchanged === true).map((target) => target.listingId))
-    if (targets.some((target) => !quiet.has(target.listingId))) reader.warmUp()
     // browser listings in Chromium, the others over HTTP, at the same time; in the sources' order
     const paged = await crawlListingsByRender(targets.filter((target) => !quiet.has(target.listingId)), intake, settings, log)
     await intake.finish()

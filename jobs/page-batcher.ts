@@ -12,6 +12,9 @@ export class PageBatcher<Page> {
   private writing: Promise<void> = Promise.resolve()
   private failure: unknown = null
   private drained: (() => void)[] = []
+  /** No more pages come (finish was called): a batch gathers no longer. */
+  private finishing = false
+  private endGathering: (() => void) | null = null
 
   constructor(
     private readonly write: (pages: Page[]) => Promise<void>,
@@ -31,13 +34,15 @@ export class PageBatcher<Page> {
 
   /** Waits until every page added so far is written; rethrows the first write failure. */
   async finish(): Promise<void> {
+    this.finishing = true
+    this.endGathering?.()
     await this.writing
     if (this.failure) throw this.failure
   }
 
   private async flush(): Promise<void> {
     while (this.waiting.length > 0 && !this.failure) {
-      if (this.waiting.length < this.maxBatch) await new Promise((resolve) => setTimeout(resolve, this.gatherMs))
+      if (this.waiting.length < this.maxBatch && !this.finishing) await this.gather()
       const batch = this.waiting.splice(0, this.batchLength())
       for (const resolve of this.drained.splice(0)) resolve()
       try {
@@ -47,6 +52,18 @@ export class PageBatcher<Page> {
       }
     }
     for (const resolve of this.drained.splice(0)) resolve()
+  }
+
+  /** The gathering window: over after gatherMs, or at once when the crawl is over. */
+  private async gather(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.gatherMs)
+      this.endGathering = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    this.endGathering = null
   }
 
   /** How many waiting pages the next batch takes: at least one, at most maxBatch, within maxWeight. */

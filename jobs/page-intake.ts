@@ -7,6 +7,7 @@ import type { FetchedPage, ListingTarget, PageSink } from '../crawlers/listing-c
 import { notModifiedHeaders, revalidationHeaders } from '../crawlers/revalidation.ts'
 import { insertHealthEvents, type HealthEventToRecord } from '../db/health-events.ts'
 import { knownListingEntries, lastGoodFetch, type StoredFetch } from '../db/incremental.ts'
+import { keepPageReadings, pageReadingOf, type PageReading } from '../db/page-readings.ts'
 import { readPageBody, sha256Hex } from '../db/pages.ts'
 import type { Database } from '../db/schema.ts'
 import { refreshStaleStatistics } from '../db/statistics.ts'
@@ -15,6 +16,7 @@ import { bringsNothingNew } from '../domain/incremental.ts'
 import { outcomeProblem, parsedPage, trustedPage, type ListingPageOutcome, type PageOutcome } from '../domain/page-outcome.ts'
 import { PageBatcher } from './page-batcher.ts'
 import type { PageReader } from './page-reader.ts'
+import { judgedPage } from './read-page.ts'
 import { storeListingPages, themesOf, type ListingPageInput } from './store-page.ts'
 
 export interface IntakeDeps {
@@ -32,9 +34,23 @@ export interface StoredCounts {
 /** Entries one store transaction takes at most (unless a single page has more). */
 const MAX_ENTRIES_PER_BATCH = 5_000
 
+/**
+ * A listing's first pages have their readings kept: an unchanged incremental run gets a 304 for
+ * its first page and stops there, so it reads no page at all (and starts no reading thread).
+ */
+const PAGES_WITH_READINGS_KEPT = 3
+
 interface PageToStore {
   input: ListingPageInput
   outcome: PageOutcome
+  /** Its reading, to be kept. */
+  reading: PageReading | null
+}
+
+interface PageRead {
+  outcome: PageOutcome
+  charset: string | null
+  reading: PageReading | null
 }
 
 /** A page's last good fetch, its body read back and checked, kept while its conditional request is out. */
@@ -69,7 +85,7 @@ export class PageIntake implements PageSink {
     const prior = this.revalidating.get(keyOf(fetched.target, fetched.canonicalUrl)) ?? null
     this.revalidating.delete(keyOf(fetched.target, fetched.canonicalUrl))
     const sameBody = prior !== null && fetched.body !== null && sha256Hex(fetched.body) === prior.stored.bodySha256
-    return this.intake(fetched, sameBody)
+    return this.intake(fetched, sameBody, await this.read(fetched, null))
   }
 
   /**
@@ -95,7 +111,8 @@ export class PageIntake implements PageSink {
     this.revalidating.delete(key)
     const headers = prior === undefined ? null : notModifiedHeaders(fetched.canonicalUrl, prior.stored.headers, fetched.headers)
     if (prior === undefined || headers === null) return null
-    return this.intake({ ...fetched, headers, body: prior.body, charset: null }, true)
+    const stored = { ...fetched, headers, body: prior.body, charset: null }
+    return this.intake(stored, true, await this.read(stored, prior.stored.bodySha256))
   }
 
   /** Whether the listing's incremental crawl ended on a page that brought nothing new. */
@@ -103,9 +120,26 @@ export class PageIntake implements PageSink {
     return this.stopped.has(listingId)
   }
 
-  private async intake(fetched: FetchedPage, sameBody: boolean): Promise<{ nextPage: string | null }> {
+  /**
+   * A page read: a stored body (a 304) from the reading kept of it when the same reader made one,
+   * else by the page reader; a listing's first pages have their reading kept.
+   */
+  private async read(fetched: FetchedPage, storedSha256: string | null): Promise<PageRead> {
+    const baseline = this.baselines.get(fetched.target.listingId) ?? null
+    const reader = this.reader.readerOf(fetched)
+    if (reader !== null && storedSha256 !== null) {
+      const kept = await pageReadingOf(this.deps.db, storedSha256, reader)
+      if (kept !== null) return { outcome: judgedPage(kept.page, baseline), charset: kept.charset, reading: null }
+    }
+    const { outcome, charset } = await this.reader.read(fetched, baseline)
+    const page = parsedPage(outcome)
+    const { body } = fetched
+    if (reader === null || page === null || charset === null || body === null || fetched.pageNumber > PAGES_WITH_READINGS_KEPT) return { outcome, charset, reading: null }
+    return { outcome, charset, reading: { bodySha256: storedSha256 ?? sha256Hex(body), reader, page, charset } }
+  }
+
+  private async intake(fetched: FetchedPage, sameBody: boolean, { outcome, charset, reading }: PageRead): Promise<{ nextPage: string | null }> {
     const listingId = fetched.target.listingId
-    const { outcome, charset } = await this.reader.read(fetched, this.baselines.get(listingId) ?? null)
     this.outcomes.set(listingId, [...(this.outcomes.get(listingId) ?? []), { pageNumber: fetched.pageNumber, canonicalUrl: fetched.canonicalUrl, outcome }])
     const firstPosition = this.nextPosition.get(listingId) ?? 1
     const parsed = parsedPage(outcome)
@@ -113,7 +147,7 @@ export class PageIntake implements PageSink {
     const input = this.inputOf(fetched, outcome, charset, firstPosition)
     // judged before the page is stored: what this run stores is not "already stored"
     const stop = Boolean(parsed?.nextPage) && fetched.target.mode === 'incremental' && (await this.nothingNew(input, sameBody))
-    await this.storage.add({ input, outcome })
+    await this.storage.add({ input, outcome, reading })
     if (stop) this.stopped.add(listingId)
     return { nextPage: stop ? null : (parsed?.nextPage ?? null) }
   }
@@ -166,6 +200,8 @@ export class PageIntake implements PageSink {
   private async store(pages: PageToStore[]): Promise<void> {
     const { db, now } = this.deps
     const stored = await storeListingPages(this.deps, pages.map((page) => page.input))
+    // after the bodies they read: a kept reading goes with its body
+    await keepPageReadings(db, pages.flatMap((page) => page.reading ?? []))
     const events: HealthEventToRecord[] = pages.flatMap(({ input, outcome }, index) => {
       const event = healthEventOf(outcome)
       return event ? [{ runId: this.runId, listingId: input.listingId, pageFetchId: stored[index]?.pageFetchId ?? null, ...event, at: now() }] : []

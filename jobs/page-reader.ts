@@ -3,7 +3,8 @@
 // two minutes), which on the crawl's own thread would stop every fetch and write meanwhile. A page
 // over its budget is a failed page (its thread is ended); the other pages go on. The threads also
 // give the crawl the machine's other cores.
-import { existsSync } from 'node:fs'
+import { createHash, randomUUID } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { MessageChannel } from 'node:worker_threads'
@@ -58,9 +59,28 @@ const pools = new Map<number, ReadPool>()
 export class PageReader {
   constructor(private readonly settings: ReadSettings) {}
 
-  /** See warmUpPageReader. */
+  /**
+   * Starts a reading thread now: a thread loads its code first (half a second), which the first page
+   * would otherwise wait for. It ends when idle, as any other.
+   */
   warmUp(): void {
-    warmUpPageReader(this.settings.threads)
+    if (this.settings.threads === 0 || !existsSync(WORKER)) return
+    // a thread that cannot start fails the pages given to it, with their reason; not this
+    poolOf(this.settings.threads).threads.run(null, { name: 'warmUp' }).catch(() => undefined)
+  }
+
+  /**
+   * What reads this page besides its body: the reading code, the profile and the page's URL and
+   * declared charset. The same body under the same reader reads the same (parsers are pure), so a
+   * reading kept under it stands for reading the body again. Null: a failed fetch, or a profile
+   * made elsewhere (a test's variant), whose reading is not kept.
+   */
+  readerOf(fetched: FetchedPage): string | null {
+    const recipe = recipeOf(fetched.target.profile)
+    const raw = rawPageOf(fetched)
+    if (raw === null || recipe === null) return null
+    const inputs = [readingCode(), recipe, raw.canonicalUrl, raw.headers['content-type'] ?? null, raw.knownCharset]
+    return createHash('sha256').update(JSON.stringify(inputs)).digest('hex')
   }
 
   /** What became of a fetched page, as readFetchedPage says, read in a worker thread within the budget. */
@@ -103,15 +123,16 @@ export class PageReader {
   }
 }
 
+let code: string | undefined
+
 /**
- * Starts a reading thread now: a thread loads its code first (half a second), which the first page
- * would otherwise wait for. Called as a crawl verb starts, it loads while the main thread opens the
- * database. It ends when idle, as any other.
+ * Names the code that reads pages. The built reading thread imports its chunks by content hash,
+ * so its bytes change with any code it runs (bundled dependencies included). Run from the sources,
+ * no such name exists: a reading is then good for this process only.
  */
-export function warmUpPageReader(threads = defaultReadThreads()): void {
-  if (threads === 0 || !existsSync(WORKER)) return
-  // a thread that cannot start fails the pages given to it, with their reason; not this
-  poolOf(threads).threads.run(null, { name: 'warmUp' }).catch(() => undefined)
+function readingCode(): string {
+  code ??= import.meta.url.endsWith('.ts') || !existsSync(WORKER) ? `sources ${randomUUID()}` : createHash('sha256').update(readFileSync(WORKER)).digest('hex')
+  return code
 }
 
 function poolOf(threads: number): ReadPool {

@@ -1,7 +1,7 @@
 // Reading a stored raw page: its bytes decoded as a browser would, the profile's parser, the
 // parser health check. Pure: what it reads is exactly what the page's record keeps.
 import type { FetchedPage } from '../crawlers/listing-crawl.ts'
-import type { SiteProfile } from '../domain/entry.ts'
+import type { ListingPage, SiteProfile } from '../domain/entry.ts'
 import { LayoutError } from '../domain/errors.ts'
 import { pageHealthProblem, type ListingBaseline } from '../domain/health.ts'
 import type { PageOutcome } from '../domain/page-outcome.ts'
@@ -35,8 +35,13 @@ export function readListingPage(profile: SiteProfile, raw: RawPage, baseline: Li
     if (error instanceof LayoutError) return { outcome: { kind: 'layout-error', reason: raw.notice ? `${error.message} (${raw.notice})` : error.message }, charset }
     throw error
   }
+  return { outcome: judgedPage(page, baseline), charset }
+}
+
+/** A parsed page checked against what this listing's pages usually look like. */
+export function judgedPage(page: ListingPage, baseline: ListingBaseline | null): PageOutcome {
   const problem = pageHealthProblem(page.entries, page.nextPage === null, baseline)
-  return { outcome: problem ? { kind: 'health-failed', page, problem } : { kind: 'fetched', page }, charset }
+  return problem ? { kind: 'health-failed', page, problem } : { kind: 'fetched', page }
 }
 
 /** What became of a fetched page: a failed fetch as such, else its bytes read as above. */

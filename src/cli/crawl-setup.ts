@@ -7,7 +7,6 @@ import type { Config } from '../config/schema.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import type { CrawlJobSettings, CrawlSource, JobDeps } from '../../jobs/crawl.ts'
 import type { DetailPageSettings } from '../../jobs/detail-pages.ts'
-import { warmUpPageReader } from '../../jobs/page-reader.ts'
 import { DEFAULT_FULL_CRAWL, type FullCrawlCadence } from '../../domain/incremental.ts'
 import { loadCliConfig } from './config-file.ts'
 import { openCliContext, type CliContext } from './context.ts'
@@ -85,8 +84,6 @@ export async function withCrawlSession<T>(command: Command, flags: z.infer<typeo
   const loaded = loadCliConfig(command)
   const sources = selectSources(loaded.config, flags.source, flags.maxPages)
   const replicaModule = flags.offline ? await loadReplica(flags.step) : null
-  // the page reader's thread loads its code on another core while this one opens the database
-  warmUpPageReader()
   const context = await openCliContext(command, loaded, state)
   try {
     const { origins, replica } = await offlineOrigins(replicaModule, flags.step)

@@ -1,4 +1,3 @@
-import { renderFeed } from './feed.ts'
 import type { ReportFormat } from './formats.ts'
 import { renderJson } from './json.ts'
 import { renderMarkdown } from './markdown.ts'
@@ -6,7 +5,7 @@ import type { ChangeReport } from '../../domain/change-report.ts'
 import { renderText } from './text.ts'
 
 /** The report in one of the formats a verb may be asked for (documented in the README). */
-export function renderReport(report: ChangeReport, format: ReportFormat, options: { color: boolean }): string {
+export async function renderReport(report: ChangeReport, format: ReportFormat, options: { color: boolean }): Promise<string> {
   switch (format) {
     case 'text':
       return renderText(report, options)
@@ -14,7 +13,10 @@ export function renderReport(report: ChangeReport, format: ReportFormat, options
       return renderMarkdown(report)
     case 'json':
       return renderJson(report)
-    default:
+    default: {
+      // the feed library (and its XML writer) only for a feed
+      const { renderFeed } = await import('./feed.ts')
       return renderFeed(report, format)
+    }
   }
 }

@@ -1,5 +1,6 @@
 // A word-level diff of two texts, shared by the text and Markdown renderers (and history).
-import { diffWords } from 'diff'
+// the word diff alone: the package's entry loads every kind of diff it has (21 modules)
+import { diffWords } from 'diff/lib/diff/word.js'
 
 export interface WordSegment {
   kind: 'same' | 'added' | 'removed'

@@ -1,5 +1,6 @@
 // The light verbs stay light: --help, sources and parse never load Playwright, PGlite, the
-// database drivers or the replica; an HTTP-only run never loads the browser stack nor crawlee, and report
+// database drivers or the replica; an HTTP-only run never loads the browser stack nor crawlee (nor
+// the e-mail and feed libraries when it has nothing to send), and report
 // and status no crawler. Observed in the built CLI through a module resolve hook.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -47,6 +48,8 @@ describe('the light verbs', () => {
     const ran = await modulesLoadedBy(['run', '--offline', '--config', config])
     expect(ran.some((url) => /\/p-queue\//.test(url))).toBe(true)
     expect(ran.filter((url) => [...BROWSER, /\/@crawlee\//, /\/got-scraping\//].some((heavy) => heavy.test(url)))).toEqual([])
+    // nothing to e-mail and no feed to write: neither library is loaded
+    expect(ran.filter((url) => /\/(nodemailer|feed|xml-js)\//.test(url))).toEqual([])
     for (const verb of ['report', 'status']) {
       const loaded = await modulesLoadedBy([verb, '--config', config])
       expect(loaded.some((url) => /\/@electric-sql\/pglite\//.test(url))).toBe(true)

@@ -15,7 +15,7 @@ describe.each(backends)('migrations on %s', (backend) => {
       where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db())
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'api_token', 'change_event', 'crawl_host', 'crawl_run', 'crawl_worker', 'database_identity', 'delivery', 'delivery_message', 'detail_fetch', 'entry', 'entry_detail', 'entry_search', 'entry_version', 'feed_probe', 'health_event', 'listing',
-      'listing_crawl', 'operator_problem', 'page_body', 'page_fetch', 'read_mark', 'reader', 'removal_check', 'scheduler', 'sighting', 'sighting_range', 'subscription', 'version_correction',
+      'listing_crawl', 'operator_problem', 'page_body', 'page_fetch', 'page_reading', 'read_mark', 'reader', 'removal_check', 'scheduler', 'sighting', 'sighting_range', 'subscription', 'version_correction',
       'web_session', 'web_user',
     ])
   })

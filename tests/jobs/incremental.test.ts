@@ -1,10 +1,12 @@
 // Conditional requests and incremental paging, end to end: real HTTP to a loopback listing that
 // answers 304s (truthfully or not), the real crawler, parser and diff, on both backends.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CrawlSettings } from '../../crawlers/listing-crawl.ts'
 import { OriginMap } from '../../crawlers/origin-map.ts'
 import { crawlJob, type CrawlSource } from '../../jobs/crawl.ts'
 import { diffRun } from '../../jobs/diff.ts'
+import { PageReader } from '../../jobs/page-reader.ts'
 import { resolveProfile } from '../../parsers/index.ts'
 import { startConditionalSite, entryKey, type ConditionalSite } from '../support/conditional-site.ts'
 import { backends, useTestDatabase } from '../support/databases.ts'
@@ -81,6 +83,42 @@ describe.each(backends)('incremental crawls on %s', (backend) => {
     const fetches = await db().selectFrom('page_fetch').select(['run_id', 'status', 'body_sha256']).where('page_number', '=', 1).orderBy('id').execute()
     expect(fetches.map((fetch) => fetch.status)).toEqual([200, 304])
     expect(fetches[1]?.body_sha256).toBe(fetches[0]?.body_sha256)
+  })
+
+  it('reads no page for a 304 whose reading is kept, and uses a kept reading only under the reader that made it', async () => {
+    const first = await run()
+    // the readings of the listing's first three pages are kept with their bodies
+    const kept = await db().selectFrom('page_reading').select(['body_sha256', 'reader', 'page']).execute()
+    const firstThree = await db().selectFrom('page_fetch').select('body_sha256').where('run_id', '=', first.crawl.runId).where('page_number', '<=', 3).orderBy('page_number').execute()
+    expect(kept.map((reading) => reading.body_sha256).sort()).toEqual(firstThree.map((fetch) => fetch.body_sha256).sort())
+    const pageOne = kept.find((reading) => reading.body_sha256 === firstThree[0]?.body_sha256)
+    expect(pageOne?.page.entries.map((entry) => entry.key)).toEqual(site.keys.slice(0, 10))
+    expect(pageOne?.page.nextPage).toBe(`${site.listingUrl}&page=2`)
+
+    const reads = vi.spyOn(PageReader.prototype, 'read')
+    try {
+      const unchanged = await run()
+      expect(unchanged.requests.map((request) => request.status)).toEqual([304])
+      expect(reads).not.toHaveBeenCalled()
+      expect(unchanged.listing).toMatchObject({ status: 'incremental', pages: 1, entries: 10 })
+      expect(await sightedIn(unchanged.crawl.runId)).toEqual((await sightedIn(first.crawl.runId)).slice(0, 10))
+
+      // what the run stores is the kept reading itself: one edited in the database is what it sees
+      const retitled = site.keys[0] ?? ''
+      await sql`update page_reading set page = jsonb_set(page, '{entries,0,title}', '"Edited in the kept reading"') where body_sha256 = ${pageOne?.body_sha256}`.execute(db())
+      expect((await run()).events).toEqual([`changed ${retitled}`])
+      expect(reads).not.toHaveBeenCalled()
+
+      // a reading kept by another reader (other code, profile or URL) is not used: the body is read again
+      await sql`update page_reading set reader = 'another reader' where body_sha256 = ${pageOne?.body_sha256}`.execute(db())
+      expect((await run()).events).toEqual([`changed ${retitled}`])
+      expect(reads).toHaveBeenCalledTimes(1)
+      const titles = await db().selectFrom('entry_version as v').innerJoin('entry as e', 'e.id', 'v.entry_id').select('v.title').where('e.entry_key', '=', retitled).orderBy('v.id').execute()
+      expect(titles.map((version) => version.title)).toEqual([`Entry ${retitled}`, 'Edited in the kept reading', `Entry ${retitled}`])
+      expect(await db().selectFrom('page_reading').select('reader').where('body_sha256', '=', pageOne?.body_sha256 ?? '').execute()).toHaveLength(2)
+    } finally {
+      reads.mockRestore()
+    }
   })
 
   it('reads one new entry on page 1 of a 10-page listing in two requests, and stops', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PageBatcher } from '../../jobs/page-batcher.ts'
 
 describe('PageBatcher', () => {
@@ -16,5 +16,20 @@ describe('PageBatcher', () => {
     await batcher.add(1)
     await expect(batcher.finish()).rejects.toThrow('disk full')
     await expect(batcher.add(2)).rejects.toThrow('disk full')
+  })
+
+  it('writes the pages still gathering as soon as it is told no more come, not after the window', async () => {
+    // time stands still: only finish can end a gathering window
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const batches: number[][] = []
+      const batcher = new PageBatcher<number>(async (pages) => void batches.push(pages), 50, 100, 60_000)
+      await batcher.add(1)
+      await batcher.add(2)
+      await batcher.finish()
+      expect(batches).toEqual([[1, 2]])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

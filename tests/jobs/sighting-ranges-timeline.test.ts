@@ -57,7 +57,7 @@ async function answers(db: Kysely<Database>): Promise<Record<string, string>> {
   const listings = await db.selectFrom('listing').select(['id', 'source_id']).orderBy('id').execute()
   for (const run of [...runs.map((id) => [id]), runs]) {
     const { report } = await loadReport({ db, now }, { runIds: run })
-    for (const format of ['text', 'markdown', 'json'] as const) out[`report ${run.join(',')} ${format}`] = renderReport(report, format, { color: false })
+    for (const format of ['text', 'markdown', 'json'] as const) out[`report ${run.join(',')} ${format}`] = await renderReport(report, format, { color: false })
   }
   for (const run of runs) {
     out[`baselines ${run}`] = JSON.stringify([...(await listingBaselines(db, listings.map((l) => l.id), run))])

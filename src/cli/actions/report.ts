@@ -32,7 +32,7 @@ export default async function printReport(raw: unknown, command: Command): Promi
       process.stderr.write(`eurowatch: run ${run.id} has not been diffed yet: its changes are missing (run \`eurowatch diff --run ${run.id}\`)\n`)
     }
     const color = useColor(options.color, process.stdout, context.env.NO_COLOR)
-    process.stdout.write(renderReport(report, options.format, { color }))
+    process.stdout.write(await renderReport(report, options.format, { color }))
   } finally {
     await context.close()
   }

@@ -45,7 +45,7 @@ async function runOnce(command: Command, options: Options, state: StateDatabase 
         const summary = await runPipeline(shown, sources, settings, { removeAfter }, outbox).finally(line.done)
         if (summary.delivery !== null) process.stderr.write(describeDelivery(summary.delivery))
         // this run's changes and those of any run killed before it printed them: each change once
-        const { report } = await printUnprinted(deps, ({ report }) => flushed(renderReport(report, options.format, { color })))
+        const { report } = await printUnprinted(deps, async ({ report }) => flushed(await renderReport(report, options.format, { color })))
         return { summary, printed: totalChanges(report) }
       }),
     )
