@@ -13,13 +13,15 @@ type Db = Kysely<Database>
 const insertedEvents = sql`select ${eventColumns} from inserted ce ${eventJoins} order by ce.id`
 
 /**
- * The same, when the rows inserted come from a CTE `shown` keyed by entry_id that holds the version's
- * columns and `seen_on` (from `seenIn`): nothing is looked up again but the entry's key and page.
+ * The same, when the rows inserted come from a CTE `shown` keyed by entry_id that holds the entry's
+ * key, the version's columns and `seen_on` (from `seenIn`): nothing is looked up again but the page.
+ * (The entry itself is not joined again: for a run's new entries, the newest ids, the planner would
+ * rather walk the whole primary key, 1M entries, than look up each.)
  */
 const insertedShown = sql`
-  select ce.id, ce.run_id, ce.kind, ce.changes, ce.created_at, ce.baseline, e.entry_key, s.url, s.title, s.type, s.date, s.end_date, s.themes,
+  select ce.id, ce.run_id, ce.kind, ce.changes, ce.created_at, ce.baseline, s.entry_key, s.url, s.title, s.type, s.date, s.end_date, s.themes,
     s.summary, s.document_type, l.source_id, l.url as listing_url, (select to_jsonb(d) from entry_detail d where d.version_id = ce.version_id) as detail, s.seen_on
-  from inserted ce join shown s on s.entry_id = ce.entry_id join entry e on e.id = ce.entry_id left join listing l on l.id = ce.listing_id
+  from inserted ce join shown s on s.entry_id = ce.entry_id left join listing l on l.id = ce.listing_id
   order by ce.id`
 
 async function recorded(db: Db, statement: RawBuilder<EventRow>): Promise<ChangeEvent[]> {
@@ -58,7 +60,7 @@ const versionColumns = (v: string) =>
 export async function insertNewEvents(db: Db, runId: number, at: Date): Promise<ChangeEvent[]> {
   return recorded(db, sql<EventRow>`
     with shown as materialized (
-      select e.id as entry_id, v.id as version_id, ${versionColumns('v')}, seen.listing_id, seen.seen_on,
+      select e.id as entry_id, e.entry_key, v.id as version_id, ${versionColumns('v')}, seen.listing_id, seen.seen_on,
         not exists (select 1 from listing_crawl lc where lc.listing_id = any(seen.listing_ids) and lc.run_id < ${runId} and lc.status = 'complete') as baseline
       from entry e join entry_version v on v.entry_id = e.id and ${openAtEnd('v', runId)}
       cross join ${seenIn(runId, 'e.id')}
@@ -169,14 +171,14 @@ export async function insertChangeEvents(db: Db, runId: number, at: Date): Promi
     with pairs as materialized (
       select a.entry_id, b.id as before_id, a.id as after_id, ${versionColumns('a')}, ${pairColumns}
       from ${versionPairsIn(runId)}
-    ), compared as (
+    ), compared as materialized (
       select p.*, ${differs('url')} as moved,
         (select coalesce(jsonb_agg(c.change order by c.n), '[]'::jsonb)
          from (values ${sql.join(fieldChanges.map((change, index) => sql`(${sql.lit(index)}, ${change})`))}) c(n, change) where c.change is not null) as changes
       from pairs p
     ), shown as materialized (
-      select c.*, seen.listing_id, seen.seen_on
-      from compared c cross join ${seenIn(runId, 'c.entry_id')}
+      select c.*, e.entry_key, seen.listing_id, seen.seen_on
+      from compared c join entry e on e.id = c.entry_id cross join ${seenIn(runId, 'c.entry_id')}
       where c.changes <> '[]'::jsonb
     ), inserted as (
       insert into change_event (run_id, entry_id, kind, version_id, previous_version_id, listing_id, changes, created_at)
