@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { DatabaseTarget } from '../../db/connection.ts'
 import { storedFetchesAfter } from '../../db/archive.ts'
+import { keepPageReadings } from '../../db/page-readings.ts'
 import { createRun } from '../../db/runs.ts'
 import type { Database } from '../../db/schema.ts'
 import { entryHistory } from '../../db/entry-history.ts'
@@ -65,6 +66,9 @@ describe.each(backends)('prune --keep-raw-pages on %s', (backend) => {
       sightings: await db().selectFrom('sighting').selectAll().orderBy('run_id').orderBy('position').execute(),
     })
     const before = await answers()
+    // a reading kept of every body: those of the dropped bodies go with them, the others stay
+    await keepPageReadings(db(), all.map((bodySha256) => ({ bodySha256, reader: 'a reader', page: { entries: [], nextPage: null }, charset: 'UTF-8' })))
+    const readings = async () => (await db().selectFrom('page_reading').select('body_sha256').orderBy('body_sha256').execute()).map((row) => row.body_sha256)
 
     // nothing is old enough yet
     expect((await prunePageBodies(db(), target(backend), { cutoff: new Date(Date.now() - 3_600_000), dryRun: false })).bodies).toEqual([])
@@ -77,6 +81,7 @@ describe.each(backends)('prune --keep-raw-pages on %s', (backend) => {
     expect(pruned.bodies.map((body) => body.sha256).sort()).toEqual(gone)
     expect(pruned.bodies.every((body) => body.stored > 0 && body.lastUrl !== null)).toBe(true)
     expect(await bodies()).toEqual(all.filter((hash) => !gone.includes(hash)))
+    expect(await readings()).toEqual(await bodies())
     expect((await prunePageBodies(db(), target(backend), { cutoff: later, dryRun: false })).bodies).toEqual([])
     expect(await bodies()).toEqual(all.filter((hash) => !gone.includes(hash)))
 
