@@ -85,7 +85,7 @@ export class PageIntake implements PageSink {
     const prior = this.revalidating.get(keyOf(fetched.target, fetched.canonicalUrl)) ?? null
     this.revalidating.delete(keyOf(fetched.target, fetched.canonicalUrl))
     const sameBody = prior !== null && fetched.body !== null && sha256Hex(fetched.body) === prior.stored.bodySha256
-    return this.intake(fetched, sameBody, await this.read(fetched, null))
+    return this.intake(fetched, sameBody, await this.read(fetched))
   }
 
   /**
@@ -112,7 +112,7 @@ export class PageIntake implements PageSink {
     const headers = prior === undefined ? null : notModifiedHeaders(fetched.canonicalUrl, prior.stored.headers, fetched.headers)
     if (prior === undefined || headers === null) return null
     const stored = { ...fetched, headers, body: prior.body, charset: null }
-    return this.intake(stored, true, await this.read(stored, prior.stored.bodySha256))
+    return this.intake(stored, true, await this.read(stored))
   }
 
   /** Whether the listing's incremental crawl ended on a page that brought nothing new. */
@@ -121,21 +121,20 @@ export class PageIntake implements PageSink {
   }
 
   /**
-   * A page read: a stored body (a 304) from the reading kept of it when the same reader made one,
-   * else by the page reader; a listing's first pages have their reading kept.
+   * A page read: one of a listing's first pages from the reading kept of its body when the same
+   * reader made one (a 304's stored body, or the same bytes again from a server without
+   * validators), else by the page reader, its reading then kept.
    */
-  private async read(fetched: FetchedPage, storedSha256: string | null): Promise<PageRead> {
+  private async read(fetched: FetchedPage): Promise<PageRead> {
     const baseline = this.baselines.get(fetched.target.listingId) ?? null
-    const reader = this.reader.readerOf(fetched)
-    if (reader !== null && storedSha256 !== null) {
-      const kept = await pageReadingOf(this.deps.db, storedSha256, reader)
-      if (kept !== null) return { outcome: judgedPage(kept.page, baseline), charset: kept.charset, reading: null }
-    }
+    const reader = fetched.pageNumber <= PAGES_WITH_READINGS_KEPT ? this.reader.readerOf(fetched) : null
+    const bodySha256 = reader === null || fetched.body === null ? null : sha256Hex(fetched.body)
+    const kept = reader === null || bodySha256 === null ? null : await pageReadingOf(this.deps.db, bodySha256, reader)
+    if (kept !== null) return { outcome: judgedPage(kept.page, baseline), charset: kept.charset, reading: null }
     const { outcome, charset } = await this.reader.read(fetched, baseline)
     const page = parsedPage(outcome)
-    const { body } = fetched
-    if (reader === null || page === null || charset === null || body === null || fetched.pageNumber > PAGES_WITH_READINGS_KEPT) return { outcome, charset, reading: null }
-    return { outcome, charset, reading: { bodySha256: storedSha256 ?? sha256Hex(body), reader, page, charset } }
+    if (reader === null || bodySha256 === null || page === null || charset === null) return { outcome, charset, reading: null }
+    return { outcome, charset, reading: { bodySha256, reader, page, charset } }
   }
 
   private async intake(fetched: FetchedPage, sameBody: boolean, { outcome, charset, reading }: PageRead): Promise<{ nextPage: string | null }> {

@@ -1,5 +1,6 @@
-// The page reader's thread starts with the crawl, not when the first page has come: a thread loads
-// its code first, which the first page (often a 304 whose stored body is read again) would wait for.
+// The page reader's thread starts with a full crawl, not when the first page has come: a thread
+// loads its code first, which the first page would wait for. (An incremental crawl starts one only
+// when a page has to be read: see tests/jobs/incremental.test.ts.)
 // Observed as the order of two events: a worker thread created, the first listing page asked for.
 import { createHook } from 'node:async_hooks'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
