@@ -1,8 +1,8 @@
 // What reports and history read: change and health events by runs or by date, runs, and one
 // entry's versions with when each was seen. Read-only; one statement per question.
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
 import type { ChangeEvent, FieldChange, HealthEvent } from '../domain/change.ts'
-import type { Database, RunStatus } from './schema.ts'
+import type { Database, EntryVersionTable, RunStatus } from './schema.ts'
 import { detailOfJsonRow, type EntryDetailJsonRow } from './details.ts'
 
 type Db = Kysely<Database>
@@ -71,8 +71,8 @@ interface SeenOnRow {
   position: number | null
 }
 
-/** A change event as reports read it: what `eventColumns` selects. */
-export interface EventRow {
+/** A change event as reports read it: what `eventColumns` selects (the event, its entry's key, its version's fields, its listing). */
+export interface EventRow extends Pick<Selectable<EntryVersionTable>, 'url' | 'title' | 'type' | 'date' | 'end_date' | 'themes' | 'summary' | 'document_type'> {
   id: number
   run_id: number
   kind: ChangeEvent['kind']
@@ -80,14 +80,6 @@ export interface EventRow {
   created_at: Date
   baseline: boolean
   entry_key: string
-  url: string
-  title: string | null
-  type: string | null
-  date: string | null
-  end_date: string | null
-  themes: string[]
-  summary: string | null
-  document_type: string | null
   source_id: string | null
   listing_url: string | null
   detail: EntryDetailJsonRow | null
