@@ -84,8 +84,9 @@ export class PageIntake implements PageSink {
   async acceptPage(fetched: FetchedPage): Promise<{ nextPage: string | null }> {
     const prior = this.revalidating.get(keyOf(fetched.target, fetched.canonicalUrl)) ?? null
     this.revalidating.delete(keyOf(fetched.target, fetched.canonicalUrl))
-    const sameBody = prior !== null && fetched.body !== null && sha256Hex(fetched.body) === prior.stored.bodySha256
-    return this.intake(fetched, sameBody, await this.read(fetched))
+    const bodySha256 = fetched.body === null ? null : sha256Hex(fetched.body)
+    const sameBody = prior !== null && bodySha256 === prior.stored.bodySha256
+    return this.intake(fetched, sameBody, await this.read(fetched, bodySha256))
   }
 
   /**
@@ -112,7 +113,8 @@ export class PageIntake implements PageSink {
     const headers = prior === undefined ? null : notModifiedHeaders(fetched.canonicalUrl, prior.stored.headers, fetched.headers)
     if (prior === undefined || headers === null) return null
     const stored = { ...fetched, headers, body: prior.body, charset: null }
-    return this.intake(stored, true, await this.read(stored))
+    // its body was checked against this digest before the request went out
+    return this.intake(stored, true, await this.read(stored, prior.stored.bodySha256))
   }
 
   /** Whether the listing's incremental crawl ended on a page that brought nothing new. */
@@ -125,10 +127,9 @@ export class PageIntake implements PageSink {
    * reader made one (a 304's stored body, or the same bytes again from a server without
    * validators), else by the page reader, its reading then kept.
    */
-  private async read(fetched: FetchedPage): Promise<PageRead> {
+  private async read(fetched: FetchedPage, bodySha256: string | null): Promise<PageRead> {
     const baseline = this.baselines.get(fetched.target.listingId) ?? null
     const reader = fetched.pageNumber <= PAGES_WITH_READINGS_KEPT ? this.reader.readerOf(fetched) : null
-    const bodySha256 = reader === null || fetched.body === null ? null : sha256Hex(fetched.body)
     const kept = reader === null || bodySha256 === null ? null : await pageReadingOf(this.deps.db, bodySha256, reader)
     if (kept !== null) return { outcome: judgedPage(kept.page, baseline), charset: kept.charset, reading: null }
     const { outcome, charset } = await this.reader.read(fetched, baseline)

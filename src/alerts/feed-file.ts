@@ -7,14 +7,12 @@ import type { AlertChannel } from '../../domain/alert.ts'
 import { buildReport, reportEvents } from '../../domain/change-report.ts'
 import type { ChangeEvent } from '../../domain/change.ts'
 import type { FeedChannelConfig } from '../config/schema.ts'
+import { renderReport } from '../reports/render.ts'
 
 export function feedFileChannel(config: FeedChannelConfig, path: string): AlertChannel {
   const samplePath = sampleFeedPath(path)
-  const write = async (target: string, events: readonly ChangeEvent[], at: Date) => {
-    // the feed library (and its XML writer) only for a run that writes a feed
-    const { renderFeed } = await import('../reports/feed.ts')
-    return writeFileAtomically(target, renderFeed(buildReport(events, [], [], { runIds: [...new Set(events.map((event) => event.runId))].sort((a, b) => a - b) }, at), config.format))
-  }
+  const write = async (target: string, events: readonly ChangeEvent[], at: Date) =>
+    writeFileAtomically(target, await renderReport(buildReport(events, [], [], { runIds: [...new Set(events.map((event) => event.runId))].sort((a, b) => a - b) }, at), config.format, { color: false }))
   return {
     description: `${config.format} feed ${path}`,
     sampleDescription: `${config.format} feed ${samplePath} (the live feed is untouched)`,
